@@ -1,0 +1,52 @@
+# FieldOps developer commands. `make run` and `make test` work on a fresh machine with
+# Python 3.11+ and make: they create .venv and install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+export FLASK_APP := wsgi
+
+.PHONY: run test lint fmt bench install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Serve the app with demo data on SQLite at http://$(HOST):$(PORT)
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask fieldops demo --if-empty
+	$(BIN)/flask fieldops demo --top-up
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## Run the whole test suite (SQLite; set FIELDOPS_TEST_DATABASE_URL for PostgreSQL)
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Benchmarks over HTTP with gunicorn; figures go to docs/benchmarks.md
+bench: install-dev
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,122 @@
+"""FieldOps: the application factory.
+
+`create_app` wires extensions, blueprints, error handlers and commands. It never touches
+the database and never starts the scheduler: migrations run with `flask db upgrade`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, Response
+
+from config import Config, ProductionConfig, config_for
+from fieldops.auth.api import blp as auth_api
+from fieldops.auth.session import init_auth
+from fieldops.auth.tokens_api import blp as tokens_api
+from fieldops.auth.views import blp as auth_views
+from fieldops.cli import fieldops_cli
+from fieldops.core.errors import register_error_handlers
+from fieldops.core.health import blp as health
+from fieldops.core.openapi import spec_kwargs
+from fieldops.core.security import init_security_headers
+from fieldops.core.templating import init_templating
+from fieldops.database import install_sqlite_hooks
+from fieldops.extensions import api, csrf, db, limiter, login_manager, migrate
+from fieldops.issues.api import blp as issues_api
+from fieldops.issues.views import blp as issues_views
+from fieldops.observations.api import blp as observations_api
+from fieldops.observations.views import blp as observations_views
+from fieldops.overview.views import blp as overview_views
+from fieldops.photos.api import blp as photos_api
+from fieldops.stores.api import blp as stores_api
+from fieldops.stores.views import blp as stores_views
+from fieldops.users.api import blp as users_api
+from fieldops.users.views import blp as users_views
+from fieldops.visits.api import blp as visits_api
+from fieldops.visits.views import blp as visits_views
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | None = None) -> Flask:
+    config = config or config_for()
+    if issubclass(config, ProductionConfig):
+        config.check()
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(Path(config.UPLOAD_FOLDER).parent),
+    )
+    app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_hooks(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    install_sqlite_hooks()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app, spec_kwargs=spec_kwargs())
+    init_auth(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    for blueprint in (
+        auth_api,
+        tokens_api,
+        users_api,
+        stores_api,
+        visits_api,
+        observations_api,
+        photos_api,
+        issues_api,
+    ):
+        api.register_blueprint(blueprint)
+    for blueprint in (
+        health,
+        auth_views,
+        users_views,
+        stores_views,
+        visits_views,
+        observations_views,
+        issues_views,
+        overview_views,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    register_error_handlers(app)
+
+
+def commit_unit_of_work(response: Response) -> Response:
+    """One commit per request: services only flush. A 4xx/5xx answer commits nothing."""
+    if response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
+
+
+def register_hooks(app: Flask) -> None:
+    app.after_request(commit_unit_of_work)
+    init_security_headers(app)
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(fieldops_cli)
+
+
+def register_template_helpers(app: Flask) -> None:
+    init_templating(app)

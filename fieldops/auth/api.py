@@ -1,0 +1,80 @@
+"""JSON routes for signing in and out: /api/auth/* and /api/me."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_login import current_user, login_user, logout_user
+from flask_smorest import Blueprint
+from flask_wtf.csrf import generate_csrf
+
+from fieldops.auth import services
+from fieldops.auth.policy import Action, requires
+from fieldops.auth.schemas import CsrfSchema, LoginSchema, PasswordChangeSchema, StatusSchema
+from fieldops.auth.throttle import note_failed_login, throttled
+from fieldops.clock import utcnow
+from fieldops.core.errors import ApiError
+from fieldops.users.models import User
+from fieldops.users.schemas import UserSchema
+
+blp = Blueprint("Auth", __name__, url_prefix="/api", description="Signing in and out")
+
+
+@blp.route("/auth/csrf", methods=["GET"])
+@blp.response(200, CsrfSchema)
+def csrf_token() -> dict[str, str]:
+    """A CSRF token to send as `X-CSRFToken` on every unsafe request made with the session."""
+    return {"csrf_token": generate_csrf()}
+
+
+@blp.route("/auth/login", methods=["POST"])
+@throttled
+@blp.arguments(LoginSchema)
+@blp.response(200, UserSchema)
+def login(data: dict[str, Any]) -> User:
+    """Sign in with email and password; 401 when they do not match, 429 after 10 failures."""
+    user = services.authenticate(data["email"], data["password"], utcnow())
+    if user is None:
+        note_failed_login()
+        current_app.logger.info("failed sign-in for %s", services.normalize_email(data["email"]))
+        raise ApiError(401, "The email or password is not correct.")
+    login_user(user, remember=data["remember"])
+    return user
+
+
+@blp.route("/auth/logout", methods=["POST"])
+@blp.response(200, StatusSchema)
+def logout() -> dict[str, str]:
+    """End this session only (other devices stay signed in)."""
+    logout_user()
+    return {"status": "signed_out"}
+
+
+@blp.route("/auth/logout-all", methods=["POST"])
+@requires(Action.READ_RECORDS)
+@blp.response(200, StatusSchema)
+def logout_everywhere() -> dict[str, str]:
+    """End every session and remember cookie of the current user, on every device."""
+    services.end_all_sessions(current_user)
+    logout_user()
+    return {"status": "signed_out_everywhere"}
+
+
+@blp.route("/auth/password", methods=["POST"])
+@requires(Action.READ_RECORDS)
+@blp.arguments(PasswordChangeSchema)
+@blp.response(200, StatusSchema)
+def change_password(data: dict[str, Any]) -> dict[str, str]:
+    """Change the password; every other session of the user ends, this one continues."""
+    services.change_password(current_user, data["current_password"], data["new_password"], utcnow())
+    login_user(current_user._get_current_object())
+    return {"status": "password_changed"}
+
+
+@blp.route("/me", methods=["GET"])
+@requires(Action.READ_RECORDS)
+@blp.response(200, UserSchema)
+def me() -> User:
+    """The signed-in user, with `role` and, for a manager, `store_ids`."""
+    return current_user

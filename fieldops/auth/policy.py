@@ -1,0 +1,79 @@
+"""Who may do what: the role matrix, in one place, checked on the server.
+
+Row-level visibility (a manager sees only their stores) lives in `scoping`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask_login import current_user
+
+from fieldops.core.errors import ApiError
+from fieldops.users.models import Role, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Action(StrEnum):
+    READ_RECORDS = "read_records"  # stores, visits, observations, issues (scoped)
+    MANAGE_STORES = "manage_stores"
+    READ_USERS = "read_users"
+    MANAGE_USERS = "manage_users"
+    MANAGE_TOKENS = "manage_tokens"
+    PLAN_VISITS = "plan_visits"
+    CHECK_IN_OUT = "check_in_out"  # own visits only
+    CREATE_RECORDS = "create_records"  # observations, new issues, comments, photos
+    TRIAGE_ISSUES = "triage_issues"  # status, assignee, severity (managers: close/reopen)
+    READ_AUDIT = "read_audit"
+
+
+ALL = frozenset(Role)
+GRANTS: dict[Action, frozenset[Role]] = {
+    Action.READ_RECORDS: ALL,
+    Action.MANAGE_STORES: frozenset({Role.ADMIN}),
+    Action.READ_USERS: frozenset({Role.ADMIN, Role.CIO}),
+    Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Action.MANAGE_TOKENS: frozenset({Role.ADMIN}),
+    Action.PLAN_VISITS: frozenset({Role.ADMIN}),
+    Action.CHECK_IN_OUT: frozenset({Role.ENGINEER}),
+    Action.CREATE_RECORDS: frozenset({Role.ADMIN, Role.ENGINEER, Role.MANAGER}),
+    Action.TRIAGE_ISSUES: frozenset({Role.ADMIN, Role.ENGINEER, Role.MANAGER}),
+    Action.READ_AUDIT: frozenset({Role.ADMIN}),
+}
+
+
+def can(user: User | Any, action: Action) -> bool:
+    """Whether `user` (maybe anonymous) holds the role-level right to `action`."""
+    return bool(getattr(user, "is_authenticated", False)) and user.role in GRANTS[action]
+
+
+def require(action: Action) -> None:
+    """Abort with 401 (nobody signed in) or 403 (wrong role) unless the current user can."""
+    if not current_user.is_authenticated:
+        raise ApiError(401, "Sign in or send an API token.")
+    if not can(current_user, action):
+        raise ApiError(403, "Your role does not allow this.")
+
+
+def requires(action: Action, check: Callable[..., None] | None = None) -> Callable[[F], F]:
+    """Route decorator: the role check, then `check(**view_args)` for record-level rules.
+
+    Placed above the body parser, so a forbidden request is refused before its body is
+    validated (403 even when the body is also wrong).
+    """
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            require(action)
+            if check is not None:
+                check(**kwargs)
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator

@@ -1,0 +1,45 @@
+"""API payloads for signing in and for API tokens."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from fieldops.core.pagination import ListArgsSchema
+
+
+class CsrfSchema(Schema):
+    csrf_token = fields.String()
+
+
+class LoginSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(1, 254))
+    password = fields.String(required=True, validate=validate.Length(1, 200))
+    remember = fields.Boolean(load_default=False)
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True)
+    new_password = fields.String(required=True, validate=validate.Length(max=200))
+
+
+class StatusSchema(Schema):
+    status = fields.String()
+
+
+class TokenSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    user_id = fields.Integer(required=True, metadata={"description": "the token acts as this user"})
+    name = fields.String(required=True, validate=validate.Length(1, 80))
+    prefix = fields.String(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    last_used_at = fields.DateTime(dump_only=True)
+    revoked_at = fields.DateTime(dump_only=True)
+    active = fields.Boolean(dump_only=True)
+
+
+class NewTokenSchema(TokenSchema):
+    token = fields.String(dump_only=True, metadata={"description": "shown once, never again"})
+
+
+class TokenListArgsSchema(ListArgsSchema):
+    active = fields.Boolean()

@@ -1,0 +1,59 @@
+"""Row-level visibility: the one way every query is narrowed to what a user may see.
+
+A model opts in by naming its store column in `scope_column`; a model without one cannot
+be scoped, and an unknown role sees nothing (deny by default). Records a manager may not
+see answer 404, so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from fieldops.core.errors import NotFound
+from fieldops.extensions import db
+from fieldops.stores.models import store_managers
+from fieldops.users.models import Role, User
+
+T = TypeVar("T")
+
+SEES_ALL_STORES = frozenset({Role.ADMIN, Role.CIO, Role.ENGINEER})
+
+
+def store_column(model: type[Any]) -> sa.ColumnElement[int]:
+    try:
+        return getattr(model, model.scope_column)
+    except AttributeError:
+        raise TypeError(f"{model.__name__} declares no scope_column; it cannot be scoped") from None
+
+
+def managed_store_ids(user: User) -> sa.Select[tuple[int]]:
+    return sa.select(store_managers.c.store_id).where(store_managers.c.user_id == user.id)
+
+
+def visible(stmt: sa.Select[Any], model: type[Any], user: User) -> sa.Select[Any]:
+    """`stmt` narrowed to the rows of `model` that `user` may read."""
+    column = store_column(model)
+    if user.role in SEES_ALL_STORES:
+        return stmt
+    if user.role == Role.MANAGER:
+        return stmt.where(column.in_(managed_store_ids(user)))
+    return stmt.where(sa.false())
+
+
+def get_visible(model: type[T], record_id: int, user: User, field: str | None = None) -> T:
+    """The record with this id if `user` may read it, else NotFound (also for other stores')."""
+    pk = sa.inspect(model).primary_key[0]
+    record = db.session.scalar(visible(sa.select(model).where(pk == record_id), model, user))
+    if record is None:
+        raise NotFound(f"No {model.__name__.lower()} with id {record_id}.", field)
+    return record
+
+
+def can_see_store(user: User, store_id: int) -> bool:
+    if user.role in SEES_ALL_STORES:
+        return True
+    if user.role == Role.MANAGER:
+        return store_id in user.store_ids
+    return False

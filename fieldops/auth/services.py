@@ -1,0 +1,150 @@
+"""Passwords, sign-in, sessions and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from fieldops.audit.services import record
+from fieldops.auth.models import ApiToken
+from fieldops.core.errors import Invalid, NotFound
+from fieldops.extensions import db
+from fieldops.users.models import User, new_login_nonce
+
+TOKEN_PREFIX = "fo_"
+MIN_PASSWORD_LENGTH = 10
+# A token's last use is written at most this often.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=15)
+# Checked against a throw-away hash when the email is unknown, so timing does not tell.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def validate_new_password(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(f"Use at least {MIN_PASSWORD_LENGTH} characters.", field)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+def authenticate(email: str, password: str, now: datetime) -> User | None:
+    """The active user with these credentials, or None. Records the sign-in."""
+    user = user_by_email(email)
+    if user is None:
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        if method not in _DUMMY_HASH:
+            _DUMMY_HASH[method] = hash_password(secrets.token_hex(8))
+        check_password_hash(_DUMMY_HASH[method], password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    user.last_login_at = now
+    return user
+
+
+def change_password(user: User, current: str, new: str, now: datetime) -> None:
+    """Set a new password; every other session and remember cookie of the user ends."""
+    if not check_password_hash(user.password_hash, current):
+        raise Invalid("The current password is not correct.", "current_password")
+    validate_new_password(new, "new_password")
+    user.password_hash = hash_password(new)
+    end_all_sessions(user)
+    record(user, "auth.password_changed", "user", user.id, now=now)
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session and remember cookie: they carry the old nonce."""
+    user.login_nonce = new_login_nonce()
+    db.session.flush()
+
+
+def load_session_user(session_id: str) -> User | None:
+    """The user behind a session id "<id>:<nonce>", if the nonce is still current."""
+    user_id, _, nonce = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not secrets.compare_digest(user.login_nonce, nonce):
+        return None
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(owner: User, name: str, created_by: User, now: datetime) -> tuple[ApiToken, str]:
+    """A new API token for `owner`; the plain token is returned once and never stored."""
+    if not owner.active:
+        raise Invalid("The user is deactivated.", "user_id")
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=owner,
+        name=name,
+        token_hash=_digest(plain),
+        prefix=plain[:10],
+        created_by=created_by,
+        created_at=now,
+    )
+    db.session.add(token)
+    db.session.flush()
+    record(created_by, "token.created", "api_token", token.id, now=now, user_id=owner.id, name=name)
+    return token, plain
+
+
+def revoke_token(token_id: int, actor: User, now: datetime) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"No API token with id {token_id}.")
+    if token.revoked_at is None:
+        token.revoked_at = now
+        record(actor, "token.revoked", "api_token", token.id, now=now)
+    return token
+
+
+def user_for_token(plain: str, now: datetime) -> User | None:
+    """The active owner of an unrevoked token, noting the use (at most every 15 minutes).
+
+    The token is read and touched on a connection of its own, before the request's session
+    does anything, so a GET stays a read and the write never waits on the request itself.
+    """
+    with db.engine.connect() as conn:
+        token = conn.execute(
+            sa.select(
+                ApiToken.id, ApiToken.user_id, ApiToken.revoked_at, ApiToken.last_used_at
+            ).where(ApiToken.token_hash == _digest(plain))
+        ).first()
+        if token is None or token.revoked_at is not None:
+            return None
+        if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
+            conn.execute(
+                sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+            )
+            conn.commit()
+    user = db.session.get(User, token.user_id)
+    return user if user is not None and user.active else None
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    return target

@@ -1,0 +1,82 @@
+"""Jinja filters and globals: store-local times, the role's navigation, permission checks."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from flask import Flask
+from flask_login import current_user
+
+from fieldops.auth.policy import Action, can
+from fieldops.stores.hours import WEEKDAY_NAMES, zone
+from fieldops.users.models import Role
+
+NAV: dict[Role, list[tuple[str, str]]] = {
+    Role.ENGINEER: [
+        ("visits.today", "Today"),
+        ("issues.index", "Issues"),
+        ("stores.index", "Stores"),
+    ],
+    Role.MANAGER: [("stores.my_store", "My store"), ("issues.index", "Issues")],
+    Role.CIO: [
+        ("overview.index", "Overview"),
+        ("stores.index", "Stores"),
+        ("issues.index", "Issues"),
+        ("visits.index", "Visits"),
+    ],
+    Role.ADMIN: [
+        ("overview.index", "Overview"),
+        ("visits.index", "Visits"),
+        ("stores.index", "Stores"),
+        ("issues.index", "Issues"),
+        ("users.index", "Users"),
+        ("users.tokens", "Tokens"),
+    ],
+}
+
+
+def local_time(value: datetime | None, tz_name: str, fmt: str = "%H:%M") -> str:
+    """A UTC instant shown as wall-clock time in the zone `tz_name`."""
+    if value is None:
+        return ""
+    return value.astimezone(zone(tz_name)).strftime(fmt)
+
+
+def local_datetime(value: datetime | None, tz_name: str) -> str:
+    return local_time(value, tz_name, "%a %d %b %Y, %H:%M")
+
+
+def tz_abbrev(value: datetime, tz_name: str) -> str:
+    return value.astimezone(zone(tz_name)).strftime("%Z")
+
+
+def hhmm(value: time | None) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+def label(value: Any) -> str:
+    """An enum or snake_case value as words: in_progress -> In progress."""
+    text = str(getattr(value, "value", value) or "")
+    return text.replace("_", " ").capitalize()
+
+
+def nav_items() -> list[tuple[str, str]]:
+    return NAV.get(current_user.role, []) if current_user.is_authenticated else []
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        local_time=local_time,
+        local_datetime=local_datetime,
+        hhmm=hhmm,
+        label=label,
+        tz_abbrev=tz_abbrev,
+    )
+    app.jinja_env.globals.update(
+        nav_items=nav_items,
+        can=can,
+        Action=Action,
+        Role=Role,
+        WEEKDAY_NAMES=WEEKDAY_NAMES,
+    )

@@ -1,0 +1,108 @@
+"""JSON routes for issues: /api/issues, comments and history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from fieldops.auth.policy import Action, requires
+from fieldops.clock import utcnow
+from fieldops.core.pagination import ListArgsSchema, page_schema, paginate
+from fieldops.issues import services
+from fieldops.issues.models import Issue, IssueComment, IssueEvent
+from fieldops.issues.schemas import (
+    CommentCreateSchema,
+    CommentSchema,
+    IssueCreateSchema,
+    IssueDetailSchema,
+    IssueEventSchema,
+    IssueListArgsSchema,
+    IssueSchema,
+    IssueUpdateSchema,
+)
+
+blp = Blueprint("Issues", __name__, url_prefix="/api/issues", description="Issues")
+
+
+@blp.route("", methods=["GET"])
+@requires(Action.READ_RECORDS)
+@blp.arguments(IssueListArgsSchema, location="query")
+@blp.response(200, page_schema(IssueSchema))
+def list_issues(args: dict[str, Any]) -> dict[str, Any]:
+    """Issues; filter by store, status, category, severity, assignee, open."""
+    stmt = services.issue_query(
+        current_user,
+        store_id=args.get("store_id"),
+        status=args.get("status"),
+        category=args.get("category"),
+        severity=args.get("severity"),
+        assignee=args.get("assignee"),
+        open_only=args.get("open"),
+    )
+    return paginate(stmt, args, services.SORTS, "-created_at", Issue.id)
+
+
+@blp.route("", methods=["POST"])
+@requires(Action.CREATE_RECORDS)
+@blp.arguments(IssueCreateSchema)
+@blp.response(201, IssueDetailSchema)
+@blp.alt_response(200, schema=IssueDetailSchema, description="repeated client_id: the original")
+def file_issue(data: dict[str, Any]) -> tuple[Issue, int]:
+    """File an issue for a store. A repeated `client_id` answers 200 with the original."""
+    issue, created = services.file_issue(data, current_user, utcnow())
+    return issue, 201 if created else 200
+
+
+@blp.route("/<int:issue_id>", methods=["GET"])
+@requires(Action.READ_RECORDS)
+@blp.response(200, IssueDetailSchema)
+def get_issue(issue_id: int) -> Issue:
+    """An issue with its comments, history and photos."""
+    return services.visible_issue(issue_id, current_user)
+
+
+@blp.route("/<int:issue_id>", methods=["PATCH"])
+@requires(Action.TRIAGE_ISSUES)
+@blp.arguments(IssueUpdateSchema)
+@blp.response(200, IssueDetailSchema)
+def update_issue(data: dict[str, Any], issue_id: int) -> Issue:
+    """Change status, assignee or severity (managers: close or reopen); stale `version`: 409."""
+    issue = services.visible_issue(issue_id, current_user)
+    return services.update_issue(issue, data, current_user, utcnow())
+
+
+@blp.route("/<int:issue_id>/comments", methods=["GET"])
+@requires(Action.READ_RECORDS)
+@blp.arguments(ListArgsSchema, location="query")
+@blp.response(200, page_schema(CommentSchema))
+def list_comments(args: dict[str, Any], issue_id: int) -> dict[str, Any]:
+    issue = services.visible_issue(issue_id, current_user)
+    stmt = sa.select(IssueComment).where(IssueComment.issue_id == issue.id)
+    return paginate(
+        stmt, args, {"created_at": IssueComment.created_at}, "created_at", IssueComment.id
+    )
+
+
+@blp.route("/<int:issue_id>/comments", methods=["POST"])
+@requires(Action.CREATE_RECORDS)
+@blp.arguments(CommentCreateSchema)
+@blp.response(201, CommentSchema)
+@blp.alt_response(200, schema=CommentSchema, description="repeated client_id: the original")
+def add_comment(data: dict[str, Any], issue_id: int) -> tuple[IssueComment, int]:
+    issue = services.visible_issue(issue_id, current_user)
+    comment, created = services.add_comment(issue, data, current_user, utcnow())
+    return comment, 201 if created else 200
+
+
+@blp.route("/<int:issue_id>/history", methods=["GET"])
+@requires(Action.READ_RECORDS)
+@blp.arguments(ListArgsSchema, location="query")
+@blp.response(200, page_schema(IssueEventSchema))
+def history(args: dict[str, Any], issue_id: int) -> dict[str, Any]:
+    """Every change to the issue: who, when, from what to what."""
+    issue = services.visible_issue(issue_id, current_user)
+    stmt = sa.select(IssueEvent).where(IssueEvent.issue_id == issue.id)
+    return paginate(stmt, args, {"at": IssueEvent.at}, "at", IssueEvent.id)

@@ -1,0 +1,98 @@
+"""API payloads for issues, their comments and history."""
+
+from __future__ import annotations
+
+import re
+
+from marshmallow import Schema, fields, validate
+
+from fieldops.core.errors import shows_conflicts_of
+from fieldops.core.pagination import ListArgsSchema
+from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
+from fieldops.observations.schemas import PhotoBriefSchema
+from fieldops.visits.schemas import StoreBriefSchema, UserBriefSchema
+
+
+class IssueCreateSchema(Schema):
+    store_id = fields.Integer(required=True)
+    category = fields.Enum(IssueCategory, by_value=True, required=True)
+    severity = fields.Enum(Severity, by_value=True, required=True)
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    description = fields.String(load_default="", validate=validate.Length(max=10_000))
+    client_id = fields.UUID(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "made by the client; a repeat is a no-op"},
+    )
+
+
+class IssueUpdateSchema(Schema):
+    status = fields.Enum(IssueStatus, by_value=True)
+    assignee_id = fields.Integer(allow_none=True)
+    severity = fields.Enum(Severity, by_value=True)
+    version = fields.Integer(metadata={"description": "the version you read; 409 if stale"})
+
+
+class CommentCreateSchema(Schema):
+    body = fields.String(required=True, validate=validate.Length(1, 10_000))
+    client_id = fields.UUID(load_default=None, allow_none=True)
+
+
+class CommentSchema(Schema):
+    id = fields.Integer()
+    issue_id = fields.Integer()
+    author_id = fields.Integer()
+    author = fields.Nested(UserBriefSchema)
+    body = fields.String()
+    client_id = fields.UUID()
+    created_at = fields.DateTime()
+
+
+class IssueEventSchema(Schema):
+    id = fields.Integer()
+    actor_id = fields.Integer()
+    actor = fields.Nested(UserBriefSchema)
+    at = fields.DateTime()
+    field = fields.String()
+    old_value = fields.String()
+    new_value = fields.String()
+
+
+@shows_conflicts_of(Issue)
+class IssueSchema(Schema):
+    id = fields.Integer()
+    store_id = fields.Integer()
+    store = fields.Nested(StoreBriefSchema)
+    reporter_id = fields.Integer()
+    reporter = fields.Nested(UserBriefSchema)
+    assignee_id = fields.Integer()
+    assignee = fields.Nested(UserBriefSchema, allow_none=True)
+    category = fields.Enum(IssueCategory, by_value=True)
+    severity = fields.Enum(Severity, by_value=True)
+    status = fields.Enum(IssueStatus, by_value=True)
+    title = fields.String()
+    description = fields.String()
+    client_id = fields.UUID()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    acknowledged_at = fields.DateTime()
+    resolved_at = fields.DateTime()
+    closed_at = fields.DateTime()
+    version = fields.Integer()
+
+
+class IssueDetailSchema(IssueSchema):
+    comments = fields.List(fields.Nested(CommentSchema))
+    history = fields.List(fields.Nested(IssueEventSchema), attribute="events")
+    photos = fields.List(fields.Nested(PhotoBriefSchema))
+
+
+class IssueListArgsSchema(ListArgsSchema):
+    store_id = fields.Integer()
+    status = fields.Enum(IssueStatus, by_value=True)
+    category = fields.Enum(IssueCategory, by_value=True)
+    severity = fields.Enum(Severity, by_value=True)
+    assignee = fields.String(
+        validate=validate.Regexp(re.compile(r"^(me|none|\d+)$"), error='Use "me", "none" or an id.')
+    )
+    open = fields.Boolean(metadata={"description": "true: open, acknowledged or in_progress"})

@@ -1,0 +1,203 @@
+"""Rules for issues: filing, triage (status, assignee, severity), comments, history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from fieldops.auth.scoping import get_visible, visible
+from fieldops.core.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldops.core.idempotency import create_once
+from fieldops.extensions import db
+from fieldops.issues.models import (
+    Issue,
+    IssueCategory,
+    IssueComment,
+    IssueEvent,
+    IssueStatus,
+    Severity,
+)
+from fieldops.stores.models import Store
+from fieldops.users.models import Role, User
+
+OPEN_STATUSES = (IssueStatus.OPEN, IssueStatus.ACKNOWLEDGED, IssueStatus.IN_PROGRESS)
+# A manager may only close an issue of their store, or reopen it.
+MANAGER_STATUSES = frozenset({IssueStatus.CLOSED, IssueStatus.OPEN})
+ASSIGNABLE_ROLES = frozenset({Role.ENGINEER, Role.ADMIN})
+SEVERITY_RANK = sa.case(
+    {
+        Severity.CRITICAL.value: 4,
+        Severity.HIGH.value: 3,
+        Severity.MEDIUM.value: 2,
+        Severity.LOW.value: 1,
+    },
+    value=Issue.severity,
+)
+SORTS = {
+    "created_at": Issue.created_at,
+    "updated_at": Issue.updated_at,
+    "severity": SEVERITY_RANK,
+    "status": Issue.status,
+}
+
+
+def issue_query(
+    user: User,
+    store_id: int | None = None,
+    status: IssueStatus | None = None,
+    category: IssueCategory | None = None,
+    severity: Severity | None = None,
+    assignee: str | None = None,
+    open_only: bool | None = None,
+) -> sa.Select[Any]:
+    stmt = visible(sa.select(Issue), Issue, user).options(
+        joinedload(Issue.store), joinedload(Issue.reporter), joinedload(Issue.assignee)
+    )
+    if store_id is not None:
+        stmt = stmt.where(Issue.store_id == store_id)
+    if status is not None:
+        stmt = stmt.where(Issue.status == status)
+    if category is not None:
+        stmt = stmt.where(Issue.category == category)
+    if severity is not None:
+        stmt = stmt.where(Issue.severity == severity)
+    if assignee == "me":
+        stmt = stmt.where(Issue.assignee_id == user.id)
+    elif assignee == "none":
+        stmt = stmt.where(Issue.assignee_id.is_(None))
+    elif assignee:
+        stmt = stmt.where(Issue.assignee_id == int(assignee))
+    if open_only is True:
+        stmt = stmt.where(Issue.status.in_(OPEN_STATUSES))
+    elif open_only is False:
+        stmt = stmt.where(Issue.status.not_in(OPEN_STATUSES))
+    return stmt
+
+
+def _event(issue: Issue, actor: User, now: datetime, field: str, old: Any, new: Any) -> None:
+    def text(value: Any) -> str | None:
+        return None if value is None else str(getattr(value, "value", value))[:200]
+
+    issue.events.append(
+        IssueEvent(actor_id=actor.id, at=now, field=field, old_value=text(old), new_value=text(new))
+    )
+
+
+def file_issue(data: dict[str, Any], reporter: User, now: datetime) -> tuple[Issue, bool]:
+    """(issue, created). A repeated client_id returns the first one, creating nothing."""
+
+    def build() -> Issue:
+        store = get_visible(Store, data["store_id"], reporter, "store_id")
+        issue = Issue(
+            store_id=store.id,
+            reporter_id=reporter.id,
+            category=data["category"],
+            severity=data["severity"],
+            status=IssueStatus.OPEN,
+            title=data["title"].strip(),
+            description=data.get("description") or "",
+            client_id=data.get("client_id"),
+            created_at=now,
+            updated_at=now,
+        )
+        _event(issue, reporter, now, "created", None, IssueStatus.OPEN)
+        return issue
+
+    return create_once(Issue, Issue.reporter_id, reporter.id, data.get("client_id"), build)
+
+
+def _assignee(assignee_id: int | None) -> User | None:
+    if assignee_id is None:
+        return None
+    user = db.session.get(User, assignee_id)
+    if user is None:
+        raise NotFound(f"No user with id {assignee_id}.", "assignee_id")
+    if user.role not in ASSIGNABLE_ROLES or not user.active:
+        raise Invalid("Issues are assigned to active engineers or admins.", "assignee_id")
+    return user
+
+
+def check_triage_rights(actor: User, changes: dict[str, Any]) -> None:
+    """Managers may only close or reopen; other roles with the right may change anything."""
+    if actor.role != Role.MANAGER:
+        return
+    if set(changes) - {"status", "version"}:
+        raise Forbidden("Store managers may only close or reopen issues.")
+    if "status" in changes and changes["status"] not in MANAGER_STATUSES:
+        raise Forbidden("Store managers may only close or reopen issues.")
+
+
+def _set_status(issue: Issue, status: IssueStatus, now: datetime) -> None:
+    issue.status = status
+    if status in (IssueStatus.ACKNOWLEDGED, IssueStatus.IN_PROGRESS) and not issue.acknowledged_at:
+        issue.acknowledged_at = now
+    if status == IssueStatus.RESOLVED:
+        issue.resolved_at = now
+    if status == IssueStatus.CLOSED:
+        issue.closed_at = now
+        issue.resolved_at = issue.resolved_at or now
+    if status in OPEN_STATUSES:
+        issue.resolved_at = issue.closed_at = None
+
+
+def update_issue(issue: Issue, changes: dict[str, Any], actor: User, now: datetime) -> Issue:
+    """Change status, assignee or severity; each change goes into the history."""
+    check_triage_rights(actor, changes)
+    version = changes.get("version")
+    if version is not None and version != issue.version:
+        raise Conflict(
+            f"The issue changed since you read it (version {version}, now {issue.version}).",
+            issue,
+            "version",
+        )
+    if "status" in changes and changes["status"] != issue.status:
+        _event(issue, actor, now, "status", issue.status, changes["status"])
+        _set_status(issue, changes["status"], now)
+    if "assignee_id" in changes and changes["assignee_id"] != issue.assignee_id:
+        new = _assignee(changes["assignee_id"])
+        _event(
+            issue,
+            actor,
+            now,
+            "assignee",
+            issue.assignee.name if issue.assignee else None,
+            new.name if new else None,
+        )
+        issue.assignee = new
+    if "severity" in changes and changes["severity"] != issue.severity:
+        _event(issue, actor, now, "severity", issue.severity, changes["severity"])
+        issue.severity = changes["severity"]
+    if db.session.is_modified(issue):
+        issue.updated_at = now
+    db.session.flush()
+    return issue
+
+
+def add_comment(
+    issue: Issue, data: dict[str, Any], author: User, now: datetime
+) -> tuple[IssueComment, bool]:
+    """(comment, created). A repeated client_id returns the first one."""
+
+    def build() -> IssueComment:
+        return IssueComment(
+            issue_id=issue.id,
+            author_id=author.id,
+            body=data["body"].strip(),
+            client_id=data.get("client_id"),
+            created_at=now,
+        )
+
+    comment, created = create_once(
+        IssueComment, IssueComment.author_id, author.id, data.get("client_id"), build
+    )
+    if created:  # a comment is history too, but does not change the issue's version
+        _event(issue, author, now, "comment", None, comment.body)
+        db.session.flush()
+    return comment, created
+
+
+def visible_issue(issue_id: int, user: User) -> Issue:
+    return get_visible(Issue, issue_id, user)

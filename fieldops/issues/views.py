@@ -1,0 +1,5 @@
+"""HTML pages for issues."""
+
+from flask import Blueprint
+
+blp = Blueprint("issues", __name__)

@@ -1,0 +1,26 @@
+"""Every feature's models, imported together so the mapper registry and Alembic see them all."""
+
+from fieldops.audit.models import AuditEvent
+from fieldops.auth.models import ApiToken
+from fieldops.issues.models import Issue, IssueComment, IssueEvent
+from fieldops.observations.models import Observation
+from fieldops.photos.models import Photo
+from fieldops.stores.models import HoursException, PostedHours, Store, store_managers
+from fieldops.users.models import User
+from fieldops.visits.models import Visit
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "HoursException",
+    "Issue",
+    "IssueComment",
+    "IssueEvent",
+    "Observation",
+    "Photo",
+    "PostedHours",
+    "Store",
+    "User",
+    "Visit",
+    "store_managers",
+]

@@ -1,0 +1,54 @@
+"""JSON routes for observations: /api/observations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from fieldops.auth.policy import Action, requires
+from fieldops.auth.scoping import get_visible
+from fieldops.clock import utcnow
+from fieldops.core.pagination import page_schema, paginate
+from fieldops.observations import services
+from fieldops.observations.models import Observation
+from fieldops.observations.schemas import (
+    ObservationCreateSchema,
+    ObservationListArgsSchema,
+    ObservationSchema,
+)
+
+blp = Blueprint(
+    "Observations", __name__, url_prefix="/api/observations", description="On-site observations"
+)
+
+
+@blp.route("", methods=["GET"])
+@requires(Action.READ_RECORDS)
+@blp.arguments(ObservationListArgsSchema, location="query")
+@blp.response(200, page_schema(ObservationSchema))
+def list_observations(args: dict[str, Any]) -> dict[str, Any]:
+    """Observations, by `store_id` or `visit_id`, newest first."""
+    stmt = services.observation_query(
+        current_user, args.get("store_id"), args.get("visit_id"), args.get("category")
+    )
+    return paginate(stmt, args, services.SORTS, "-observed_at", Observation.id)
+
+
+@blp.route("", methods=["POST"])
+@requires(Action.CREATE_RECORDS)
+@blp.arguments(ObservationCreateSchema)
+@blp.response(201, ObservationSchema)
+@blp.alt_response(200, schema=ObservationSchema, description="repeated client_id: the original")
+def create_observation(data: dict[str, Any]) -> tuple[Observation, int]:
+    """Log an observation. A repeated `client_id` answers 200 with the original record."""
+    observation, created = services.create_observation(data, current_user, utcnow())
+    return observation, 201 if created else 200
+
+
+@blp.route("/<int:observation_id>", methods=["GET"])
+@requires(Action.READ_RECORDS)
+@blp.response(200, ObservationSchema)
+def get_observation(observation_id: int) -> Observation:
+    return get_visible(Observation, observation_id, current_user)

@@ -1,0 +1,125 @@
+"""API payloads for observations, with the structured fields of each category."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
+
+from fieldops.core.fields import HHMM, AwareDateTime
+from fieldops.core.pagination import ListArgsSchema
+from fieldops.observations.models import ObservationCategory
+from fieldops.visits.schemas import UserBriefSchema
+
+
+def text(max_length: int, **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Length(1, max_length), **kwargs)
+
+
+class WifiFieldsSchema(Schema):
+    zone = text(80, required=True, metadata={"example": "showroom"})
+    ssid = text(64)
+    rssi_dbm = fields.Integer(validate=validate.Range(-120, 0))
+    download_mbps = fields.Float(validate=validate.Range(0, 10_000))
+    upload_mbps = fields.Float(validate=validate.Range(0, 10_000))
+    latency_ms = fields.Float(validate=validate.Range(0, 60_000))
+
+
+class PaperworkFieldsSchema(Schema):
+    process = text(120, required=True, metadata={"example": "vehicle sale contract"})
+    pages = fields.Integer(validate=validate.Range(0, 1000))
+    signature = fields.String(validate=validate.OneOf(["wet", "digital", "none"]))
+    minutes = fields.Float(validate=validate.Range(0, 1440))
+
+
+class HoursFieldsSchema(Schema):
+    customers_present = fields.Integer(validate=validate.Range(0, 10_000))
+    last_customer_at = HHMM()
+
+    @validates_schema
+    def something_observed(self, data: dict[str, Any], **_: Any) -> None:
+        if not data:
+            raise ValidationError(
+                "Give customers_present or last_customer_at.", "customers_present"
+            )
+
+
+class HardwareFieldsSchema(Schema):
+    device = text(120, required=True)
+    problem = text(2000, required=True)
+
+
+class GeneralFieldsSchema(Schema):
+    text = text(5000, required=True)
+
+
+FIELD_SCHEMAS: dict[ObservationCategory, type[Schema]] = {
+    ObservationCategory.WIFI: WifiFieldsSchema,
+    ObservationCategory.PAPERWORK: PaperworkFieldsSchema,
+    ObservationCategory.HOURS: HoursFieldsSchema,
+    ObservationCategory.HARDWARE: HardwareFieldsSchema,
+    ObservationCategory.GENERAL: GeneralFieldsSchema,
+}
+
+
+class ObservationCreateSchema(Schema):
+    store_id = fields.Integer(required=True)
+    visit_id = fields.Integer(load_default=None, allow_none=True)
+    category = fields.Enum(ObservationCategory, by_value=True, required=True)
+    fields_ = fields.Dict(
+        data_key="fields",
+        required=True,
+        metadata={"description": "structured fields of the category (see the *FieldsSchema)"},
+    )
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    observed_at = AwareDateTime(load_default=None, metadata={"description": "default: now"})
+    client_id = fields.UUID(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "made by the client; a repeat is a no-op"},
+    )
+
+    @post_load
+    def check_category_fields(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        schema = FIELD_SCHEMAS[data["category"]]()
+        try:
+            data["fields"] = schema.dump(schema.load(data.pop("fields_")))
+        except ValidationError as err:
+            raise ValidationError(err.messages, "fields") from None
+        return data
+
+
+class PhotoBriefSchema(Schema):
+    id = fields.Integer()
+    url = fields.Function(lambda p: f"/api/photos/{p.id}")
+    thumbnail_url = fields.Function(lambda p: f"/api/photos/{p.id}/thumbnail")
+    width = fields.Integer()
+    height = fields.Integer()
+
+
+class ObservationSchema(Schema):
+    id = fields.Integer()
+    store_id = fields.Integer()
+    visit_id = fields.Integer()
+    author_id = fields.Integer()
+    author = fields.Nested(UserBriefSchema)
+    category = fields.Enum(ObservationCategory, by_value=True)
+    fields_ = fields.Dict(data_key="fields", attribute="fields")
+    note = fields.String()
+    observed_at = fields.DateTime()
+    created_at = fields.DateTime()
+    client_id = fields.UUID()
+    photos = fields.List(fields.Nested(PhotoBriefSchema))
+
+
+class ObservationListArgsSchema(ListArgsSchema):
+    store_id = fields.Integer()
+    visit_id = fields.Integer()
+    category = fields.Enum(ObservationCategory, by_value=True)

@@ -1,0 +1,68 @@
+"""Rules for observations: who may log them where, and logging each at most once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import joinedload, selectinload
+
+from fieldops.auth.scoping import get_visible, visible
+from fieldops.core.errors import Invalid
+from fieldops.core.idempotency import create_once
+from fieldops.observations.models import Observation, ObservationCategory
+from fieldops.stores.models import Store
+from fieldops.users.models import User
+from fieldops.visits.models import Visit
+
+SORTS = {"observed_at": Observation.observed_at, "created_at": Observation.created_at}
+
+
+def observation_query(
+    user: User,
+    store_id: int | None = None,
+    visit_id: int | None = None,
+    category: ObservationCategory | None = None,
+) -> sa.Select[Any]:
+    stmt = visible(sa.select(Observation), Observation, user).options(
+        joinedload(Observation.author), selectinload(Observation.photos)
+    )
+    if store_id is not None:
+        stmt = stmt.where(Observation.store_id == store_id)
+    if visit_id is not None:
+        stmt = stmt.where(Observation.visit_id == visit_id)
+    if category is not None:
+        stmt = stmt.where(Observation.category == category)
+    return stmt
+
+
+def create_observation(
+    data: dict[str, Any], author: User, now: datetime
+) -> tuple[Observation, bool]:
+    """(observation, created). A repeated client_id returns the first one, creating nothing."""
+
+    def build() -> Observation:
+        store = get_visible(Store, data["store_id"], author, "store_id")
+        visit_id = data.get("visit_id")
+        if visit_id is not None:
+            visit = get_visible(Visit, visit_id, author, "visit_id")
+            if visit.store_id != store.id:
+                raise Invalid("This visit is to another store.", "visit_id")
+        observed_at = data.get("observed_at") or now
+        if observed_at > now + current_app.config["CLOCK_SKEW_TOLERANCE"]:
+            raise Invalid("Cannot be in the future.", "observed_at")
+        return Observation(
+            store_id=store.id,
+            visit_id=visit_id,
+            author_id=author.id,
+            category=data["category"],
+            fields=data["fields"],
+            note=data.get("note"),
+            observed_at=observed_at,
+            created_at=now,
+            client_id=data.get("client_id"),
+        )
+
+    return create_once(Observation, Observation.author_id, author.id, data.get("client_id"), build)

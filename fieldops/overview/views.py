@@ -1,0 +1,5 @@
+"""HTML pages for overview."""
+
+from flask import Blueprint
+
+blp = Blueprint("overview", __name__)

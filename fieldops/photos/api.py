@@ -1,0 +1,70 @@
+"""JSON routes for photos: upload, and the image files themselves (never as HTML)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, send_file
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from fieldops.auth.policy import Action, requires
+from fieldops.auth.scoping import get_visible
+from fieldops.clock import utcnow
+from fieldops.photos import services
+from fieldops.photos.images import EXTENSIONS, FORMATS
+from fieldops.photos.models import Photo
+from fieldops.photos.schemas import PhotoFileSchema, PhotoFormSchema, PhotoSchema
+
+blp = Blueprint("Photos", __name__, url_prefix="/api/photos", description="Photos")
+
+EXTENSION_OF = {FORMATS[fmt]: EXTENSIONS[fmt] for fmt in FORMATS}
+
+
+@blp.route("", methods=["POST"])
+@requires(Action.CREATE_RECORDS)
+@blp.arguments(PhotoFormSchema, location="form")
+@blp.arguments(PhotoFileSchema, location="files")
+@blp.response(201, PhotoSchema)
+@blp.alt_response(200, schema=PhotoSchema, description="repeated client_id: the original")
+def upload_photo(form: dict[str, Any], files: dict[str, Any]) -> tuple[Photo, int]:
+    """Attach a JPEG, PNG or WebP (at most 10 MB) to an observation or an issue.
+
+    The type is checked by content; EXIF data (location included) is removed.
+    """
+    photo, created = services.add_photo(
+        files["file"].read(),
+        form["client_id"],
+        current_user,
+        utcnow(),
+        observation_id=form["observation_id"],
+        issue_id=form["issue_id"],
+    )
+    return photo, 201 if created else 200
+
+
+def _send(photo_id: int, thumbnail: bool) -> Response:
+    photo = get_visible(Photo, photo_id, current_user)
+    response = send_file(
+        services.file_path(photo, thumbnail),
+        mimetype=photo.content_type,
+        download_name=f"photo-{photo.id}.{EXTENSION_OF[photo.content_type]}",
+        max_age=86400,
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@blp.route("/<int:photo_id>", methods=["GET"])
+@requires(Action.READ_RECORDS)
+@blp.response(200, description="the image")
+def get_photo(photo_id: int) -> Response:
+    return _send(photo_id, thumbnail=False)
+
+
+@blp.route("/<int:photo_id>/thumbnail", methods=["GET"])
+@requires(Action.READ_RECORDS)
+@blp.response(200, description="a thumbnail of the image")
+def get_thumbnail(photo_id: int) -> Response:
+    return _send(photo_id, thumbnail=True)

@@ -1,0 +1,37 @@
+"""API payloads for photos."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validates_schema
+
+from fieldops.observations.schemas import PhotoBriefSchema
+
+
+class PhotoFormSchema(Schema):
+    client_id = fields.UUID(required=True, metadata={"description": "made by the client"})
+    observation_id = fields.Integer(load_default=None)
+    issue_id = fields.Integer(load_default=None)
+
+    @validates_schema
+    def one_parent(self, data: dict[str, Any], **_: Any) -> None:
+        if (data.get("observation_id") is None) == (data.get("issue_id") is None):
+            raise ValidationError(
+                "Give exactly one of observation_id and issue_id.", "observation_id"
+            )
+
+
+class PhotoFileSchema(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class PhotoSchema(PhotoBriefSchema):
+    store_id = fields.Integer()
+    observation_id = fields.Integer()
+    issue_id = fields.Integer()
+    uploader_id = fields.Integer()
+    client_id = fields.UUID()
+    content_type = fields.String()
+    size_bytes = fields.Integer()
+    created_at = fields.DateTime()

@@ -1,0 +1,82 @@
+"""Rules for photos: attach to a record the user may see, once per client id, stored safely."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+
+from fieldops.auth.scoping import get_visible
+from fieldops.core.errors import ApiError, Invalid
+from fieldops.core.idempotency import create_once
+from fieldops.issues.models import Issue
+from fieldops.observations.models import Observation
+from fieldops.photos.images import CleanImage, NotAnImage, clean
+from fieldops.photos.models import Photo
+from fieldops.users.models import User
+
+
+def storage_dir() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"])
+
+
+def file_path(photo: Photo, thumbnail: bool = False) -> Path:
+    name = photo.storage_name + ("-thumb" if thumbnail else "")
+    return storage_dir() / photo.storage_name[:2] / name
+
+
+def add_photo(
+    raw: bytes,
+    client_id: uuid.UUID,
+    uploader: User,
+    now: datetime,
+    observation_id: int | None = None,
+    issue_id: int | None = None,
+) -> tuple[Photo, bool]:
+    """(photo, created). A repeated client_id answers with the first upload."""
+    if (observation_id is None) == (issue_id is None):
+        raise Invalid("Give exactly one of observation_id and issue_id.", "observation_id")
+    if observation_id is not None:
+        store_id = get_visible(Observation, observation_id, uploader, "observation_id").store_id
+    else:
+        store_id = get_visible(Issue, issue_id, uploader, "issue_id").store_id
+    if len(raw) > current_app.config["PHOTO_MAX_BYTES"]:
+        limit_mb = current_app.config["PHOTO_MAX_BYTES"] // (1024 * 1024)
+        raise ApiError(413, f"The photo is larger than {limit_mb} MB.", {"file": ["Too large."]})
+    cleaned: dict[str, CleanImage] = {}
+
+    def build() -> Photo:
+        try:
+            image = clean(raw, current_app.config["PHOTO_THUMBNAIL_PX"])
+        except NotAnImage as err:
+            raise Invalid(str(err), "file") from None
+        photo = Photo(
+            store_id=store_id,
+            observation_id=observation_id,
+            issue_id=issue_id,
+            uploader_id=uploader.id,
+            client_id=client_id,
+            content_type=image.content_type,
+            width=image.width,
+            height=image.height,
+            size_bytes=len(image.data),
+            storage_name=secrets.token_hex(16),
+            created_at=now,
+        )
+        cleaned["image"] = image
+        return photo
+
+    photo, created = create_once(Photo, Photo.uploader_id, uploader.id, client_id, build)
+    if created:
+        _write(photo, cleaned["image"])
+    return photo, created
+
+
+def _write(photo: Photo, image: CleanImage) -> None:
+    for thumbnail, data in ((False, image.data), (True, image.thumbnail)):
+        path = file_path(photo, thumbnail)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)

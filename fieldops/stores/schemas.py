@@ -1,0 +1,86 @@
+"""API payloads for stores and their posted hours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from fieldops.core.fields import HHMM, validate_timezone
+from fieldops.core.pagination import ListArgsSchema
+from fieldops.stores.models import StoreKind
+
+
+class PostedHoursSchema(Schema):
+    weekday = fields.Integer(
+        required=True, validate=validate.Range(0, 6), metadata={"description": "Monday = 0"}
+    )
+    opens = HHMM(required=True)
+    closes = HHMM(
+        required=True, metadata={"description": "at or before `opens` means after midnight"}
+    )
+
+
+class HoursExceptionSchema(Schema):
+    date = fields.Date(required=True)
+    closed = fields.Boolean(load_default=False)
+    opens = HHMM(load_default=None, allow_none=True)
+    closes = HHMM(load_default=None, allow_none=True)
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+    @validates_schema
+    def closed_or_hours(self, data: dict[str, Any], **_: Any) -> None:
+        has_hours = data.get("opens") is not None and data.get("closes") is not None
+        if data.get("closed") and (data.get("opens") or data.get("closes")):
+            raise ValidationError("A closed day has no opens/closes.", "closed")
+        if not data.get("closed") and not has_hours:
+            raise ValidationError('Give "closed": true, or both "opens" and "closes".', "opens")
+
+
+def unique_by(items: list[dict[str, Any]], key: str, field: str) -> None:
+    seen = [item[key] for item in items]
+    if len(seen) != len(set(seen)):
+        raise ValidationError(f"Each {key} may appear only once.", field)
+
+
+class StoreSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    code = fields.String(
+        required=True,
+        validate=[
+            validate.Length(1, 32),
+            validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", error="Letters, digits, . _ - only."),
+        ],
+    )
+    name = fields.String(required=True, validate=validate.Length(1, 160))
+    timezone = fields.String(
+        required=True, validate=validate_timezone, metadata={"example": "America/Chicago"}
+    )
+    kind = fields.Enum(StoreKind, by_value=True, load_default=StoreKind.DEALERSHIP)
+    brand = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80))
+    address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+    latitude = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
+    longitude = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
+    region = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    cadence_per_year = fields.Integer(load_default=2, validate=validate.Range(0, 52))
+    active = fields.Boolean(load_default=True)
+    posted_hours = fields.List(fields.Nested(PostedHoursSchema), load_default=list)
+    exceptions = fields.List(fields.Nested(HoursExceptionSchema), load_default=list)
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+    @validates_schema
+    def one_entry_per_day(self, data: dict[str, Any], **_: Any) -> None:
+        if "posted_hours" in data:
+            unique_by(data["posted_hours"], "weekday", "posted_hours")
+        if "exceptions" in data:
+            unique_by(data["exceptions"], "date", "exceptions")
+        if (data.get("latitude") is None) != (data.get("longitude") is None) and (
+            "latitude" in data or "longitude" in data
+        ):
+            raise ValidationError("Give both latitude and longitude, or neither.", "latitude")
+
+
+class StoreListArgsSchema(ListArgsSchema):
+    region = fields.String()
+    q = fields.String(metadata={"description": "search in name and code"})

@@ -1,0 +1,96 @@
+"""Rules for stores: creating and changing them, and the queries over them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from fieldops.audit.services import record
+from fieldops.auth.scoping import visible
+from fieldops.core.errors import Invalid
+from fieldops.extensions import db
+from fieldops.stores.hours import local_date
+from fieldops.stores.models import HoursException, PostedHours, Store
+from fieldops.users.models import User
+from fieldops.visits.models import Visit
+
+SORTS = {"name": Store.name, "code": Store.code, "region": Store.region}
+
+
+def store_query(user: User, region: str | None = None, q: str | None = None) -> sa.Select[Any]:
+    stmt = visible(sa.select(Store), Store, user).options(
+        selectinload(Store.posted_hours), selectinload(Store.exceptions)
+    )
+    if region:
+        stmt = stmt.where(Store.region == region)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        stmt = stmt.where(
+            sa.or_(sa.func.lower(Store.name).like(pattern), sa.func.lower(Store.code).like(pattern))
+        )
+    return stmt
+
+
+def regions() -> list[str]:
+    stmt = (
+        sa.select(Store.region).where(Store.region.is_not(None)).distinct().order_by(Store.region)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _check_code_free(code: str, store_id: int | None) -> None:
+    clash = db.session.scalar(
+        sa.select(Store.id).where(sa.func.lower(Store.code) == code.lower(), Store.id != store_id)
+    )
+    if clash is not None:
+        raise Invalid(f"Store code {code!r} is already used.", "code")
+
+
+def _apply(store: Store, data: dict[str, Any]) -> None:
+    for key, value in data.items():
+        if key == "posted_hours":
+            store.posted_hours = [PostedHours(**hours) for hours in value]
+        elif key == "exceptions":
+            store.exceptions = [HoursException(**exc) for exc in value]
+        else:
+            setattr(store, key, value)
+
+
+def create_store(data: dict[str, Any], actor: User, now: datetime) -> Store:
+    _check_code_free(data["code"], None)
+    store = Store(created_at=now, updated_at=now)
+    _apply(store, data)
+    db.session.add(store)
+    db.session.flush()
+    record(actor, "store.created", "store", store.id, now=now, code=store.code)
+    return store
+
+
+def update_store(store: Store, data: dict[str, Any], actor: User, now: datetime) -> Store:
+    """Change the given fields; lists given (posted_hours, exceptions) replace the old ones."""
+    if "code" in data:
+        _check_code_free(data["code"], store.id)
+    if "posted_hours" in data or "exceptions" in data:
+        # Delete the old rows first: their replacements reuse the same (store, day) keys.
+        if "posted_hours" in data:
+            store.posted_hours = []
+        if "exceptions" in data:
+            store.exceptions = []
+        db.session.flush()
+    old_zone = store.timezone
+    _apply(store, data)
+    store.updated_at = now
+    if store.timezone != old_zone:
+        _relocalise_visits(store)
+    db.session.flush()
+    record(actor, "store.updated", "store", store.id, now=now, fields=sorted(data))
+    return store
+
+
+def _relocalise_visits(store: Store) -> None:
+    """A store that changes zone changes the local day of its visits."""
+    for visit in db.session.scalars(sa.select(Visit).where(Visit.store_id == store.id)):
+        visit.local_date = local_date(visit.planned_start, store.timezone)

@@ -1,0 +1,5 @@
+"""HTML pages for stores."""
+
+from flask import Blueprint
+
+blp = Blueprint("stores", __name__)

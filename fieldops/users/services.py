@@ -1,0 +1,99 @@
+"""Rules for user accounts: creating, changing and deactivating them (admin work)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from fieldops.audit.services import record
+from fieldops.auth.services import end_all_sessions, hash_password, normalize_email
+from fieldops.core.errors import Invalid
+from fieldops.extensions import db
+from fieldops.stores.models import Store
+from fieldops.users.models import Role, User
+
+SORTS = {"name": User.name, "email": User.email, "role": User.role, "created_at": User.created_at}
+
+
+def user_query(
+    role: Role | None = None, q: str | None = None, active: bool | None = None
+) -> sa.Select[Any]:
+    stmt = sa.select(User)
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    if active is not None:
+        stmt = stmt.where(User.active == active)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
+    return stmt
+
+
+def users_with_role(role: Role) -> list[User]:
+    return list(db.session.scalars(user_query(role, active=True).order_by(User.name)))
+
+
+def _stores(ids: list[int]) -> list[Store]:
+    stores = list(db.session.scalars(sa.select(Store).where(Store.id.in_(ids))))
+    missing = sorted(set(ids) - {s.id for s in stores})
+    if missing:
+        raise Invalid(f"No store with id {', '.join(map(str, missing))}.", "store_ids")
+    return stores
+
+
+def _check_email_free(email: str, user_id: int | None) -> None:
+    clash = db.session.scalar(sa.select(User.id).where(User.email == email, User.id != user_id))
+    if clash is not None:
+        raise Invalid(f"{email} already has an account.", "email")
+
+
+def create_user(data: dict[str, Any], actor: User | None, now: datetime) -> User:
+    email = normalize_email(data["email"])
+    _check_email_free(email, None)
+    user = User(
+        email=email,
+        name=data["name"],
+        role=data["role"],
+        phone=data.get("phone"),
+        active=data.get("active", True),
+        password_hash=hash_password(data["password"]),
+        created_at=now,
+        updated_at=now,
+    )
+    if data.get("store_ids"):
+        user.stores = _stores(data["store_ids"])
+    db.session.add(user)
+    db.session.flush()
+    record(actor, "user.created", "user", user.id, now=now, email=email, role=user.role)
+    return user
+
+
+def update_user(user: User, data: dict[str, Any], actor: User, now: datetime) -> User:
+    changes = dict(data)
+    if "email" in changes:
+        changes["email"] = normalize_email(changes["email"])
+        _check_email_free(changes["email"], user.id)
+    if user.id == actor.id and (
+        changes.get("active") is False or changes.get("role", user.role) != user.role
+    ):
+        raise Invalid("You cannot deactivate yourself or change your own role.", "role")
+    if "store_ids" in changes:
+        user.stores = _stores(changes.pop("store_ids"))
+    if "password" in changes:
+        user.password_hash = hash_password(changes.pop("password"))
+        end_all_sessions(user)
+    if changes.get("active") is False and user.active:
+        end_all_sessions(user)
+    for key, value in changes.items():
+        setattr(user, key, value)
+    user.updated_at = now
+    db.session.flush()
+    fields = sorted(k if k != "password_hash" else "password" for k in data)
+    record(actor, "user.updated", "user", user.id, now=now, fields=fields)
+    return user
+
+
+def deactivate_user(user: User, actor: User, now: datetime) -> User:
+    return update_user(user, {"active": False}, actor, now)

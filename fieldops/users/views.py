@@ -1,0 +1,5 @@
+"""HTML pages for users."""
+
+from flask import Blueprint
+
+blp = Blueprint("users", __name__)

@@ -1,0 +1,132 @@
+"""API payloads for visits."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from fieldops.core.errors import shows_conflicts_of
+from fieldops.core.fields import AwareDateTime
+from fieldops.core.pagination import ListArgsSchema
+from fieldops.visits.models import Department, Visit, VisitStatus
+
+
+class StoreBriefSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    timezone = fields.String()
+    address = fields.String()
+    latitude = fields.Float()
+    longitude = fields.Float()
+
+
+class UserBriefSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+
+
+@shows_conflicts_of(Visit)
+class VisitSchema(Schema):
+    id = fields.Integer()
+    store_id = fields.Integer()
+    store = fields.Nested(StoreBriefSchema)
+    engineer_id = fields.Integer()
+    engineer = fields.Nested(UserBriefSchema)
+    planned_start = fields.DateTime()
+    planned_end = fields.DateTime()
+    local_date = fields.Date(metadata={"description": "the store-local date of planned_start"})
+    status = fields.Enum(VisitStatus, by_value=True)
+    purpose = fields.String()
+    checked_in_at = fields.DateTime()
+    check_in_latitude = fields.Float()
+    check_in_longitude = fields.Float()
+    check_in_accuracy_m = fields.Float()
+    distance_m = fields.Float(metadata={"description": "check-in position to the store"})
+    far_from_store = fields.Boolean(
+        metadata={"description": "checked in more than 300 m plus the accuracy away"}
+    )
+    checked_out_at = fields.DateTime()
+    summary = fields.String()
+    departments_met = fields.List(fields.String())
+    cancel_reason = fields.String()
+    version = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+def end_after_start(data: dict[str, Any]) -> None:
+    start, end = data.get("planned_start"), data.get("planned_end")
+    if start is not None and end is not None and end <= start:
+        raise ValidationError("Must be after planned_start.", "planned_end")
+
+
+class VisitCreateSchema(Schema):
+    store_id = fields.Integer(required=True)
+    engineer_id = fields.Integer(required=True)
+    planned_start = AwareDateTime(required=True)
+    planned_end = AwareDateTime(
+        load_default=None, metadata={"description": "default: two hours after the start"}
+    )
+    purpose = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+    @validates_schema
+    def check_window(self, data: dict[str, Any], **_: Any) -> None:
+        end_after_start(data)
+
+
+class VisitUpdateSchema(Schema):
+    engineer_id = fields.Integer()
+    planned_start = AwareDateTime()
+    planned_end = AwareDateTime()
+    purpose = fields.String(allow_none=True, validate=validate.Length(max=200))
+    version = fields.Integer(metadata={"description": "the version you read; 409 if stale"})
+
+    @validates_schema
+    def check_window(self, data: dict[str, Any], **_: Any) -> None:
+        end_after_start(data)
+
+
+class CancelSchema(Schema):
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    version = fields.Integer()
+
+
+class CheckInSchema(Schema):
+    at = AwareDateTime(load_default=None, metadata={"description": "default: now"})
+    latitude = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
+    longitude = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
+    accuracy_m = fields.Float(
+        load_default=None, allow_none=True, validate=validate.Range(0, 100_000)
+    )
+    version = fields.Integer()
+
+    @validates_schema
+    def both_or_neither(self, data: dict[str, Any], **_: Any) -> None:
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise ValidationError("Give both latitude and longitude, or neither.", "latitude")
+
+
+class CheckOutSchema(Schema):
+    at = AwareDateTime(load_default=None, metadata={"description": "default: now"})
+    summary = fields.String(required=True, validate=validate.Length(1, 5000))
+    departments_met = fields.List(fields.Enum(Department, by_value=True), load_default=list)
+    version = fields.Integer()
+
+
+_ENGINEER = re.compile(r"^(me|\d+)$")
+
+
+class VisitListArgsSchema(ListArgsSchema):
+    engineer = fields.String(
+        validate=validate.Regexp(_ENGINEER, error='Use "me" or a user id.'),
+        metadata={"description": '"me" or a user id'},
+    )
+    date = fields.Date(metadata={"description": "the store's local day"})
+    date_from = fields.Date(metadata={"description": "first store-local day, inclusive"})
+    date_to = fields.Date(metadata={"description": "last store-local day, inclusive"})
+    store_id = fields.Integer()
+    status = fields.Enum(VisitStatus, by_value=True)

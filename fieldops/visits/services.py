@@ -1,0 +1,230 @@
+"""Rules for visits: planning, assigning, checking in and out, cancelling."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import joinedload
+
+from fieldops.audit.services import record
+from fieldops.auth.scoping import get_visible, visible
+from fieldops.core.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldops.core.geo import distance_m
+from fieldops.extensions import db
+from fieldops.stores.hours import local_date
+from fieldops.stores.models import Store
+from fieldops.users.models import Role, User
+from fieldops.visits.models import Visit, VisitStatus
+
+DEFAULT_LENGTH = timedelta(hours=2)
+SORTS = {
+    "planned_start": Visit.planned_start,
+    "local_date": Visit.local_date,
+    "status": Visit.status,
+    "store_id": Visit.store_id,
+}
+
+
+def visit_query(
+    user: User,
+    engineer_id: int | None = None,
+    day: date | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    store_id: int | None = None,
+    status: VisitStatus | None = None,
+) -> sa.Select[Any]:
+    stmt = visible(sa.select(Visit), Visit, user).options(
+        joinedload(Visit.store), joinedload(Visit.engineer)
+    )
+    if engineer_id is not None:
+        stmt = stmt.where(Visit.engineer_id == engineer_id)
+    if day is not None:
+        stmt = stmt.where(Visit.local_date == day)
+    if date_from is not None:
+        stmt = stmt.where(Visit.local_date >= date_from)
+    if date_to is not None:
+        stmt = stmt.where(Visit.local_date <= date_to)
+    if store_id is not None:
+        stmt = stmt.where(Visit.store_id == store_id)
+    if status is not None:
+        stmt = stmt.where(Visit.status == status)
+    return stmt
+
+
+def visits_today(engineer: User, now: datetime) -> list[Visit]:
+    """The engineer's visits on today's date in each store's own zone, in time order."""
+    utc_day = now.date()
+    candidates = db.session.scalars(
+        visit_query(engineer, engineer_id=engineer.id)
+        .where(Visit.local_date.between(utc_day - timedelta(days=1), utc_day + timedelta(days=1)))
+        .order_by(Visit.planned_start)
+    ).all()
+    return [v for v in candidates if v.local_date == local_date(now, v.store.timezone)]
+
+
+def upcoming_visits(engineer: User, now: datetime, days: int = 7) -> list[Visit]:
+    """Planned visits after today, within `days` days."""
+    today = now.date()
+    return list(
+        db.session.scalars(
+            visit_query(engineer, engineer_id=engineer.id, status=VisitStatus.PLANNED)
+            .where(
+                Visit.local_date.between(today + timedelta(days=1), today + timedelta(days=days))
+            )
+            .order_by(Visit.planned_start)
+        )
+    )
+
+
+def _engineer(engineer_id: int) -> User:
+    engineer = db.session.get(User, engineer_id)
+    if engineer is None:
+        raise NotFound(f"No user with id {engineer_id}.", "engineer_id")
+    if engineer.role != Role.ENGINEER or not engineer.active:
+        raise Invalid("Visits are assigned to active engineers only.", "engineer_id")
+    return engineer
+
+
+def _check_version(visit: Visit, version: int | None) -> None:
+    if version is not None and version != visit.version:
+        raise Conflict(
+            f"The visit changed since you read it (version {version}, now {visit.version}).",
+            visit,
+            "version",
+        )
+
+
+def _require_status(visit: Visit, *allowed: VisitStatus, doing: str) -> None:
+    if visit.status not in allowed:
+        raise Conflict(f"Cannot {doing} a visit that is {visit.status.value}.", visit, "status")
+
+
+def _not_future(at: datetime, now: datetime) -> None:
+    if at > now + current_app.config["CLOCK_SKEW_TOLERANCE"]:
+        raise Invalid("Cannot be in the future.", "at")
+
+
+def plan_visit(data: dict[str, Any], actor: User, now: datetime) -> Visit:
+    store = get_visible(Store, data["store_id"], actor, "store_id")
+    engineer = _engineer(data["engineer_id"])
+    start = data["planned_start"]
+    visit = Visit(
+        store=store,
+        engineer=engineer,
+        planned_start=start,
+        planned_end=data.get("planned_end") or start + DEFAULT_LENGTH,
+        local_date=local_date(start, store.timezone),
+        purpose=data.get("purpose"),
+        status=VisitStatus.PLANNED,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(visit)
+    db.session.flush()
+    record(
+        actor,
+        "visit.planned",
+        "visit",
+        visit.id,
+        now=now,
+        store_id=store.id,
+        engineer_id=engineer.id,
+    )
+    return visit
+
+
+def update_visit(visit: Visit, data: dict[str, Any], actor: User, now: datetime) -> Visit:
+    """Reschedule or reassign a planned visit."""
+    _check_version(visit, data.get("version"))
+    _require_status(visit, VisitStatus.PLANNED, doing="change")
+    if "engineer_id" in data:
+        visit.engineer = _engineer(data["engineer_id"])
+    start = data.get("planned_start", visit.planned_start)
+    end = data.get("planned_end", visit.planned_end)
+    if "planned_start" in data and "planned_end" not in data:
+        end = start + (visit.planned_end - visit.planned_start)
+    if end <= start:
+        raise Invalid("Must be after planned_start.", "planned_end")
+    visit.planned_start, visit.planned_end = start, end
+    visit.local_date = local_date(start, visit.store.timezone)
+    if "purpose" in data:
+        visit.purpose = data["purpose"]
+    visit.updated_at = now
+    db.session.flush()
+    record(
+        actor,
+        "visit.updated",
+        "visit",
+        visit.id,
+        now=now,
+        fields=sorted(k for k in data if k != "version"),
+    )
+    return visit
+
+
+def cancel_visit(
+    visit: Visit, reason: str | None, version: int | None, actor: User, now: datetime
+) -> Visit:
+    _check_version(visit, version)
+    _require_status(visit, VisitStatus.PLANNED, doing="cancel")
+    visit.status = VisitStatus.CANCELLED
+    visit.cancel_reason = reason
+    visit.updated_at = now
+    db.session.flush()
+    record(actor, "visit.cancelled", "visit", visit.id, now=now, reason=reason)
+    return visit
+
+
+def check_in(visit: Visit, data: dict[str, Any], engineer: User, now: datetime) -> Visit:
+    """Start the visit; the position, when the phone gives one, is checked against the store's."""
+    _check_version(visit, data.get("version"))
+    _require_status(visit, VisitStatus.PLANNED, doing="check in to")
+    at = data.get("at") or now
+    _not_future(at, now)
+    visit.status = VisitStatus.CHECKED_IN
+    visit.checked_in_at = at
+    lat, lon, accuracy = data.get("latitude"), data.get("longitude"), data.get("accuracy_m")
+    visit.check_in_latitude, visit.check_in_longitude = lat, lon
+    visit.check_in_accuracy_m = accuracy
+    store = visit.store
+    if (
+        lat is not None
+        and lon is not None
+        and store.latitude is not None
+        and store.longitude is not None
+    ):
+        visit.distance_m = round(distance_m(lat, lon, store.latitude, store.longitude), 1)
+        radius = current_app.config["CHECK_IN_RADIUS_M"] + (accuracy or 0)
+        visit.far_from_store = visit.distance_m > radius
+    visit.updated_at = now
+    db.session.flush()
+    return visit
+
+
+def check_out(visit: Visit, data: dict[str, Any], engineer: User, now: datetime) -> Visit:
+    _check_version(visit, data.get("version"))
+    _require_status(visit, VisitStatus.CHECKED_IN, doing="check out of")
+    at = data.get("at") or now
+    _not_future(at, now)
+    if visit.checked_in_at is not None and at < visit.checked_in_at:
+        raise Invalid("Cannot be before the check-in.", "at")
+    visit.status = VisitStatus.COMPLETED
+    visit.checked_out_at = at
+    visit.summary = data["summary"]
+    visit.departments_met = [d.value for d in data.get("departments_met", [])]
+    visit.updated_at = now
+    db.session.flush()
+    return visit
+
+
+def own_visit(visit_id: int, engineer: User) -> Visit:
+    """The visit if it is assigned to `engineer` (403 otherwise, 404 if unknown)."""
+    visit = get_visible(Visit, visit_id, engineer)
+    if visit.engineer_id != engineer.id:
+        raise Forbidden("This visit is assigned to another engineer.")
+    return visit

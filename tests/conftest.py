@@ -1,0 +1,150 @@
+"""Fixtures: one app per session on a migrated database, emptied after every test.
+
+The database is SQLite in a temporary folder unless FIELDOPS_TEST_DATABASE_URL names
+another (CI sets it to PostgreSQL). Tests commit for real, so racing requests on separate
+connections behave as in production; every table is emptied after each test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from config import TestingConfig
+from fieldops import create_app
+from fieldops.extensions import db, limiter
+from tests.builders import Builder
+
+PG_URL = os.environ.get("FIELDOPS_TEST_DATABASE_URL")
+NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)  # a Wednesday, 09:00 in Chicago
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    tmp = tmp_path_factory.mktemp("fieldops")
+    url = PG_URL or f"sqlite:///{tmp / 'test.db'}"
+    if PG_URL:
+        _reset_postgres(url)
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        UPLOAD_FOLDER = str(tmp / "uploads")
+
+    app = create_app(Config)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def _empty_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        limiter.reset()
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[None]:
+    """An application context, for testing services without HTTP."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+
+
+@pytest.fixture
+def now(time_machine: Any) -> datetime:
+    """Time frozen at NOW (a Wednesday afternoon UTC); tests may move it."""
+    time_machine.move_to(NOW, tick=False)
+    return NOW
+
+
+@pytest.fixture
+def build(app: Flask) -> Builder:
+    return Builder(app)
+
+
+class ApiClient:
+    """A test client that sends the CSRF token on unsafe requests, as the web app does."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.csrf = client.get("/api/auth/csrf").get_json()["csrf_token"]
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> Any:
+        headers = kwargs.pop("headers", {})
+        if method != "GET":
+            headers.setdefault("X-CSRFToken", self.csrf)
+        return self.client.open(url, method=method, headers=headers, **kwargs)
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self._send("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Any:
+        return self._send("POST", url, **kwargs)
+
+    def patch(self, url: str, **kwargs: Any) -> Any:
+        return self._send("PATCH", url, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> Any:
+        return self._send("DELETE", url, **kwargs)
+
+    def login(self, email: str, password: str = Builder.PASSWORD, **extra: Any) -> Any:
+        return self.post("/api/auth/login", json={"email": email, "password": password, **extra})
+
+
+@pytest.fixture
+def api(app: Flask) -> ApiClient:
+    """An anonymous API client."""
+    return ApiClient(app.test_client())
+
+
+@pytest.fixture
+def login(app: Flask, build: Builder) -> Any:
+    """login(user) -> an ApiClient signed in as that user."""
+
+    def sign_in(user: Any) -> ApiClient:
+        client = ApiClient(app.test_client())
+        response = client.login(user.email)
+        assert response.status_code == 200, response.get_json()
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def tmp_upload_dir(app: Flask) -> Path:
+    return Path(app.config["UPLOAD_FOLDER"])
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With FIELDOPS_NO_SKIPS set (CI), a skipped test fails the run."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if os.environ.get("FIELDOPS_NO_SKIPS") and skipped:
+        print(f"\nFIELDOPS_NO_SKIPS: {len(skipped)} test(s) skipped; failing the run.")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
