@@ -61,6 +61,10 @@ def label(value: Any) -> str:
     return text.replace("_", " ").capitalize()
 
 
+def store_choices(stores: list[Any]) -> list[tuple[int, str]]:
+    return [(store.id, store.name) for store in stores]
+
+
 def nav_items() -> list[tuple[str, str]]:
     return NAV.get(current_user.role, []) if current_user.is_authenticated else []
 
@@ -75,6 +79,7 @@ def init_templating(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         nav_items=nav_items,
+        store_choices=store_choices,
         can=can,
         Action=Action,
         Role=Role,

@@ -1,5 +1,184 @@
-"""HTML pages for issues."""
+"""HTML pages for issues: the list, filing one (with a photo), following and triaging one."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from fieldops.auth.policy import Action, can, require
+from fieldops.auth.scoping import get_visible
+from fieldops.clock import utcnow
+from fieldops.core.forms import form_values, submit
+from fieldops.core.pagination import paginate
+from fieldops.extensions import db
+from fieldops.issues import services
+from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
+from fieldops.issues.schemas import (
+    CommentCreateSchema,
+    IssueCreateSchema,
+    IssueListArgsSchema,
+    IssueUpdateSchema,
+)
+from fieldops.photos.schemas import PhotoFileSchema
+from fieldops.photos.services import add_photo
+from fieldops.stores.models import Store
+from fieldops.stores.services import store_query
+from fieldops.users.models import Role
+from fieldops.users.services import users_with_role
 
 blp = Blueprint("issues", __name__)
+
+
+def choices(members: Any) -> list[tuple[str, str]]:
+    """(value, label) pairs for a select, from an enum or a list of its members."""
+    return [
+        (m.value, "Wi-Fi" if m.value == "wifi" else m.value.replace("_", " ").capitalize())
+        for m in members
+    ]
+
+
+@blp.get("/issues")
+@login_required
+def index() -> ResponseReturnValue:
+    require(Action.READ_RECORDS)
+    values = form_values(request.args)
+    values.setdefault("open", "true")
+    if values["open"] == "all":
+        values.pop("open")
+    args = IssueListArgsSchema().load(values)
+    stmt = services.issue_query(
+        current_user,
+        store_id=args.get("store_id"),
+        status=args.get("status"),
+        category=args.get("category"),
+        severity=args.get("severity"),
+        assignee=args.get("assignee"),
+        open_only=args.get("open"),
+    )
+    page = paginate(stmt, args, services.SORTS, "-created_at", Issue.id)
+    return render_template(
+        "issues/index.html",
+        page=page,
+        args=args,
+        shown=request.args.get("open", "true"),
+        categories=choices(IssueCategory),
+        severities=choices(Severity),
+    )
+
+
+def _attach_photo(issue_id: int) -> None:
+    photo = request.files.get("photo")
+    if photo and photo.filename:
+        add_photo(photo.read(), uuid.uuid4(), current_user, utcnow(), issue_id=issue_id)
+
+
+@blp.route("/issues/new", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    require(Action.CREATE_RECORDS)
+    stores = db.session.scalars(store_query(current_user).order_by(Store.name)).all()
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {"store_id": request.args.get("store_id", "")}
+    if request.method == "POST":
+        values = form_values()
+        values.pop("photo", None)
+
+        def file(data: dict[str, Any]) -> Issue:
+            issue, _created = services.file_issue(data, current_user, utcnow())
+            _attach_photo(issue.id)
+            return issue
+
+        issue, errors = submit(IssueCreateSchema(), values, file)
+        if issue is not None:
+            flash("Issue filed. You can follow it here.")
+            return redirect(url_for("issues.detail", issue_id=issue.id))
+    elif len(stores) == 1:
+        values["store_id"] = str(stores[0].id)
+    return render_template(
+        "issues/new.html",
+        stores=stores,
+        categories=choices(IssueCategory),
+        severities=choices(Severity),
+        errors=errors,
+        values=values,
+    ), 422 if errors else 200
+
+
+def _detail_page(issue_id: int, errors: dict[str, list[str]] | None = None) -> ResponseReturnValue:
+    issue = services.visible_issue(issue_id, current_user)
+    manager = current_user.role == Role.MANAGER
+    statuses = [IssueStatus.OPEN, IssueStatus.CLOSED] if manager else list(IssueStatus)
+    return render_template(
+        "issues/detail.html",
+        issue=issue,
+        tz=issue.store.timezone,
+        errors=errors or {},
+        statuses=choices(statuses),
+        severities=choices(Severity),
+        assignees=users_with_role(Role.ENGINEER) + users_with_role(Role.ADMIN),
+        can_triage=can(current_user, Action.TRIAGE_ISSUES),
+        full_triage=can(current_user, Action.TRIAGE_ISSUES) and not manager,
+        can_comment=can(current_user, Action.CREATE_RECORDS),
+    ), 422 if errors else 200
+
+
+@blp.get("/issues/<int:issue_id>")
+@login_required
+def detail(issue_id: int) -> ResponseReturnValue:
+    require(Action.READ_RECORDS)
+    return _detail_page(issue_id)
+
+
+@blp.post("/issues/<int:issue_id>/update")
+@login_required
+def update(issue_id: int) -> ResponseReturnValue:
+    require(Action.TRIAGE_ISSUES)
+    issue = services.visible_issue(issue_id, current_user)
+    values = form_values()
+    if current_user.role == Role.MANAGER:  # the manager's form only carries the status
+        values = {k: v for k, v in values.items() if k in ("status", "version")}
+    elif "assignee_id" in request.form and not values.get("assignee_id"):
+        values["assignee_id"] = None
+    result, errors = submit(
+        IssueUpdateSchema(),
+        values,
+        lambda d: services.update_issue(issue, d, current_user, utcnow()),
+    )
+    if result is None:
+        return _detail_page(issue_id, errors)
+    flash("Issue updated.")
+    return redirect(url_for("issues.detail", issue_id=issue_id))
+
+
+@blp.post("/issues/<int:issue_id>/comments")
+@login_required
+def comment(issue_id: int) -> ResponseReturnValue:
+    require(Action.CREATE_RECORDS)
+    issue = services.visible_issue(issue_id, current_user)
+    result, errors = submit(
+        CommentCreateSchema(),
+        form_values(),
+        lambda d: services.add_comment(issue, d, current_user, utcnow()),
+    )
+    if result is None:
+        return _detail_page(issue_id, errors)
+    flash("Comment added.")
+    return redirect(url_for("issues.detail", issue_id=issue_id) + "#comments")
+
+
+@blp.post("/issues/<int:issue_id>/photos")
+@login_required
+def photo(issue_id: int) -> ResponseReturnValue:
+    require(Action.CREATE_RECORDS)
+    get_visible(Issue, issue_id, current_user)
+    result, errors = submit(
+        PhotoFileSchema(), dict(request.files), lambda _d: _attach_photo(issue_id) or True
+    )
+    if result is None:
+        return _detail_page(issue_id, errors)
+    flash("Photo added.")
+    return redirect(url_for("issues.detail", issue_id=issue_id))

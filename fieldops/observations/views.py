@@ -1,5 +1,92 @@
-"""HTML pages for observations."""
+"""HTML page for logging an observation (with an optional photo)."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from fieldops.auth.policy import Action, require
+from fieldops.auth.scoping import get_visible
+from fieldops.clock import utcnow
+from fieldops.core.forms import form_values, submit
+from fieldops.observations import services
+from fieldops.observations.models import ObservationCategory
+from fieldops.observations.schemas import FIELD_SCHEMAS, ObservationCreateSchema
+from fieldops.photos.services import add_photo
+from fieldops.stores.models import Store
 
 blp = Blueprint("observations", __name__)
+
+FIELD_LABELS = {
+    "zone": "Zone (e.g. showroom, service lane)",
+    "ssid": "Network (SSID)",
+    "rssi_dbm": "Signal (dBm, -120 to 0)",
+    "download_mbps": "Download (Mbit/s)",
+    "upload_mbps": "Upload (Mbit/s)",
+    "latency_ms": "Latency (ms)",
+    "process": "Process (e.g. vehicle sale)",
+    "pages": "Pages",
+    "signature": "Signature",
+    "minutes": "Minutes it takes",
+    "customers_present": "Customers in the store now",
+    "last_customer_at": "Last customer left at",
+    "device": "Device",
+    "problem": "Problem",
+    "text": "What you saw",
+}
+
+
+def observation_values(category: ObservationCategory) -> dict[str, Any]:
+    """The form's flat fields, with the category's own ones gathered under "fields"."""
+    values = form_values()
+    own = FIELD_SCHEMAS[category]().fields
+    values["fields"] = {name: values.pop(name) for name in list(values) if name in own}
+    values.pop("photo", None)
+    return values
+
+
+def create_with_photo(data: dict[str, Any]) -> Any:
+    observation, _created = services.create_observation(data, current_user, utcnow())
+    photo = request.files.get("photo")
+    if photo and photo.filename:
+        add_photo(photo.read(), uuid.uuid4(), current_user, utcnow(), observation_id=observation.id)
+    return observation
+
+
+@blp.route("/observations/new", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    require(Action.CREATE_RECORDS)
+    store = get_visible(Store, request.args.get("store_id", type=int) or 0, current_user)
+    visit_id = request.args.get("visit_id", type=int)
+    category_name = request.args.get("category")
+    category = (
+        ObservationCategory(category_name) if category_name in set(ObservationCategory) else None
+    )
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    if request.method == "POST" and category is not None:
+        values = observation_values(category)
+        values.update(store_id=store.id, visit_id=visit_id, category=category.value)
+        created, errors = submit(ObservationCreateSchema(), values, create_with_photo)
+        if created is not None:
+            flash(f"{category.value.title()} observation saved.")
+            if visit_id:
+                return redirect(url_for("visits.detail", visit_id=visit_id))
+            return redirect(url_for("stores.detail", store_id=store.id))
+    schema = FIELD_SCHEMAS[category]() if category else None
+    return render_template(
+        "observations/new.html",
+        store=store,
+        visit_id=visit_id,
+        category=category,
+        categories=list(ObservationCategory),
+        field_schema=schema,
+        labels=FIELD_LABELS,
+        errors=errors,
+        values={**values, **values.get("fields", {})},
+    ), 422 if errors else 200

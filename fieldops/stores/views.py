@@ -1,5 +1,174 @@
-"""HTML pages for stores."""
+"""HTML pages for stores: the list, a store's page, the manager's "My store", admin forms."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from fieldops.auth.policy import Action, require
+from fieldops.auth.scoping import get_visible
+from fieldops.clock import utcnow
+from fieldops.core.forms import form_values, submit
+from fieldops.core.pagination import paginate
+from fieldops.extensions import db
+from fieldops.issues.services import issue_query
+from fieldops.observations.models import Observation
+from fieldops.observations.services import observation_query
+from fieldops.stores import services
+from fieldops.stores.hours import WEEKDAY_NAMES, local_date
+from fieldops.stores.models import Store, StoreKind
+from fieldops.stores.schemas import StoreListArgsSchema, StoreSchema
+from fieldops.users.models import Role
+from fieldops.visits.models import Visit, VisitStatus
+from fieldops.visits.services import visit_query
 
 blp = Blueprint("stores", __name__)
+
+US_ZONES = [
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+]
+EXCEPTION_LINE = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})\s+(?:(?P<closed>closed)|(?P<opens>\d{1,2}:\d{2})\s*-\s*"
+    r"(?P<closes>\d{1,2}:\d{2}))\s*(?P<note>.*)$",
+    re.IGNORECASE,
+)
+
+
+@blp.get("/stores")
+@login_required
+def index() -> ResponseReturnValue:
+    require(Action.READ_RECORDS)
+    args = StoreListArgsSchema().load(form_values(request.args))
+    stmt = services.store_query(current_user, args.get("region"), args.get("q"))
+    page = paginate(stmt, args, services.SORTS, "name", Store.id)
+    return render_template("stores/index.html", page=page, args=args, regions=services.regions())
+
+
+@blp.get("/stores/<int:store_id>")
+@login_required
+def detail(store_id: int) -> ResponseReturnValue:
+    require(Action.READ_RECORDS)
+    store = get_visible(Store, store_id, current_user)
+    now = utcnow()
+    today = local_date(now, store.timezone)
+    visits = db.session.scalars(
+        visit_query(current_user, store_id=store.id).order_by(Visit.planned_start.desc()).limit(20)
+    ).all()
+    return render_template(
+        "stores/detail.html",
+        store=store,
+        today=today,
+        upcoming_exceptions=[e for e in store.exceptions if e.date >= today][:10],
+        open_issues=db.session.scalars(
+            issue_query(current_user, store_id=store.id, open_only=True).limit(50)
+        ).all(),
+        planned=[v for v in visits if v.status == VisitStatus.PLANNED][::-1],
+        history=[v for v in visits if v.status != VisitStatus.PLANNED],
+        observations=db.session.scalars(
+            observation_query(current_user, store_id=store.id)
+            .order_by(Observation.observed_at.desc())
+            .limit(10)
+        ).all(),
+    )
+
+
+@blp.get("/my-store")
+@login_required
+def my_store() -> ResponseReturnValue:
+    """The manager's start page: their stores, open issues and planned visits."""
+    if current_user.role != Role.MANAGER:
+        return redirect(url_for("stores.index"))
+    stores = current_user.stores
+    if len(stores) == 1:
+        return redirect(url_for("stores.detail", store_id=stores[0].id))
+    return render_template("stores/my_store.html", stores=stores)
+
+
+def store_form_values() -> dict[str, Any]:
+    """The store form as the StoreSchema payload: a row per weekday, a line per exception."""
+    values = form_values()
+    hours = []
+    for day in range(7):
+        opens, closes = values.pop(f"opens_{day}", None), values.pop(f"closes_{day}", None)
+        if opens or closes:
+            hours.append({"weekday": day, "opens": opens or "", "closes": closes or ""})
+    values["posted_hours"] = hours
+    exceptions = []
+    for line in values.pop("exceptions", "").splitlines():
+        if not line.strip():
+            continue
+        match = EXCEPTION_LINE.match(line.strip())
+        if not match:
+            exceptions.append({"date": line.strip()[:10], "opens": "?"})  # schema names the error
+            continue
+        entry: dict[str, Any] = {"date": match["date"], "note": match["note"].strip() or None}
+        if match["closed"]:
+            entry["closed"] = True
+        else:
+            entry.update(opens=match["opens"].zfill(5), closes=match["closes"].zfill(5))
+        exceptions.append(entry)
+    values["exceptions"] = exceptions
+    values["active"] = "active" in request.form
+    return values
+
+
+def exception_lines(store: Store | None) -> str:
+    if store is None:
+        return ""
+    lines = []
+    for exc in store.exceptions:
+        what = "closed" if exc.closed else f"{exc.opens:%H:%M}-{exc.closes:%H:%M}"
+        lines.append(f"{exc.date.isoformat()} {what} {exc.note or ''}".strip())
+    return "\n".join(lines)
+
+
+def _store_form(store: Store | None) -> ResponseReturnValue:
+    require(Action.MANAGE_STORES)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = store_form_values()
+        schema = StoreSchema(partial=store is not None)
+
+        def save(data: dict[str, Any]) -> Store:
+            if store is None:
+                return services.create_store(data, current_user, utcnow())
+            return services.update_store(store, data, current_user, utcnow())
+
+        saved, errors = submit(schema, values, save)
+        if saved is not None:
+            flash(f"Store {saved.code} saved.")
+            return redirect(url_for("stores.detail", store_id=saved.id))
+    form = request.form if request.method == "POST" else None
+    return render_template(
+        "stores/form.html",
+        store=store,
+        form=form,
+        errors=errors,
+        zones=US_ZONES,
+        kinds=[(k.value, k.value.title()) for k in StoreKind],
+        weekdays=list(enumerate(WEEKDAY_NAMES)),
+        exceptions_text=form.get("exceptions", "") if form else exception_lines(store),
+    ), 422 if errors else 200
+
+
+@blp.route("/stores/new", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    return _store_form(None)
+
+
+@blp.route("/stores/<int:store_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(store_id: int) -> ResponseReturnValue:
+    require(Action.MANAGE_STORES)
+    return _store_form(get_visible(Store, store_id, current_user))

@@ -1,5 +1,118 @@
-"""HTML pages for users."""
+"""Admin pages: user accounts and API tokens."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-blp = Blueprint("users", __name__)
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from fieldops.auth import services as auth
+from fieldops.auth.models import ApiToken
+from fieldops.auth.policy import Action, require
+from fieldops.auth.schemas import TokenSchema
+from fieldops.clock import utcnow
+from fieldops.core.errors import NotFound
+from fieldops.core.forms import form_values, submit
+from fieldops.core.pagination import paginate
+from fieldops.extensions import db
+from fieldops.stores.models import Store
+from fieldops.users import services
+from fieldops.users.models import Role, User
+from fieldops.users.schemas import UserListArgsSchema, UserSchema
+
+blp = Blueprint("users", __name__, url_prefix="/admin")
+
+
+def _user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user with id {user_id}.")
+    return user
+
+
+@blp.get("/users")
+@login_required
+def index() -> ResponseReturnValue:
+    require(Action.READ_USERS)
+    args = UserListArgsSchema().load(form_values(request.args))
+    stmt = services.user_query(args.get("role"), args.get("q"), args.get("active"))
+    page = paginate(stmt, args, services.SORTS, "name", User.id)
+    return render_template("users/index.html", page=page, args=args, roles=list(Role))
+
+
+def _user_form(user: User | None) -> ResponseReturnValue:
+    require(Action.MANAGE_USERS)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = form_values(lists=("store_ids",))
+        values["active"] = "active" in request.form
+        values.setdefault("store_ids", [])
+
+        def save(data: dict[str, Any]) -> User:
+            if user is None:
+                return services.create_user(data, current_user, utcnow())
+            return services.update_user(user, data, current_user, utcnow())
+
+        saved, errors = submit(UserSchema(partial=user is not None), values, save)
+        if saved is not None:
+            flash(f"{saved.name} saved.")
+            return redirect(url_for("users.index"))
+    stores = db.session.scalars(sa.select(Store).order_by(Store.name)).all()
+    return render_template(
+        "users/form.html",
+        user=user,
+        form=request.form if request.method == "POST" else None,
+        errors=errors,
+        roles=[(r.value, r.value.upper() if r == Role.CIO else r.value.title()) for r in Role],
+        stores=stores,
+    ), 422 if errors else 200
+
+
+@blp.route("/users/new", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    return _user_form(None)
+
+
+@blp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(user_id: int) -> ResponseReturnValue:
+    require(Action.MANAGE_USERS)
+    return _user_form(_user(user_id))
+
+
+@blp.route("/tokens", methods=["GET", "POST"])
+@login_required
+def tokens() -> ResponseReturnValue:
+    """API tokens for integrations: create (shown once), list, revoke."""
+    require(Action.MANAGE_TOKENS)
+    errors: dict[str, list[str]] = {}
+    new_token = None
+    if request.method == "POST":
+
+        def create(data: dict[str, Any]) -> str:
+            owner = _user(data["user_id"])
+            return auth.create_token(owner, data["name"], current_user, utcnow())[1]
+
+        new_token, errors = submit(TokenSchema(), form_values(), create)
+    tokens = db.session.scalars(
+        sa.select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc())
+    ).all()
+    users = db.session.scalars(
+        sa.select(User).where(User.active.is_(True)).order_by(User.name)
+    ).all()
+    return render_template(
+        "users/tokens.html", tokens=tokens, users=users, errors=errors, new_token=new_token
+    ), 422 if errors else 200
+
+
+@blp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> ResponseReturnValue:
+    require(Action.MANAGE_TOKENS)
+    token = auth.revoke_token(token_id, current_user, utcnow())
+    flash(f"Token {token.prefix}… revoked.")
+    return redirect(url_for("users.tokens"))

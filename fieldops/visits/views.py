@@ -1,5 +1,230 @@
-"""HTML pages for visits."""
+"""HTML pages for visits: the engineer's Today, a visit, and the admin's planning pages."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from fieldops.auth.policy import Action, require
+from fieldops.auth.scoping import get_visible
+from fieldops.clock import utcnow
+from fieldops.core.forms import form_values, submit
+from fieldops.core.pagination import paginate
+from fieldops.extensions import db
+from fieldops.observations.models import Observation
+from fieldops.observations.services import observation_query
+from fieldops.stores.hours import to_utc, zone
+from fieldops.stores.models import Store
+from fieldops.stores.services import store_query
+from fieldops.users.models import Role
+from fieldops.users.services import users_with_role
+from fieldops.visits import services
+from fieldops.visits.models import Department, Visit, VisitStatus
+from fieldops.visits.schemas import (
+    CancelSchema,
+    CheckInSchema,
+    CheckOutSchema,
+    VisitCreateSchema,
+    VisitListArgsSchema,
+    VisitUpdateSchema,
+)
 
 blp = Blueprint("visits", __name__)
+
+
+@blp.get("/today")
+@login_required
+def today() -> ResponseReturnValue:
+    """The engineer's day: visits in time order with store-local times, then the coming week."""
+    if current_user.role != Role.ENGINEER:
+        return redirect(url_for("visits.index"))
+    now = utcnow()
+    return render_template(
+        "visits/today.html",
+        visits=services.visits_today(current_user, now),
+        upcoming=services.upcoming_visits(current_user, now),
+        now=now,
+    )
+
+
+def _detail_page(
+    visit_id: int, errors: dict[str, list[str]] | None = None, values: dict[str, Any] | None = None
+) -> ResponseReturnValue:
+    visit = get_visible(Visit, visit_id, current_user)
+    observations = db.session.scalars(
+        observation_query(current_user, visit_id=visit.id).order_by(Observation.observed_at)
+    ).all()
+    page = render_template(
+        "visits/detail.html",
+        visit=visit,
+        observations=observations,
+        departments=list(Department),
+        errors=errors or {},
+        values=values or {},
+    )
+    return page, 422 if errors else 200
+
+
+@blp.get("/visits/<int:visit_id>")
+@login_required
+def detail(visit_id: int) -> ResponseReturnValue:
+    require(Action.READ_RECORDS)
+    return _detail_page(visit_id)
+
+
+def _visit_action(visit_id: int, schema: Any, action: Any, done: str) -> ResponseReturnValue:
+    require(Action.CHECK_IN_OUT)
+    visit = services.own_visit(visit_id, current_user)
+    values = form_values(lists=("departments_met",))
+    result, errors = submit(
+        schema, values, lambda data: action(visit, data, current_user, utcnow())
+    )
+    if result is not None:
+        flash(done)
+        return redirect(url_for("visits.detail", visit_id=visit_id))
+    return _detail_page(visit_id, errors, values)
+
+
+@blp.post("/visits/<int:visit_id>/check-in")
+@login_required
+def check_in(visit_id: int) -> ResponseReturnValue:
+    return _visit_action(visit_id, CheckInSchema(), services.check_in, "Checked in.")
+
+
+@blp.post("/visits/<int:visit_id>/check-out")
+@login_required
+def check_out(visit_id: int) -> ResponseReturnValue:
+    return _visit_action(
+        visit_id, CheckOutSchema(), services.check_out, "Checked out. Visit completed."
+    )
+
+
+@blp.get("/visits")
+@login_required
+def index() -> ResponseReturnValue:
+    """All visits, filtered: for admins (planning) and the CIO."""
+    require(Action.READ_RECORDS)
+    args = VisitListArgsSchema().load(form_values(request.args))
+    engineer = args.get("engineer")
+    stmt = services.visit_query(
+        current_user,
+        engineer_id=current_user.id if engineer == "me" else (int(engineer) if engineer else None),
+        day=args.get("date"),
+        date_from=args.get("date_from"),
+        date_to=args.get("date_to"),
+        store_id=args.get("store_id"),
+        status=args.get("status"),
+    )
+    page = paginate(
+        stmt,
+        {**args, "sort": args.get("sort") or "-planned_start"},
+        services.SORTS,
+        "-planned_start",
+        Visit.id,
+    )
+    return render_template(
+        "visits/index.html",
+        page=page,
+        args=args,
+        engineers=users_with_role(Role.ENGINEER),
+        statuses=list(VisitStatus),
+    )
+
+
+def planning_values(store: Store | None) -> dict[str, Any]:
+    """The plan form's store-local date and times as aware instants for the schema."""
+    values = form_values()
+    day, start, end = values.pop("day", None), values.pop("start", None), values.pop("end", None)
+    if store is not None and day and start:
+        try:
+            local_day = datetime.strptime(day, "%Y-%m-%d").date()
+            values["planned_start"] = to_utc(
+                local_day, datetime.strptime(start, "%H:%M").time(), store.timezone
+            ).isoformat()
+            if end:
+                values["planned_end"] = to_utc(
+                    local_day, datetime.strptime(end, "%H:%M").time(), store.timezone
+                ).isoformat()
+        except ValueError:
+            values["planned_start"] = "invalid"
+    return values
+
+
+def _plan_form(visit: Visit | None) -> ResponseReturnValue:
+    require(Action.PLAN_VISITS)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        store_id = request.form.get("store_id", type=int)
+        store = visit.store if visit else (db.session.get(Store, store_id) if store_id else None)
+        values = planning_values(store)
+        if visit is None:
+            result, errors = submit(
+                VisitCreateSchema(),
+                values,
+                lambda d: services.plan_visit(d, current_user, utcnow()),
+            )
+        else:
+            values.pop("store_id", None)
+            result, errors = submit(
+                VisitUpdateSchema(),
+                values,
+                lambda d: services.update_visit(visit, d, current_user, utcnow()),
+            )
+        if result is not None:
+            flash("Visit saved.")
+            return redirect(url_for("visits.detail", visit_id=result.id))
+        if "planned_start" in errors:  # the form asks for a local day and time instead
+            errors["day"] = errors.pop("planned_start")
+    stores = db.session.scalars(store_query(current_user).order_by(Store.name)).all()
+    local = visit.planned_start.astimezone(zone(visit.store.timezone)) if visit else None
+    local_end = visit.planned_end.astimezone(zone(visit.store.timezone)) if visit else None
+    return render_template(
+        "visits/plan.html",
+        visit=visit,
+        stores=stores,
+        engineers=users_with_role(Role.ENGINEER),
+        errors=errors,
+        form=request.form if request.method == "POST" else None,
+        defaults={
+            "store_id": request.args.get("store_id", ""),
+            "day": local.date().isoformat() if local else "",
+            "start": local.strftime("%H:%M") if local else "10:00",
+            "end": local_end.strftime("%H:%M") if local_end else "12:00",
+        },
+    ), 422 if errors else 200
+
+
+@blp.route("/visits/new", methods=["GET", "POST"])
+@login_required
+def plan() -> ResponseReturnValue:
+    return _plan_form(None)
+
+
+@blp.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(visit_id: int) -> ResponseReturnValue:
+    require(Action.PLAN_VISITS)
+    return _plan_form(get_visible(Visit, visit_id, current_user))
+
+
+@blp.post("/visits/<int:visit_id>/cancel")
+@login_required
+def cancel(visit_id: int) -> ResponseReturnValue:
+    require(Action.PLAN_VISITS)
+    visit = get_visible(Visit, visit_id, current_user)
+    _result, errors = submit(
+        CancelSchema(),
+        form_values(),
+        lambda d: services.cancel_visit(
+            visit, d.get("reason"), d.get("version"), current_user, utcnow()
+        ),
+    )
+    flash(
+        "Visit cancelled." if not errors else " ".join(sum(errors.values(), [])),
+        "error" if errors else "message",
+    )
+    return redirect(url_for("visits.detail", visit_id=visit_id))
