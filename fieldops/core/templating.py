@@ -55,10 +55,13 @@ def hhmm(value: time | None) -> str:
     return value.strftime("%H:%M") if value else ""
 
 
+SPECIAL_LABELS = {"wifi": "Wi-Fi", "cio": "CIO"}
+
+
 def label(value: Any) -> str:
-    """An enum or snake_case value as words: in_progress -> In progress."""
+    """An enum or snake_case value as words: in_progress -> In progress, wifi -> Wi-Fi."""
     text = str(getattr(value, "value", value) or "")
-    return text.replace("_", " ").capitalize()
+    return SPECIAL_LABELS.get(text, text.replace("_", " ").capitalize())
 
 
 def store_choices(stores: list[Any]) -> list[tuple[int, str]]:

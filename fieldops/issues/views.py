@@ -14,6 +14,7 @@ from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, submit
 from fieldops.core.pagination import paginate
+from fieldops.core.templating import label
 from fieldops.extensions import db
 from fieldops.issues import services
 from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
@@ -35,10 +36,7 @@ blp = Blueprint("issues", __name__)
 
 def choices(members: Any) -> list[tuple[str, str]]:
     """(value, label) pairs for a select, from an enum or a list of its members."""
-    return [
-        (m.value, "Wi-Fi" if m.value == "wifi" else m.value.replace("_", " ").capitalize())
-        for m in members
-    ]
+    return [(m.value, label(m)) for m in members]
 
 
 @blp.get("/issues")

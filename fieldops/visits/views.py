@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -109,6 +109,9 @@ def index() -> ResponseReturnValue:
     """All visits, filtered: for admins (planning) and the CIO."""
     require(Action.READ_RECORDS)
     args = VisitListArgsSchema().load(form_values(request.args))
+    if not {"date", "date_from", "date_to"} & set(args):  # by default: what is coming
+        args["date_from"] = utcnow().date() - timedelta(days=1)
+        args["sort"] = args.get("sort") or "planned_start"
     engineer = args.get("engineer")
     stmt = services.visit_query(
         current_user,
@@ -119,13 +122,7 @@ def index() -> ResponseReturnValue:
         store_id=args.get("store_id"),
         status=args.get("status"),
     )
-    page = paginate(
-        stmt,
-        {**args, "sort": args.get("sort") or "-planned_start"},
-        services.SORTS,
-        "-planned_start",
-        Visit.id,
-    )
+    page = paginate(stmt, args, services.SORTS, "-planned_start", Visit.id)
     return render_template(
         "visits/index.html",
         page=page,
