@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from fieldops.audit.services import recent_events
 from fieldops.auth import services as auth
 from fieldops.auth.models import ApiToken
 from fieldops.auth.policy import Action, require
@@ -116,3 +117,14 @@ def revoke_token(token_id: int) -> ResponseReturnValue:
     token = auth.revoke_token(token_id, current_user, utcnow())
     flash(f"Token {token.prefix}… revoked.")
     return redirect(url_for("users.tokens"))
+
+
+@blp.get("/audit")
+@login_required
+def audit() -> ResponseReturnValue:
+    """The latest entries of the audit log (admin)."""
+    require(Action.READ_AUDIT)
+    prefix = request.args.get("action") or None
+    return render_template(
+        "users/audit.html", events=recent_events(limit=200, action_prefix=prefix), prefix=prefix
+    )

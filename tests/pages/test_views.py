@@ -26,8 +26,9 @@ def test_pages_need_sign_in(browser):
 
 def test_next_only_redirects_within_the_site(browser, build):
     user = build.user("engineer")
-    r = browser.submit("/login", {"email": user.email, "password": build.PASSWORD,
-                                  "next": "https://evil.example/"})
+    r = browser.submit(
+        "/login", {"email": user.email, "password": build.PASSWORD, "next": "https://evil.example/"}
+    )
     assert r.headers["Location"] == "/"
     browser2 = type(browser)(browser.client.application)
     r = browser2.submit("/login?next=/stores", {"email": user.email, "password": build.PASSWORD})
@@ -36,8 +37,12 @@ def test_next_only_redirects_within_the_site(browser, build):
 
 @pytest.mark.parametrize(
     ("role", "home"),
-    [("engineer", "/today"), ("manager", "/my-store"), ("cio", "/overview"),
-     ("admin", "/overview")],
+    [
+        ("engineer", "/today"),
+        ("manager", "/my-store"),
+        ("cio", "/overview"),
+        ("admin", "/overview"),
+    ],
 )
 def test_each_role_starts_on_its_page(signed_in, build, role, home):
     page = signed_in(build.user(role)).get("/")
@@ -51,15 +56,21 @@ def test_engineer_day_check_in_and_out(signed_in, build, now, app):
     b = signed_in(engineer)
     today = b.get("/today").get_data(as_text=True)
     assert "Northside Toyota" in today and "10:00" in today  # 16:00 UTC is 10:00 in Chicago
-    r = b.submit("/today", {"latitude": "41.8781", "longitude": "-87.6298", "accuracy_m": "12"},
-                 action=f"/visits/{visit.id}/check-in")
+    r = b.submit(
+        "/today",
+        {"latitude": "41.8781", "longitude": "-87.6298", "accuracy_m": "12"},
+        action=f"/visits/{visit.id}/check-in",
+    )
     assert r.status_code == 302
     page = b.get(f"/visits/{visit.id}").get_data(as_text=True)
     assert "Check out" in page
     r = b.submit(f"/visits/{visit.id}", {"summary": ""}, action=f"/visits/{visit.id}/check-out")
     assert r.status_code == 422 and "summary-error" in r.get_data(as_text=True)
-    r = b.submit(f"/visits/{visit.id}", {"summary": "Replaced the AP", "departments_met": "sales"},
-                 action=f"/visits/{visit.id}/check-out")
+    r = b.submit(
+        f"/visits/{visit.id}",
+        {"summary": "Replaced the AP", "departments_met": "sales"},
+        action=f"/visits/{visit.id}/check-out",
+    )
     assert r.status_code == 302
     with app.app_context():
         done = db.session.get(Visit, visit.id)
@@ -84,15 +95,28 @@ def test_manager_files_and_closes_an_issue(signed_in, build, app):
     manager = build.user("manager", stores=[store])
     b = signed_in(manager)
     assert b.get("/my-store").headers["Location"] == f"/stores/{store.id}"
-    r = b.submit("/issues/new", {"store_id": store.id, "category": "paperwork",
-                                 "severity": "medium", "title": "Printer jams on contracts"})
+    r = b.submit(
+        "/issues/new",
+        {
+            "store_id": store.id,
+            "category": "paperwork",
+            "severity": "medium",
+            "title": "Printer jams on contracts",
+        },
+    )
     assert r.status_code == 302
     issue_id = int(r.headers["Location"].rsplit("/", 1)[1])
-    r = b.submit(f"/issues/{issue_id}", {"body": "Still jamming today"},
-                 action=f"/issues/{issue_id}/comments")
+    r = b.submit(
+        f"/issues/{issue_id}",
+        {"body": "Still jamming today"},
+        action=f"/issues/{issue_id}/comments",
+    )
     assert r.status_code == 302
-    r = b.submit(f"/issues/{issue_id}", {"status": "closed", "version": "1"},
-                 action=f"/issues/{issue_id}/update")
+    r = b.submit(
+        f"/issues/{issue_id}",
+        {"status": "closed", "version": "1"},
+        action=f"/issues/{issue_id}/update",
+    )
     assert r.status_code == 302
     with app.app_context():
         issue = db.session.get(Issue, issue_id)
@@ -112,18 +136,39 @@ def test_admin_pages_render(signed_in, build):
     engineer = build.user("engineer")
     visit = build.visit(store, engineer)
     b = signed_in(build.user("admin"))
-    for url in ["/overview", "/visits", "/visits/new", f"/visits/{visit.id}/edit", "/stores",
-                "/stores/new", f"/stores/{store.id}/edit", "/admin/users", "/admin/users/new",
-                f"/admin/users/{engineer.id}/edit", "/admin/tokens", "/issues", "/account"]:
+    for url in [
+        "/overview",
+        "/visits",
+        "/visits/new",
+        f"/visits/{visit.id}/edit",
+        "/stores",
+        "/stores/new",
+        f"/stores/{store.id}/edit",
+        "/admin/users",
+        "/admin/users/new",
+        f"/admin/users/{engineer.id}/edit",
+        "/admin/tokens",
+        "/issues",
+        "/account",
+    ]:
         assert b.get(url).status_code == 200, url
 
 
 def test_admin_creates_store_with_hours_after_midnight(signed_in, build):
     b = signed_in(build.user("admin"))
-    r = b.submit("/stores/new", {"code": "NITE", "name": "Night Owl Motors",
-                                 "timezone": "America/Denver", "kind": "dealership",
-                                 "opens_4": "10:00", "closes_4": "01:00", "active": "true",
-                                 "exceptions": "2026-12-25 closed Christmas"})
+    r = b.submit(
+        "/stores/new",
+        {
+            "code": "NITE",
+            "name": "Night Owl Motors",
+            "timezone": "America/Denver",
+            "kind": "dealership",
+            "opens_4": "10:00",
+            "closes_4": "01:00",
+            "active": "true",
+            "exceptions": "2026-12-25 closed Christmas",
+        },
+    )
     assert r.status_code == 302, r.get_data(as_text=True)
     page = b.get(r.headers["Location"]).get_data(as_text=True)
     assert "10:00 – 01:00" in page and "next day" in page
@@ -140,8 +185,16 @@ def test_admin_plans_a_visit_in_store_local_time(signed_in, build, app):
     store = build.store(timezone="America/Los_Angeles")
     engineer = build.user("engineer")
     b = signed_in(build.user("admin"))
-    r = b.submit("/visits/new", {"store_id": store.id, "engineer_id": engineer.id,
-                                 "day": "2026-03-10", "start": "09:30", "end": "11:00"})
+    r = b.submit(
+        "/visits/new",
+        {
+            "store_id": store.id,
+            "engineer_id": engineer.id,
+            "day": "2026-03-10",
+            "start": "09:30",
+            "end": "11:00",
+        },
+    )
     assert r.status_code == 302, r.get_data(as_text=True)
     with app.app_context():
         visit = db.session.scalars(db.select(Visit)).one()
@@ -173,3 +226,11 @@ def test_manifest_and_icons(browser):
     for icon in manifest["icons"]:
         with browser.get(icon["src"]) as response:
             assert response.status_code == 200 and response.mimetype == "image/png"
+
+
+def test_audit_log_shows_admin_actions(signed_in, build):
+    b = signed_in(build.user("admin", name="Ada Admin"))
+    b.submit("/stores/new", {"code": "AUD1", "name": "Audit Motors", "timezone": "America/Chicago"})
+    page = b.get("/admin/audit").get_data(as_text=True)
+    assert "store.created" in page and "Ada Admin" in page
+    assert signed_in(build.user("cio")).get("/admin/audit").status_code == 403
