@@ -18,6 +18,7 @@ from fieldops.users.models import Role, User
 from fieldops.visits.models import Visit, VisitStatus
 
 _seq = itertools.count(1)
+_HASHES: dict[tuple[str, str], str] = {}
 WEEKDAY_HOURS = [(d, time(9), time(20)) for d in range(6)]  # Mon-Sat 09-20, Sunday closed
 
 
@@ -26,6 +27,14 @@ class Builder:
 
     def __init__(self, app: Flask) -> None:
         self.app = app
+
+    def _hash(self, password: str) -> str:
+        """A password hash, made once per password and hash method: scrypt is slow on purpose."""
+        key = (self.app.config["PASSWORD_HASH_METHOD"], password)
+        if key not in _HASHES:
+            with self.app.app_context():
+                _HASHES[key] = hash_password(password)
+        return _HASHES[key]
 
     def _save(self, record: Any) -> Any:
         with self.app.app_context():
@@ -42,7 +51,7 @@ class Builder:
                 email=kw.pop("email", f"{role}{n}@example.test"),
                 name=kw.pop("name", f"{str(role).title()} {n}"),
                 role=Role(role),
-                password_hash=hash_password(kw.pop("password", self.PASSWORD)),
+                password_hash=self._hash(kw.pop("password", self.PASSWORD)),
                 **kw,
             )
             user.stores = [db.session.get(Store, s.id) for s in stores]

@@ -52,6 +52,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         upgrade()
         db.engine.dispose()
     yield app
+    with app.app_context():  # close pooled connections now, not whenever the app is collected
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

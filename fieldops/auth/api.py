@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from flask_login import current_user, login_user, logout_user
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
@@ -68,7 +68,10 @@ def logout_everywhere() -> dict[str, str]:
 def change_password(data: dict[str, Any]) -> dict[str, str]:
     """Change the password; every other session of the user ends, this one continues."""
     services.change_password(current_user, data["current_password"], data["new_password"], utcnow())
-    login_user(current_user._get_current_object())
+    # This device stays signed in; if it was remembered, it gets a remember cookie carrying
+    # the new session id (the old one, like every other device's, no longer works).
+    cookie_name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login_user(current_user._get_current_object(), remember=cookie_name in request.cookies)
     return {"status": "password_changed"}
 
 

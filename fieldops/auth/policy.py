@@ -29,6 +29,7 @@ class Action(StrEnum):
     CREATE_RECORDS = "create_records"  # observations, new issues, comments, photos
     TRIAGE_ISSUES = "triage_issues"  # status, assignee, severity (managers: close/reopen)
     READ_AUDIT = "read_audit"
+    VIEW_OVERVIEW = "view_overview"  # the CIO's figures across every store
 
 
 ALL = frozenset(Role)
@@ -43,6 +44,7 @@ GRANTS: dict[Action, frozenset[Role]] = {
     Action.CREATE_RECORDS: frozenset({Role.ADMIN, Role.ENGINEER, Role.MANAGER}),
     Action.TRIAGE_ISSUES: frozenset({Role.ADMIN, Role.ENGINEER, Role.MANAGER}),
     Action.READ_AUDIT: frozenset({Role.ADMIN}),
+    Action.VIEW_OVERVIEW: frozenset({Role.ADMIN, Role.CIO}),
 }
 
 

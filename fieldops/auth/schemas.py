@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from fieldops.core.fields import not_blank
 from fieldops.core.pagination import ListArgsSchema
 
 
@@ -29,7 +30,7 @@ class StatusSchema(Schema):
 class TokenSchema(Schema):
     id = fields.Integer(dump_only=True)
     user_id = fields.Integer(required=True, metadata={"description": "the token acts as this user"})
-    name = fields.String(required=True, validate=validate.Length(1, 80))
+    name = fields.String(required=True, validate=[validate.Length(1, 80), not_blank])
     prefix = fields.String(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     last_used_at = fields.DateTime(dump_only=True)

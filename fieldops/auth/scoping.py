@@ -42,10 +42,26 @@ def visible(stmt: sa.Select[Any], model: type[Any], user: User) -> sa.Select[Any
     return stmt.where(sa.false())
 
 
-def get_visible(model: type[T], record_id: int, user: User, field: str | None = None) -> T:
-    """The record with this id if `user` may read it, else NotFound (also for other stores')."""
+def get_visible(
+    model: type[T],
+    record_id: int,
+    user: User,
+    field: str | None = None,
+    *,
+    for_update: bool = False,
+) -> T:
+    """The record with this id if `user` may read it, else NotFound (also for other stores').
+
+    `for_update` is for a record about to be changed after a check of its state or version:
+    the row stays locked until the request ends (SELECT ... FOR UPDATE; on SQLite a writing
+    request already holds the database lock) and is read afresh even if already loaded, so
+    two requests racing with the same version give one success and one 409, not a 500.
+    """
     pk = sa.inspect(model).primary_key[0]
-    record = db.session.scalar(visible(sa.select(model).where(pk == record_id), model, user))
+    stmt = visible(sa.select(model).where(pk == record_id), model, user)
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    record = db.session.scalar(stmt)
     if record is None:
         raise NotFound(f"No {model.__name__.lower()} with id {record_id}.", field)
     return record

@@ -7,7 +7,7 @@ add that header to a cross-site request.
 
 from __future__ import annotations
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, g, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -27,17 +27,30 @@ def bearer_token() -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def token_user() -> User | None:
+    """The owner of the request's Bearer token, looked up once per request."""
+    if "fieldops_token_user" not in g:
+        token = bearer_token()
+        g.fieldops_token_user = services.user_for_token(token, utcnow()) if token else None
+    return g.fieldops_token_user
+
+
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
+    """The user of a session or remember cookie, unless the request carries a token.
+
+    Flask-Login tries the session, then the remember cookie, and only without a remember
+    cookie the request loader; so with `Authorization` the token must decide here too, or a
+    remember cookie would hide a valid token (and a bad token must not fall back to cookies).
+    """
     if "Authorization" in request.headers:
-        return None  # the token decides, in load_user_from_request
+        return token_user()
     return services.load_session_user(session_id)
 
 
 @login_manager.request_loader
 def load_user_from_request(_request: object) -> User | None:
-    token = bearer_token()
-    return services.user_for_token(token, utcnow()) if token else None
+    return token_user()
 
 
 @login_manager.unauthorized_handler

@@ -1,8 +1,8 @@
 """Errors: the exceptions services raise, and the one shape every 4xx/5xx answer takes.
 
-Services raise `Invalid`, `NotFound`, `Forbidden` or `Conflict`; they know nothing of
-HTTP. The handlers here turn those (and every HTTPException, validation errors included)
-into JSON under /api and into an HTML page elsewhere:
+Services raise `Invalid`, `NotFound`, `Forbidden`, `Conflict` or `TooLarge`; they know
+nothing of HTTP. The handlers here turn those (and every HTTPException, validation errors
+included) into JSON under /api and into an HTML page elsewhere:
 
     {"code": 422, "status": "Unprocessable Entity", "message": "...",
      "errors": {"field": ["..."]}}
@@ -16,6 +16,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,12 @@ class Forbidden(DomainError):
 
 class NotFound(DomainError):
     status = 404
+
+
+class TooLarge(DomainError):
+    """An upload over its size limit."""
+
+    status = 413
 
 
 class Conflict(DomainError):
@@ -159,6 +166,15 @@ def handle_domain_error(error: DomainError) -> tuple[Response | str, int, dict[s
     return handle_http_exception(ApiError(error.status, error.message, error.errors, current))
 
 
+def handle_stale_data(error: StaleDataError) -> tuple[Response | str, int, dict[str, str]]:
+    """A versioned row changed under an update (a race the row lock did not prevent)."""
+    log.info("stale update refused: %s", error)
+    return handle_http_exception(
+        ApiError(409, "The record was changed by someone else meanwhile; read it again.")
+    )
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(StaleDataError, handle_stale_data)

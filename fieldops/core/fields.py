@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import UTC, datetime, time
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
@@ -32,6 +32,12 @@ class HHMM(fields.Field):
         return time(int(match[1]), int(match[2]))
 
 
+def not_blank(value: str) -> None:
+    """Refuse text that is nothing but spaces: it passes a length check, then shows as empty."""
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
 @cache
 def known_timezones() -> frozenset[str]:
     return frozenset(available_timezones())
@@ -46,9 +52,16 @@ def validate_timezone(name: str) -> None:
 
 
 class AwareDateTime(fields.AwareDateTime):
-    """An ISO 8601 timestamp with an explicit offset; naive times are refused."""
+    """An ISO 8601 timestamp with an explicit offset; naive times are refused.
+
+    Loaded as UTC, so a record answered straight after a write shows its times as every
+    later read does (UTC), not in the offset the client happened to send.
+    """
 
     default_error_messages = {
         "invalid": "Not a valid ISO 8601 datetime.",
         "invalid_awareness": "Must include a UTC offset, e.g. 2026-05-01T14:30:00-05:00.",
     }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        return super()._deserialize(value, attr, data, **kwargs).astimezone(UTC)

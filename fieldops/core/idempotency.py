@@ -1,14 +1,16 @@
-"""Creating a record at most once per client-made id, also when two requests race."""
+"""Creating records once: per client-made id, or per unique key, also when requests race."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from fieldops.core.errors import Invalid
 from fieldops.extensions import db
 
 T = TypeVar("T")
@@ -47,3 +49,18 @@ def create_once(
             raise
         return found, False
     return record, True
+
+
+@contextmanager
+def unique_key(field: str, message: str) -> Iterator[None]:
+    """Flush the block's changes in a savepoint; a unique-key clash becomes Invalid(field).
+
+    Services check a key is free first; this covers the request that lost a race between
+    that check and its insert.
+    """
+    try:
+        with db.session.begin_nested():
+            yield
+            db.session.flush()
+    except IntegrityError:
+        raise Invalid(message, field) from None

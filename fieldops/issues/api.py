@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -64,13 +65,21 @@ def get_issue(issue_id: int) -> Issue:
     return services.visible_issue(issue_id, current_user)
 
 
+def may_triage(issue_id: int) -> None:
+    """Record-level check before the body is validated: 404 for an issue the caller may not
+    see; 403 for a manager asking for more than closing or reopening, whatever the body."""
+    issue = services.visible_issue(issue_id, current_user)
+    body = request.get_json(silent=True)
+    services.check_triage_rights(current_user, body if isinstance(body, dict) else {}, issue)
+
+
 @blp.route("/<int:issue_id>", methods=["PATCH"])
-@requires(Action.TRIAGE_ISSUES)
+@requires(Action.TRIAGE_ISSUES, may_triage)
 @blp.arguments(IssueUpdateSchema)
 @blp.response(200, IssueDetailSchema)
 def update_issue(data: dict[str, Any], issue_id: int) -> Issue:
     """Change status, assignee or severity (managers: close or reopen); stale `version`: 409."""
-    issue = services.visible_issue(issue_id, current_user)
+    issue = services.visible_issue(issue_id, current_user, for_update=True)
     return services.update_issue(issue, data, current_user, utcnow())
 
 

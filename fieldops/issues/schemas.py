@@ -7,6 +7,7 @@ import re
 from marshmallow import Schema, fields, validate
 
 from fieldops.core.errors import shows_conflicts_of
+from fieldops.core.fields import not_blank
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
 from fieldops.observations.schemas import PhotoBriefSchema
@@ -17,7 +18,7 @@ class IssueCreateSchema(Schema):
     store_id = fields.Integer(required=True)
     category = fields.Enum(IssueCategory, by_value=True, required=True)
     severity = fields.Enum(Severity, by_value=True, required=True)
-    title = fields.String(required=True, validate=validate.Length(1, 200))
+    title = fields.String(required=True, validate=[validate.Length(1, 200), not_blank])
     description = fields.String(load_default="", validate=validate.Length(max=10_000))
     client_id = fields.UUID(
         load_default=None,
@@ -34,7 +35,7 @@ class IssueUpdateSchema(Schema):
 
 
 class CommentCreateSchema(Schema):
-    body = fields.String(required=True, validate=validate.Length(1, 10_000))
+    body = fields.String(required=True, validate=[validate.Length(1, 10_000), not_blank])
     client_id = fields.UUID(load_default=None, allow_none=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from fieldops.users.models import Role, User
 OPEN_STATUSES = (IssueStatus.OPEN, IssueStatus.ACKNOWLEDGED, IssueStatus.IN_PROGRESS)
 # A manager may only close an issue of their store, or reopen it.
 MANAGER_STATUSES = frozenset({IssueStatus.CLOSED, IssueStatus.OPEN})
+CLOSED_STATUSES = (IssueStatus.RESOLVED, IssueStatus.CLOSED)
 ASSIGNABLE_ROLES = frozenset({Role.ENGINEER, Role.ADMIN})
 SEVERITY_RANK = sa.case(
     {
@@ -120,14 +122,32 @@ def _assignee(assignee_id: int | None) -> User | None:
     return user
 
 
-def check_triage_rights(actor: User, changes: dict[str, Any]) -> None:
-    """Managers may only close or reopen; other roles with the right may change anything."""
+def check_triage_rights(
+    actor: User, changes: Mapping[str, Any], issue: Issue | None = None
+) -> None:
+    """Managers may only close or reopen; other roles with the right may change anything.
+
+    `changes` may be the raw request body (checked before it is validated, so a manager's
+    forbidden request gets 403 whatever else is wrong with it) or the validated one.
+    Reopening means moving a resolved or closed issue back to open: a manager may not use
+    it to undo triage of an issue that is still being worked on.
+    """
     if actor.role != Role.MANAGER:
         return
+    refused = Forbidden("Store managers may only close or reopen issues.")
     if set(changes) - {"status", "version"}:
-        raise Forbidden("Store managers may only close or reopen issues.")
-    if "status" in changes and changes["status"] not in MANAGER_STATUSES:
-        raise Forbidden("Store managers may only close or reopen issues.")
+        raise refused
+    if "status" not in changes:
+        return
+    status = changes["status"]
+    if not isinstance(status, str) or status not in MANAGER_STATUSES:
+        raise refused
+    if (
+        issue is not None
+        and status == IssueStatus.OPEN
+        and issue.status not in (IssueStatus.OPEN, *CLOSED_STATUSES)
+    ):
+        raise Forbidden("Store managers may only reopen a resolved or closed issue.")
 
 
 def _set_status(issue: Issue, status: IssueStatus, now: datetime) -> None:
@@ -145,7 +165,7 @@ def _set_status(issue: Issue, status: IssueStatus, now: datetime) -> None:
 
 def update_issue(issue: Issue, changes: dict[str, Any], actor: User, now: datetime) -> Issue:
     """Change status, assignee or severity; each change goes into the history."""
-    check_triage_rights(actor, changes)
+    check_triage_rights(actor, changes, issue)
     version = changes.get("version")
     if version is not None and version != issue.version:
         raise Conflict(
@@ -199,5 +219,5 @@ def add_comment(
     return comment, created
 
 
-def visible_issue(issue_id: int, user: User) -> Issue:
-    return get_visible(Issue, issue_id, user)
+def visible_issue(issue_id: int, user: User, *, for_update: bool = False) -> Issue:
+    return get_visible(Issue, issue_id, user, for_update=for_update)

@@ -13,14 +13,14 @@ from marshmallow import (
     validates_schema,
 )
 
-from fieldops.core.fields import HHMM, AwareDateTime
+from fieldops.core.fields import HHMM, AwareDateTime, not_blank
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.observations.models import ObservationCategory
 from fieldops.visits.schemas import UserBriefSchema
 
 
 def text(max_length: int, **kwargs: Any) -> fields.String:
-    return fields.String(validate=validate.Length(1, max_length), **kwargs)
+    return fields.String(validate=[validate.Length(1, max_length), not_blank], **kwargs)
 
 
 class WifiFieldsSchema(Schema):
@@ -76,7 +76,10 @@ class ObservationCreateSchema(Schema):
     fields_ = fields.Dict(
         data_key="fields",
         required=True,
-        metadata={"description": "structured fields of the category (see the *FieldsSchema)"},
+        metadata={
+            "description": "structured fields of the category: WifiFields for wifi, and so on",
+            "one_of_schemas": list(FIELD_SCHEMAS.values()),
+        },
     )
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
     observed_at = AwareDateTime(load_default=None, metadata={"description": "default: now"})

@@ -17,7 +17,7 @@ blp = Blueprint("overview", __name__)
 @blp.get("/overview")
 @login_required
 def index() -> ResponseReturnValue:
-    require(Action.READ_USERS)  # the CIO and admins: read everything
+    require(Action.VIEW_OVERVIEW)
     now = utcnow()
     region = request.args.get("region") or None
     coverage = services.visit_coverage(now, region)

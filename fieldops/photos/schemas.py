@@ -13,6 +13,9 @@ class PhotoFormSchema(Schema):
     client_id = fields.UUID(required=True, metadata={"description": "made by the client"})
     observation_id = fields.Integer(load_default=None)
     issue_id = fields.Integer(load_default=None)
+    csrf_token = fields.String(
+        load_only=True, metadata={"description": "for browsers: the CSRF token as a form field"}
+    )
 
     @validates_schema
     def one_parent(self, data: dict[str, Any], **_: Any) -> None:

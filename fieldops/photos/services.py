@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import current_app
 
 from fieldops.auth.scoping import get_visible
-from fieldops.core.errors import ApiError, Invalid
+from fieldops.core.errors import Invalid, TooLarge
 from fieldops.core.idempotency import create_once
 from fieldops.issues.models import Issue
 from fieldops.observations.models import Observation
@@ -45,7 +45,7 @@ def add_photo(
         store_id = get_visible(Issue, issue_id, uploader, "issue_id").store_id
     if len(raw) > current_app.config["PHOTO_MAX_BYTES"]:
         limit_mb = current_app.config["PHOTO_MAX_BYTES"] // (1024 * 1024)
-        raise ApiError(413, f"The photo is larger than {limit_mb} MB.", {"file": ["Too large."]})
+        raise TooLarge(f"The photo is larger than {limit_mb} MB.", "file")
     cleaned: dict[str, CleanImage] = {}
 
     def build() -> Photo:

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from fieldops.core.fields import HHMM, validate_timezone
+from fieldops.core.fields import HHMM, not_blank, validate_timezone
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.stores.models import StoreKind
 
@@ -52,7 +52,7 @@ class StoreSchema(Schema):
             validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", error="Letters, digits, . _ - only."),
         ],
     )
-    name = fields.String(required=True, validate=validate.Length(1, 160))
+    name = fields.String(required=True, validate=[validate.Length(1, 160), not_blank])
     timezone = fields.String(
         required=True, validate=validate_timezone, metadata={"example": "America/Chicago"}
     )

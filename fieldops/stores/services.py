@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from fieldops.audit.services import record
 from fieldops.auth.scoping import visible
 from fieldops.core.errors import Invalid
+from fieldops.core.idempotency import unique_key
 from fieldops.extensions import db
 from fieldops.stores.hours import local_date
 from fieldops.stores.models import HoursException, PostedHours, Store
@@ -51,10 +52,14 @@ def _check_code_free(code: str, store_id: int | None) -> None:
 
 def _apply(store: Store, data: dict[str, Any]) -> None:
     for key, value in data.items():
+        # Kept in the order the relationships load them, so the answer to a write matches
+        # what a later read shows.
         if key == "posted_hours":
-            store.posted_hours = [PostedHours(**hours) for hours in value]
+            ordered = sorted(value, key=lambda hours: hours["weekday"])
+            store.posted_hours = [PostedHours(**hours) for hours in ordered]
         elif key == "exceptions":
-            store.exceptions = [HoursException(**exc) for exc in value]
+            ordered = sorted(value, key=lambda exc: exc["date"])
+            store.exceptions = [HoursException(**exc) for exc in ordered]
         else:
             setattr(store, key, value)
 
@@ -63,8 +68,8 @@ def create_store(data: dict[str, Any], actor: User, now: datetime) -> Store:
     _check_code_free(data["code"], None)
     store = Store(created_at=now, updated_at=now)
     _apply(store, data)
-    db.session.add(store)
-    db.session.flush()
+    with unique_key("code", f"Store code {data['code']!r} is already used."):
+        db.session.add(store)
     record(actor, "store.created", "store", store.id, now=now, code=store.code)
     return store
 

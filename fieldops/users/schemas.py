@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_dump, validate
 
+from fieldops.core.fields import not_blank
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.users.models import Role
 
@@ -13,7 +14,7 @@ from fieldops.users.models import Role
 class UserSchema(Schema):
     id = fields.Integer(dump_only=True)
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    name = fields.String(required=True, validate=validate.Length(1, 120))
+    name = fields.String(required=True, validate=[validate.Length(1, 120), not_blank])
     role = fields.Enum(Role, by_value=True, required=True)
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
     active = fields.Boolean(load_default=True)

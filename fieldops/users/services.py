@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from fieldops.audit.services import record
 from fieldops.auth.services import end_all_sessions, hash_password, normalize_email
 from fieldops.core.errors import Invalid
+from fieldops.core.idempotency import unique_key
 from fieldops.extensions import db
 from fieldops.stores.models import Store
 from fieldops.users.models import Role, User
@@ -62,10 +63,10 @@ def create_user(data: dict[str, Any], actor: User | None, now: datetime) -> User
         created_at=now,
         updated_at=now,
     )
-    if data.get("store_ids"):
-        user.stores = _stores(data["store_ids"])
-    db.session.add(user)
-    db.session.flush()
+    with unique_key("email", f"{email} already has an account."):
+        db.session.add(user)
+        if data.get("store_ids"):
+            user.stores = _stores(data["store_ids"])
     record(actor, "user.created", "user", user.id, now=now, email=email, role=user.role)
     return user
 

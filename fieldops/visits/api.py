@@ -72,7 +72,7 @@ def get_visit(visit_id: int) -> Visit:
 @blp.response(200, VisitSchema)
 def update_visit(data: dict[str, Any], visit_id: int) -> Visit:
     """Reschedule or reassign a planned visit (admin); a stale `version` answers 409."""
-    visit = get_visible(Visit, visit_id, current_user)
+    visit = get_visible(Visit, visit_id, current_user, for_update=True)
     return services.update_visit(visit, data, current_user, utcnow())
 
 
@@ -81,7 +81,7 @@ def update_visit(data: dict[str, Any], visit_id: int) -> Visit:
 @blp.arguments(CancelSchema)
 @blp.response(200, VisitSchema)
 def cancel_visit(data: dict[str, Any], visit_id: int) -> Visit:
-    visit = get_visible(Visit, visit_id, current_user)
+    visit = get_visible(Visit, visit_id, current_user, for_update=True)
     return services.cancel_visit(
         visit, data.get("reason"), data.get("version"), current_user, utcnow()
     )
@@ -93,7 +93,7 @@ def cancel_visit(data: dict[str, Any], visit_id: int) -> Visit:
 @blp.response(200, VisitSchema)
 def check_in(data: dict[str, Any], visit_id: int) -> Visit:
     """Check in to your visit; `at` defaults to now and may not be in the future."""
-    visit = services.own_visit(visit_id, current_user)
+    visit = services.own_visit(visit_id, current_user, for_update=True)
     return services.check_in(visit, data, current_user, utcnow())
 
 
@@ -102,5 +102,5 @@ def check_in(data: dict[str, Any], visit_id: int) -> Visit:
 @blp.arguments(CheckOutSchema)
 @blp.response(200, VisitSchema)
 def check_out(data: dict[str, Any], visit_id: int) -> Visit:
-    visit = services.own_visit(visit_id, current_user)
+    visit = services.own_visit(visit_id, current_user, for_update=True)
     return services.check_out(visit, data, current_user, utcnow())

@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from fieldops.core.errors import shows_conflicts_of
-from fieldops.core.fields import AwareDateTime
+from fieldops.core.fields import AwareDateTime, not_blank
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.visits.models import Department, Visit, VisitStatus
 
@@ -112,7 +112,7 @@ class CheckInSchema(Schema):
 
 class CheckOutSchema(Schema):
     at = AwareDateTime(load_default=None, metadata={"description": "default: now"})
-    summary = fields.String(required=True, validate=validate.Length(1, 5000))
+    summary = fields.String(required=True, validate=[validate.Length(1, 5000), not_blank])
     departments_met = fields.List(fields.Enum(Department, by_value=True), load_default=list)
     version = fields.Integer()
 

@@ -142,6 +142,9 @@ def update_visit(visit: Visit, data: dict[str, Any], actor: User, now: datetime)
     """Reschedule or reassign a planned visit."""
     _check_version(visit, data.get("version"))
     _require_status(visit, VisitStatus.PLANNED, doing="change")
+    # Read before any change: a lazy load after one would autoflush it on its own and bump
+    # the version twice for one update.
+    tz_name = visit.store.timezone
     if "engineer_id" in data:
         visit.engineer = _engineer(data["engineer_id"])
     start = data.get("planned_start", visit.planned_start)
@@ -151,7 +154,7 @@ def update_visit(visit: Visit, data: dict[str, Any], actor: User, now: datetime)
     if end <= start:
         raise Invalid("Must be after planned_start.", "planned_end")
     visit.planned_start, visit.planned_end = start, end
-    visit.local_date = local_date(start, visit.store.timezone)
+    visit.local_date = local_date(start, tz_name)
     if "purpose" in data:
         visit.purpose = data["purpose"]
     visit.updated_at = now
@@ -186,12 +189,12 @@ def check_in(visit: Visit, data: dict[str, Any], engineer: User, now: datetime) 
     _require_status(visit, VisitStatus.PLANNED, doing="check in to")
     at = data.get("at") or now
     _not_future(at, now)
+    store = visit.store  # loaded before any change (see update_visit)
     visit.status = VisitStatus.CHECKED_IN
     visit.checked_in_at = at
     lat, lon, accuracy = data.get("latitude"), data.get("longitude"), data.get("accuracy_m")
     visit.check_in_latitude, visit.check_in_longitude = lat, lon
     visit.check_in_accuracy_m = accuracy
-    store = visit.store
     if (
         lat is not None
         and lon is not None
@@ -216,15 +219,16 @@ def check_out(visit: Visit, data: dict[str, Any], engineer: User, now: datetime)
     visit.status = VisitStatus.COMPLETED
     visit.checked_out_at = at
     visit.summary = data["summary"]
-    visit.departments_met = [d.value for d in data.get("departments_met", [])]
+    # each department once, in the order given
+    visit.departments_met = list(dict.fromkeys(d.value for d in data.get("departments_met", [])))
     visit.updated_at = now
     db.session.flush()
     return visit
 
 
-def own_visit(visit_id: int, engineer: User) -> Visit:
+def own_visit(visit_id: int, engineer: User, *, for_update: bool = False) -> Visit:
     """The visit if it is assigned to `engineer` (403 otherwise, 404 if unknown)."""
-    visit = get_visible(Visit, visit_id, engineer)
+    visit = get_visible(Visit, visit_id, engineer, for_update=for_update)
     if visit.engineer_id != engineer.id:
         raise Forbidden("This visit is assigned to another engineer.")
     return visit

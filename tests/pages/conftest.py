@@ -26,11 +26,13 @@ class Browser:
         assert match, f"no CSRF token on {url}"
         return match[1]
 
-    def submit(self, form_url: str, data: dict[str, Any], action: str | None = None,
-               **kwargs: Any) -> Any:
+    def submit(
+        self, form_url: str, data: dict[str, Any], action: str | None = None, **kwargs: Any
+    ) -> Any:
         """Post `data` to `action` (default: the form's own URL) with the page's CSRF token."""
-        return self.client.post(action or form_url, data={**data, "csrf_token": self.token(form_url)},
-                                **kwargs)
+        return self.client.post(
+            action or form_url, data={**data, "csrf_token": self.token(form_url)}, **kwargs
+        )
 
 
 @pytest.fixture

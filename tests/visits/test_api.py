@@ -1,0 +1,415 @@
+"""/api/visits: planning, the engineer's day, check-in and check-out, versions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from fieldops.visits.models import Visit, VisitStatus
+from tests.helpers import count, errors_of, fetch, race
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture
+def setup(now, build, login):
+    store = build.store(timezone="America/Chicago", latitude=41.8781, longitude=-87.6298)
+    admin, engineer = build.user("admin"), build.user("engineer")
+    return {
+        "store": store,
+        "admin": admin,
+        "engineer": engineer,
+        "as_admin": login(admin),
+        "as_engineer": login(engineer),
+    }
+
+
+# --- planning -----------------------------------------------------------------------
+
+
+def test_admin_plans_a_visit(setup):
+    r = setup["as_admin"].post(
+        "/api/visits",
+        json={
+            "store_id": setup["store"].id,
+            "engineer_id": setup["engineer"].id,
+            "planned_start": "2026-03-10T09:00:00-05:00",
+            "purpose": "Wi-Fi survey",
+        },
+    )
+    assert r.status_code == 201, r.get_json()
+    visit = r.get_json()
+    assert visit["status"] == "planned" and visit["version"] == 1
+    assert visit["planned_start"].startswith("2026-03-10T14:00:00")
+    assert visit["planned_end"].startswith("2026-03-10T16:00:00")
+    assert visit["local_date"] == "2026-03-10"
+    assert visit["store"]["timezone"] == "America/Chicago"
+    assert visit["engineer"]["id"] == setup["engineer"].id
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"planned_end": "2026-03-10T08:00:00-05:00"}, "planned_end"),
+        ({"planned_end": "2026-03-10T09:00:00-05:00"}, "planned_end"),
+        ({"planned_start": "2026-03-10T09:00:00"}, "planned_start"),  # no offset
+        ({"planned_start": "next tuesday"}, "planned_start"),
+        ({"engineer_id": None}, "engineer_id"),
+        ({"store_id": "abc"}, "store_id"),
+    ],
+)
+def test_bad_plan_is_refused_naming_the_field(app, setup, change, field):
+    body = {
+        "store_id": setup["store"].id,
+        "engineer_id": setup["engineer"].id,
+        "planned_start": "2026-03-10T09:00:00-05:00",
+        **change,
+    }
+    r = setup["as_admin"].post("/api/visits", json=body)
+    assert r.status_code == 422 and field in errors_of(r), r.get_json()
+    assert count(app, Visit) == 0
+
+
+def test_visit_must_go_to_an_engineer(app, setup, build):
+    manager = build.user("manager", stores=[setup["store"]])
+    r = setup["as_admin"].post(
+        "/api/visits",
+        json={
+            "store_id": setup["store"].id,
+            "engineer_id": manager.id,
+            "planned_start": "2026-03-10T15:00:00Z",
+        },
+    )
+    assert r.status_code == 422 and "engineer_id" in errors_of(r)
+    assert count(app, Visit) == 0
+
+
+def test_plan_for_an_unknown_store_is_404(setup):
+    r = setup["as_admin"].post(
+        "/api/visits",
+        json={
+            "store_id": 999999,
+            "engineer_id": setup["engineer"].id,
+            "planned_start": "2026-03-10T15:00:00Z",
+        },
+    )
+    assert r.status_code == 404 and "store_id" in errors_of(r)
+
+
+def test_reschedule_keeps_the_length_and_moves_the_local_day(setup, build):
+    visit = build.visit(setup["store"], setup["engineer"], start=utc(2026, 3, 10, 15))
+    r = setup["as_admin"].patch(
+        f"/api/visits/{visit.id}",
+        json={"planned_start": "2026-03-12T04:00:00Z", "version": 1},  # 23:00 on 03-11 CDT
+    )
+    assert r.status_code == 200, r.get_json()
+    body = r.get_json()
+    assert body["local_date"] == "2026-03-11" and body["version"] == 2
+    assert body["planned_end"].startswith("2026-03-12T06:00:00")
+
+
+def test_reschedule_end_before_start_is_refused(app, setup, build):
+    visit = build.visit(setup["store"], setup["engineer"], start=utc(2026, 3, 10, 15))
+    r = setup["as_admin"].patch(
+        f"/api/visits/{visit.id}", json={"planned_end": "2026-03-10T14:00:00Z"}
+    )
+    assert r.status_code == 422 and "planned_end" in errors_of(r)
+    assert fetch(app, Visit, visit.id).planned_end == utc(2026, 3, 10, 17)
+
+
+def test_reassign_to_another_engineer(setup, build):
+    visit = build.visit(setup["store"], setup["engineer"])
+    other = build.user("engineer")
+    r = setup["as_admin"].patch(f"/api/visits/{visit.id}", json={"engineer_id": other.id})
+    assert r.status_code == 200 and r.get_json()["engineer_id"] == other.id
+
+
+def test_cancel_a_planned_visit(setup, build):
+    visit = build.visit(setup["store"], setup["engineer"])
+    r = setup["as_admin"].post(
+        f"/api/visits/{visit.id}/cancel", json={"reason": "Store closed for inventory"}
+    )
+    assert r.status_code == 200
+    assert r.get_json()["status"] == "cancelled"
+    assert r.get_json()["cancel_reason"] == "Store closed for inventory"
+    r = setup["as_engineer"].post(f"/api/visits/{visit.id}/check-in", json={})
+    assert r.status_code == 409
+
+
+def test_unknown_visit_is_404(setup):
+    assert setup["as_admin"].get("/api/visits/999999").status_code == 404
+    assert setup["as_engineer"].post("/api/visits/999999/check-in", json={}).status_code == 404
+
+
+# --- stale versions -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("patch", "", {"purpose": "changed", "version": 1}),
+        ("post", "/cancel", {"reason": "changed", "version": 1}),
+        ("post", "/check-in", {"version": 1}),
+    ],
+)
+def test_stale_version_is_409_with_the_current_record_and_changes_nothing(
+    app, setup, build, method, path, body
+):
+    visit = build.visit(setup["store"], setup["engineer"], start=utc(2026, 3, 10, 15))
+    # someone else changes the visit first: version 1 -> 2
+    r = setup["as_admin"].patch(f"/api/visits/{visit.id}", json={"purpose": "first edit"})
+    assert r.get_json()["version"] == 2
+    client = setup["as_engineer"] if path == "/check-in" else setup["as_admin"]
+
+    r = getattr(client, method)(f"/api/visits/{visit.id}{path}", json=body)
+    assert r.status_code == 409, r.get_json()
+    current = r.get_json()["current"]
+    assert current["id"] == visit.id and current["version"] == 2
+    assert current["purpose"] == "first edit" and current["status"] == "planned"
+    stored = fetch(app, Visit, visit.id)
+    assert (stored.version, stored.purpose, stored.status) == (2, "first edit", VisitStatus.PLANNED)
+
+
+# --- the engineer's day: filters ----------------------------------------------------
+
+
+def ids(client, query: str) -> list[int]:
+    r = client.get(f"/api/visits?{query}")
+    assert r.status_code == 200, r.get_json()
+    return [v["id"] for v in r.get_json()["items"]]
+
+
+def test_engineer_me_lists_only_my_visits(setup, build):
+    mine = build.visit(setup["store"], setup["engineer"])
+    build.visit(setup["store"], build.user("engineer"))
+    assert ids(setup["as_engineer"], "engineer=me") == [mine.id]
+    assert ids(setup["as_admin"], f"engineer={setup['engineer'].id}") == [mine.id]
+    assert len(ids(setup["as_engineer"], "")) == 2
+
+
+def test_bad_engineer_filter_is_422(setup):
+    r = setup["as_engineer"].get("/api/visits?engineer=someone")
+    assert r.status_code == 422 and "engineer" in errors_of(r)
+
+
+def test_date_is_the_stores_local_day_in_each_zone(setup, build):
+    la = build.store(timezone="America/Los_Angeles")
+    ny = build.store(timezone="America/New_York")
+    at = utc(2026, 3, 5, 5, 30)  # 21:30 on 03-04 in Los Angeles, 00:30 on 03-05 in New York
+    in_la = build.visit(la, setup["engineer"], start=at)
+    in_ny = build.visit(ny, setup["engineer"], start=at)
+    client = setup["as_engineer"]
+    assert ids(client, "engineer=me&date=2026-03-04") == [in_la.id]
+    assert ids(client, "engineer=me&date=2026-03-05") == [in_ny.id]
+    assert ids(client, "date=2026-03-06") == []
+
+
+def test_date_across_the_spring_forward_change(setup, build):
+    chicago = setup["store"]
+    saturday_night = build.visit(chicago, setup["engineer"], start=utc(2026, 3, 8, 5, 30))
+    # 00:30 CDT on Monday 03-09 (a fixed UTC-6 would put it at 23:30 on Sunday)
+    monday_early = build.visit(chicago, setup["engineer"], start=utc(2026, 3, 9, 5, 30))
+    client = setup["as_engineer"]
+    assert ids(client, "date=2026-03-07") == [saturday_night.id]  # 23:30 CST on Saturday
+    assert ids(client, "date=2026-03-08") == []
+    assert ids(client, "date=2026-03-09") == [monday_early.id]
+    assert ids(client, "date_from=2026-03-07&date_to=2026-03-09") == [
+        saturday_night.id,
+        monday_early.id,
+    ]
+
+
+def test_date_across_the_fall_back_change(setup, build):
+    chicago = setup["store"]
+    sunday_late = build.visit(chicago, setup["engineer"], start=utc(2026, 11, 2, 5, 30))
+    # 23:30 CST on Sunday 11-01 (the CDT offset UTC-5 would say 00:30 on Monday)
+    assert ids(setup["as_engineer"], "date=2026-11-01") == [sunday_late.id]
+    assert ids(setup["as_engineer"], "date=2026-11-02") == []
+
+
+def test_filters_by_store_and_status(setup, build):
+    other = build.store()
+    planned = build.visit(setup["store"], setup["engineer"])
+    done = build.visit(setup["store"], setup["engineer"], status=VisitStatus.COMPLETED)
+    build.visit(other, setup["engineer"])
+    client = setup["as_admin"]
+    assert sorted(ids(client, f"store_id={setup['store'].id}")) == sorted([planned.id, done.id])
+    assert ids(client, f"store_id={setup['store'].id}&status=completed") == [done.id]
+    r = client.get("/api/visits?status=finished")
+    assert r.status_code == 422 and "status" in errors_of(r)
+    r = client.get("/api/visits?date=2026-02-30")
+    assert r.status_code == 422 and "date" in errors_of(r)
+
+
+# --- check-in -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def visit(setup, build):
+    return build.visit(setup["store"], setup["engineer"], start=utc(2026, 3, 4, 14, 30))
+
+
+def check_in(setup, visit, **body):
+    return setup["as_engineer"].post(f"/api/visits/{visit.id}/check-in", json=body)
+
+
+def test_check_in_far_from_the_store_is_flagged(setup, visit, now):
+    # about 1.1 km north of the store, the phone sure to 20 m
+    r = check_in(setup, visit, latitude=41.8881, longitude=-87.6298, accuracy_m=20)
+    assert r.status_code == 200, r.get_json()
+    body = r.get_json()
+    assert body["status"] == "checked_in" and body["far_from_store"] is True
+    assert 1100 < body["distance_m"] < 1125
+    assert datetime.fromisoformat(body["checked_in_at"]) == now
+    # admins see the flag on the visit
+    assert setup["as_admin"].get(f"/api/visits/{visit.id}").get_json()["far_from_store"] is True
+
+
+def test_check_in_near_the_store_is_not_flagged(setup, visit):
+    r = check_in(setup, visit, latitude=41.8791, longitude=-87.6298, accuracy_m=10)  # ~110 m
+    body = r.get_json()
+    assert r.status_code == 200 and body["far_from_store"] is False
+    assert 100 < body["distance_m"] < 120
+
+
+def test_check_in_within_the_accuracy_is_not_flagged(setup, visit):
+    r = check_in(setup, visit, latitude=41.8826, longitude=-87.6298, accuracy_m=250)  # ~500 m
+    assert r.get_json()["far_from_store"] is False
+
+
+def test_check_in_without_a_position_is_accepted(setup, visit):
+    r = check_in(setup, visit)
+    assert r.status_code == 200
+    body = r.get_json()
+    assert body["status"] == "checked_in" and body["distance_m"] is None
+    assert body["far_from_store"] is None
+
+
+def test_check_in_with_a_past_time_from_an_offline_phone(setup, visit):
+    r = check_in(setup, visit, at="2026-03-04T08:40:00-06:00")
+    assert r.status_code == 200
+    assert r.get_json()["checked_in_at"].startswith("2026-03-04T14:40:00")
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"at": "2026-03-04T16:00:00Z"}, "at"),  # an hour in the future
+        ({"at": "2026-03-04T14:00:00"}, "at"),  # no offset
+        ({"latitude": 41.9}, "latitude"),  # latitude without longitude
+        ({"latitude": 91, "longitude": 0}, "latitude"),
+        ({"latitude": 41.9, "longitude": -87.6, "accuracy_m": -5}, "accuracy_m"),
+    ],
+)
+def test_bad_check_in_is_refused_and_changes_nothing(app, setup, visit, body, field):
+    r = check_in(setup, visit, **body)
+    assert r.status_code == 422 and field in errors_of(r), r.get_json()
+    assert fetch(app, Visit, visit.id).status == VisitStatus.PLANNED
+
+
+def test_check_in_a_little_ahead_of_the_server_clock_is_accepted(setup, visit):
+    assert check_in(setup, visit, at="2026-03-04T15:01:00Z").status_code == 200
+
+
+def test_check_in_twice_is_409(app, setup, visit):
+    assert check_in(setup, visit).status_code == 200
+    r = check_in(setup, visit, latitude=0, longitude=0)
+    assert r.status_code == 409
+    assert r.get_json()["current"]["status"] == "checked_in"
+    assert fetch(app, Visit, visit.id).check_in_latitude is None
+
+
+# --- check-out ----------------------------------------------------------------------
+
+
+def test_check_out_needs_a_summary(app, setup, visit):
+    check_in(setup, visit)
+    r = setup["as_engineer"].post(f"/api/visits/{visit.id}/check-out", json={})
+    assert r.status_code == 422 and "summary" in errors_of(r)
+    for blank in ("", "   "):
+        r = setup["as_engineer"].post(f"/api/visits/{visit.id}/check-out", json={"summary": blank})
+        assert r.status_code == 422 and "summary" in errors_of(r)
+    assert fetch(app, Visit, visit.id).status == VisitStatus.CHECKED_IN
+
+
+def test_check_out_validates_departments(app, setup, visit):
+    check_in(setup, visit)
+    r = setup["as_engineer"].post(
+        f"/api/visits/{visit.id}/check-out",
+        json={"summary": "Done", "departments_met": ["sales", "marketing"]},
+    )
+    assert r.status_code == 422 and "departments_met" in errors_of(r)
+    assert "departments_met.1" in r.get_json()["message"]
+    assert fetch(app, Visit, visit.id).status == VisitStatus.CHECKED_IN
+
+
+def test_check_out_completes_the_visit(setup, visit, now, time_machine):
+    check_in(setup, visit)
+    time_machine.move_to(now + timedelta(minutes=45), tick=False)
+    r = setup["as_engineer"].post(
+        f"/api/visits/{visit.id}/check-out",
+        json={"summary": "Moved the AP", "departments_met": ["service", "parts", "service"]},
+    )
+    assert r.status_code == 200, r.get_json()
+    body = r.get_json()
+    assert body["status"] == "completed" and body["summary"] == "Moved the AP"
+    assert body["departments_met"] == ["service", "parts"]
+    assert datetime.fromisoformat(body["checked_out_at"]) == now + timedelta(minutes=45)
+
+
+def test_check_out_of_a_visit_not_checked_in_is_409(setup, visit):
+    r = setup["as_engineer"].post(f"/api/visits/{visit.id}/check-out", json={"summary": "x"})
+    assert r.status_code == 409 and r.get_json()["current"]["status"] == "planned"
+
+
+def test_check_out_in_the_future_is_refused(setup, visit):
+    check_in(setup, visit)
+    r = setup["as_engineer"].post(
+        f"/api/visits/{visit.id}/check-out", json={"summary": "x", "at": "2026-03-05T15:00:00Z"}
+    )
+    assert r.status_code == 422 and "at" in errors_of(r)
+
+
+def test_each_change_moves_the_version_on_by_one(setup, visit):
+    r = setup["as_admin"].patch(f"/api/visits/{visit.id}", json={"purpose": "Survey", "version": 1})
+    assert r.get_json()["version"] == 2
+    r = setup["as_admin"].patch(
+        f"/api/visits/{visit.id}", json={"planned_start": "2026-03-04T14:00:00Z", "version": 2}
+    )
+    assert r.get_json()["version"] == 3
+    assert (
+        check_in(setup, visit, latitude=41.88, longitude=-87.63, version=3).get_json()["version"]
+        == 4
+    )
+    r = setup["as_engineer"].post(
+        f"/api/visits/{visit.id}/check-out", json={"summary": "Done", "version": 4}
+    )
+    assert r.status_code == 200 and r.get_json()["version"] == 5
+    assert setup["as_admin"].get(f"/api/visits/{visit.id}").get_json()["version"] == 5
+
+
+def test_times_are_answered_in_utc_whatever_offset_was_sent(setup):
+    r = setup["as_admin"].post(
+        "/api/visits",
+        json={
+            "store_id": setup["store"].id,
+            "engineer_id": setup["engineer"].id,
+            "planned_start": "2026-03-10T09:00:00-05:00",
+        },
+    )
+    created = r.get_json()
+    assert created["planned_start"] == "2026-03-10T14:00:00+00:00"
+    assert setup["as_admin"].get(f"/api/visits/{created['id']}").get_json() == created
+
+
+def test_racing_updates_with_the_same_version_one_wins_one_gets_409(app, setup, visit, login):
+
+    clients = [login(setup["admin"]) for _ in range(2)]
+    answers = race(clients, f"/api/visits/{visit.id}/cancel", {"reason": "race", "version": 1})
+    assert sorted(a.status_code for a in answers) == [200, 409], [a.get_json() for a in answers]
+    loser = next(a for a in answers if a.status_code == 409).get_json()
+    assert loser["current"]["version"] == 2 and loser["current"]["status"] == "cancelled"
+    assert fetch(app, Visit, visit.id).version == 2

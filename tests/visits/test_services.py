@@ -1,0 +1,201 @@
+"""Visit rules without HTTP: planning, local days, check-in position, check-out, versions."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from fieldops.core.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldops.extensions import db
+from fieldops.users.models import User
+from fieldops.visits import services
+from fieldops.visits.models import Department, Visit, VisitStatus
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture
+def people(build):
+    store = build.store(timezone="America/Los_Angeles", latitude=34.0522, longitude=-118.2437)
+    return {
+        "store": store,
+        "admin": build.user("admin"),
+        "engineer": build.user("engineer"),
+        "manager": build.user("manager", stores=[store]),
+    }
+
+
+def get(model, record):
+    return db.session.get(model, record.id)
+
+
+def test_plan_visit_sets_the_store_local_day_and_a_default_length(ctx, people, now):
+    visit = services.plan_visit(
+        {
+            "store_id": people["store"].id,
+            "engineer_id": people["engineer"].id,
+            "planned_start": utc(2026, 3, 5, 5, 30),  # 21:30 on 03-04 in Los Angeles
+        },
+        get(User, people["admin"]),
+        now,
+    )
+    assert visit.local_date == date(2026, 3, 4)
+    assert visit.planned_end - visit.planned_start == timedelta(hours=2)
+    assert visit.status == VisitStatus.PLANNED and visit.version == 1
+
+
+@pytest.mark.parametrize("who", ["manager", "admin"])
+def test_visits_go_to_engineers_only(ctx, people, now, who):
+    with pytest.raises(Invalid) as err:
+        services.plan_visit(
+            {
+                "store_id": people["store"].id,
+                "engineer_id": people[who].id,
+                "planned_start": utc(2026, 3, 10, 16),
+            },
+            get(User, people["admin"]),
+            now,
+        )
+    assert err.value.field == "engineer_id"
+
+
+def test_plan_visit_for_an_unknown_store_or_engineer(ctx, people, now):
+    admin = get(User, people["admin"])
+    with pytest.raises(NotFound) as err:
+        services.plan_visit(
+            {"store_id": 999999, "engineer_id": people["engineer"].id, "planned_start": now},
+            admin,
+            now,
+        )
+    assert err.value.field == "store_id"
+    with pytest.raises(NotFound) as err:
+        services.plan_visit(
+            {"store_id": people["store"].id, "engineer_id": 999999, "planned_start": now},
+            admin,
+            now,
+        )
+    assert err.value.field == "engineer_id"
+
+
+def test_check_in_far_from_the_store_is_flagged_with_the_distance(ctx, build, people, now):
+    visit = build.visit(people["store"], people["engineer"], start=now)
+    checked = services.check_in(
+        get(Visit, visit),
+        {"latitude": 34.0622, "longitude": -118.2437, "accuracy_m": 50},  # ~1.1 km north
+        get(User, people["engineer"]),
+        now,
+    )
+    assert checked.far_from_store is True
+    assert 1100 < checked.distance_m < 1125
+    assert checked.checked_in_at == now and checked.status == VisitStatus.CHECKED_IN
+
+
+def test_accuracy_widens_the_radius(ctx, build, people, now):
+    visit = build.visit(people["store"], people["engineer"], start=now)
+    checked = services.check_in(
+        get(Visit, visit),
+        {"latitude": 34.0562, "longitude": -118.2437, "accuracy_m": 200},  # ~445 m away
+        get(User, people["engineer"]),
+        now,
+    )
+    assert 440 < checked.distance_m < 450 and checked.far_from_store is False
+
+
+def test_check_out_before_the_check_in_is_refused(ctx, build, people, now):
+    visit = build.visit(
+        people["store"],
+        people["engineer"],
+        start=now,
+        status=VisitStatus.CHECKED_IN,
+        checked_in_at=now - timedelta(minutes=30),
+    )
+    with pytest.raises(Invalid) as err:
+        services.check_out(
+            get(Visit, visit),
+            {"summary": "x", "at": now - timedelta(hours=1)},
+            get(User, people["engineer"]),
+            now,
+        )
+    assert err.value.field == "at"
+
+
+def test_check_out_completes_the_visit(ctx, build, people, now):
+    visit = build.visit(
+        people["store"],
+        people["engineer"],
+        start=now,
+        status=VisitStatus.CHECKED_IN,
+        checked_in_at=now - timedelta(minutes=30),
+    )
+    done = services.check_out(
+        get(Visit, visit),
+        {"summary": "Replaced the AP", "departments_met": [Department.SALES, Department.PARTS]},
+        get(User, people["engineer"]),
+        now,
+    )
+    assert done.status == VisitStatus.COMPLETED and done.checked_out_at == now
+    assert done.departments_met == ["sales", "parts"]
+
+
+def test_stale_version_is_a_conflict_carrying_the_record(ctx, build, people, now):
+    visit = build.visit(people["store"], people["engineer"], start=now + timedelta(days=1))
+    record = get(Visit, visit)
+    with pytest.raises(Conflict) as err:
+        services.update_visit(
+            record, {"purpose": "x", "version": 7}, get(User, people["admin"]), now
+        )
+    assert err.value.record is record and err.value.field == "version"
+    assert record.purpose is None
+
+
+def test_cancel_only_planned_visits(ctx, build, people, now):
+    visit = build.visit(people["store"], people["engineer"], status=VisitStatus.COMPLETED)
+    with pytest.raises(Conflict):
+        services.cancel_visit(get(Visit, visit), "x", None, get(User, people["admin"]), now)
+
+
+def test_own_visit_refuses_another_engineers_visit(ctx, build, people):
+    other = build.user("engineer")
+    visit = build.visit(people["store"], people["engineer"])
+    with pytest.raises(Forbidden):
+        services.own_visit(visit.id, get(User, other))
+    assert services.own_visit(visit.id, get(User, people["engineer"])).id == visit.id
+
+
+def test_visits_today_uses_each_stores_own_day(ctx, build, people, now):
+    la = people["store"]
+    ny = build.store(timezone="America/New_York")
+    engineer = people["engineer"]
+    # now is 2026-03-04 15:00 UTC: 07:00 in LA, 10:00 in New York, both on 03-04
+    early_la = build.visit(la, engineer, start=utc(2026, 3, 4, 17))
+    late_la = build.visit(la, engineer, start=utc(2026, 3, 5, 6, 30))  # 22:30 on 03-04 in LA
+    build.visit(ny, engineer, start=utc(2026, 3, 5, 6, 30))  # 01:30 on 03-05 in New York
+    build.visit(la, engineer, start=utc(2026, 3, 3, 17))  # yesterday
+    today = services.visits_today(get(User, engineer), now)
+    assert [v.id for v in today] == [early_la.id, late_la.id]
+
+
+def test_list_query_by_local_day(ctx, build, people):
+    la = people["store"]
+    ny = build.store(timezone="America/New_York")
+    engineer = people["engineer"]
+    at = utc(2026, 3, 5, 5, 30)  # 21:30 on 03-04 in LA, 00:30 on 03-05 in New York
+    in_la, in_ny = build.visit(la, engineer, start=at), build.visit(ny, engineer, start=at)
+    user = get(User, people["admin"])
+
+    def ids(day):
+        return [v.id for v in db.session.scalars(services.visit_query(user, day=day))]
+
+    assert ids(date(2026, 3, 4)) == [in_la.id]
+    assert ids(date(2026, 3, 5)) == [in_ny.id]
+
+
+def test_manager_sees_only_visits_to_their_stores(ctx, build, people):
+    other = build.store()
+    build.visit(other, people["engineer"])
+    mine = build.visit(people["store"], people["engineer"])
+    manager = get(User, people["manager"])
+    assert [v.id for v in db.session.scalars(services.visit_query(manager))] == [mine.id]
