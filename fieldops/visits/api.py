@@ -37,10 +37,9 @@ def assigned_to_caller(visit_id: int) -> None:
 @blp.response(200, page_schema(VisitSchema))
 def list_visits(args: dict[str, Any]) -> dict[str, Any]:
     """Visits; `date` is the store's local day, `engineer` is "me" or a user id."""
-    engineer = args.get("engineer")
     stmt = services.visit_query(
         current_user,
-        engineer_id=current_user.id if engineer == "me" else (int(engineer) if engineer else None),
+        engineer_id=services.engineer_id_of(args.get("engineer"), current_user),
         day=args.get("date"),
         date_from=args.get("date_from"),
         date_to=args.get("date_to"),

@@ -55,6 +55,13 @@ def visit_query(
     return stmt
 
 
+def engineer_id_of(engineer: str | None, user: User) -> int | None:
+    """The `engineer` filter of a visit list: "me", a user id, or nothing."""
+    if engineer == "me":
+        return user.id
+    return int(engineer) if engineer else None
+
+
 def visits_today(engineer: User, now: datetime) -> list[Visit]:
     """The engineer's visits on today's date in each store's own zone, in time order."""
     utc_day = now.date()

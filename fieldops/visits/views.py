@@ -112,10 +112,9 @@ def index() -> ResponseReturnValue:
     if not {"date", "date_from", "date_to"} & set(args):  # by default: what is coming
         args["date_from"] = utcnow().date() - timedelta(days=1)
         args["sort"] = args.get("sort") or "planned_start"
-    engineer = args.get("engineer")
     stmt = services.visit_query(
         current_user,
-        engineer_id=current_user.id if engineer == "me" else (int(engineer) if engineer else None),
+        engineer_id=services.engineer_id_of(args.get("engineer"), current_user),
         day=args.get("date"),
         date_from=args.get("date_from"),
         date_to=args.get("date_to"),
