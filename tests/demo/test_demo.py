@@ -1,0 +1,139 @@
+"""The demo data set: what it promises, the top-up, and its refusal in production."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+import click
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy.orm import joinedload
+
+from config import ProductionConfig
+from fieldops.auth.services import authenticate
+from fieldops.demo import loader
+from fieldops.demo.people import DEMO_EMAILS, DEMO_PASSWORD, ENGINEER_EMAIL
+from fieldops.demo.places import DEMO_ENGINEER_TIMEZONE
+from fieldops.demo.topup import TOP_UP_DAYS
+from fieldops.extensions import db
+from fieldops.issues.models import Issue, IssueCategory, IssueEvent, IssueStatus, Severity
+from fieldops.observations.models import Observation, ObservationCategory
+from fieldops.observations.schemas import FIELD_SCHEMAS
+from fieldops.stores.hours import local_date, zone
+from fieldops.stores.models import HoursException, Store, store_managers
+from fieldops.users.models import Role, User
+from fieldops.visits.models import Visit, VisitStatus
+
+
+def count(stmt: sa.Select) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+
+
+def engineer_days(now: datetime) -> set:
+    engineer = db.session.scalar(sa.select(User).where(User.email == ENGINEER_EMAIL))
+    return set(
+        db.session.scalars(
+            sa.select(Visit.local_date).where(
+                Visit.engineer_id == engineer.id, Visit.status == VisitStatus.PLANNED
+            )
+        )
+    )
+
+
+@pytest.fixture
+def demo(ctx: None, now: datetime) -> dict[str, int]:
+    summary = loader.load(now, seed=2026)
+    db.session.commit()
+    return summary
+
+
+def test_stores_shaped_like_a_dealership_group(demo: dict[str, int], now: datetime) -> None:
+    stores = db.session.scalars(sa.select(Store)).all()
+    assert len(stores) == demo["stores"] == 82
+    assert {s.kind.value for s in stores} == {"dealership"}
+    offsets = {now.astimezone(zone(s.timezone)).utcoffset() for s in stores}
+    assert len(offsets) >= 4
+    assert all(s.posted_hours and s.latitude and s.longitude and s.region for s in stores)
+    assert {s.cadence_per_year for s in stores} == {2, 4}
+    thanksgiving = db.session.scalar(
+        sa.select(HoursException).where(HoursException.date == datetime(2026, 11, 26).date())
+    )
+    assert thanksgiving is not None and thanksgiving.closed
+
+
+def test_people_and_demo_logins(demo: dict[str, int], now: datetime) -> None:
+    roles = Counter(db.session.scalars(sa.select(User.role)))
+    assert roles[Role.ENGINEER] == demo["engineers"] == 39
+    assert roles[Role.ADMIN] == 1 and roles[Role.CIO] == 1
+    managers_per_store = Counter(db.session.scalars(sa.select(store_managers.c.store_id)))
+    assert len(managers_per_store) == 82 and set(managers_per_store.values()) == {1}
+    for email in DEMO_EMAILS:
+        assert authenticate(email, DEMO_PASSWORD, now) is not None, email
+    assert authenticate("manager@example.com", "wrong-password", now) is None
+
+
+def test_visits_observations_and_issues(demo: dict[str, int], now: datetime) -> None:
+    visits = db.session.scalars(sa.select(Visit).options(joinedload(Visit.store))).all()
+    assert {v.status for v in visits} >= set(VisitStatus) - {VisitStatus.CHECKED_IN}
+    assert min(v.planned_start for v in visits) < now - timedelta(days=300)
+    assert all(v.local_date == local_date(v.planned_start, v.store.timezone) for v in visits)
+    for visit in visits:
+        if visit.status == VisitStatus.COMPLETED:
+            assert visit.checked_in_at <= visit.checked_out_at < now
+            assert visit.distance_m is not None and visit.summary and visit.departments_met
+    assert any(v.status == VisitStatus.PLANNED and v.planned_start > now for v in visits)
+
+    observations = db.session.scalars(sa.select(Observation)).all()
+    assert {o.category for o in observations} == set(ObservationCategory)
+    for obs in observations:
+        schema = FIELD_SCHEMAS[obs.category]()
+        assert schema.dump(schema.load(obs.fields)) == obs.fields
+        assert obs.observed_at < now
+
+    issues = db.session.scalars(sa.select(Issue)).all()
+    assert {i.status for i in issues} == set(IssueStatus)
+    assert {i.category for i in issues} == set(IssueCategory)
+    assert {i.severity for i in issues} == set(Severity)
+    assert all(i.created_at < now for i in issues)
+    events = Counter(db.session.scalars(sa.select(IssueEvent.field)))
+    assert events["created"] == len(issues) and events["status"] and events["comment"]
+
+
+def test_top_up_plans_the_coming_days_once(demo: dict[str, int], now: datetime) -> None:
+    today = local_date(now, DEMO_ENGINEER_TIMEZONE)
+    week = {today + timedelta(days=i) for i in range(TOP_UP_DAYS)}
+    assert week <= engineer_days(now)
+    assert loader.top_up(now) == 0
+
+    later = now + timedelta(days=20)
+    added = loader.top_up(later)
+    db.session.commit()
+    assert added > 0
+    later_today = local_date(later, DEMO_ENGINEER_TIMEZONE)
+    assert {later_today + timedelta(days=i) for i in range(TOP_UP_DAYS)} <= engineer_days(later)
+    assert loader.top_up(later) == 0
+
+
+def test_load_refuses_a_database_with_users(demo: dict[str, int], now: datetime) -> None:
+    assert not loader.is_empty()
+    with pytest.raises(click.ClickException):
+        loader.load(now)
+
+
+def test_top_up_without_demo_adds_nothing(ctx: None, now: datetime) -> None:
+    assert loader.is_empty()
+    assert loader.top_up(now) == 0
+
+
+def test_production_refuses_the_demo(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ProductionConfig.DEMO_LOGINS_ALLOWED is False
+    monkeypatch.setitem(app.config, "DEMO_LOGINS_ALLOWED", False)
+    # `fieldops` is a plain click group: `flask` pushes the app context, the runner does not.
+    with app.app_context():
+        for args in (["fieldops", "demo"], ["fieldops", "demo", "--top-up"]):
+            result = app.test_cli_runner().invoke(args=args)
+            assert result.exit_code != 0
+            assert "refused in production" in result.output
+        assert loader.is_empty()
