@@ -6,6 +6,7 @@ import getpass
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from marshmallow import ValidationError
 
 from fieldops.clock import utcnow
@@ -16,7 +17,7 @@ from fieldops.users import services as users
 from fieldops.users.models import Role
 from fieldops.users.schemas import UserSchema
 
-fieldops_cli = click.Group("fieldops", help="FieldOps administration commands.")
+fieldops_cli = AppGroup("fieldops", help="FieldOps administration commands.")
 
 
 @fieldops_cli.command("demo")

@@ -13,7 +13,7 @@ from fieldops.clock import utcnow
 from fieldops.core.pagination import page_schema, paginate
 from fieldops.stores import services
 from fieldops.stores.models import Store
-from fieldops.stores.schemas import StoreListArgsSchema, StoreSchema
+from fieldops.stores.schemas import StoreListArgsSchema, StoreSchema, StoreSummarySchema
 
 blp = Blueprint("Stores", __name__, url_prefix="/api/stores", description="Stores and posted hours")
 
@@ -21,9 +21,12 @@ blp = Blueprint("Stores", __name__, url_prefix="/api/stores", description="Store
 @blp.route("", methods=["GET"])
 @requires(Action.READ_RECORDS)
 @blp.arguments(StoreListArgsSchema, location="query")
-@blp.response(200, page_schema(StoreSchema))
+@blp.response(200, page_schema(StoreSummarySchema))
 def list_stores(args: dict[str, Any]) -> dict[str, Any]:
-    """Stores the caller may see; filter by `region`, search `q` in name and code."""
+    """Stores the caller may see; filter by `region`, search `q` in name and code.
+
+    Items carry posted hours; dated exceptions are in `GET /api/stores/<id>`.
+    """
     stmt = services.store_query(current_user, args.get("region"), args.get("q"))
     return paginate(stmt, args, services.SORTS, "name", Store.id)
 

@@ -81,6 +81,13 @@ class StoreSchema(Schema):
             raise ValidationError("Give both latitude and longitude, or neither.", "latitude")
 
 
+class StoreSummarySchema(StoreSchema):
+    """A store in a list: everything but its dated exceptions (GET /api/stores/<id> has them)."""
+
+    class Meta:
+        exclude = ("exceptions",)
+
+
 class StoreListArgsSchema(ListArgsSchema):
     region = fields.String()
     q = fields.String(metadata={"description": "search in name and code"})

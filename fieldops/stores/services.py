@@ -22,9 +22,7 @@ SORTS = {"name": Store.name, "code": Store.code, "region": Store.region}
 
 
 def store_query(user: User, region: str | None = None, q: str | None = None) -> sa.Select[Any]:
-    stmt = visible(sa.select(Store), Store, user).options(
-        selectinload(Store.posted_hours), selectinload(Store.exceptions)
-    )
+    stmt = visible(sa.select(Store), Store, user).options(selectinload(Store.posted_hours))
     if region:
         stmt = stmt.where(Store.region == region)
     if q:

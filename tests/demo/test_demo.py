@@ -130,10 +130,9 @@ def test_top_up_without_demo_adds_nothing(ctx: None, now: datetime) -> None:
 def test_production_refuses_the_demo(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     assert ProductionConfig.DEMO_LOGINS_ALLOWED is False
     monkeypatch.setitem(app.config, "DEMO_LOGINS_ALLOWED", False)
-    # `fieldops` is a plain click group: `flask` pushes the app context, the runner does not.
+    for args in (["fieldops", "demo"], ["fieldops", "demo", "--top-up"]):
+        result = app.test_cli_runner().invoke(args=args)
+        assert result.exit_code != 0
+        assert "refused in production" in result.output
     with app.app_context():
-        for args in (["fieldops", "demo"], ["fieldops", "demo", "--top-up"]):
-            result = app.test_cli_runner().invoke(args=args)
-            assert result.exit_code != 0
-            assert "refused in production" in result.output
         assert loader.is_empty()
