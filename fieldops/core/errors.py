@@ -86,11 +86,17 @@ def is_api_request() -> bool:
 
 
 def flatten_webargs_errors(messages: dict[str, Any]) -> dict[str, Any]:
-    """webargs groups errors by location ({"json": {...}, "query": {...}}); clients want fields."""
+    """webargs groups errors by location ({"json": {...}, "query": {...}}); clients want fields.
+
+    A location that failed as a whole (a body that is not JSON) is reported under the
+    location's name: {"json": ["Invalid JSON body."]}.
+    """
     flat: dict[str, Any] = {}
-    for location_errors in messages.values():
+    for location, location_errors in messages.items():
         if isinstance(location_errors, dict):
             flat.update(location_errors)
+        else:
+            flat[location] = location_errors
     return flat
 
 
@@ -117,7 +123,7 @@ def error_payload(error: HTTPException) -> dict[str, Any]:
     if errors is None and "errors" in data:
         errors = data["errors"]
     message = data.get("message") or error.description
-    if code == 422 and errors:
+    if code in (400, 422) and errors:
         message = "Invalid input. " + "; ".join(describe(errors))
     if code >= 500:
         message = "Something went wrong on our side. It has been logged."

@@ -123,6 +123,8 @@ def test_malformed_json_is_refused_with_json(login, build):
         "/api/stores", data="{not json", content_type="application/json"
     )
     assert r.status_code in (400, 422) and r.is_json
+    assert errors_of(r) == {"json": ["Invalid JSON body."]}
+    assert "Invalid JSON body." in r.get_json()["message"]
 
 
 # --- every list: {items, total, page, per_page}, per_page 50 by default, at most 500 ---
