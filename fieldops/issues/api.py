@@ -34,16 +34,7 @@ blp = Blueprint("Issues", __name__, url_prefix="/api/issues", description="Issue
 @blp.response(200, page_schema(IssueSchema))
 def list_issues(args: dict[str, Any]) -> dict[str, Any]:
     """Issues; filter by store, status, category, severity, assignee, open."""
-    stmt = services.issue_query(
-        current_user,
-        store_id=args.get("store_id"),
-        status=args.get("status"),
-        category=args.get("category"),
-        severity=args.get("severity"),
-        assignee=args.get("assignee"),
-        open_only=args.get("open"),
-    )
-    return paginate(stmt, args, services.SORTS, "-created_at", Issue.id)
+    return services.issues_page(current_user, args)
 
 
 @blp.route("", methods=["POST"])

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from fieldops.auth.scoping import get_visible, visible
 from fieldops.core.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldops.core.idempotency import create_once
+from fieldops.core.pagination import paginate
 from fieldops.extensions import db
 from fieldops.issues.models import (
     Issue,
@@ -77,6 +78,20 @@ def issue_query(
     elif open_only is False:
         stmt = stmt.where(Issue.status.not_in(OPEN_STATUSES))
     return stmt
+
+
+def issues_page(user: User, args: Mapping[str, Any]) -> dict[str, Any]:
+    """One page of the issue list, from its validated arguments (the API's and the page's)."""
+    stmt = issue_query(
+        user,
+        store_id=args.get("store_id"),
+        status=args.get("status"),
+        category=args.get("category"),
+        severity=args.get("severity"),
+        assignee=args.get("assignee"),
+        open_only=args.get("open"),
+    )
+    return paginate(stmt, args, SORTS, "-created_at", Issue.id)
 
 
 def _event(issue: Issue, actor: User, now: datetime, field: str, old: Any, new: Any) -> None:

@@ -13,7 +13,6 @@ from fieldops.auth.policy import Action, can, require
 from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, submit
-from fieldops.core.pagination import paginate
 from fieldops.core.templating import label
 from fieldops.extensions import db
 from fieldops.issues import services
@@ -48,16 +47,7 @@ def index() -> ResponseReturnValue:
     if values["open"] == "all":
         values.pop("open")
     args = IssueListArgsSchema().load(values)
-    stmt = services.issue_query(
-        current_user,
-        store_id=args.get("store_id"),
-        status=args.get("status"),
-        category=args.get("category"),
-        severity=args.get("severity"),
-        assignee=args.get("assignee"),
-        open_only=args.get("open"),
-    )
-    page = paginate(stmt, args, services.SORTS, "-created_at", Issue.id)
+    page = services.issues_page(current_user, args)
     return render_template(
         "issues/index.html",
         page=page,

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from fieldops.auth.policy import Action, requires
 from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
-from fieldops.core.pagination import page_schema, paginate
+from fieldops.core.pagination import page_schema
 from fieldops.visits import services
 from fieldops.visits.models import Visit
 from fieldops.visits.schemas import (
@@ -37,16 +37,7 @@ def assigned_to_caller(visit_id: int) -> None:
 @blp.response(200, page_schema(VisitSchema))
 def list_visits(args: dict[str, Any]) -> dict[str, Any]:
     """Visits; `date` is the store's local day, `engineer` is "me" or a user id."""
-    stmt = services.visit_query(
-        current_user,
-        engineer_id=services.engineer_id_of(args.get("engineer"), current_user),
-        day=args.get("date"),
-        date_from=args.get("date_from"),
-        date_to=args.get("date_to"),
-        store_id=args.get("store_id"),
-        status=args.get("status"),
-    )
-    return paginate(stmt, args, services.SORTS, "planned_start", Visit.id)
+    return services.visits_page(current_user, args)
 
 
 @blp.route("", methods=["POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from fieldops.audit.services import record
 from fieldops.auth.scoping import get_visible, visible
 from fieldops.core.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldops.core.geo import distance_m
+from fieldops.core.pagination import paginate
 from fieldops.extensions import db
 from fieldops.stores.hours import local_date
 from fieldops.stores.models import Store
@@ -60,6 +62,20 @@ def engineer_id_of(engineer: str | None, user: User) -> int | None:
     if engineer == "me":
         return user.id
     return int(engineer) if engineer else None
+
+
+def visits_page(user: User, args: Mapping[str, Any]) -> dict[str, Any]:
+    """One page of the visit list, from its validated arguments (the API's and the page's)."""
+    stmt = visit_query(
+        user,
+        engineer_id=engineer_id_of(args.get("engineer"), user),
+        day=args.get("date"),
+        date_from=args.get("date_from"),
+        date_to=args.get("date_to"),
+        store_id=args.get("store_id"),
+        status=args.get("status"),
+    )
+    return paginate(stmt, args, SORTS, "planned_start", Visit.id)
 
 
 def visits_today(engineer: User, now: datetime) -> list[Visit]:

@@ -13,7 +13,6 @@ from fieldops.auth.policy import Action, require
 from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, submit
-from fieldops.core.pagination import paginate
 from fieldops.extensions import db
 from fieldops.observations.models import Observation
 from fieldops.observations.services import observation_query
@@ -112,16 +111,7 @@ def index() -> ResponseReturnValue:
     if not {"date", "date_from", "date_to"} & set(args):  # by default: what is coming
         args["date_from"] = utcnow().date() - timedelta(days=1)
         args["sort"] = args.get("sort") or "planned_start"
-    stmt = services.visit_query(
-        current_user,
-        engineer_id=services.engineer_id_of(args.get("engineer"), current_user),
-        day=args.get("date"),
-        date_from=args.get("date_from"),
-        date_to=args.get("date_to"),
-        store_id=args.get("store_id"),
-        status=args.get("status"),
-    )
-    page = paginate(stmt, args, services.SORTS, "-planned_start", Visit.id)
+    page = services.visits_page(current_user, args)
     return render_template(
         "visits/index.html",
         page=page,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from fieldops.extensions import db
 from fieldops.issues.models import Issue
 from fieldops.visits.models import Visit
+from tests.helpers import image_bytes
 
 
 def test_sign_in_page_and_bad_password(browser, build):
@@ -234,3 +236,30 @@ def test_audit_log_shows_admin_actions(signed_in, build):
     page = b.get("/admin/audit").get_data(as_text=True)
     assert "store.created" in page and "Ada Admin" in page
     assert signed_in(build.user("cio")).get("/admin/audit").status_code == 403
+
+
+def test_manager_files_an_issue_with_a_photo(signed_in, build, app):
+    store = build.store()
+    b = signed_in(build.user("manager", stores=[store]))
+    fields = {
+        "store_id": store.id,
+        "category": "hardware",
+        "severity": "high",
+        "title": "Card reader dead",
+    }
+    r = b.submit(
+        "/issues/new",
+        {**fields, "photo": (io.BytesIO(b"not an image"), "x.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 422 and "Must be a JPEG, PNG or WebP image." in r.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Issue)) == 0
+    r = b.submit(
+        "/issues/new",
+        {**fields, "photo": (io.BytesIO(image_bytes("PNG")), "x.png")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 302
+    page = b.get(r.headers["Location"]).get_data(as_text=True)
+    assert "/api/photos/" in page and "/thumbnail" in page
