@@ -369,3 +369,14 @@ def test_throttle_works_with_redis_storage(app, build):
                 assert ApiClient(worker2.test_client()).login(user.email).status_code == 429
         finally:
             limiter.reset()
+
+
+def test_a_session_survives_the_phone_changing_network(app, build):
+    """A phone moving from the store's Wi-Fi to mobile data gets a new address; it stays in."""
+    user = build.user("engineer")
+    client = ApiClient(app.test_client())
+    wifi, mobile = {"REMOTE_ADDR": "10.20.0.15"}, {"REMOTE_ADDR": "172.56.14.201"}
+    body = {"email": user.email, "password": build.PASSWORD}
+    assert client.post("/api/auth/login", json=body, environ_base=wifi).status_code == 200
+    assert client.get("/api/me", environ_base=mobile).status_code == 200
+    assert client.get("/api/me", environ_base=wifi).status_code == 200
