@@ -2,7 +2,15 @@
 
 from fieldops.audit.models import AuditEvent
 from fieldops.auth.models import ApiToken
+from fieldops.hours.models import (
+    Closeout,
+    DailyPresence,
+    HoursStatus,
+    RealHours,
+    Signal,
+)
 from fieldops.issues.models import Issue, IssueComment, IssueEvent
+from fieldops.jobs.models import JobRun, SchedulerLease
 from fieldops.observations.models import Observation
 from fieldops.photos.models import Photo
 from fieldops.stores.models import HoursException, PostedHours, Store, store_managers
@@ -12,6 +20,13 @@ from fieldops.visits.models import Visit
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "Closeout",
+    "DailyPresence",
+    "HoursStatus",
+    "JobRun",
+    "RealHours",
+    "SchedulerLease",
+    "Signal",
     "HoursException",
     "Issue",
     "IssueComment",

@@ -1,0 +1,45 @@
+"""Background jobs: the scheduler's lease (one active scheduler) and the record of each run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fieldops.clock import utcnow
+from fieldops.database import enum_type
+from fieldops.extensions import db
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class SchedulerLease(db.Model):
+    """Who may run jobs now. A scheduler holds the lease while it renews it in time."""
+
+    __tablename__ = "scheduler_leases"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(sa.String(120))
+    acquired_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
+class JobRun(db.Model):
+    __tablename__ = "job_runs"
+    __table_args__ = (sa.Index("ix_job_runs_job_started", "job_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[str] = mapped_column(sa.String(60))
+    holder: Mapped[str] = mapped_column(sa.String(120))
+    status: Mapped[RunStatus] = mapped_column(enum_type(RunStatus))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
