@@ -6,7 +6,7 @@ Every setting can be overridden from the environment; see docs/configuration.md.
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -78,6 +78,22 @@ class Config:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
+
+    # Real customer hours (fieldops/hours); see docs/hours.md.
+    # A business day runs from this local time to the same time the next morning.
+    HOURS_BUSINESS_DAY_CUTOFF = time(4, 0)
+    HOURS_WINDOW_DAYS = 56  # trailing window of evidence: 8 weeks
+    HOURS_MIN_SAMPLE_DAYS = 4  # fewer days of evidence for a weekday: posted hours stand
+    HOURS_OPEN_QUANTILE = 0.2  # real opening: a low quantile of first presence
+    HOURS_CLOSE_QUANTILE = 0.8  # real closing: a high quantile of last presence
+    HOURS_ROUND_MINUTES = 5
+    HOURS_WIFI_MIN_SESSION_MINUTES = 5  # shorter Wi-Fi sessions are passers-by
+    HOURS_WIFI_STAFF_SPAN_HOURS = 6.0  # a device connected this long in a day is staff
+    SIGNALS_MAX_BATCH = 10_000
+    SIGNALS_MAX_AGE_DAYS = 400
+    # The scheduler (flask fieldops scheduler): when the nightly recompute runs (UTC).
+    HOURS_RECOMPUTE_CRON = os.environ.get("HOURS_RECOMPUTE_CRON", "15 3 * * *")
+    SCHEDULER_LEASE_SECONDS = 90
 
     DEMO_LOGINS_ALLOWED = True
     SECURE_HEADERS_HSTS = False
