@@ -23,6 +23,7 @@ from fieldops.core.security import init_security_headers
 from fieldops.core.templating import init_templating
 from fieldops.database import install_sqlite_hooks
 from fieldops.extensions import api, csrf, db, limiter, login_manager, migrate
+from fieldops.hours.api import blp as hours_api
 from fieldops.issues.api import blp as issues_api
 from fieldops.issues.views import blp as issues_views
 from fieldops.observations.api import blp as observations_api
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
         tokens_api,
         users_api,
         stores_api,
+        hours_api,
         visits_api,
         observations_api,
         photos_api,

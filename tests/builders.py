@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from fieldops.auth.models import TokenScope
 from fieldops.auth.services import create_token, hash_password
 from fieldops.extensions import db
 from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
@@ -126,9 +127,11 @@ class Builder:
             )
         )
 
-    def token(self, user: User, name: str = "integration") -> str:
+    def token(
+        self, user: User, name: str = "integration", scope: TokenScope = TokenScope.FULL
+    ) -> str:
         with self.app.app_context():
             owner = db.session.get(User, user.id)
-            _token, plain = create_token(owner, name, owner, datetime.now(UTC))
+            _token, plain = create_token(owner, name, owner, datetime.now(UTC), scope)
             db.session.commit()
         return plain

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldops.clock import utcnow
+from fieldops.database import enum_type
 from fieldops.extensions import db
 
 if TYPE_CHECKING:
     from fieldops.users.models import User
+
+
+class TokenScope(StrEnum):
+    FULL = "full"  # acts as its user, with that user's role
+    SIGNALS = "signals"  # may only push evidence of customer presence (integrations)
 
 
 class ApiToken(db.Model):
@@ -22,6 +29,9 @@ class ApiToken(db.Model):
     # The token acts as this user, with this user's role and scope.
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(80))
+    scope: Mapped[TokenScope] = mapped_column(
+        enum_type(TokenScope), default=TokenScope.FULL, server_default=TokenScope.FULL.value
+    )
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     # The first characters of the token, shown so people can tell tokens apart.
     prefix: Mapped[str] = mapped_column(sa.String(16))

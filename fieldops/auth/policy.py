@@ -10,8 +10,10 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any, TypeVar
 
+from flask import g, has_request_context
 from flask_login import current_user
 
+from fieldops.auth.models import TokenScope
 from fieldops.core.errors import ApiError
 from fieldops.users.models import Role, User
 
@@ -30,6 +32,8 @@ class Action(StrEnum):
     TRIAGE_ISSUES = "triage_issues"  # status, assignee, severity (managers: close/reopen)
     READ_AUDIT = "read_audit"
     VIEW_OVERVIEW = "view_overview"  # the CIO's figures across every store
+    INGEST_SIGNALS = "ingest_signals"  # push evidence of customer presence
+    SEND_CLOSEOUT = "send_closeout"  # the manager's daily "last customer left at"
 
 
 ALL = frozenset(Role)
@@ -45,12 +49,27 @@ GRANTS: dict[Action, frozenset[Role]] = {
     Action.TRIAGE_ISSUES: frozenset({Role.ADMIN, Role.ENGINEER, Role.MANAGER}),
     Action.READ_AUDIT: frozenset({Role.ADMIN}),
     Action.VIEW_OVERVIEW: frozenset({Role.ADMIN, Role.CIO}),
+    Action.INGEST_SIGNALS: frozenset({Role.ADMIN}),
+    Action.SEND_CLOSEOUT: frozenset({Role.ADMIN, Role.MANAGER}),
+}
+# What a token of each narrower scope may do, whatever its owner's role.
+SCOPE_ACTIONS: dict[TokenScope, frozenset[Action]] = {
+    TokenScope.SIGNALS: frozenset({Action.INGEST_SIGNALS}),
 }
 
 
 def can(user: User | Any, action: Action) -> bool:
-    """Whether `user` (maybe anonymous) holds the role-level right to `action`."""
-    return bool(getattr(user, "is_authenticated", False)) and user.role in GRANTS[action]
+    """Whether `user` (maybe anonymous) holds the role-level right to `action`.
+
+    A request made with a narrow-scope token (an integration's) may do what the scope
+    allows and nothing else.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    scope = g.get("token_scope") if has_request_context() else None
+    if scope in SCOPE_ACTIONS:
+        return action in SCOPE_ACTIONS[scope]
+    return user.role in GRANTS[action]
 
 
 def require(action: Action) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from fieldops.auth.models import TokenScope
 from fieldops.core.fields import not_blank
 from fieldops.core.pagination import ListArgsSchema
 
@@ -31,6 +32,12 @@ class TokenSchema(Schema):
     id = fields.Integer(dump_only=True)
     user_id = fields.Integer(required=True, metadata={"description": "the token acts as this user"})
     name = fields.String(required=True, validate=[validate.Length(1, 80), not_blank])
+    scope = fields.Enum(
+        TokenScope,
+        by_value=True,
+        load_default=TokenScope.FULL,
+        metadata={"description": "full: acts as its user; signals: may only push evidence"},
+    )
     prefix = fields.String(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     last_used_at = fields.DateTime(dump_only=True)

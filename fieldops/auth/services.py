@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -12,7 +13,7 @@ from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fieldops.audit.services import record
-from fieldops.auth.models import ApiToken
+from fieldops.auth.models import ApiToken, TokenScope
 from fieldops.core.errors import Invalid, NotFound
 from fieldops.extensions import db
 from fieldops.users.models import User, new_login_nonce
@@ -88,7 +89,13 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(owner: User, name: str, created_by: User, now: datetime) -> tuple[ApiToken, str]:
+def create_token(
+    owner: User,
+    name: str,
+    created_by: User,
+    now: datetime,
+    scope: TokenScope = TokenScope.FULL,
+) -> tuple[ApiToken, str]:
     """A new API token for `owner`; the plain token is returned once and never stored."""
     if not owner.active:
         raise Invalid("The user is deactivated.", "user_id")
@@ -98,12 +105,22 @@ def create_token(owner: User, name: str, created_by: User, now: datetime) -> tup
         name=name,
         token_hash=_digest(plain),
         prefix=plain[:10],
+        scope=scope,
         created_by=created_by,
         created_at=now,
     )
     db.session.add(token)
     db.session.flush()
-    record(created_by, "token.created", "api_token", token.id, now=now, user_id=owner.id, name=name)
+    record(
+        created_by,
+        "token.created",
+        "api_token",
+        token.id,
+        now=now,
+        user_id=owner.id,
+        name=name,
+        scope=scope,
+    )
     return token, plain
 
 
@@ -117,8 +134,17 @@ def revoke_token(token_id: int, actor: User, now: datetime) -> ApiToken:
     return token
 
 
-def user_for_token(plain: str, now: datetime) -> User | None:
-    """The active owner of an unrevoked token, noting the use (at most every 15 minutes).
+@dataclass(frozen=True)
+class TokenGrant:
+    """Who a valid token acts as, and what it may do."""
+
+    user: User
+    scope: TokenScope
+
+
+def user_for_token(plain: str, now: datetime) -> TokenGrant | None:
+    """The active owner of an unrevoked token and its scope, noting the use (at most every
+    15 minutes).
 
     The token is read and touched on a connection of its own, before the request's session
     does anything, so a GET stays a read and the write never waits on the request itself.
@@ -126,7 +152,11 @@ def user_for_token(plain: str, now: datetime) -> User | None:
     with db.engine.connect() as conn:
         token = conn.execute(
             sa.select(
-                ApiToken.id, ApiToken.user_id, ApiToken.revoked_at, ApiToken.last_used_at
+                ApiToken.id,
+                ApiToken.user_id,
+                ApiToken.scope,
+                ApiToken.revoked_at,
+                ApiToken.last_used_at,
             ).where(ApiToken.token_hash == _digest(plain))
         ).first()
         if token is None or token.revoked_at is not None:
@@ -137,7 +167,7 @@ def user_for_token(plain: str, now: datetime) -> User | None:
             )
             conn.commit()
     user = db.session.get(User, token.user_id)
-    return user if user is not None and user.active else None
+    return TokenGrant(user, token.scope) if user is not None and user.active else None
 
 
 def safe_next(target: str | None) -> str | None:

@@ -28,11 +28,16 @@ def bearer_token() -> str | None:
 
 
 def token_user() -> User | None:
-    """The owner of the request's Bearer token, looked up once per request."""
-    if "fieldops_token_user" not in g:
+    """The owner of the request's Bearer token, looked up once per request.
+
+    The token's scope goes to `g.token_scope`, for the policy to narrow what it may do.
+    """
+    if "token_scope" not in g:
         token = bearer_token()
-        g.fieldops_token_user = services.user_for_token(token, utcnow()) if token else None
-    return g.fieldops_token_user
+        grant = services.user_for_token(token, utcnow()) if token else None
+        g.token_user = grant.user if grant else None
+        g.token_scope = grant.scope if grant else None
+    return g.token_user
 
 
 @login_manager.user_loader

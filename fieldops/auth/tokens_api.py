@@ -41,7 +41,7 @@ def list_tokens(args: dict[str, Any]) -> dict[str, Any]:
 def create_token(data: dict[str, Any]) -> dict[str, Any]:
     """Create a token that acts as `user_id`. The `token` is in this answer only."""
     owner = get_user(data["user_id"])
-    token, plain = services.create_token(owner, data["name"], current_user, utcnow())
+    token, plain = services.create_token(owner, data["name"], current_user, utcnow(), data["scope"])
     return {**{name: getattr(token, name) for name in TokenSchema().fields}, "token": plain}
 
 

@@ -12,6 +12,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from fieldops.auth.scoping import get_visible, visible
 from fieldops.core.errors import Invalid
 from fieldops.core.idempotency import create_once
+from fieldops.extensions import db
+from fieldops.hours.presence import business_date, refresh_presence
 from fieldops.observations.models import Observation, ObservationCategory
 from fieldops.stores.models import Store
 from fieldops.users.models import User
@@ -65,4 +67,13 @@ def create_observation(
             client_id=data.get("client_id"),
         )
 
-    return create_once(Observation, Observation.author_id, author.id, data.get("client_id"), build)
+    observation, created = create_once(
+        Observation, Observation.author_id, author.id, data.get("client_id"), build
+    )
+    if created and observation.category == ObservationCategory.HOURS:  # evidence of hours
+        store = db.session.get(Store, observation.store_id)
+        cutoff = current_app.config["HOURS_BUSINESS_DAY_CUTOFF"]
+        refresh_presence(
+            store, [business_date(observation.observed_at, store.timezone, cutoff)], now
+        )
+    return observation, created

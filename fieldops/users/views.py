@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from fieldops.audit.services import recent_events
 from fieldops.auth import services as auth
-from fieldops.auth.models import ApiToken
+from fieldops.auth.models import ApiToken, TokenScope
 from fieldops.auth.policy import Action, require
 from fieldops.auth.schemas import TokenSchema
 from fieldops.clock import utcnow
@@ -25,6 +25,11 @@ from fieldops.users.models import Role, User
 from fieldops.users.schemas import UserListArgsSchema, UserSchema
 
 blp = Blueprint("users", __name__, url_prefix="/admin")
+
+SCOPE_LABELS = {
+    TokenScope.FULL: "Everything its user may do",
+    TokenScope.SIGNALS: "Only push evidence (integrations)",
+}
 
 
 def _user(user_id: int) -> User:
@@ -96,7 +101,7 @@ def tokens() -> ResponseReturnValue:
 
         def create(data: dict[str, Any]) -> str:
             owner = _user(data["user_id"])
-            return auth.create_token(owner, data["name"], current_user, utcnow())[1]
+            return auth.create_token(owner, data["name"], current_user, utcnow(), data["scope"])[1]
 
         new_token, errors = submit(TokenSchema(), form_values(), create)
     tokens = db.session.scalars(
@@ -106,7 +111,12 @@ def tokens() -> ResponseReturnValue:
         sa.select(User).where(User.active.is_(True)).order_by(User.name)
     ).all()
     return render_template(
-        "users/tokens.html", tokens=tokens, users=users, errors=errors, new_token=new_token
+        "users/tokens.html",
+        tokens=tokens,
+        users=users,
+        errors=errors,
+        new_token=new_token,
+        scopes=[(scope.value, SCOPE_LABELS[scope]) for scope in TokenScope],
     ), 422 if errors else 200
 
 

@@ -57,8 +57,8 @@ def test_tokens_are_stored_as_a_hash_and_last_use_is_noted_sparingly(ctx, build,
 
     def use(token: str, at):
         """One request's look-up; the request then ends (and on SQLite frees the lock)."""
-        user = services.user_for_token(token, at)
-        user_id = user.id if user else None
+        grant = services.user_for_token(token, at)
+        user_id = grant.user.id if grant else None
         db.session.rollback()
         return user_id
 

@@ -1,0 +1,239 @@
+"""Taking in evidence: batches of signals from integrations, and the manager's close-out.
+
+A batch keeps its good rows and rejects the bad ones, each with its reason. Rows go in
+with one bulk INSERT that skips duplicates (ON CONFLICT DO NOTHING on the per-store
+dedupe key), so a resent row changes nothing; then the daily presence of the business
+days that gained evidence is recomputed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from marshmallow import ValidationError
+from sqlalchemy.dialects import postgresql, sqlite
+
+from fieldops.core.errors import Invalid, TooLarge, describe
+from fieldops.extensions import db
+from fieldops.hours.models import Closeout, Signal, SignalSource
+from fieldops.hours.presence import business_date, clock_minute, minute_of, refresh_presence
+from fieldops.hours.schemas import ROW_SCHEMAS
+from fieldops.stores.hours import zone
+from fieldops.stores.models import Store
+from fieldops.users.models import User
+
+
+@dataclass
+class IngestResult:
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+
+class RowRejected(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The span of time evidence may fall in: not older than 400 days, not in the future."""
+
+    oldest: datetime
+    newest: datetime
+    cutoff: time
+    tz_name: str
+
+    def check(self, at: datetime, name: str) -> None:
+        if at < self.oldest:
+            raise RowRejected(f"{name}: older than {(self.newest - self.oldest).days} days.")
+        if at > self.newest:
+            raise RowRejected(f"{name}: in the future.")
+
+    def check_day(self, day: date, name: str) -> None:
+        first = business_date(self.oldest, self.tz_name, self.cutoff)
+        if not first <= day <= business_date(self.newest, self.tz_name, self.cutoff):
+            raise RowRejected(f"{name}: older than 400 days or in the future.")
+
+
+def _iso(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat()
+
+
+def signal_row(
+    store_id: int, data: dict[str, Any], limits: Limits, now: datetime
+) -> dict[str, Any]:
+    """The `signals` row for one validated batch row."""
+    source = data["source"]
+    row = {
+        "store_id": store_id,
+        "source": source,
+        "received_at": now,
+        "end_at": None,
+        "device": None,
+        "entries": None,
+        "exits": None,
+    }
+    if source == SignalSource.WIFI_SESSION:
+        limits.check(data["start"], "start")
+        limits.check(data["end"], "end")
+        row.update(
+            start_at=data["start"],
+            end_at=data["end"],
+            device=data["device"],
+            dedupe_key=f"{data['device']}|{_iso(data['start'])}",
+        )
+    elif source == SignalSource.DOOR_COUNT:
+        limits.check(data["start"], "start")
+        row.update(
+            start_at=data["start"],
+            end_at=data["start"] + timedelta(minutes=data["interval_minutes"]),
+            entries=data["entries"],
+            exits=data["exits"],
+            dedupe_key=_iso(data["start"]),
+        )
+    else:
+        limits.check(data["at"], "at")
+        key = f"id:{data['id']}" if data.get("id") else f"at:{_iso(data['at'])}"
+        row.update(start_at=data["at"], dedupe_key=key)
+    return row
+
+
+def closeout_row(
+    store_id: int, data: dict[str, Any], limits: Limits, now: datetime, reporter: User | None
+) -> dict[str, Any]:
+    limits.check_day(data["date"], "date")
+    return {
+        "store_id": store_id,
+        "business_date": data["date"],
+        "closed": data.get("closed", False),
+        "last_customer_at": None if data.get("closed") else data.get("last_customer_at"),
+        "first_customer_at": None if data.get("closed") else data.get("first_customer_at"),
+        "reported_by_id": reporter.id if reporter else None,
+        "reported_at": now,
+    }
+
+
+def _dialect_insert(model: type[Any]) -> Any:
+    """INSERT with the ON CONFLICT clauses of the database in use (SQLite or PostgreSQL)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model.__table__)
+
+
+def _insert(
+    model: type[Any],
+    rows: list[dict[str, Any]],
+    keys: Sequence[str],
+    returning: sa.ColumnElement[Any],
+) -> list[Any]:
+    """Bulk INSERT skipping rows whose `keys` already exist; what was really inserted."""
+    if not rows:
+        return []
+    stmt = _dialect_insert(model).on_conflict_do_nothing(index_elements=list(keys))
+    return list(db.session.scalars(stmt.returning(returning), rows))
+
+
+def limits_for(store: Store, now: datetime) -> Limits:
+    config = current_app.config
+    return Limits(
+        oldest=now - timedelta(days=config["SIGNALS_MAX_AGE_DAYS"]),
+        newest=now + config["CLOCK_SKEW_TOLERANCE"],
+        cutoff=config["HOURS_BUSINESS_DAY_CUTOFF"],
+        tz_name=store.timezone,
+    )
+
+
+def ingest_signals(
+    store: Store, rows: Sequence[Any], now: datetime, reporter: User | None = None
+) -> IngestResult:
+    """Validate and store a batch; good rows are kept, bad ones come back with the reason."""
+    limit = current_app.config["SIGNALS_MAX_BATCH"]
+    if len(rows) > limit:
+        raise TooLarge(f"At most {limit:,} signals a batch; this one has {len(rows):,}.", "signals")
+    limits = limits_for(store, now)
+    result = IngestResult()
+    signals: list[dict[str, Any]] = []
+    closeouts: list[dict[str, Any]] = []
+    for index, raw in enumerate(rows):
+        try:
+            if not isinstance(raw, dict):
+                raise RowRejected("Each signal must be a JSON object.")
+            schema = ROW_SCHEMAS.get(raw.get("source"))  # type: ignore[arg-type]
+            if schema is None:
+                raise RowRejected(f"source: Must be one of: {', '.join(ROW_SCHEMAS)}.")
+            data = schema.load(raw)
+            if data["source"] == SignalSource.CLOSEOUT:
+                closeouts.append(closeout_row(store.id, data, limits, now, reporter))
+            else:
+                signals.append(signal_row(store.id, data, limits, now))
+        except ValidationError as err:
+            result.rejected.append({"index": index, "error": "; ".join(describe(err.messages))})
+        except RowRejected as err:
+            result.rejected.append({"index": index, "error": str(err)})
+    new_starts = _insert(Signal, signals, ("store_id", "source", "dedupe_key"), Signal.start_at)
+    new_days = _insert(Closeout, closeouts, ("store_id", "business_date"), Closeout.business_date)
+    result.accepted = len(new_starts) + len(new_days)
+    result.duplicates = len(signals) + len(closeouts) - result.accepted
+    days = {business_date(at, store.timezone, limits.cutoff) for at in new_starts}
+    refresh_presence(store, days | set(new_days), now)
+    return result
+
+
+def closeout_day(
+    store: Store, data: dict[str, Any], now: datetime, cutoff: time
+) -> tuple[date, time | None]:
+    """The business day and last-customer time of a one-tap close-out.
+
+    Without a time the last customer left now. Without a date it is the current business
+    day, unless the time given is still to come today: then it was the previous evening
+    (a manager reporting "21:40" the next morning).
+    """
+    today = business_date(now, store.timezone, cutoff)
+    if data.get("closed"):
+        return data.get("date", today), None
+    local_now = now.astimezone(zone(store.timezone))
+    last = data.get("last_customer_at") or time(local_now.hour, local_now.minute)
+    day = data.get("date")
+    if day is None:
+        later_today = clock_minute(last, cutoff) > minute_of(now, store.timezone, today)
+        day = today - timedelta(days=1) if later_today else today
+    return day, last
+
+
+def record_closeout(store: Store, data: dict[str, Any], reporter: User, now: datetime) -> Closeout:
+    """Store the manager's close-out; a second one for the same day replaces the first."""
+    limits = limits_for(store, now)
+    day, last = closeout_day(store, data, now, limits.cutoff)
+    try:
+        limits.check_day(day, "date")
+    except RowRejected as err:
+        raise Invalid(str(err).removeprefix("date: "), "date") from None
+    if (
+        last is not None
+        and day == business_date(now, store.timezone, limits.cutoff)
+        and clock_minute(last, limits.cutoff) > minute_of(now, store.timezone, day) + 2
+    ):
+        raise Invalid("Cannot be in the future.", "last_customer_at")
+    values = closeout_row(
+        store.id,
+        {**data, "date": day, "last_customer_at": last},
+        limits,
+        now,
+        reporter,
+    )
+    stmt = _dialect_insert(Closeout).values(values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["store_id", "business_date"],
+        set_={k: stmt.excluded[k] for k in values if k not in ("store_id", "business_date")},
+    )
+    db.session.execute(stmt)
+    refresh_presence(store, [day], now)
+    return db.session.scalars(
+        sa.select(Closeout)
+        .where(Closeout.store_id == store.id, Closeout.business_date == day)
+        .execution_options(populate_existing=True)
+    ).one()

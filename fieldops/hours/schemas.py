@@ -1,0 +1,126 @@
+"""API payloads for evidence of customer presence and for learned hours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from fieldops.core.fields import HHMM, AwareDateTime
+from fieldops.hours.models import HoursBasis, SignalSource
+from fieldops.stores.schemas import PostedHoursSchema
+
+ROW_SOURCES = [
+    SignalSource.WIFI_SESSION,
+    SignalSource.DOOR_COUNT,
+    SignalSource.TRANSACTION,
+    SignalSource.CLOSEOUT,
+]
+
+
+def source_field(source: SignalSource) -> fields.String:
+    return fields.String(required=True, validate=validate.Equal(source.value))
+
+
+class WifiSessionSchema(Schema):
+    source = source_field(SignalSource.WIFI_SESSION)
+    device = fields.String(required=True, validate=validate.Length(1, 128))
+    start = AwareDateTime(required=True)
+    end = AwareDateTime(required=True)
+
+    @validates_schema
+    def ends_after_start(self, data: dict[str, Any], **_: Any) -> None:
+        if "start" in data and "end" in data and data["end"] < data["start"]:
+            raise ValidationError("Must not be before start.", "end")
+
+
+class DoorCountSchema(Schema):
+    source = source_field(SignalSource.DOOR_COUNT)
+    start = AwareDateTime(required=True)
+    interval_minutes = fields.Integer(required=True, validate=validate.Range(1, 60))
+    entries = fields.Integer(required=True, validate=validate.Range(0, 100_000))
+    exits = fields.Integer(required=True, validate=validate.Range(0, 100_000))
+
+
+class TransactionSchema(Schema):
+    source = source_field(SignalSource.TRANSACTION)
+    at = AwareDateTime(required=True)
+    id = fields.String(validate=validate.Length(1, 128), metadata={"description": "source's id"})
+
+
+class CloseoutRowSchema(Schema):
+    source = source_field(SignalSource.CLOSEOUT)
+    date = fields.Date(required=True, metadata={"description": "the business day"})
+    last_customer_at = HHMM(metadata={"description": "local; before 04:00 = after midnight"})
+    first_customer_at = HHMM()
+    closed = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def time_unless_closed(self, data: dict[str, Any], **_: Any) -> None:
+        if not data.get("closed") and "last_customer_at" not in data:
+            raise ValidationError("Required unless closed is true.", "last_customer_at")
+
+
+ROW_SCHEMAS: dict[str, Schema] = {
+    SignalSource.WIFI_SESSION.value: WifiSessionSchema(),
+    SignalSource.DOOR_COUNT.value: DoorCountSchema(),
+    SignalSource.TRANSACTION.value: TransactionSchema(),
+    SignalSource.CLOSEOUT.value: CloseoutRowSchema(),
+}
+
+
+class SignalBatchSchema(Schema):
+    signals = fields.List(
+        fields.Raw(),
+        required=True,
+        metadata={
+            "description": "at most 10,000 rows; each row is checked on its own",
+            "one_of_schemas": list(ROW_SCHEMAS.values()),
+        },
+    )
+
+
+class RejectedRowSchema(Schema):
+    index = fields.Integer()
+    error = fields.String()
+
+
+class IngestResultSchema(Schema):
+    accepted = fields.Integer()
+    duplicates = fields.Integer()
+    rejected = fields.List(fields.Nested(RejectedRowSchema))
+
+
+class CloseoutSchema(Schema):
+    """The manager's one-tap close-out: everything optional, the last customer is 'now'."""
+
+    date = fields.Date(metadata={"description": "business day; default: the current one"})
+    last_customer_at = HHMM(metadata={"description": "local time; default: now"})
+    first_customer_at = HHMM()
+    closed = fields.Boolean(load_default=False)
+
+
+class CloseoutOutSchema(Schema):
+    id = fields.Integer()
+    store_id = fields.Integer()
+    business_date = fields.Date(data_key="date")
+    last_customer_at = HHMM()
+    first_customer_at = HHMM()
+    closed = fields.Boolean()
+    reported_at = fields.DateTime()
+
+
+class RealHoursSchema(Schema):
+    weekday = fields.Integer()
+    opens = HHMM(allow_none=True)
+    closes = HHMM(allow_none=True, metadata={"description": "at or before opens: next day"})
+    sample_days = fields.Integer()
+    confidence = fields.Float(metadata={"description": "0 to 1"})
+    basis = fields.Enum(HoursBasis, by_value=True)
+
+
+class StoreHoursSchema(Schema):
+    timezone = fields.String()
+    posted = fields.List(fields.Nested(PostedHoursSchema))
+    real = fields.List(fields.Nested(RealHoursSchema))
+    computed_at = fields.DateTime(allow_none=True)

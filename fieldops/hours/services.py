@@ -1,0 +1,158 @@
+"""Reading learned hours: a store's posted vs real hours, and the stores that drift most."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+from typing import Any
+
+import sqlalchemy as sa
+
+from fieldops.auth.scoping import visible
+from fieldops.extensions import db
+from fieldops.hours.models import HoursBasis, HoursStatus, RealHours
+from fieldops.stores.hours import WEEKDAY_NAMES
+from fieldops.stores.models import PostedHours, Store
+from fieldops.users.models import User
+
+MINUTES_A_DAY = 1440
+
+
+def _posted_entry(weekday: int, posted: PostedHours | None) -> dict[str, Any]:
+    return {
+        "weekday": weekday,
+        "opens": posted.opens if posted else None,
+        "closes": posted.closes if posted else None,
+        "sample_days": 0,
+        "confidence": 0.0,
+        "basis": HoursBasis.POSTED,
+    }
+
+
+def hours_for(store: Store) -> dict[str, Any]:
+    """Posted and real hours of a store, a real entry for each weekday (Monday = 0).
+
+    Where evidence is thin (basis "posted") the entry shows the current posted hours.
+    """
+    posted = {p.weekday: p for p in store.posted_hours}
+    learned = {
+        r.weekday: r
+        for r in db.session.scalars(sa.select(RealHours).where(RealHours.store_id == store.id))
+    }
+    real = []
+    for weekday in range(7):
+        row = learned.get(weekday)
+        if row is None or row.basis == HoursBasis.POSTED:
+            entry = _posted_entry(weekday, posted.get(weekday))
+            entry["sample_days"] = row.sample_days if row else 0
+        else:
+            entry = {
+                "weekday": weekday,
+                "opens": row.opens,
+                "closes": row.closes,
+                "sample_days": row.sample_days,
+                "confidence": row.confidence,
+                "basis": row.basis,
+            }
+        real.append(entry)
+    status = db.session.get(HoursStatus, store.id)
+    return {
+        "timezone": store.timezone,
+        "posted": store.posted_hours,
+        "real": real,
+        "computed_at": status.computed_at if status else None,
+    }
+
+
+def span(opens: time, closes: time) -> tuple[int, int]:
+    """Opening and closing as minutes of the day; a close at or before the open is next day."""
+    start = opens.hour * 60 + opens.minute
+    end = closes.hour * 60 + closes.minute
+    return start, end + MINUTES_A_DAY if end <= start else end
+
+
+@dataclass(frozen=True)
+class Drift:
+    store: Store
+    weekday: int
+    minutes: int  # how far real hours reach beyond (or fall short of) posted ones
+    text: str
+
+
+def _drifts(store: Store, real: RealHours, posted: PostedHours | None) -> list[Drift]:
+    day = WEEKDAY_NAMES[real.weekday] + "s"
+    if real.opens is None:
+        if posted is None:
+            return []
+        return [
+            Drift(
+                store,
+                real.weekday,
+                span(posted.opens, posted.closes)[1] - span(posted.opens, posted.closes)[0],
+                f"no customers on {day} although it is posted open",
+            )
+        ]
+    real_open, real_close = span(real.opens, real.closes)
+    if posted is None:
+        return [
+            Drift(
+                store,
+                real.weekday,
+                real_close - real_open,
+                f"customers come on {day} although it is posted closed",
+            )
+        ]
+    posted_open, posted_close = span(posted.opens, posted.closes)
+    found = []
+    if real_close != posted_close:
+        late = real_close - posted_close
+        where = "past" if late > 0 else "before"
+        verb = "stay" if late > 0 else "leave"
+        found.append(
+            Drift(
+                store,
+                real.weekday,
+                abs(late),
+                f"customers {verb} {abs(late)} min {where} the posted close on {day}",
+            )
+        )
+    if real_open != posted_open:
+        early = posted_open - real_open
+        where = "before" if early > 0 else "after"
+        found.append(
+            Drift(
+                store,
+                real.weekday,
+                abs(early),
+                f"customers arrive {abs(early)} min {where} the posted opening on {day}",
+            )
+        )
+    return found
+
+
+def largest_drifts(user: User, limit: int = 10, region: str | None = None) -> list[Drift]:
+    """The stores whose learned hours differ most from posted: each store's largest gap."""
+    stmt = (
+        visible(sa.select(RealHours, Store), Store, user)
+        .join(Store, Store.id == RealHours.store_id)
+        .where(RealHours.basis == HoursBasis.OBSERVED, Store.active.is_(True))
+    )
+    if region:
+        stmt = stmt.where(Store.region == region)
+    rows = db.session.execute(stmt).all()
+    posted = (
+        {
+            (p.store_id, p.weekday): p
+            for p in db.session.scalars(
+                sa.select(PostedHours).where(PostedHours.store_id.in_({s.id for _, s in rows}))
+            )
+        }
+        if rows
+        else {}
+    )
+    worst: dict[int, Drift] = {}
+    for real, store in rows:
+        for drift in _drifts(store, real, posted.get((store.id, real.weekday))):
+            if drift.minutes > worst.get(store.id, drift).minutes or store.id not in worst:
+                worst[store.id] = drift
+    return sorted(worst.values(), key=lambda d: (-d.minutes, d.store.name))[:limit]
