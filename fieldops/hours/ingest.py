@@ -147,17 +147,25 @@ def limits_for(store: Store, now: datetime) -> Limits:
     )
 
 
-def ingest_signals(
+@dataclass
+class CheckedBatch:
+    """A batch after validation: the rows to store, and the rejected ones with reasons."""
+
+    signals: list[dict[str, Any]] = field(default_factory=list)
+    closeouts: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def valid(self) -> int:
+        return len(self.signals) + len(self.closeouts)
+
+
+def check_rows(
     store: Store, rows: Sequence[Any], now: datetime, reporter: User | None = None
-) -> IngestResult:
-    """Validate and store a batch; good rows are kept, bad ones come back with the reason."""
-    limit = current_app.config["SIGNALS_MAX_BATCH"]
-    if len(rows) > limit:
-        raise TooLarge(f"At most {limit:,} signals a batch; this one has {len(rows):,}.", "signals")
+) -> CheckedBatch:
+    """Validate every row on its own; nothing is written."""
     limits = limits_for(store, now)
-    result = IngestResult()
-    signals: list[dict[str, Any]] = []
-    closeouts: list[dict[str, Any]] = []
+    batch = CheckedBatch()
     for index, raw in enumerate(rows):
         try:
             if not isinstance(raw, dict):
@@ -167,20 +175,35 @@ def ingest_signals(
                 raise RowRejected(f"source: Must be one of: {', '.join(ROW_SCHEMAS)}.")
             data = schema.load(raw)
             if data["source"] == SignalSource.CLOSEOUT:
-                closeouts.append(closeout_row(store.id, data, limits, now, reporter))
+                batch.closeouts.append(closeout_row(store.id, data, limits, now, reporter))
             else:
-                signals.append(signal_row(store.id, data, limits, now))
+                batch.signals.append(signal_row(store.id, data, limits, now))
         except ValidationError as err:
-            result.rejected.append({"index": index, "error": "; ".join(describe(err.messages))})
+            batch.rejected.append({"index": index, "error": "; ".join(describe(err.messages))})
         except RowRejected as err:
-            result.rejected.append({"index": index, "error": str(err)})
-    new_starts = _insert(Signal, signals, ("store_id", "source", "dedupe_key"), Signal.start_at)
-    new_days = _insert(Closeout, closeouts, ("store_id", "business_date"), Closeout.business_date)
-    result.accepted = len(new_starts) + len(new_days)
-    result.duplicates = len(signals) + len(closeouts) - result.accepted
-    days = {business_date(at, store.timezone, limits.cutoff) for at in new_starts}
+            batch.rejected.append({"index": index, "error": str(err)})
+    return batch
+
+
+def ingest_signals(
+    store: Store, rows: Sequence[Any], now: datetime, reporter: User | None = None
+) -> IngestResult:
+    """Validate and store a batch; good rows are kept, bad ones come back with the reason."""
+    limit = current_app.config["SIGNALS_MAX_BATCH"]
+    if len(rows) > limit:
+        raise TooLarge(f"At most {limit:,} signals a batch; this one has {len(rows):,}.", "signals")
+    batch = check_rows(store, rows, now, reporter)
+    new_starts = _insert(
+        Signal, batch.signals, ("store_id", "source", "dedupe_key"), Signal.start_at
+    )
+    new_days = _insert(
+        Closeout, batch.closeouts, ("store_id", "business_date"), Closeout.business_date
+    )
+    accepted = len(new_starts) + len(new_days)
+    cutoff = current_app.config["HOURS_BUSINESS_DAY_CUTOFF"]
+    days = {business_date(at, store.timezone, cutoff) for at in new_starts}
     refresh_presence(store, days | set(new_days), now)
-    return result
+    return IngestResult(accepted, batch.valid - accepted, batch.rejected)
 
 
 def closeout_day(

@@ -89,7 +89,7 @@ def _drifts(store: Store, real: RealHours, posted: PostedHours | None) -> list[D
                 store,
                 real.weekday,
                 span(posted.opens, posted.closes)[1] - span(posted.opens, posted.closes)[0],
-                f"no customers on {day} although it is posted open",
+                f"No customers on {day} although it is posted open",
             )
         ]
     real_open, real_close = span(real.opens, real.closes)
@@ -99,7 +99,7 @@ def _drifts(store: Store, real: RealHours, posted: PostedHours | None) -> list[D
                 store,
                 real.weekday,
                 real_close - real_open,
-                f"customers come on {day} although it is posted closed",
+                f"Customers come on {day} although it is posted closed",
             )
         ]
     posted_open, posted_close = span(posted.opens, posted.closes)
@@ -113,7 +113,7 @@ def _drifts(store: Store, real: RealHours, posted: PostedHours | None) -> list[D
                 store,
                 real.weekday,
                 abs(late),
-                f"customers {verb} {abs(late)} min {where} the posted close on {day}",
+                f"Customers {verb} {abs(late)} min {where} the posted close on {day}",
             )
         )
     if real_open != posted_open:
@@ -124,7 +124,7 @@ def _drifts(store: Store, real: RealHours, posted: PostedHours | None) -> list[D
                 store,
                 real.weekday,
                 abs(early),
-                f"customers arrive {abs(early)} min {where} the posted opening on {day}",
+                f"Customers arrive {abs(early)} min {where} the posted opening on {day}",
             )
         )
     return found

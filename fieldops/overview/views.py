@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from fieldops.auth.policy import Action, require
 from fieldops.clock import utcnow
+from fieldops.hours.services import largest_drifts
 from fieldops.overview import services
 from fieldops.stores.services import regions
 
@@ -31,4 +32,5 @@ def index() -> ResponseReturnValue:
         overdue=overdue,
         issues=services.open_issue_counts(),
         visits=services.visit_counts(now),
+        drifts=largest_drifts(current_user, limit=10, region=region),
     )

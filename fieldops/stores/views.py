@@ -15,6 +15,8 @@ from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, submit
 from fieldops.core.pagination import paginate
 from fieldops.extensions import db
+from fieldops.hours.chart import hours_chart
+from fieldops.hours.services import hours_for
 from fieldops.issues.services import issue_query
 from fieldops.observations.models import Observation
 from fieldops.observations.services import observation_query
@@ -64,9 +66,12 @@ def detail(store_id: int) -> ResponseReturnValue:
     visits = db.session.scalars(
         visit_query(current_user, store_id=store.id).order_by(Visit.planned_start.desc()).limit(20)
     ).all()
+    hours = hours_for(store)
     return render_template(
         "stores/detail.html",
         store=store,
+        hours=hours,
+        chart=hours_chart(hours),
         today=today,
         upcoming_exceptions=[e for e in store.exceptions if e.date >= today][:10],
         open_issues=db.session.scalars(

@@ -173,7 +173,7 @@ def test_admin_creates_store_with_hours_after_midnight(signed_in, build):
     )
     assert r.status_code == 302, r.get_data(as_text=True)
     page = b.get(r.headers["Location"]).get_data(as_text=True)
-    assert "10:00 – 01:00" in page and "next day" in page
+    assert "10:00–01:00" in page and "+1 day" in page
 
 
 def test_admin_store_form_shows_errors_next_to_fields(signed_in, build):
