@@ -24,6 +24,7 @@ from fieldops.core.templating import init_templating
 from fieldops.database import install_sqlite_hooks
 from fieldops.extensions import api, csrf, db, limiter, login_manager, migrate
 from fieldops.hours.api import blp as hours_api
+from fieldops.hours.views import blp as hours_views
 from fieldops.issues.api import blp as issues_api
 from fieldops.issues.views import blp as issues_views
 from fieldops.observations.api import blp as observations_api
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
         observations_views,
         issues_views,
         overview_views,
+        hours_views,
     ):
         app.register_blueprint(blueprint)
 

@@ -8,6 +8,7 @@ connections behave as in production; every table is emptied after each test.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -141,6 +142,49 @@ def login(app: Flask, build: Builder) -> Any:
 @pytest.fixture
 def tmp_upload_dir(app: Flask) -> Path:
     return Path(app.config["UPLOAD_FOLDER"])
+
+
+# --- pages: a browser-like client that signs in through the form ---
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Browser:
+    def __init__(self, app: Flask) -> None:
+        self.client = app.test_client()
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self.client.get(url, **kwargs)
+
+    def token(self, url: str) -> str:
+        page = self.client.get(url)
+        match = CSRF.search(page.get_data(as_text=True))
+        assert match, f"no CSRF token on {url}"
+        return match[1]
+
+    def submit(
+        self, form_url: str, data: dict[str, Any], action: str | None = None, **kwargs: Any
+    ) -> Any:
+        """Post `data` to `action` (default: the form's own URL) with the page's CSRF token."""
+        return self.client.post(
+            action or form_url, data={**data, "csrf_token": self.token(form_url)}, **kwargs
+        )
+
+
+@pytest.fixture
+def browser(app: Flask) -> Browser:
+    return Browser(app)
+
+
+@pytest.fixture
+def signed_in(app: Flask) -> Any:
+    def sign_in(user: Any) -> Browser:
+        b = Browser(app)
+        r = b.submit("/login", {"email": user.email, "password": Builder.PASSWORD})
+        assert r.status_code == 302, r.get_data(as_text=True)
+        return b
+
+    return sign_in
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -32,6 +32,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("issues.index", "Issues"),
         ("users.index", "Users"),
         ("users.tokens", "Tokens"),
+        ("hours.import_csv", "Import"),
         ("users.audit", "Audit log"),
     ],
 }

@@ -1,0 +1,56 @@
+"""HTML page for importing evidence from a CSV file (admin)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from fieldops.auth.policy import Action, require
+from fieldops.auth.scoping import get_visible
+from fieldops.clock import utcnow
+from fieldops.extensions import db
+from fieldops.hours.csv_import import COLUMNS, import_signals
+from fieldops.stores.models import Store
+from fieldops.stores.services import store_query
+
+blp = Blueprint("hours", __name__, url_prefix="/admin")
+SHOWN_ERRORS = 200
+
+
+@blp.route("/signals/import", methods=["GET", "POST"])
+@login_required
+def import_csv() -> ResponseReturnValue:
+    """Upload a CSV of evidence: "Check only" lists errors by line; "Import" keeps good rows."""
+    require(Action.INGEST_SIGNALS)
+    report, errors, check_only = None, {}, request.form.get("action") != "import"
+    chosen = request.form.get("store_id", type=int)
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            errors["file"] = ["Choose a CSV file."]
+        else:
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                errors["file"] = ["The file is not UTF-8 text (save it as CSV UTF-8)."]
+            else:
+                store = get_visible(Store, chosen, current_user, "store_id") if chosen else None
+                report = import_signals(text, utcnow(), current_user, store, check_only)
+                if not check_only:
+                    flash(
+                        f"Imported {report.accepted:,} rows ({report.duplicates:,} were already "
+                        f"there, {report.rejected:,} rejected)."
+                    )
+    stores = db.session.scalars(store_query(current_user).order_by(Store.name)).all()
+    status = 422 if errors else 200
+    return render_template(
+        "hours/import.html",
+        report=report,
+        errors=errors,
+        stores=stores,
+        chosen=chosen,
+        check_only=check_only,
+        columns=COLUMNS,
+        shown=SHOWN_ERRORS,
+    ), status

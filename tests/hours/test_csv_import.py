@@ -1,0 +1,67 @@
+"""Importing evidence from CSV: the admin page and the service behind it."""
+
+from __future__ import annotations
+
+import io
+
+from fieldops.hours.models import Closeout, Signal
+from tests.helpers import count
+
+HEADER = "store_code,source,device,start,end,interval_minutes,entries,exits,at,id,date,"
+CSV = (
+    HEADER
+    + """last_customer_at
+{code},wifi_session,aa:01,2026-03-03T10:05:00-06:00,2026-03-03T10:50:00-06:00,,,,,,,
+{code},door_count,,2026-03-03T19:45:00-06:00,,15,0,2,,,,
+{code},transaction,,,,,,,2026-03-03T17:12:00-06:00,INV-1,,
+{code},closeout,,,,,,,,,2026-03-03,20:10
+{code},door_count,,2026-03-03T19:45:00,,15,0,2,,,,
+NOPE,transaction,,,,,,,2026-03-03T17:12:00-06:00,INV-2,,
+{code},transaction,,,,,,,yesterday,INV-3,,
+"""
+)
+
+
+def upload(browser, text: str, action: str, **extra):
+    return browser.submit(
+        "/admin/signals/import",
+        {"file": (io.BytesIO(text.encode()), "evidence.csv"), "action": action, **extra},
+        content_type="multipart/form-data",
+    )
+
+
+def test_check_lists_errors_by_line_and_changes_nothing(signed_in, build, app, now):
+    build.store(code="CHI1")
+    b = signed_in(build.user("admin"))
+    r = upload(b, CSV.format(code="CHI1"), "check")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert "Good rows</dt><dd>4" in html and "Rejected</dt><dd>3" in html
+    for line, words in [(6, "offset"), (7, "no store"), (8, "at: Not a valid")]:
+        assert f'<td class="num">{line}</td><td>' in html and words in html
+    assert count(app, Signal) == 0 and count(app, Closeout) == 0
+
+
+def test_import_keeps_the_good_rows_and_a_second_import_adds_nothing(signed_in, build, app, now):
+    build.store(code="CHI1")
+    b = signed_in(build.user("admin"))
+    r = upload(b, CSV.format(code="CHI1"), "import")
+    assert "Imported 4 rows (0 were already there, 3 rejected)." in r.get_data(as_text=True)
+    assert count(app, Signal) == 3 and count(app, Closeout) == 1
+    r = upload(b, CSV.format(code="CHI1"), "import")
+    assert "Imported 0 rows (4 were already there, 3 rejected)." in r.get_data(as_text=True)
+
+
+def test_a_file_for_one_store_needs_no_store_code(signed_in, build, app, now):
+    store = build.store()
+    b = signed_in(build.user("admin"))
+    text = "source,at,id\ntransaction,2026-03-03T17:12:00-06:00,INV-9\n"
+    r = upload(b, text, "import", store_id=store.id)
+    assert "Imported 1 rows" in r.get_data(as_text=True)
+    r = upload(b, "source,color\ntransaction,blue\n", "check")
+    assert "Unknown column(s): color" in r.get_data(as_text=True)
+
+
+def test_only_admins_import(signed_in, build):
+    assert signed_in(build.user("cio")).get("/admin/signals/import").status_code == 403
+    assert signed_in(build.user("engineer")).get("/admin/signals/import").status_code == 403
