@@ -21,6 +21,7 @@ from flask import current_app
 
 from fieldops.audit.services import record
 from fieldops.auth.services import hash_password
+from fieldops.demo.evidence import load_evidence
 from fieldops.demo.issues import plan_issues
 from fieldops.demo.observations import manager_close_outs, visit_observations
 from fieldops.demo.people import DEMO_PASSWORD, People, manager_rows, plan_people, user_rows
@@ -130,8 +131,11 @@ def _load_issues(
     return len(issues), len(comments)
 
 
-def load(now: datetime, seed: int = 2026) -> dict[str, int]:
-    """Load the demo data set into an empty database; counts of what was created."""
+def load(now: datetime, seed: int = 2026, evidence: bool = True) -> dict[str, int]:
+    """Load the demo data set into an empty database; counts of what was created.
+
+    `evidence=False` leaves out the 8 weeks of presence evidence (most of the load time).
+    """
     if not is_empty():
         raise click.ClickException(
             "The database already has users; the demo loads into an empty database only "
@@ -146,6 +150,7 @@ def load(now: datetime, seed: int = 2026) -> dict[str, int]:
     insert_rows(Observation, observations)
     issues, comments = _load_issues(rng, now, stores, people)
     added = top_up(now)
+    learned = load_evidence(now, seed) if evidence else {}
 
     summary = {
         "stores": len(stores),
@@ -156,6 +161,7 @@ def load(now: datetime, seed: int = 2026) -> dict[str, int]:
         "observations": len(observations),
         "issues": issues,
         "comments": comments,
+        **learned,
     }
     admin = db.session.get(User, people.admin.id)
     record(admin, "demo.loaded", "demo", None, now=now, seed=seed, **summary)

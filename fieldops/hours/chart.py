@@ -18,7 +18,7 @@ from fieldops.stores.hours import WEEKDAY_NAMES
 WIDTH = 360
 LABEL_WIDTH = 34
 ROW_HEIGHT = 30
-TOP = 18  # room for the hour labels
+TOP = 20  # room for the hour labels
 DEFAULT_RANGE = (8 * 60, 22 * 60)
 
 

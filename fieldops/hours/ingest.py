@@ -21,7 +21,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from fieldops.core.errors import Invalid, TooLarge, describe
 from fieldops.extensions import db
 from fieldops.hours.models import Closeout, Signal, SignalSource
-from fieldops.hours.presence import business_date, clock_minute, minute_of, refresh_presence
+from fieldops.hours.presence import (
+    DayOf,
+    business_date,
+    clock_minute,
+    minute_of,
+    refresh_presence,
+)
 from fieldops.hours.schemas import ROW_SCHEMAS
 from fieldops.stores.hours import zone
 from fieldops.stores.models import Store
@@ -200,8 +206,8 @@ def ingest_signals(
         Closeout, batch.closeouts, ("store_id", "business_date"), Closeout.business_date
     )
     accepted = len(new_starts) + len(new_days)
-    cutoff = current_app.config["HOURS_BUSINESS_DAY_CUTOFF"]
-    days = {business_date(at, store.timezone, cutoff) for at in new_starts}
+    day_of = DayOf(store.timezone, current_app.config["HOURS_BUSINESS_DAY_CUTOFF"])
+    days = {day_of(at) for at in new_starts}
     refresh_presence(store, days | set(new_days), now)
     return IngestResult(accepted, batch.valid - accepted, batch.rejected)
 

@@ -58,6 +58,25 @@ def business_date(at: datetime, tz_name: str, cutoff: time) -> date:
     return (local - timedelta(hours=cutoff.hour, minutes=cutoff.minute)).date()
 
 
+class DayOf:
+    """`business_date` for many instants of one store, remembered per quarter hour.
+
+    UTC offsets and their daylight-saving changes fall on quarter hours, and the cutoff is
+    a whole hour, so every instant of a quarter hour lies in the same business day.
+    """
+
+    def __init__(self, tz_name: str, cutoff: time) -> None:
+        self.tz_name, self.cutoff = tz_name, cutoff
+        self._days: dict[int, date] = {}
+
+    def __call__(self, at: datetime) -> date:
+        key = int(at.timestamp()) // 900
+        day = self._days.get(key)
+        if day is None:
+            day = self._days[key] = business_date(at, self.tz_name, self.cutoff)
+        return day
+
+
 def business_bounds(day: date, tz_name: str, cutoff: time) -> tuple[datetime, datetime]:
     """The UTC instants at which business day `day` starts and ends."""
     return to_utc(day, cutoff, tz_name), to_utc(day + timedelta(days=1), cutoff, tz_name)
@@ -167,6 +186,7 @@ def gather(store: Store, days: list[date], rules: DayRules) -> dict[date, DayEvi
     start = business_bounds(days[0], store.timezone, rules.cutoff)[0]
     end = business_bounds(days[-1], store.timezone, rules.cutoff)[1]
     wanted = set(days)
+    day_of = DayOf(store.timezone, rules.cutoff)
     found: dict[date, DayEvidence] = defaultdict(DayEvidence)
     signals = db.session.execute(
         sa.select(
@@ -179,7 +199,7 @@ def gather(store: Store, days: list[date], rules: DayRules) -> dict[date, DayEvi
         ).where(Signal.store_id == store.id, Signal.start_at >= start, Signal.start_at < end)
     )
     for row in signals:
-        day = business_date(row.start_at, store.timezone, rules.cutoff)
+        day = day_of(row.start_at)
         if day in wanted:
             found[day].signals.append(row)
     for closeout in db.session.scalars(

@@ -14,10 +14,13 @@ from sqlalchemy.orm import joinedload
 from config import ProductionConfig
 from fieldops.auth.services import authenticate
 from fieldops.demo import loader
+from fieldops.demo.evidence import load_evidence
 from fieldops.demo.people import DEMO_EMAILS, DEMO_PASSWORD, ENGINEER_EMAIL
 from fieldops.demo.places import DEMO_ENGINEER_TIMEZONE
 from fieldops.demo.topup import TOP_UP_DAYS
 from fieldops.extensions import db
+from fieldops.hours.models import HoursBasis, RealHours
+from fieldops.hours.services import largest_drifts
 from fieldops.issues.models import Issue, IssueCategory, IssueEvent, IssueStatus, Severity
 from fieldops.observations.models import Observation, ObservationCategory
 from fieldops.observations.schemas import FIELD_SCHEMAS
@@ -44,7 +47,7 @@ def engineer_days(now: datetime) -> set:
 
 @pytest.fixture
 def demo(ctx: None, now: datetime) -> dict[str, int]:
-    summary = loader.load(now, seed=2026)
+    summary = loader.load(now, seed=2026, evidence=False)  # evidence: its own test below
     db.session.commit()
     return summary
 
@@ -136,3 +139,16 @@ def test_production_refuses_the_demo(app: Flask, monkeypatch: pytest.MonkeyPatch
         assert "refused in production" in result.output
     with app.app_context():
         assert loader.is_empty()
+
+
+def test_demo_evidence_teaches_real_hours(demo: dict[str, int], now: datetime) -> None:
+    """A few stores' 8 weeks of evidence go through the real ingest path and are learned."""
+    result = load_evidence(now, seed=2026, limit=6)
+    db.session.commit()
+    assert result["evidence rows"] > 10_000
+    learned = db.session.execute(
+        sa.select(RealHours.basis, sa.func.count()).group_by(RealHours.basis)
+    ).all()
+    assert dict(learned)[HoursBasis.OBSERVED] >= 6 * 5  # most weekdays of the six stores
+    cio = db.session.scalar(sa.select(User).where(User.email == "cio@example.com"))
+    assert largest_drifts(cio), "some demo stores' customers stay late"
