@@ -20,7 +20,8 @@ from fieldops.extensions import db
 from fieldops.hours.ingest import ingest_signals
 from fieldops.hours.presence import business_date
 from fieldops.hours.recompute import recompute
-from fieldops.hours.simulation import Hours, Noise, StoreTruth, shifted, simulate
+from fieldops.hours.simulation import Hours, Noise, StoreTruth, simulate
+from fieldops.hours.truths import shifted
 from fieldops.stores.models import Store
 
 WEEKS = 8

@@ -1,6 +1,6 @@
 """Accuracy: hours learned from 8 weeks of simulated evidence against the known truth.
 
-A dozen stores (fieldops.hours.simulation.varied_truths) post hours that differ from
+A dozen stores (fieldops.hours.truths.varied_truths) post hours that differ from
 when their customers really come; 8 weeks of noisy evidence from every source (staff
 devices, passers-by, missing exports, close-outs, engineers' observations), spanning the
 2026-03-08 daylight-saving change, go in through the same services as the API; then
@@ -26,14 +26,8 @@ from fieldops.hours.ingest import ingest_signals
 from fieldops.hours.presence import business_date
 from fieldops.hours.recompute import recompute
 from fieldops.hours.services import hours_for
-from fieldops.hours.simulation import (
-    PRESIDENTS_DAY_2026,
-    Evidence,
-    StoreTruth,
-    simulate,
-    varied_truths,
-    window,
-)
+from fieldops.hours.simulation import Evidence, StoreTruth, simulate, window
+from fieldops.hours.truths import PRESIDENTS_DAY_2026, varied_truths
 from fieldops.observations.schemas import ObservationCreateSchema
 from fieldops.observations.services import create_observation
 from fieldops.stores.models import Store

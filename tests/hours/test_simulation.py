@@ -17,9 +17,9 @@ from fieldops.hours.simulation import (
     Evidence,
     StoreTruth,
     simulate,
-    varied_truths,
     window,
 )
+from fieldops.hours.truths import varied_truths
 from fieldops.observations.schemas import HoursFieldsSchema
 
 FIRST, LAST = date(2026, 1, 26), date(2026, 3, 22)  # 8 weeks across the 2026-03-08 DST change
