@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import getpass
+import logging
 
 import click
+import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 from marshmallow import ValidationError
@@ -13,6 +15,11 @@ from fieldops.clock import utcnow
 from fieldops.core.errors import DomainError, describe
 from fieldops.demo import loader
 from fieldops.extensions import db
+from fieldops.hours.csv_import import import_signals
+from fieldops.jobs import lease, runner, tasks
+from fieldops.jobs.models import RunStatus
+from fieldops.jobs.scheduler import SchedulerProcess
+from fieldops.stores.models import Store
 from fieldops.users import services as users
 from fieldops.users.models import Role
 from fieldops.users.schemas import UserSchema
@@ -63,3 +70,99 @@ def create_user(email: str, name: str, role: str) -> None:
         raise click.ClickException(f"{err.field}: {err.message}") from None
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+
+
+MANUAL_RECOMPUTE = "cli:recompute-hours"  # the job id of runs started by hand
+
+
+@fieldops_cli.command("scheduler")
+def scheduler() -> None:
+    """Run the background jobs: one such process beside the web workers (docs/jobs.md)."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+    SchedulerProcess(current_app._get_current_object()).run()
+
+
+@fieldops_cli.command("recompute-hours")
+@click.option("--store", "code", metavar="CODE", help="Only this store (its code); default: all.")
+def recompute_hours(code: str | None) -> None:
+    """Relearn real customer hours now, from all the evidence, and record the run."""
+    store_ids = None
+    if code is not None:
+        store_id = db.session.scalar(
+            sa.select(Store.id).where(sa.func.lower(Store.code) == code.strip().lower())
+        )
+        if store_id is None:
+            raise click.ClickException(f"No store with code {code!r}.")
+        store_ids = [store_id]
+    outcome = runner.record_run(
+        MANUAL_RECOMPUTE,
+        lease.new_holder("cli"),
+        lambda now: tasks.recompute_hours(now, store_ids),
+        utcnow(),
+        store=code,
+    )
+    if outcome.status is not RunStatus.SUCCEEDED:
+        raise click.ClickException(f"Recompute failed: {outcome.details.get('error')}")
+    figures = {k: v for k, v in outcome.details.items() if k not in {"store", "seconds"}}
+    click.echo(
+        "Recomputed real hours: "
+        + (", ".join(f"{v} {k}" for k, v in figures.items()) or "done")
+        + f" in {outcome.details['seconds']:.1f} s."
+    )
+
+
+@fieldops_cli.command("jobs")
+@click.option("--limit", default=20, show_default=True, help="How many recent runs.")
+def jobs(limit: int) -> None:
+    """Who holds the scheduler lease, and the most recent job runs."""
+    now = utcnow()
+    with db.engine.connect() as conn:
+        held = lease.current(conn)
+    if held is None or not held.held_at(now):
+        click.echo("Scheduler lease: free (no scheduler is running jobs).")
+    else:
+        click.echo(
+            f"Scheduler lease: {held.holder}, since {held.acquired_at:%Y-%m-%d %H:%M:%S}Z, "
+            f"renewed until {held.expires_at:%H:%M:%S}Z."
+        )
+    for run in runner.recent_runs(limit):
+        details = dict(run.details or {})
+        seconds = details.pop("seconds", None)
+        took = f"{seconds:.1f} s" if seconds is not None else "-"
+        said = " ".join(f"{k}={v}" for k, v in details.items())
+        click.echo(
+            f"{run.started_at:%Y-%m-%d %H:%M:%S}Z  {run.job_id:<24} {run.status.value:<9} "
+            f"{took:>8}  {run.holder}  {said}"
+        )
+
+
+@fieldops_cli.command("import-signals")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--store", "code", metavar="CODE", help="Store of lines without store_code.")
+@click.option("--check", is_flag=True, help="Only check the file; import nothing.")
+def import_signals_command(path: str, code: str | None, check: bool) -> None:
+    """Import evidence of customer presence from a CSV file (see docs/hours.md)."""
+    store = None
+    if code is not None:
+        store = db.session.scalar(sa.select(Store).where(Store.code == code.strip()))
+        if store is None:
+            raise click.ClickException(f"No store with code {code!r}.")
+    with open(path, encoding="utf-8-sig") as handle:
+        report = import_signals(handle.read(), utcnow(), None, store, check_only=check)
+    for line, error in report.errors:
+        click.echo(f"line {line}: {error}", err=True)
+    if check:
+        click.echo(
+            f"Checked {report.lines} lines: {report.valid} good, {report.rejected} rejected."
+        )
+        return
+    db.session.commit()
+    click.echo(
+        f"Imported {report.accepted} rows ({report.duplicates} already there, "
+        f"{report.rejected} rejected) for {len(report.by_store)} store(s)."
+    )
+    if report.rejected:
+        raise SystemExit(1)

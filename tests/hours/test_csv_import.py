@@ -65,3 +65,20 @@ def test_a_file_for_one_store_needs_no_store_code(signed_in, build, app, now):
 def test_only_admins_import(signed_in, build):
     assert signed_in(build.user("cio")).get("/admin/signals/import").status_code == 403
     assert signed_in(build.user("engineer")).get("/admin/signals/import").status_code == 403
+
+
+def test_the_cli_imports_a_file_and_reports_bad_lines(app, build, now, tmp_path):
+    build.store(code="CHI1")
+    path = tmp_path / "evidence.csv"
+    path.write_text(CSV.format(code="CHI1"))
+    runner = app.test_cli_runner()
+    checked = runner.invoke(args=["fieldops", "import-signals", str(path), "--check"])
+    assert checked.exit_code == 0 and "4 good, 3 rejected" in checked.output
+    assert count(app, Signal) == 0
+    result = runner.invoke(args=["fieldops", "import-signals", str(path)])
+    assert result.exit_code == 1  # some lines were rejected
+    assert "Imported 4 rows (0 already there, 3 rejected)" in result.output
+    assert "line 7: store_code: no store 'NOPE'." in result.output
+    assert count(app, Signal) == 3
+    unknown = runner.invoke(args=["fieldops", "import-signals", str(path), "--store", "X"])
+    assert unknown.exit_code != 0 and "No store with code 'X'" in unknown.output

@@ -1,0 +1,93 @@
+"""Every scheduled job, in one list: stable id, trigger and run settings (after redash's jobs).
+
+A job's id names its runs in `job_runs` and its entry in the scheduler, so it never
+changes once deployed. Every job states `misfire_grace_time`, `coalesce` and
+`max_instances` itself (JobSpec has no defaults for them): the scheduler's defaults (a
+one-second grace time) would silently drop a nightly run that starts a little late.
+
+Triggers are built from the app's config and run in UTC. APScheduler 3's crontab parser
+numbers weekdays from Monday = 0 (crontab's 0 is Sunday): use names (`mon`, `sun`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from fieldops.jobs import tasks
+
+Config = Mapping[str, Any]
+
+RECOMPUTE_REAL_HOURS = "recompute_real_hours"
+HEARTBEAT = "scheduler_heartbeat"
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    id: str
+    description: str
+    func: Callable[[datetime], Mapping[str, Any] | None]  # takes `now`; flushes, never commits
+    trigger: Callable[[Config], BaseTrigger]
+    misfire_grace_time: int  # seconds late a run may start; later, it is dropped
+    coalesce: bool  # several missed run times: run once, not once each
+    max_instances: int  # runs of this job at the same time
+    recorded: bool = True  # each run leaves a row in job_runs
+
+
+def lease_ttl(config: Config) -> timedelta:
+    return timedelta(seconds=int(config["SCHEDULER_LEASE_SECONDS"]))
+
+
+def heartbeat_seconds(config: Config) -> int:
+    """Renew the lease three times per lease: two heartbeats may be missed before it lapses."""
+    return max(1, int(config["SCHEDULER_LEASE_SECONDS"]) // 3)
+
+
+def _nightly_recompute(config: Config) -> CronTrigger:
+    return CronTrigger.from_crontab(config["HOURS_RECOMPUTE_CRON"], timezone=UTC)
+
+
+def _heartbeat(config: Config) -> IntervalTrigger:
+    return IntervalTrigger(seconds=heartbeat_seconds(config), timezone=UTC)
+
+
+JOBS: dict[str, JobSpec] = {
+    spec.id: spec
+    for spec in (
+        JobSpec(
+            id=RECOMPUTE_REAL_HOURS,
+            description="Relearn real customer hours for stores with new evidence",
+            func=tasks.recompute_real_hours,
+            trigger=_nightly_recompute,
+            # Up to six hours late (a scheduler restarted or taken over during the night)
+            # the run is still worth doing; later, the next night's run does the work.
+            misfire_grace_time=6 * 3600,
+            coalesce=True,
+            max_instances=1,
+        ),
+        JobSpec(
+            id=HEARTBEAT,
+            description="Renew the scheduler's lease",
+            func=tasks.heartbeat,
+            trigger=_heartbeat,
+            # A late heartbeat is dropped: the next one comes a third of a lease later.
+            misfire_grace_time=15,
+            coalesce=True,
+            max_instances=1,
+            recorded=False,  # 2,880 rows a day would say nothing; the lease row shows it
+        ),
+    )
+}
+
+
+def get(job_id: str) -> JobSpec:
+    try:
+        return JOBS[job_id]
+    except KeyError:
+        raise ValueError(f"No job {job_id!r}; jobs: {', '.join(sorted(JOBS))}") from None

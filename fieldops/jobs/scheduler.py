@@ -1,0 +1,215 @@
+"""The scheduler process (`flask fieldops scheduler`): one leader runs the registry's jobs.
+
+Run exactly one beside the web workers, never inside them (each gunicorn worker would
+run every job). A second one started by mistake is harmless: it finds the lease taken
+and stands by, trying again every `STANDBY_SECONDS`; when the leader stops renewing (it
+died), the lease expires and the standby takes over. See docs/jobs.md.
+
+While leading, the process runs an APScheduler BlockingScheduler (UTC, jobs in memory,
+built afresh from the registry for each term as leader). Every job goes through
+`runner.run_job`, which renews the lease first; a job that finds the lease gone makes the
+process step down: the scheduler stops and the process stands by again.
+
+SIGTERM and SIGINT raise SystemExit in the main thread, the documented way out of a
+BlockingScheduler (as Ctrl-C is): running jobs finish, then the lease is released so a
+standby takes over at once. A second signal ends the process without waiting.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable, Collection, Mapping
+from datetime import UTC
+from types import FrameType
+from typing import Any, Protocol
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers import SchedulerNotRunningError
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
+
+from fieldops.clock import utcnow
+from fieldops.extensions import db
+from fieldops.jobs import lease, registry, runner
+
+log = logging.getLogger(__name__)
+
+STANDBY_SECONDS = 30
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+class Scheduler(Protocol):
+    running: bool
+
+    def start(self) -> None: ...
+
+    def shutdown(self, wait: bool = True) -> None: ...
+
+
+def build_scheduler(
+    config: Mapping[str, Any],
+    job_func: Callable[[str], Any],
+    *,
+    executor: ThreadPoolExecutor | None = None,
+    run_now: Collection[str] = (),
+) -> BlockingScheduler:
+    """A BlockingScheduler (not started) with every registry job, each calling `job_func(id)`.
+
+    Jobs in `run_now` are due at once (missed runs to catch up), then follow their trigger.
+    The pool has a thread per job, so the heartbeat never waits behind a long job.
+    """
+    executor = executor or ThreadPoolExecutor(max_workers=len(registry.JOBS))
+    scheduler = BlockingScheduler(timezone=UTC, executors={"default": executor})
+    for spec in registry.JOBS.values():
+        extra = {"next_run_time": utcnow()} if spec.id in run_now else {}
+        scheduler.add_job(
+            job_func,
+            spec.trigger(config),
+            args=[spec.id],
+            id=spec.id,
+            name=spec.description,
+            misfire_grace_time=spec.misfire_grace_time,
+            coalesce=spec.coalesce,
+            max_instances=spec.max_instances,
+            **extra,
+        )
+    return scheduler
+
+
+class SchedulerProcess:
+    """Stand by until the lease is ours, then run the jobs until stopped or the lease is lost.
+
+    `make_scheduler` and `wait` are seams for tests (a scheduler that is never started, a
+    wait that moves a frozen clock instead of sleeping).
+    """
+
+    def __init__(
+        self,
+        app: Flask,
+        *,
+        holder: str | None = None,
+        standby_seconds: float = STANDBY_SECONDS,
+        make_scheduler: Callable[..., Scheduler] = build_scheduler,
+        wait: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.app = app
+        self.holder = holder or lease.new_holder()
+        self.standby_seconds = standby_seconds
+        self._make_scheduler = make_scheduler
+        self._wait = wait
+        self._lock = threading.Lock()
+        self._scheduler: Scheduler | None = None
+
+    def run(self) -> None:
+        """Serve until SIGTERM/SIGINT; then wait for running jobs and release the lease."""
+        previous = self._install_signal_handlers()
+        log.info("Scheduler %s starting", self.holder)
+        try:
+            while True:
+                if self.try_lead():
+                    self._lead()
+                else:
+                    self._wait(self.standby_seconds)
+        except (KeyboardInterrupt, SystemExit):
+            log.info("Scheduler %s stopping", self.holder)
+        finally:
+            self.release()
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def try_lead(self) -> bool:
+        """Take the lease if it is free, expired or ours; say who holds it otherwise."""
+        now = utcnow()
+        with self.app.app_context():
+            try:
+                with db.engine.begin() as conn:
+                    if lease.acquire(conn, self.holder, now, registry.lease_ttl(self.app.config)):
+                        return True
+                    other = lease.current(conn)
+            except SQLAlchemyError:
+                log.exception("Scheduler lease unreachable; trying again shortly")
+                return False
+        log.info(
+            "Scheduler lease held by %s until %s; standing by",
+            other.holder if other else "nobody",
+            other.expires_at.isoformat() if other else "-",
+        )
+        return False
+
+    def release(self) -> None:
+        with self.app.app_context():
+            try:
+                with db.engine.begin() as conn:
+                    released = lease.release(conn, self.holder)
+            except SQLAlchemyError:
+                log.exception("Could not release the scheduler lease; it lapses by itself")
+                return
+        if released:
+            log.info("Scheduler lease released by %s", self.holder)
+
+    def step_down(self) -> None:
+        """Stop the scheduler (from a job's thread): the lease is someone else's now."""
+        with self._lock:
+            scheduler = self._scheduler
+        if scheduler is not None and scheduler.running:
+            log.warning("Scheduler %s lost its lease; standing by", self.holder)
+            # Not waiting: that would wait for this very job. Two jobs may step down at once.
+            with contextlib.suppress(SchedulerNotRunningError):
+                scheduler.shutdown(wait=False)
+
+    def run_job(self, job_id: str) -> None:
+        """What the scheduler calls for each job (in a worker thread)."""
+        outcome = runner.run_job(self.app, job_id, self.holder)
+        if outcome.lost_lease:
+            self.step_down()
+
+    def _lead(self) -> None:
+        now = utcnow()
+        abandoned, run_now = 0, set()
+        with self.app.app_context():
+            try:
+                abandoned = runner.abandon_runs(self.holder, now)
+                run_now = runner.missed_runs(self.app.config, now)
+            except SQLAlchemyError:
+                log.exception("Could not check earlier runs; starting without a catch-up")
+                db.session.rollback()
+        log.info(
+            "Scheduler %s leads (%d abandoned runs marked failed; catching up: %s)",
+            self.holder,
+            abandoned,
+            ", ".join(sorted(run_now)) or "nothing",
+        )
+        executor = ThreadPoolExecutor(max_workers=len(registry.JOBS))
+        scheduler = self._make_scheduler(
+            self.app.config, self.run_job, executor=executor, run_now=run_now
+        )
+        with self._lock:
+            self._scheduler = scheduler
+        try:
+            scheduler.start()  # blocks until stopped
+        finally:
+            with self._lock:
+                self._scheduler = None
+            if scheduler.running:  # stopped by a signal: let running jobs finish
+                scheduler.shutdown(wait=True)
+            executor.shutdown(wait=True)  # stepped down: jobs may still be finishing
+
+    def _install_signal_handlers(self) -> dict[int, Any]:
+        if threading.current_thread() is not threading.main_thread():
+            return {}
+        previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, _stop)
+        return previous
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    """Leave `run` through SystemExit; a second signal ends the process at once."""
+    for other in STOP_SIGNALS:
+        signal.signal(other, signal.SIG_DFL)
+    raise SystemExit(0)

@@ -1,0 +1,33 @@
+"""What the jobs and commands do: thin wrappers around the services.
+
+Each takes `now`, changes state through services that flush, and returns figures for the
+run's record; the caller (fieldops.jobs.runner) commits once. Each is idempotent, so a
+repeated or caught-up run does no harm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from fieldops.hours import recompute as hours
+
+
+def recompute_real_hours(now: datetime) -> dict[str, Any]:
+    """Relearn real hours for the stores whose evidence changed since they were last learned.
+
+    Idempotent: a store whose evidence has not changed since is left alone, so a second
+    run (a catch-up, or a run by a scheduler that lost its lease mid-way) finds nothing.
+    """
+    return hours.recompute_pending(now)
+
+
+def recompute_hours(now: datetime, store_ids: Collection[int] | None = None) -> dict[str, Any]:
+    """Relearn real hours for every store (or these), whatever changed: the by-hand command."""
+    return hours.recompute(now, store_ids)
+
+
+def heartbeat(now: datetime) -> dict[str, Any]:
+    """Nothing to do: the runner renews the scheduler's lease before every job, this one too."""
+    return {}

@@ -1,0 +1,80 @@
+"""Fixtures for the jobs: a stand-in for the hours recompute, and a probe job."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from fieldops.audit.models import AuditEvent
+from fieldops.extensions import db
+from fieldops.hours import recompute as recompute_module
+from fieldops.jobs import registry
+
+
+class HoursCalls:
+    """What the jobs asked of fieldops.hours.recompute, and what it should do next."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Any, ...]] = []
+        self.error: Exception | None = None
+
+    def recompute(self, now: datetime, store_ids: Collection[int] | None = None) -> dict[str, Any]:
+        self.calls.append(("recompute", now, None if store_ids is None else list(store_ids)))
+        return self._work(now)
+
+    def recompute_pending(self, now: datetime) -> dict[str, Any]:
+        self.calls.append(("recompute_pending", now))
+        return self._work(now)
+
+    def _work(self, now: datetime) -> dict[str, Any]:
+        db.session.add(AuditEvent(at=now, action="hours.learned", target_type="store"))
+        db.session.flush()  # services flush; the run commits
+        if self.error:
+            raise self.error
+        return {"stores": 3, "weekdays": 21}
+
+
+@pytest.fixture
+def hours(monkeypatch: pytest.MonkeyPatch) -> HoursCalls:
+    """Stands in for fieldops.hours.recompute, to see what the jobs ask of it."""
+    fake = HoursCalls()
+    monkeypatch.setattr(recompute_module, "recompute", fake.recompute)
+    monkeypatch.setattr(recompute_module, "recompute_pending", fake.recompute_pending)
+    return fake
+
+
+class Probe:
+    """A registered job whose work is one audit row, so commits and rollbacks show."""
+
+    id = "probe"
+
+    def __init__(self) -> None:
+        self.runs: list[datetime] = []
+        self.error: Exception | None = None
+
+    def __call__(self, now: datetime) -> dict[str, Any]:
+        self.runs.append(now)
+        db.session.add(AuditEvent(at=now, action="probe", target_type="job"))
+        db.session.flush()
+        if self.error:
+            raise self.error
+        return {"rows": 1, "day": now.date()}
+
+
+@pytest.fixture
+def probe(monkeypatch: pytest.MonkeyPatch) -> Probe:
+    job = Probe()
+    spec = registry.JobSpec(
+        id=job.id,
+        description="probe",
+        func=job,
+        trigger=registry.JOBS[registry.HEARTBEAT].trigger,
+        misfire_grace_time=60,
+        coalesce=True,
+        max_instances=1,
+    )
+    monkeypatch.setitem(registry.JOBS, job.id, spec)
+    return job
