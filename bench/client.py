@@ -44,6 +44,14 @@ def get(conn: http.client.HTTPConnection, path: str, headers: dict[str, str]) ->
     return response.status, response.read()
 
 
+def post(
+    conn: http.client.HTTPConnection, path: str, body: bytes, headers: dict[str, str]
+) -> tuple[int, bytes]:
+    conn.request("POST", path, body=body, headers=headers | {"Content-Type": "application/json"})
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
 def run_window(
     host: str,
     port: int,

@@ -42,6 +42,7 @@ class Size:
 @dataclass
 class Counts:
     tables: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # insert time per table
 
     def add(self, table: str, n: int = 1) -> None:
         self.tables[table] = self.tables.get(table, 0) + n

@@ -1,9 +1,12 @@
 """`make bench`: serve the app with gunicorn on the cached data set and measure it over HTTP.
 
     python -m bench.run [--seconds 30] [--rounds 3] [--concurrency 2] [--workers 2]
+                        [--batches 20] [--recompute-rounds 2]
 
-Builds the data set first if it is not cached (see bench/generate.py), then measures
-GET /healthz, the engineer's Today API and the store list, and writes docs/benchmarks.md.
+Builds the data set first if it is not cached (see bench/generate.py), times the recompute
+of real hours in-process (bench/recompute.py), then measures over HTTP GET /healthz, the
+engineer's Today API, the store list and the ingestion of signals (bench/ingest.py), puts
+the cache back as it was (bench/batches.py) and writes docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -12,14 +15,20 @@ import argparse
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import batches as ingest_batches
+from bench import report_hours
 from bench.client import Sample, get, run_window
 from bench.generate import CACHE_DIR, Meta, ensure_dataset
+from bench.ingest import measure_ingest
+from bench.recompute import measure_recompute
 from bench.report import TARGETS_MS, Settings, load_average, write
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,12 +50,44 @@ MISSED = {
     "today": "- Today missed its target: compare the SQL (EXPLAIN QUERY PLAN of the visits "
     "query, which should search ix_visits_engineer_day) with the Python time (profile one "
     "request in-process).",
+    "ingest": "- Ingestion missed its target. On 2026-11-23 (`python -m bench.profiling ingest`) "
+    "a batch of 10,000 took 550-850 ms in-process (by the machine's load), in three near-equal "
+    "parts, all Python rather than SQLite: a marshmallow `load` per row (180-250 ms); the bulk "
+    "INSERT ... ON CONFLICT DO NOTHING RETURNING through SQLAlchemy's per-value type "
+    "processing (170-260 ms, SQLite's own share ~50 ms); the daily presence refresh reading "
+    "the days' rows back through SQLAlchemy's result processing, `business_date()` per row "
+    "(150-270 ms, SQLite's share ~15 ms). Prototypes of the three fixes (not in the app) "
+    "reached 32,000-35,000 signals/s here. A second client does not help: a request takes the "
+    "write lock (BEGIN IMMEDIATE) at its session's first query (loading the token's user) and "
+    "holds it while its rows are validated, so batches go one at a time.",
+    "recompute": "- Recompute missed its target: see the slowest statements and their plans "
+    "above (SQL), then profile `recompute(now)` in-process (Python).",
     "stores": "- Store list missed its target. On 2026-11-23 the cause was Python, not SQL "
     "(under 1 ms a page): building and dumping every store's hours exceptions, and full "
     "garbage collections rescanning the app's long-lived objects. Both were fixed (list items "
     "carry no exceptions; gunicorn.conf.py freezes the loaded app with gc.freeze()): check "
     "those first, then profile one request in-process.",
 }
+
+
+def server_errors(log: Path) -> list[str]:
+    """Notes on the unhandled exceptions gunicorn logged: request, error, app frame, count."""
+    found: dict[str, int] = {}
+    blocks = re.split(r"\n(?=\[20)", log.read_text(errors="replace")) if log.exists() else []
+    for block in blocks:
+        request = re.search(r"Exception on (\S+) \[(\w+)\]", block)
+        if not request:
+            continue
+        errors = re.findall(r"^([\w.]+(?:Error|Exception)\b.*)$", block, re.M)
+        frames = re.findall(r'File "[^"]*/(fieldops/[^"]+)", line (\d+), in (\w+)', block)
+        where = f" in `{frames[-1][2]}` ({frames[-1][0]}:{frames[-1][1]})" if frames else ""
+        error = errors[-1][:160] if errors else "unknown error"
+        key = f"`{request[2]} {request[1].split('?')[0]}`: {error}{where}"
+        found[key] = found.get(key, 0) + 1
+    return [
+        f"- The server logged {n} unhandled exception(s) on {key} (bench/.cache/gunicorn.log)."
+        for key, n in found.items()
+    ]
 
 
 def free_port() -> int:
@@ -125,26 +166,37 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=2, help="client threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--batches", type=int, default=20, help="ingestion batches per run")
+    parser.add_argument("--recompute-rounds", type=int, default=2)
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
     settings = Settings(args.workers, args.concurrency, args.seconds, args.rounds)
 
     meta = ensure_dataset()
     settings.load_before = load_average()
+    recompute = measure_recompute(meta, args.recompute_rounds)
+    now = datetime.now(UTC)
+    batches = ingest_batches.plan(meta.database, 2 + 2 * args.batches, now)
+    snapshot = ingest_batches.snapshot(meta.database, batches, now)
     port = free_port()
     server = start_server(meta, port, settings.workers)
     try:
         wait_healthy(port, server)
         samples = measure(port, meta, settings)
+        ingest = measure_ingest(HOST, port, meta.signals_token, batches, args.batches)
     finally:
         server.terminate()
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+        removed = ingest_batches.restore(meta.database, snapshot)
+        print(f"[bench.run] cache restored ({removed:,} signals removed)", file=sys.stderr)
     settings.load_after = load_average()
     missed = [n for n, limit in TARGETS_MS.items() if samples[n].percentile(95) >= limit]
-    write(args.output, meta, samples, settings, NOTES + [MISSED[n] for n in missed])
+    missed += [n for n, bad in report_hours.missed(ingest, recompute).items() if bad]
+    notes = NOTES + [MISSED[n] for n in missed] + server_errors(CACHE_DIR / "gunicorn.log")
+    write(args.output, meta, samples, settings, notes, (ingest, recompute))
     print(args.output.read_text())
 
 

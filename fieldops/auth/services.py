@@ -146,8 +146,10 @@ def user_for_token(plain: str, now: datetime) -> TokenGrant | None:
     """The active owner of an unrevoked token and its scope, noting the use (at most every
     15 minutes).
 
-    The token is read and touched on a connection of its own, before the request's session
-    does anything, so a GET stays a read and the write never waits on the request itself.
+    The token is read on a connection of its own, before the request's session does
+    anything; the read ends before the use is written, in a short transaction of its own
+    whose first statement is the write (a read-then-write transaction on SQLite fails at
+    once, busy timeout or not, when another writer got in between).
     """
     with db.engine.connect() as conn:
         token = conn.execute(
@@ -159,15 +161,33 @@ def user_for_token(plain: str, now: datetime) -> TokenGrant | None:
                 ApiToken.last_used_at,
             ).where(ApiToken.token_hash == _digest(plain))
         ).first()
+        conn.rollback()
         if token is None or token.revoked_at is not None:
             return None
         if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
-            conn.execute(
-                sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
-            )
-            conn.commit()
+            _note_token_use(conn, token.id, now)
     user = db.session.get(User, token.user_id)
     return TokenGrant(user, token.scope) if user is not None and user.active else None
+
+
+def _note_token_use(conn: sa.Connection, token_id: int, now: datetime) -> None:
+    """Best effort: when two requests race to note the same use, one write is enough."""
+    try:
+        conn.execute(
+            sa.update(ApiToken)
+            .where(
+                ApiToken.id == token_id,
+                sa.or_(
+                    ApiToken.last_used_at.is_(None),
+                    ApiToken.last_used_at < now - TOKEN_TOUCH_INTERVAL,
+                ),
+            )
+            .values(last_used_at=now)
+        )
+        conn.commit()
+    except sa.exc.OperationalError:
+        conn.rollback()
+        current_app.logger.warning("could not note the use of API token %s", token_id)
 
 
 def safe_next(target: str | None) -> str | None:

@@ -23,6 +23,7 @@ from fieldops.extensions import db
 from fieldops.hours.models import Closeout, Signal, SignalSource
 from fieldops.hours.presence import (
     DayOf,
+    as_utc,
     business_date,
     clock_minute,
     minute_of,
@@ -143,6 +144,65 @@ def _insert(
     return list(db.session.scalars(stmt.returning(returning), rows))
 
 
+SIGNAL_COLUMNS = (
+    "store_id",
+    "source",
+    "dedupe_key",
+    "start_at",
+    "end_at",
+    "device",
+    "entries",
+    "exits",
+    "received_at",
+)
+SQLITE_ROWS_A_STATEMENT = 3000  # 27,000 parameters, under SQLite's limit of 32,766
+
+
+def _sqlite_time(at: datetime | None) -> str | None:
+    """A timestamp as SQLAlchemy stores it on SQLite: naive UTC text."""
+    return (
+        None
+        if at is None
+        else at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    )
+
+
+def _insert_signals(rows: list[dict[str, Any]]) -> list[datetime]:
+    """Insert signals skipping duplicates; the start of each one really inserted.
+
+    On SQLite, multi-row statements with values prepared here: SQLAlchemy's per-value
+    processing of 10,000 rows cost more than the database's own work.
+    """
+    if db.session.get_bind().dialect.name != "sqlite":
+        return _insert(Signal, rows, ("store_id", "source", "dedupe_key"), Signal.start_at)
+    conn = db.session.connection()
+    inserted: list[datetime] = []
+    for first in range(0, len(rows), SQLITE_ROWS_A_STATEMENT):
+        chunk = rows[first : first + SQLITE_ROWS_A_STATEMENT]
+        values = ",".join(["(" + ",".join("?" * len(SIGNAL_COLUMNS)) + ")"] * len(chunk))
+        sql = (
+            f"INSERT INTO signals ({', '.join(SIGNAL_COLUMNS)}) VALUES {values} "
+            "ON CONFLICT (store_id, source, dedupe_key) DO NOTHING RETURNING start_at"
+        )
+        params = tuple(
+            value
+            for row in chunk
+            for value in (
+                row["store_id"],
+                str(row["source"]),
+                row["dedupe_key"],
+                _sqlite_time(row["start_at"]),
+                _sqlite_time(row["end_at"]),
+                row["device"],
+                row["entries"],
+                row["exits"],
+                _sqlite_time(row["received_at"]),
+            )
+        )
+        inserted += [as_utc(text) for (text,) in conn.exec_driver_sql(sql, params)]
+    return inserted
+
+
 def limits_for(store: Store, now: datetime) -> Limits:
     config = current_app.config
     return Limits(
@@ -199,9 +259,7 @@ def ingest_signals(
     if len(rows) > limit:
         raise TooLarge(f"At most {limit:,} signals a batch; this one has {len(rows):,}.", "signals")
     batch = check_rows(store, rows, now, reporter)
-    new_starts = _insert(
-        Signal, batch.signals, ("store_id", "source", "dedupe_key"), Signal.start_at
-    )
+    new_starts = _insert_signals(batch.signals)
     new_days = _insert(
         Closeout, batch.closeouts, ("store_id", "business_date"), Closeout.business_date
     )

@@ -19,10 +19,10 @@ some source reported but no customer appeared is a closed sample.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -167,7 +167,8 @@ def day_presence(
             hh, mm = (int(x) for x in fields["last_customer_at"].split(":"))
             minutes.append(clock_minute(time(hh, mm), rules.cutoff))
 
-    minutes += [minute_of(at, tz_name, day) for at in instants]
+    if instants:  # the earliest and latest instants are the day's first and last presence
+        minutes += [minute_of(min(instants), tz_name, day), minute_of(max(instants), tz_name, day)]
     sources = sorted(
         {str(source) for source, rows in by_source.items() if rows}
         | ({SignalSource.CLOSEOUT.value} if closeout is not None else set())
@@ -181,6 +182,44 @@ def day_presence(
     return Presence(False, min(minutes), max(minutes), tuple(sources), count)
 
 
+class SignalRow(NamedTuple):
+    source: str
+    start_at: datetime
+    end_at: datetime | None
+    device: str | None
+    entries: int | None
+    exits: int | None
+
+
+def as_utc(value: datetime | str | None) -> datetime | None:
+    """A timestamp read without type processing: SQLite gives naive UTC text, psycopg an
+    aware datetime."""
+    if value is None or isinstance(value, datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def read_signals(store_id: int, start: datetime, end: datetime) -> Iterator[SignalRow]:
+    """The store's signals starting in [start, end).
+
+    Read as plain values and parsed here: SQLAlchemy's per-value result processing was
+    most of the time of a large batch's presence refresh.
+    """
+    raw = sa.String()
+    rows = db.session.execute(
+        sa.select(
+            sa.type_coerce(Signal.source, raw),
+            sa.type_coerce(Signal.start_at, raw),
+            sa.type_coerce(Signal.end_at, raw),
+            Signal.device,
+            Signal.entries,
+            Signal.exits,
+        ).where(Signal.store_id == store_id, Signal.start_at >= start, Signal.start_at < end)
+    )
+    for source, start_at, end_at, device, entries, exits in rows:
+        yield SignalRow(source, as_utc(start_at), as_utc(end_at), device, entries, exits)
+
+
 def gather(store: Store, days: list[date], rules: DayRules) -> dict[date, DayEvidence]:
     """Every piece of evidence of `store` for the business days `days`, by day."""
     start = business_bounds(days[0], store.timezone, rules.cutoff)[0]
@@ -188,17 +227,7 @@ def gather(store: Store, days: list[date], rules: DayRules) -> dict[date, DayEvi
     wanted = set(days)
     day_of = DayOf(store.timezone, rules.cutoff)
     found: dict[date, DayEvidence] = defaultdict(DayEvidence)
-    signals = db.session.execute(
-        sa.select(
-            Signal.source,
-            Signal.start_at,
-            Signal.end_at,
-            Signal.device,
-            Signal.entries,
-            Signal.exits,
-        ).where(Signal.store_id == store.id, Signal.start_at >= start, Signal.start_at < end)
-    )
-    for row in signals:
+    for row in read_signals(store.id, start, end):
         day = day_of(row.start_at)
         if day in wanted:
             found[day].signals.append(row)

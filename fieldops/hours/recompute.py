@@ -10,7 +10,6 @@ from __future__ import annotations
 import time as clock
 from collections import defaultdict
 from collections.abc import Collection, Iterator
-from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Any
@@ -111,10 +110,10 @@ def recompute(now: datetime, store_ids: Collection[int] | None = None) -> dict[s
                 posted.get((store_id, weekday)),
                 settings,
             )
-            rows.append({"store_id": store_id, "computed_at": now, **asdict(estimate)})
+            rows.append({"store_id": store_id, "computed_at": now, **vars(estimate)})
     db.session.execute(sa.delete(RealHours).where(*_where_store(RealHours.store_id, ids)))
-    if rows:
-        db.session.execute(sa.insert(RealHours), rows)
+    if rows:  # render_nulls: one executemany, not one per pattern of missing values
+        db.session.execute(sa.insert(RealHours).execution_options(render_nulls=True), rows)
     _note_computed(list(zones), now)
     db.session.flush()
     return {

@@ -1,0 +1,131 @@
+"""Recompute of real hours for every store, in-process on the cached data set.
+
+Runs `fieldops.hours.recompute.recompute(now)` (the nightly job's work, all active
+stores) `rounds` times in an app context on the cache file, each time committed: the
+result replaces the real hours learned when the cache was built, so the cache stays as
+good for the next run. Every SQL statement of the last run is recorded with its time;
+each SELECT is then run again in plain sqlite3, all rows fetched, and its query plan
+kept: what is left of the run's time is Python.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import event
+
+from bench.generate import Meta, bench_app
+
+TARGET_SECONDS = 30.0
+
+
+@dataclass
+class Statement:
+    sql: str
+    calls: int = 0
+    rows: int = 0  # parameter sets sent (executemany) or 1; for a SELECT, rows fetched again
+    seconds: float = 0.0  # in cursor.execute (for a SELECT: in plain sqlite3, all rows)
+    plan: list[str] = field(default_factory=list)
+    parameters: Any = None  # of a SELECT's first call
+
+    @property
+    def is_select(self) -> bool:
+        return self.sql.upper().startswith("SELECT")
+
+
+@dataclass
+class RecomputeResult:
+    stores: int = 0
+    weekdays: int = 0
+    samples: int = 0  # store-days read in the window (sum of real_hours.sample_days)
+    observed: int = 0  # weekdays learned from evidence (basis "observed")
+    runs: list[float] = field(default_factory=list)  # seconds of recompute(now), each run
+    commits: list[float] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+
+    @property
+    def best(self) -> float:
+        return min(self.runs) if self.runs else float("nan")
+
+    @property
+    def worst(self) -> float:
+        return max(self.runs) if self.runs else float("nan")
+
+    @property
+    def sql_seconds(self) -> float:
+        return sum(s.seconds for s in self.statements)
+
+
+def _short(sql: str) -> str:
+    return " ".join(sql.split())
+
+
+def record_statements(engine: Any, into: dict[str, Statement]) -> None:
+    """Time every statement the engine runs, keyed by its SQL."""
+
+    def before(_conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        context._bench_started = time.perf_counter()
+
+    def after(_conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        s = into.setdefault(statement, Statement(_short(statement)))
+        s.calls += 1
+        s.rows += len(parameters) if executemany else 1
+        s.seconds += time.perf_counter() - context._bench_started
+        if s.is_select and s.parameters is None:
+            s.parameters = parameters
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+
+
+def replay_selects(database: str, statements: dict[str, Statement]) -> None:
+    """Time each SELECT again in plain sqlite3, every row fetched (the SQL's own cost), and
+    keep its query plan."""
+    with sqlite3.connect(database) as conn:
+        for sql, s in statements.items():
+            if not s.is_select:
+                continue
+            s.plan = [str(r[3]) for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", s.parameters)]
+            started = time.perf_counter()
+            s.rows = len(conn.execute(sql, s.parameters).fetchall()) * s.calls
+            s.seconds = (time.perf_counter() - started) * s.calls
+
+
+def measure_recompute(meta: Meta, rounds: int = 2) -> RecomputeResult:
+    from fieldops.extensions import db
+    from fieldops.hours.recompute import recompute
+
+    result = RecomputeResult()
+    statements: dict[str, Statement] = {}
+    app = bench_app(meta.database)
+    with app.app_context():
+        record_statements(db.engine, statements)
+        for round_ in range(1, rounds + 1):
+            if round_ == rounds:  # the statements of the last run only
+                statements.clear()
+            started = time.perf_counter()
+            answer = recompute(datetime.now(UTC))
+            result.runs.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            db.session.commit()
+            result.commits.append(time.perf_counter() - started)
+            result.stores, result.weekdays = answer["stores"], answer["weekdays"]
+            print(
+                f"[bench.run] recompute {round_}: {answer['stores']:,} stores in "
+                f"{result.runs[-1]:.2f} s, commit {result.commits[-1]:.2f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+        db.engine.dispose()
+    replay_selects(meta.database, statements)
+    result.statements = list(statements.values())
+    with sqlite3.connect(meta.database) as conn:
+        result.samples, result.observed = conn.execute(
+            "SELECT SUM(sample_days), SUM(basis = 'observed') FROM real_hours"
+        ).fetchone()
+    return result
