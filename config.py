@@ -95,6 +95,13 @@ class Config:
     HOURS_RECOMPUTE_CRON = os.environ.get("HOURS_RECOMPUTE_CRON", "15 3 * * *")
     SCHEDULER_LEASE_SECONDS = 90
 
+    # Coverage (fieldops/coverage): the default period, and when admins get alerts.
+    COVERAGE_DEFAULT_DAYS = 28
+    COVERAGE_MAX_DAYS = 366
+    COVERAGE_ALERT_PERCENT = 80.0  # real-hours coverage below this opens an alert
+    COVERAGE_DUE_SOON_DAYS = 30  # "about to be overdue" horizon for visit cadence
+    COVERAGE_SNAPSHOT_CRON = os.environ.get("COVERAGE_SNAPSHOT_CRON", "45 3 * * *")
+
     DEMO_LOGINS_ALLOWED = True
     SECURE_HEADERS_HSTS = False
 

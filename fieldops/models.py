@@ -2,6 +2,7 @@
 
 from fieldops.audit.models import AuditEvent
 from fieldops.auth.models import ApiToken
+from fieldops.coverage.models import Alert, CoverageSnapshot
 from fieldops.hours.models import (
     Closeout,
     DailyPresence,
@@ -13,12 +14,15 @@ from fieldops.issues.models import Issue, IssueComment, IssueEvent
 from fieldops.jobs.models import JobRun, SchedulerLease
 from fieldops.observations.models import Observation
 from fieldops.photos.models import Photo
+from fieldops.shifts.models import ShiftException, SupportShift, shift_engineers, shift_stores
 from fieldops.stores.models import HoursException, PostedHours, Store, store_managers
 from fieldops.users.models import User
 from fieldops.visits.models import Visit
 
 __all__ = [
+    "Alert",
     "ApiToken",
+    "CoverageSnapshot",
     "AuditEvent",
     "Closeout",
     "DailyPresence",
@@ -26,6 +30,7 @@ __all__ = [
     "JobRun",
     "RealHours",
     "SchedulerLease",
+    "ShiftException",
     "Signal",
     "HoursException",
     "Issue",
@@ -35,7 +40,10 @@ __all__ = [
     "Photo",
     "PostedHours",
     "Store",
+    "SupportShift",
     "User",
     "Visit",
+    "shift_engineers",
+    "shift_stores",
     "store_managers",
 ]
