@@ -21,6 +21,7 @@ from fieldops.core.health import blp as health
 from fieldops.core.openapi import spec_kwargs
 from fieldops.core.security import init_security_headers
 from fieldops.core.templating import init_templating
+from fieldops.coverage.api import blp as coverage_api
 from fieldops.database import install_sqlite_hooks
 from fieldops.extensions import api, csrf, db, limiter, login_manager, migrate
 from fieldops.hours.api import blp as hours_api
@@ -31,6 +32,8 @@ from fieldops.observations.api import blp as observations_api
 from fieldops.observations.views import blp as observations_views
 from fieldops.overview.views import blp as overview_views
 from fieldops.photos.api import blp as photos_api
+from fieldops.shifts.api import blp as shifts_api
+from fieldops.shifts.views import blp as shifts_views
 from fieldops.stores.api import blp as stores_api
 from fieldops.stores.views import blp as stores_views
 from fieldops.users.api import blp as users_api
@@ -80,6 +83,8 @@ def register_blueprints(app: Flask) -> None:
         users_api,
         stores_api,
         hours_api,
+        coverage_api,
+        shifts_api,
         visits_api,
         observations_api,
         photos_api,
@@ -96,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
         issues_views,
         overview_views,
         hours_views,
+        shifts_views,
     ):
         app.register_blueprint(blueprint)
 

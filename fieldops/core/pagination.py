@@ -6,6 +6,7 @@ Every list answers {"items": [...], "total": n, "page": p, "per_page": k}.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -77,3 +78,30 @@ def paginate(
         stmt.order_by(*ordering).limit(per_page).offset((page - 1) * per_page)
     ).all()
     return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+def paginate_list(
+    items: list[Any],
+    args: dict[str, Any],
+    sorts: dict[str, Callable[[Any], Any]],
+    default_sort: str,
+) -> dict[str, Any]:
+    """One page of items computed in Python, sorted by a key of `sorts` (None sorts last)."""
+    key = args.get("sort") or default_sort
+    name = key.removeprefix("-")
+    if name not in sorts:
+        raise ApiError(
+            422,
+            "Invalid sort key.",
+            {"sort": [f"Must be one of: {', '.join(sorted(sorts))} (prefix '-' to reverse)."]},
+        )
+    present = [i for i in items if sorts[name](i) is not None]
+    missing = [i for i in items if sorts[name](i) is None]
+    ordered = sorted(present, key=sorts[name], reverse=key.startswith("-")) + missing
+    page, per_page = args["page"], args["per_page"]
+    return {
+        "items": ordered[(page - 1) * per_page : page * per_page],
+        "total": len(items),
+        "page": page,
+        "per_page": per_page,
+    }

@@ -46,6 +46,12 @@ def crosses_midnight(opens: time, closes: time) -> bool:
     return closes <= opens
 
 
+def local_window(day: date, opens: time, closes: time, tz_name: str) -> tuple[datetime, datetime]:
+    """The UTC span of a window opening on local `day` (closing the next day if need be)."""
+    end_day = day + timedelta(days=1) if crosses_midnight(opens, closes) else day
+    return to_utc(day, opens, tz_name), to_utc(end_day, closes, tz_name)
+
+
 @dataclass(frozen=True)
 class Window:
     """Opening hours on one business day: local times and the UTC instants they fall at."""
@@ -81,15 +87,8 @@ def window_on(store: Store, day: date) -> Window | None:
     if hours is None:
         return None
     opens, closes, is_exception = hours
-    end_day = day + timedelta(days=1) if crosses_midnight(opens, closes) else day
-    return Window(
-        day=day,
-        opens=opens,
-        closes=closes,
-        start=to_utc(day, opens, store.timezone),
-        end=to_utc(end_day, closes, store.timezone),
-        exception=is_exception,
-    )
+    start, end = local_window(day, opens, closes, store.timezone)
+    return Window(day=day, opens=opens, closes=closes, start=start, end=end, exception=is_exception)
 
 
 def windows_between(store: Store, first: date, last: date) -> list[Window]:

@@ -1,0 +1,65 @@
+"""JSON routes for coverage: /api/coverage and /api/coverage.csv (admin, CIO)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from fieldops.auth.policy import Action, requires
+from fieldops.clock import utcnow
+from fieldops.core.pagination import paginate_list
+from fieldops.coverage import services
+from fieldops.coverage.export import coverage_csv
+from fieldops.coverage.schemas import CoverageArgsSchema, CoveragePageSchema
+
+blp = Blueprint("Coverage", __name__, url_prefix="/api", description="Support and visit coverage")
+
+SORTS = {
+    "name": lambda item: item["name"],
+    "code": lambda item: item["code"],
+    "region": lambda item: item["region"] or "",
+    "real_percent": lambda item: item["real"]["percent"],
+    "posted_percent": lambda item: item["posted"]["percent"],
+    "uncovered": lambda item: item["real"]["customer_minutes"] - item["real"]["covered_minutes"],
+}
+
+
+@blp.route("/coverage", methods=["GET"])
+@requires(Action.VIEW_OVERVIEW)
+@blp.arguments(CoverageArgsSchema, location="query")
+@blp.response(200, CoveragePageSchema)
+def coverage(args: dict[str, Any]) -> dict[str, Any]:
+    """Per store over its local dates [from, from + days): real-customer and covered minutes,
+    percent and the uncovered windows, the same against posted hours, and visit cadence.
+
+    Sorted worst first by default (`sort=real_percent`); `totals` sum every store listed.
+    """
+    now = utcnow()
+    rows = services.store_coverage(
+        current_user, now, args.get("from_"), args.get("days"), args.get("region")
+    )
+    horizon = current_app.config["COVERAGE_DUE_SOON_DAYS"]
+    items = [services.as_item(row, now, horizon) for row in rows]
+    page = paginate_list(items, args, SORTS, "real_percent")
+    return {**page, "totals": services.totals(items)}
+
+
+@blp.route("/coverage.csv", methods=["GET"])
+@requires(Action.VIEW_OVERVIEW)
+@blp.arguments(CoverageArgsSchema, location="query")
+@blp.response(200, description="every store, one line each (no paging)")
+def coverage_export(args: dict[str, Any]) -> Response:
+    now = utcnow()
+    rows = services.store_coverage(
+        current_user, now, args.get("from_"), args.get("days"), args.get("region")
+    )
+    horizon = current_app.config["COVERAGE_DUE_SOON_DAYS"]
+    body = coverage_csv([services.as_item(row, now, horizon) for row in rows])
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="coverage-{now:%Y-%m-%d}.csv"'},
+    )

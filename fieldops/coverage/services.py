@@ -1,0 +1,294 @@
+"""The CIO's two questions, for many stores at once: support coverage of customer hours,
+and visit coverage against each store's cadence.
+
+Everything is read set-based (a handful of queries whatever the number of stores) and
+computed in one pass; shift windows are laid out once per shift and merged once per
+distinct set of shifts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from fieldops.auth.scoping import visible
+from fieldops.coverage.engine import Coverage, ShiftPlan, StoreHours, coverage
+from fieldops.coverage.intervals import Interval, union
+from fieldops.extensions import db
+from fieldops.hours.models import HoursBasis, RealHours
+from fieldops.shifts.models import ShiftException, SupportShift, shift_stores
+from fieldops.stores.hours import local_date
+from fieldops.stores.models import HoursException, PostedHours, Store
+from fieldops.users.models import User
+from fieldops.visits.models import Visit, VisitStatus
+
+YEAR = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class VisitCadence:
+    completed_12m: int
+    cadence: int
+    last_visit: datetime | None
+    next_planned: datetime | None
+    due_on: date | None  # the day the store becomes overdue unless visited again
+
+    @property
+    def overdue(self) -> bool:
+        return self.completed_12m < self.cadence
+
+    def due_soon(self, today: date, horizon_days: int) -> bool:
+        """Not overdue yet but will be within the horizon, and no planned visit saves it."""
+        if self.overdue or self.due_on is None or self.due_on > today + timedelta(horizon_days):
+            return False
+        return self.next_planned is None or self.next_planned.date() >= self.due_on
+
+
+@dataclass(frozen=True)
+class StoreCoverage:
+    store: Store
+    first: date
+    days: int
+    real: Coverage
+    posted: Coverage
+    visits: VisitCadence
+
+
+def _shift_plans() -> tuple[list[tuple[SupportShift, ShiftPlan]], dict[int, set[int]]]:
+    """Active shifts with their plans, and the stores each one lists."""
+    shifts = list(db.session.scalars(sa.select(SupportShift).where(SupportShift.active.is_(True))))
+    exceptions: dict[int, list[ShiftException]] = defaultdict(list)
+    for exc in db.session.scalars(
+        sa.select(ShiftException).where(ShiftException.shift_id.in_([s.id for s in shifts]))
+    ):
+        exceptions[exc.shift_id].append(exc)
+    listed: dict[int, set[int]] = defaultdict(set)
+    for shift_id, store_id in db.session.execute(sa.select(shift_stores)):
+        listed[shift_id].add(store_id)
+    plans = [
+        (
+            shift,
+            ShiftPlan(
+                id=shift.id,
+                timezone=shift.timezone,
+                weekdays=frozenset(shift.weekdays),
+                start=shift.start_time,
+                end=shift.end_time,
+                off=frozenset(e.date for e in exceptions[shift.id] if e.off),
+                extra=tuple(
+                    (e.date, e.start_time, e.end_time)
+                    for e in exceptions[shift.id]
+                    if not e.off and e.start_time and e.end_time
+                ),
+            ),
+        )
+        for shift in shifts
+    ]
+    return plans, listed
+
+
+def visit_cadence(stores: list[Store], now: datetime) -> dict[int, VisitCadence]:
+    """Completed visits in the last 365 days per store, and when each becomes overdue."""
+    ids = [s.id for s in stores]
+    done_at = sa.func.coalesce(Visit.checked_out_at, Visit.planned_end)
+    completed: dict[int, list[datetime]] = defaultdict(list)
+    for store_id, at in db.session.execute(
+        sa.select(Visit.store_id, done_at)
+        .where(
+            Visit.status == VisitStatus.COMPLETED, done_at >= now - YEAR, Visit.store_id.in_(ids)
+        )
+        .order_by(Visit.store_id, done_at.desc())
+    ):
+        completed[store_id].append(at)
+    last_ever = dict(
+        db.session.execute(
+            sa.select(Visit.store_id, sa.func.max(done_at))
+            .where(Visit.status == VisitStatus.COMPLETED, Visit.store_id.in_(ids))
+            .group_by(Visit.store_id)
+        ).all()
+    )
+    next_planned = dict(
+        db.session.execute(
+            sa.select(Visit.store_id, sa.func.min(Visit.planned_start))
+            .where(
+                Visit.status == VisitStatus.PLANNED,
+                Visit.planned_start >= now,
+                Visit.store_id.in_(ids),
+            )
+            .group_by(Visit.store_id)
+        ).all()
+    )
+    result = {}
+    for store in stores:
+        recent = completed.get(store.id, [])
+        cadence = store.cadence_per_year
+        due_on = None
+        if cadence and len(recent) >= cadence:  # when the cadence-th latest visit ages out
+            due_on = local_date(recent[cadence - 1] + YEAR, store.timezone)
+        result[store.id] = VisitCadence(
+            completed_12m=len(recent),
+            cadence=cadence,
+            last_visit=last_ever.get(store.id),
+            next_planned=next_planned.get(store.id),
+            due_on=due_on,
+        )
+    return result
+
+
+def _weekly_hours(stores: list[Store]) -> tuple[dict[int, dict], dict[int, dict]]:
+    """Per store, posted hours per weekday and learned (real) hours per weekday."""
+    ids = [s.id for s in stores]
+    posted: dict[int, dict] = defaultdict(dict)
+    for row in db.session.execute(
+        sa.select(
+            PostedHours.store_id, PostedHours.weekday, PostedHours.opens, PostedHours.closes
+        ).where(PostedHours.store_id.in_(ids))
+    ):
+        posted[row.store_id][row.weekday] = (row.opens, row.closes)
+    real: dict[int, dict] = {sid: dict(posted[sid]) for sid in ids}
+    for row in db.session.execute(
+        sa.select(RealHours.store_id, RealHours.weekday, RealHours.opens, RealHours.closes).where(
+            RealHours.store_id.in_(ids), RealHours.basis == HoursBasis.OBSERVED
+        )
+    ):
+        real[row.store_id][row.weekday] = (row.opens, row.closes) if row.opens is not None else None
+    return posted, real
+
+
+def _exceptions(stores: list[Store], first: date, last: date) -> dict[int, dict]:
+    found: dict[int, dict] = defaultdict(dict)
+    for row in db.session.execute(
+        sa.select(HoursException).where(
+            HoursException.store_id.in_([s.id for s in stores]),
+            HoursException.date.between(first, last),
+        )
+    ).scalars():
+        found[row.store_id][row.date] = None if row.closed else (row.opens, row.closes)
+    return found
+
+
+def store_coverage(
+    user: User,
+    now: datetime,
+    first: date | None = None,
+    days: int | None = None,
+    region: str | None = None,
+) -> list[StoreCoverage]:
+    """Coverage of every active store the user may see over its local dates
+    [first, first + days) (default: from its today, COVERAGE_DEFAULT_DAYS days)."""
+    days = days or current_app.config["COVERAGE_DEFAULT_DAYS"]
+    stmt = visible(sa.select(Store), Store, user).where(Store.active.is_(True)).order_by(Store.name)
+    if region:
+        stmt = stmt.where(Store.region == region)
+    stores = list(db.session.scalars(stmt))
+    if not stores:
+        return []
+    firsts = {s.id: first or local_date(now, s.timezone) for s in stores}
+    start, end = min(firsts.values()), max(firsts.values()) + timedelta(days=days)
+    posted, real = _weekly_hours(stores)
+    exceptions = _exceptions(stores, start, end)
+    plans, listed = _shift_plans()
+    windows = {
+        plan.id: plan.windows(start - timedelta(days=2), end + timedelta(days=1))
+        for _, plan in plans
+    }
+    merged: dict[frozenset[int], list[Interval]] = {}
+    cadence = visit_cadence(stores, now)
+    result = []
+    for store in stores:
+        ids = frozenset(
+            shift.id
+            for shift, _ in plans
+            if shift.id in listed
+            and store.id in listed[shift.id]
+            or shift.id not in listed
+            and shift.region
+            and shift.region == store.region
+        )
+        if ids not in merged:  # stores of a region share their shifts: merge once
+            merged[ids] = union(w for shift_id in ids for w in windows[shift_id])
+        support = merged[ids]
+        day0 = firsts[store.id]
+        result.append(
+            StoreCoverage(
+                store=store,
+                first=day0,
+                days=days,
+                real=coverage(
+                    StoreHours(store.timezone, real[store.id], exceptions[store.id]),
+                    day0,
+                    days,
+                    support,
+                ),
+                posted=coverage(
+                    StoreHours(store.timezone, posted[store.id], exceptions[store.id]),
+                    day0,
+                    days,
+                    support,
+                ),
+                visits=cadence[store.id],
+            )
+        )
+    return result
+
+
+def totals(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Sums over stores (items as `as_item` makes them): minutes and percent against real
+    and posted hours, and how many stores are overdue or about to be."""
+
+    def block(which: str) -> dict[str, Any]:
+        customer = sum(item[which]["customer_minutes"] for item in items)
+        covered = sum(item[which]["covered_minutes"] for item in items)
+        return {
+            "customer_minutes": customer,
+            "covered_minutes": covered,
+            "percent": round(100 * covered / customer, 2) if customer else None,
+        }
+
+    return {
+        "stores": len(items),
+        "real": block("real"),
+        "posted": block("posted"),
+        "overdue": sum(item["visits"]["overdue"] for item in items),
+        "due_soon": sum(item["visits"]["due_soon"] for item in items),
+    }
+
+
+def _block(cov: Coverage) -> dict[str, Any]:
+    return {
+        "customer_minutes": cov.customer_minutes,
+        "covered_minutes": cov.covered_minutes,
+        "percent": cov.percent,
+        "gaps": [{"start": g.start, "end": g.end, "minutes": g.minutes} for g in cov.gaps],
+    }
+
+
+def as_item(row: StoreCoverage, now: datetime, horizon_days: int) -> dict[str, Any]:
+    """A store's coverage in the API's shape."""
+    today = local_date(now, row.store.timezone)
+    v = row.visits
+    return {
+        "store_id": row.store.id,
+        "code": row.store.code,
+        "name": row.store.name,
+        "region": row.store.region,
+        "timezone": row.store.timezone,
+        "from_": row.first,
+        "days": row.days,
+        "real": _block(row.real),
+        "posted": _block(row.posted),
+        "visits": {
+            "completed_12m": v.completed_12m,
+            "cadence": v.cadence,
+            "overdue": v.overdue,
+            "due_on": v.due_on,
+            "due_soon": v.due_soon(today, horizon_days),
+            "last_visit": v.last_visit,
+            "next_planned": v.next_planned,
+        },
+    }
