@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
+from itertools import islice
 from typing import Any
 
 import sqlalchemy as sa
@@ -95,3 +97,13 @@ def install_sqlite_hooks() -> None:
     if not event.contains(Engine, "connect", _sqlite_connect):
         event.listen(Engine, "connect", _sqlite_connect)
         event.listen(Engine, "begin", _sqlite_begin)
+
+
+CHUNK = 2000  # ids per IN (...) list, well under SQLite's limit on bound parameters
+
+
+def chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
+    """`ids` in lists short enough for one IN (...)."""
+    it = iter(ids)
+    while batch := list(islice(it, size)):
+        yield batch

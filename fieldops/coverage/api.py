@@ -18,12 +18,12 @@ from fieldops.coverage.schemas import CoverageArgsSchema, CoveragePageSchema
 blp = Blueprint("Coverage", __name__, url_prefix="/api", description="Support and visit coverage")
 
 SORTS = {
-    "name": lambda item: item["name"],
-    "code": lambda item: item["code"],
-    "region": lambda item: item["region"] or "",
-    "real_percent": lambda item: item["real"]["percent"],
-    "posted_percent": lambda item: item["posted"]["percent"],
-    "uncovered": lambda item: item["real"]["customer_minutes"] - item["real"]["covered_minutes"],
+    "name": lambda row: row.store.name,
+    "code": lambda row: row.store.code,
+    "region": lambda row: row.store.region or "",
+    "real_percent": lambda row: row.real.percent,
+    "posted_percent": lambda row: row.posted.percent,
+    "uncovered": lambda row: row.real.uncovered_minutes,
 }
 
 
@@ -42,9 +42,9 @@ def coverage(args: dict[str, Any]) -> dict[str, Any]:
         current_user, now, args.get("from_"), args.get("days"), args.get("region")
     )
     horizon = current_app.config["COVERAGE_DUE_SOON_DAYS"]
-    items = [services.as_item(row, now, horizon) for row in rows]
-    page = paginate_list(items, args, SORTS, "real_percent")
-    return {**page, "totals": services.totals(items)}
+    page = paginate_list(rows, args, SORTS, "real_percent")
+    page["items"] = [services.as_item(row, now, horizon) for row in page["items"]]
+    return {**page, "totals": services.totals(rows, now, horizon)}
 
 
 @blp.route("/coverage.csv", methods=["GET"])
@@ -56,8 +56,7 @@ def coverage_export(args: dict[str, Any]) -> Response:
     rows = services.store_coverage(
         current_user, now, args.get("from_"), args.get("days"), args.get("region")
     )
-    horizon = current_app.config["COVERAGE_DUE_SOON_DAYS"]
-    body = coverage_csv([services.as_item(row, now, horizon) for row in rows])
+    body = coverage_csv(rows, now, current_app.config["COVERAGE_DUE_SOON_DAYS"])
     return Response(
         body,
         mimetype="text/csv",

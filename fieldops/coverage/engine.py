@@ -12,11 +12,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from fieldops.coverage.intervals import Interval, length, overlap, subtract, union
 from fieldops.stores.hours import local_window, zone
 
 Hours = tuple[time, time]  # opens, closes; a close at or before the open is the next day
+
+
+@lru_cache(maxsize=65536)
+def span(day: date, start: time, end: time, tz_name: str) -> Interval:
+    """A window opening on local `day` as POSIX seconds (stores share hours and zones, so
+    the same spans come up again and again)."""
+    begin, finish = local_window(day, start, end, tz_name)
+    return int(begin.timestamp()), int(finish.timestamp())
 
 
 @dataclass(frozen=True)
@@ -37,10 +46,10 @@ class ShiftPlan:
         day = first
         while day <= last:
             if day.weekday() in self.weekdays and day not in self.off:
-                found.append(_span(day, self.start, self.end, self.timezone))
+                found.append(span(day, self.start, self.end, self.timezone))
             day += timedelta(days=1)
         found += [
-            _span(day, start, end, self.timezone)
+            span(day, start, end, self.timezone)
             for day, start, end in self.extra
             if first <= day <= last
         ]
@@ -66,7 +75,7 @@ class StoreHours:
             day = first + timedelta(days=offset)
             hours = self.hours_on(day)
             if hours is not None:
-                found.append((day, _span(day, hours[0], hours[1], self.timezone)))
+                found.append((day, span(day, hours[0], hours[1], self.timezone)))
         return found
 
 
@@ -82,10 +91,11 @@ class Gap:
 
 @dataclass(frozen=True)
 class Coverage:
+    timezone: str
     customer_minutes: int
     covered_minutes: int
-    gaps: list[Gap]
-    uncovered_by_weekday: list[int]  # Monday first, by the customer window's local date
+    uncovered: list[Interval]  # POSIX seconds; `gaps` gives them as local datetimes
+    uncovered_by_weekday: list[int]  # minutes, Monday first, by the customer window's date
 
     @property
     def percent(self) -> float | None:
@@ -93,31 +103,43 @@ class Coverage:
             return None
         return round(100 * self.covered_minutes / self.customer_minutes, 2)
 
+    @property
+    def uncovered_minutes(self) -> int:
+        return self.customer_minutes - self.covered_minutes
 
-def _span(day: date, start: time, end: time, tz_name: str) -> Interval:
-    begin, finish = local_window(day, start, end, tz_name)
-    return int(begin.timestamp()), int(finish.timestamp())
+    @property
+    def gaps(self) -> list[Gap]:
+        tz = zone(self.timezone)
+        return [
+            Gap(
+                datetime.fromtimestamp(a, UTC).astimezone(tz),
+                datetime.fromtimestamp(b, UTC).astimezone(tz),
+            )
+            for a, b in self.uncovered
+        ]
+
+
+def _by_weekday(customer: list[tuple[date, Interval]], gaps: list[Interval]) -> list[int]:
+    """Uncovered minutes per weekday: each gap lies within one customer window (one pass)."""
+    minutes = [0] * 7
+    i = 0
+    for start, end in gaps:
+        while i + 1 < len(customer) and customer[i][1][1] <= start:
+            i += 1
+        minutes[customer[i][0].weekday()] += (end - start) // 60
+    return minutes
 
 
 def coverage(hours: StoreHours, first: date, days: int, support: list[Interval]) -> Coverage:
     """How much of the store's customer time over local dates [first, first + days) is
     covered by `support` (merged windows), and the uncovered windows."""
-    tz = zone(hours.timezone)
     customer = hours.windows(first, days)
-    spans = union(span for _, span in customer)
+    spans = union(window for _, window in customer)
     gaps = subtract(spans, support)
-    by_weekday = [0] * 7
-    for day, span in customer:
-        by_weekday[day.weekday()] += length(subtract([span], support)) // 60
     return Coverage(
+        timezone=hours.timezone,
         customer_minutes=length(spans) // 60,
         covered_minutes=overlap(spans, support) // 60,
-        gaps=[
-            Gap(
-                datetime.fromtimestamp(a, UTC).astimezone(tz),
-                datetime.fromtimestamp(b, UTC).astimezone(tz),
-            )
-            for a, b in gaps
-        ],
-        uncovered_by_weekday=by_weekday,
+        uncovered=gaps,
+        uncovered_by_weekday=_by_weekday(customer, gaps),
     )

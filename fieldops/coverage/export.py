@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from typing import Any
+
+from fieldops.coverage.services import StoreCoverage
+from fieldops.stores.hours import local_date
 
 HEADER = [
     "code",
@@ -38,35 +42,36 @@ def _text(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def coverage_csv(items: list[dict[str, Any]]) -> str:
+def coverage_csv(rows: list[StoreCoverage], now: datetime, horizon_days: int) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    for item in items:
-        real, posted, visits = item["real"], item["posted"], item["visits"]
+    for row in rows:
+        real, posted, visits, store = row.real, row.posted, row.visits, row.store
+        today = local_date(now, store.timezone)
         writer.writerow(
             _text(v)
             for v in (
-                item["code"],
-                item["name"],
-                item["region"],
-                item["timezone"],
-                item["from_"],
-                item["days"],
-                real["customer_minutes"],
-                real["covered_minutes"],
-                real["percent"],
-                len(real["gaps"]),
-                posted["customer_minutes"],
-                posted["covered_minutes"],
-                posted["percent"],
-                visits["completed_12m"],
-                visits["cadence"],
-                visits["overdue"],
-                visits["due_on"],
-                visits["due_soon"],
-                visits["last_visit"],
-                visits["next_planned"],
+                store.code,
+                store.name,
+                store.region,
+                store.timezone,
+                row.first,
+                row.days,
+                real.customer_minutes,
+                real.covered_minutes,
+                real.percent,
+                len(real.uncovered),
+                posted.customer_minutes,
+                posted.covered_minutes,
+                posted.percent,
+                visits.completed_12m,
+                visits.cadence,
+                visits.overdue,
+                visits.due_on,
+                visits.due_soon(today, horizon_days),
+                visits.last_visit,
+                visits.next_planned,
             )
         )
     return out.getvalue()

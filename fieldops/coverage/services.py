@@ -19,6 +19,7 @@ from flask import current_app
 from fieldops.auth.scoping import visible
 from fieldops.coverage.engine import Coverage, ShiftPlan, StoreHours, coverage
 from fieldops.coverage.intervals import Interval, union
+from fieldops.database import chunks
 from fieldops.extensions import db
 from fieldops.hours.models import HoursBasis, RealHours
 from fieldops.shifts.models import ShiftException, SupportShift, shift_stores
@@ -93,25 +94,54 @@ def _shift_plans() -> tuple[list[tuple[SupportShift, ShiftPlan]], dict[int, set[
 
 
 def visit_cadence(stores: list[Store], now: datetime) -> dict[int, VisitCadence]:
-    """Completed visits in the last 365 days per store, and when each becomes overdue."""
+    """Completed visits in the last 365 days per store, and when each becomes overdue.
+
+    One pass over the year's completed visits with window functions gives, per store, the
+    count, the latest, and the cadence-th latest (the visit whose ageing-out makes the
+    store overdue); only stores without a visit that year need an older last visit.
+    """
     ids = [s.id for s in stores]
     done_at = sa.func.coalesce(Visit.checked_out_at, Visit.planned_end)
-    completed: dict[int, list[datetime]] = defaultdict(list)
-    for store_id, at in db.session.execute(
-        sa.select(Visit.store_id, done_at)
-        .where(
-            Visit.status == VisitStatus.COMPLETED, done_at >= now - YEAR, Visit.store_id.in_(ids)
+    completed = Visit.status == VisitStatus.COMPLETED
+    recent = (
+        sa.select(
+            Visit.store_id,
+            done_at.label("done_at"),
+            sa.func.row_number()
+            .over(partition_by=Visit.store_id, order_by=done_at.desc())
+            .label("rank"),
+            sa.func.count().over(partition_by=Visit.store_id).label("total"),
         )
-        .order_by(Visit.store_id, done_at.desc())
-    ):
-        completed[store_id].append(at)
-    last_ever = dict(
-        db.session.execute(
-            sa.select(Visit.store_id, sa.func.max(done_at))
-            .where(Visit.status == VisitStatus.COMPLETED, Visit.store_id.in_(ids))
-            .group_by(Visit.store_id)
-        ).all()
+        .where(completed, done_at >= now - YEAR, Visit.store_id.in_(ids))
+        .subquery()
     )
+    counts: dict[int, int] = {}
+    latest: dict[int, datetime] = {}
+    ages_out: dict[int, datetime] = {}
+    for store_id, rank, at, total, cadence in db.session.execute(
+        sa.select(
+            recent.c.store_id,
+            recent.c.rank,
+            recent.c.done_at,
+            recent.c.total,
+            Store.cadence_per_year,
+        )
+        .join(Store, Store.id == recent.c.store_id)
+        .where(sa.or_(recent.c.rank == 1, recent.c.rank == Store.cadence_per_year))
+    ):
+        counts[store_id] = total
+        if rank == 1:
+            latest[store_id] = at
+        if rank == cadence:
+            ages_out[store_id] = at
+    for batch in chunks([i for i in ids if i not in latest]):
+        latest.update(
+            db.session.execute(
+                sa.select(Visit.store_id, sa.func.max(done_at))
+                .where(completed, Visit.store_id.in_(batch))
+                .group_by(Visit.store_id)
+            ).all()
+        )
     next_planned = dict(
         db.session.execute(
             sa.select(Visit.store_id, sa.func.min(Visit.planned_start))
@@ -123,21 +153,20 @@ def visit_cadence(stores: list[Store], now: datetime) -> dict[int, VisitCadence]
             .group_by(Visit.store_id)
         ).all()
     )
-    result = {}
-    for store in stores:
-        recent = completed.get(store.id, [])
-        cadence = store.cadence_per_year
-        due_on = None
-        if cadence and len(recent) >= cadence:  # when the cadence-th latest visit ages out
-            due_on = local_date(recent[cadence - 1] + YEAR, store.timezone)
-        result[store.id] = VisitCadence(
-            completed_12m=len(recent),
-            cadence=cadence,
-            last_visit=last_ever.get(store.id),
+    return {
+        store.id: VisitCadence(
+            completed_12m=counts.get(store.id, 0),
+            cadence=store.cadence_per_year,
+            last_visit=latest.get(store.id),
             next_planned=next_planned.get(store.id),
-            due_on=due_on,
+            due_on=(
+                local_date(ages_out[store.id] + YEAR, store.timezone)
+                if store.id in ages_out
+                else None
+            ),
         )
-    return result
+        for store in stores
+    }
 
 
 def _weekly_hours(stores: list[Store]) -> tuple[dict[int, dict], dict[int, dict]]:
@@ -237,13 +266,13 @@ def store_coverage(
     return result
 
 
-def totals(items: list[dict[str, Any]]) -> dict[str, Any]:
-    """Sums over stores (items as `as_item` makes them): minutes and percent against real
-    and posted hours, and how many stores are overdue or about to be."""
+def totals(rows: list[StoreCoverage], now: datetime, horizon_days: int) -> dict[str, Any]:
+    """Sums over stores: minutes and percent against real and posted hours, and how many
+    stores are overdue or about to be."""
 
     def block(which: str) -> dict[str, Any]:
-        customer = sum(item[which]["customer_minutes"] for item in items)
-        covered = sum(item[which]["covered_minutes"] for item in items)
+        customer = sum(getattr(row, which).customer_minutes for row in rows)
+        covered = sum(getattr(row, which).covered_minutes for row in rows)
         return {
             "customer_minutes": customer,
             "covered_minutes": covered,
@@ -251,11 +280,13 @@ def totals(items: list[dict[str, Any]]) -> dict[str, Any]:
         }
 
     return {
-        "stores": len(items),
+        "stores": len(rows),
         "real": block("real"),
         "posted": block("posted"),
-        "overdue": sum(item["visits"]["overdue"] for item in items),
-        "due_soon": sum(item["visits"]["due_soon"] for item in items),
+        "overdue": sum(row.visits.overdue for row in rows),
+        "due_soon": sum(
+            row.visits.due_soon(local_date(now, row.store.timezone), horizon_days) for row in rows
+        ),
     }
 
 

@@ -9,28 +9,21 @@ from __future__ import annotations
 
 import time as clock
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
-from itertools import islice
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 
+from fieldops.database import CHUNK, chunks
 from fieldops.extensions import db
 from fieldops.hours.estimate import Sample, Settings, estimate_weekday
 from fieldops.hours.models import DailyPresence, HoursStatus, RealHours
 from fieldops.hours.presence import business_date
 from fieldops.stores.models import HoursException, PostedHours, Store
 
-CHUNK = 2000  # ids per IN (...) list, well under SQLite's limit on bound parameters
 STALE_AFTER = timedelta(days=7)  # the window moves: refresh hours at least weekly
-
-
-def chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
-    it = iter(ids)
-    while batch := list(islice(it, size)):
-        yield batch
 
 
 def _where_store(column: Any, store_ids: list[int] | None) -> list[Any]:
