@@ -34,6 +34,7 @@ class Action(StrEnum):
     VIEW_OVERVIEW = "view_overview"  # the CIO's figures across every store
     INGEST_SIGNALS = "ingest_signals"  # push evidence of customer presence
     SEND_CLOSEOUT = "send_closeout"  # the manager's daily "last customer left at"
+    MANAGE_SHIFTS = "manage_shifts"  # support shifts (reading them: VIEW_OVERVIEW)
 
 
 ALL = frozenset(Role)
@@ -51,6 +52,7 @@ GRANTS: dict[Action, frozenset[Role]] = {
     Action.VIEW_OVERVIEW: frozenset({Role.ADMIN, Role.CIO}),
     Action.INGEST_SIGNALS: frozenset({Role.ADMIN}),
     Action.SEND_CLOSEOUT: frozenset({Role.ADMIN, Role.MANAGER}),
+    Action.MANAGE_SHIFTS: frozenset({Role.ADMIN}),
 }
 # What a token of each narrower scope may do, whatever its owner's role.
 SCOPE_ACTIONS: dict[TokenScope, frozenset[Action]] = {

@@ -31,6 +31,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("stores.index", "Stores"),
         ("issues.index", "Issues"),
         ("users.index", "Users"),
+        ("shifts.index", "Shifts"),
         ("users.tokens", "Tokens"),
         ("hours.import_csv", "Import"),
         ("users.audit", "Audit log"),

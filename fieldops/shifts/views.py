@@ -1,7 +1,212 @@
-"""Admin pages for support shifts."""
+"""Admin pages for support shifts: the list (the CIO may read it), the form, deactivation."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from fieldops.auth.policy import Action, require
+from fieldops.clock import utcnow
+from fieldops.core.forms import form_values, submit
+from fieldops.core.pagination import paginate
+from fieldops.extensions import db
+from fieldops.shifts import services
+from fieldops.shifts.models import ShiftKind, SupportShift
+from fieldops.shifts.schemas import ShiftListArgsSchema, ShiftSchema
+from fieldops.stores.hours import WEEKDAY_NAMES
+from fieldops.stores.models import Store
+from fieldops.stores.services import regions
+from fieldops.stores.views import US_ZONES
 
 blp = Blueprint("shifts", __name__, url_prefix="/admin")
+
+# Remote desks often sit in zones of their own.
+ZONES = [*US_ZONES, "UTC", "Europe/London", "Asia/Kolkata", "Asia/Manila"]
+KINDS = [(ShiftKind.ONSITE.value, "On site"), (ShiftKind.REMOTE.value, "Remote")]
+LISTS = ("weekdays", "store_ids", "engineer_ids")
+EXCEPTION_LINE = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})\s+(?:(?P<off>off)\b|(?P<start>\d{1,2}:\d{2})\s*-\s*"
+    r"(?P<end>\d{1,2}:\d{2}))\s*(?P<note>.*)$",
+    re.IGNORECASE,
+)
+
+
+@blp.context_processor
+def shift_helpers() -> dict[str, Any]:
+    return {
+        "shift_days": services.describe_days,
+        "shift_window": services.describe_window,
+        "kind_labels": dict(KINDS),
+    }
+
+
+@blp.get("/shifts")
+@login_required
+def index() -> ResponseReturnValue:
+    require(Action.VIEW_OVERVIEW)
+    args = ShiftListArgsSchema().load(form_values(request.args))
+    stmt = services.shift_query(args.get("region"), args.get("store_id"), args.get("active"))
+    page = paginate(stmt, args, services.SORTS, "name", SupportShift.id)
+    return render_template("shifts/index.html", page=page, args=args, regions=_regions())
+
+
+def _regions() -> list[str]:
+    """Regions of stores, and of shifts (a shift may be set up before its stores)."""
+    of_shifts = db.session.scalars(
+        sa.select(SupportShift.region).where(SupportShift.region.is_not(None)).distinct()
+    )
+    return sorted({*regions(), *of_shifts})
+
+
+def exception_lines(shift: SupportShift) -> str:
+    lines = []
+    for exc in shift.exceptions:
+        what = "off" if exc.off else f"{exc.start_time:%H:%M}-{exc.end_time:%H:%M}"
+        lines.append(f"{exc.date.isoformat()} {what} {exc.note or ''}".strip())
+    return "\n".join(lines)
+
+
+def parse_exceptions(text: str) -> list[dict[str, Any]]:
+    """A line each: "2026-12-25 off Christmas" or "2026-12-31 18:00-23:00 New Year's Eve"."""
+    exceptions = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        match = EXCEPTION_LINE.match(line.strip())
+        if not match:
+            exceptions.append({"date": line.strip()[:10], "start": "?"})  # schema names it
+            continue
+        entry: dict[str, Any] = {"date": match["date"], "note": match["note"].strip() or None}
+        if match["off"]:
+            entry["off"] = True
+        else:
+            entry.update(start=match["start"].zfill(5), end=match["end"].zfill(5))
+        exceptions.append(entry)
+    return exceptions
+
+
+def shift_form_values() -> dict[str, Any]:
+    """The shift form as the ShiftSchema payload.
+
+    "covers" says which of region or stores the shift covers; the other is left out, so
+    switching a shift from a region to stores (or back) drops the old one.
+    """
+    values = form_values(lists=LISTS)
+    for key in LISTS:
+        values.setdefault(key, [])
+    covers = values.pop("covers", None)
+    if covers == "region":
+        values.pop("store_ids")
+        values.setdefault("region", "")  # blank: the schema says so next to the field
+    elif covers == "stores":
+        values.pop("region", None)
+    values["exceptions"] = parse_exceptions(values.pop("exceptions", ""))
+    return values
+
+
+def _shown(shift: SupportShift | None) -> dict[str, Any]:
+    """What the form shows: what was posted, else the shift, else a new shift's defaults."""
+    if request.method == "POST":
+        form = request.form
+        return {
+            **{key: form.get(key, "") for key in ("name", "timezone", "start", "end", "region")},
+            **{key: form.getlist(key) for key in LISTS},
+            "kind": form.get("kind", ShiftKind.ONSITE.value),
+            "covers": form.get("covers", "region"),
+            "exceptions": form.get("exceptions", ""),
+        }
+    if shift is None:
+        return {
+            "name": "",
+            "timezone": "America/Chicago",
+            "start": "08:00",
+            "end": "18:00",
+            "region": "",
+            "weekdays": ["0", "1", "2", "3", "4"],
+            "store_ids": [],
+            "engineer_ids": [],
+            "kind": ShiftKind.ONSITE.value,
+            "covers": "region",
+            "exceptions": "",
+        }
+    return {
+        "name": shift.name,
+        "timezone": shift.timezone,
+        "start": f"{shift.start_time:%H:%M}",
+        "end": f"{shift.end_time:%H:%M}",
+        "region": shift.region or "",
+        "weekdays": [str(day) for day in shift.weekdays],
+        "store_ids": [str(store.id) for store in shift.stores],
+        "engineer_ids": [str(user.id) for user in shift.engineers],
+        "kind": shift.kind.value,
+        "covers": "stores" if shift.stores else "region",
+        "exceptions": exception_lines(shift),
+    }
+
+
+def _shift_form(shift: SupportShift | None) -> ResponseReturnValue:
+    require(Action.MANAGE_SHIFTS)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+
+        def save(data: dict[str, Any]) -> SupportShift:
+            if shift is None:
+                return services.create_shift(data, current_user, utcnow())
+            return services.update_shift(shift, data, current_user, utcnow())
+
+        saved, errors = submit(ShiftSchema(partial=shift is not None), shift_form_values(), save)
+        if saved is not None:
+            flash(f"Shift {saved.name} saved.")
+            return redirect(url_for("shifts.index"))
+    shown = _shown(shift)
+    stores = db.session.scalars(sa.select(Store).order_by(Store.name, Store.id)).all()
+    chosen = set(shown["store_ids"])
+    return render_template(
+        "shifts/form.html",
+        shift=shift,
+        f=shown,
+        errors=errors,
+        zones=ZONES,
+        kinds=KINDS,
+        regions=_regions(),
+        weekdays=list(enumerate(WEEKDAY_NAMES)),
+        stores=sorted(stores, key=lambda store: str(store.id) not in chosen),  # chosen first
+        engineers=services.engineers(),
+    ), 422 if errors else 200
+
+
+@blp.route("/shifts/new", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    return _shift_form(None)
+
+
+@blp.route("/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(shift_id: int) -> ResponseReturnValue:
+    require(Action.MANAGE_SHIFTS)
+    return _shift_form(services.get_shift(shift_id))
+
+
+@blp.post("/shifts/<int:shift_id>/deactivate")
+@login_required
+def deactivate(shift_id: int) -> ResponseReturnValue:
+    require(Action.MANAGE_SHIFTS)
+    shift = services.deactivate_shift(services.get_shift(shift_id), current_user, utcnow())
+    flash(f"Shift {shift.name} deactivated: it no longer counts as coverage.")
+    return redirect(url_for("shifts.index"))
+
+
+@blp.post("/shifts/<int:shift_id>/reactivate")
+@login_required
+def reactivate(shift_id: int) -> ResponseReturnValue:
+    require(Action.MANAGE_SHIFTS)
+    shift = services.get_shift(shift_id)
+    services.update_shift(shift, {"active": True}, current_user, utcnow())
+    flash(f"Shift {shift.name} reactivated.")
+    return redirect(url_for("shifts.edit", shift_id=shift.id))

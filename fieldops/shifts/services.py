@@ -1,0 +1,180 @@
+"""Rules for support shifts: creating, changing and deactivating them, and finding them."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from fieldops.audit.services import record
+from fieldops.core.errors import Invalid, NotFound
+from fieldops.extensions import db
+from fieldops.shifts.models import ShiftException, SupportShift, shift_stores
+from fieldops.stores.models import Store
+from fieldops.users.models import Role, User
+
+SORTS = {
+    "name": SupportShift.name,
+    "timezone": SupportShift.timezone,
+    "region": SupportShift.region,
+    "created_at": SupportShift.created_at,
+}
+DAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def shift_query(
+    region: str | None = None, store_id: int | None = None, active: bool | None = None
+) -> sa.Select[Any]:
+    """Shifts, filtered; `store_id` keeps those covering the store (listed, or by region)."""
+    stmt = sa.select(SupportShift).options(
+        selectinload(SupportShift.stores),
+        selectinload(SupportShift.engineers),
+        selectinload(SupportShift.exceptions),
+    )
+    if region:
+        stmt = stmt.where(SupportShift.region == region)
+    if store_id is not None:
+        listed = sa.select(shift_stores.c.shift_id).where(shift_stores.c.store_id == store_id)
+        store_region = sa.select(Store.region).where(Store.id == store_id).scalar_subquery()
+        stmt = stmt.where(sa.or_(SupportShift.id.in_(listed), SupportShift.region == store_region))
+    if active is not None:
+        stmt = stmt.where(SupportShift.active == active)
+    return stmt
+
+
+def get_shift(shift_id: int) -> SupportShift:
+    shift = db.session.get(SupportShift, shift_id)
+    if shift is None:
+        raise NotFound(f"No shift with id {shift_id}.")
+    return shift
+
+
+def engineers() -> list[User]:
+    """Who may staff a shift: active engineers, by name."""
+    stmt = (
+        sa.select(User)
+        .where(User.role == Role.ENGINEER, User.active.is_(True))
+        .order_by(User.name, User.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _stores(ids: list[int]) -> list[Store]:
+    stores = list(db.session.scalars(sa.select(Store).where(Store.id.in_(ids))))
+    missing = sorted(set(ids) - {s.id for s in stores})
+    if missing:
+        raise Invalid(f"No store with id {', '.join(map(str, missing))}.", "store_ids")
+    return sorted(stores, key=lambda s: (s.name, s.id))
+
+
+def _engineers(ids: list[int]) -> list[User]:
+    users = list(
+        db.session.scalars(
+            sa.select(User).where(
+                User.id.in_(ids), User.role == Role.ENGINEER, User.active.is_(True)
+            )
+        )
+    )
+    missing = sorted(set(ids) - {u.id for u in users})
+    if missing:
+        raise Invalid(f"No active engineer with id {', '.join(map(str, missing))}.", "engineer_ids")
+    return sorted(users, key=lambda u: (u.name, u.id))
+
+
+def _apply(shift: SupportShift, data: dict[str, Any]) -> None:
+    for key, value in data.items():
+        if key == "store_ids":
+            shift.stores = _stores(value)
+        elif key == "engineer_ids":
+            shift.engineers = _engineers(value)
+        elif key == "weekdays":
+            shift.weekdays = sorted(value)
+        elif key == "exceptions":
+            ordered = sorted(value, key=lambda exc: (exc["date"], not exc["off"]))
+            shift.exceptions = [ShiftException(**exc) for exc in ordered]
+        else:
+            setattr(shift, key, value)
+
+
+def create_shift(data: dict[str, Any], actor: User, now: datetime) -> SupportShift:
+    shift = SupportShift(created_at=now, updated_at=now)
+    _apply(shift, data)
+    db.session.add(shift)
+    db.session.flush()
+    record(actor, "shift.created", "shift", shift.id, now=now, name=shift.name)
+    return shift
+
+
+def update_shift(
+    shift: SupportShift, data: dict[str, Any], actor: User, now: datetime
+) -> SupportShift:
+    """Change the given fields; lists given replace the old ones.
+
+    A shift covers a region or a list of stores: giving one drops the other.
+    """
+    changes = dict(data)
+    if changes.get("region") is not None:
+        changes["store_ids"] = []
+    elif changes.get("store_ids"):
+        changes["region"] = None
+    region = changes.get("region", shift.region)
+    stores = changes.get("store_ids", shift.stores)
+    if region is None and not stores:
+        raise Invalid(
+            "Cover a region or at least one store (store_ids).",
+            "store_ids" if "store_ids" in data else "region",
+        )
+    _apply(shift, changes)
+    shift.updated_at = now
+    db.session.flush()
+    record(actor, "shift.updated", "shift", shift.id, now=now, fields=sorted(data))
+    return shift
+
+
+def deactivate_shift(shift: SupportShift, actor: User, now: datetime) -> SupportShift:
+    """Stop a shift counting as coverage; it stays on record (and PATCH active=true undoes it)."""
+    if shift.active:
+        shift.active = False
+        shift.updated_at = now
+        db.session.flush()
+        record(actor, "shift.deactivated", "shift", shift.id, now=now, name=shift.name)
+    return shift
+
+
+# --- how a shift reads on a page ---
+
+
+def describe_days(weekdays: list[int]) -> str:
+    """[0, 1, 2, 3, 4] -> "Mon–Fri"; [0, 2, 4] -> "Mon, Wed, Fri"; [5, 6, 0] -> "Sat–Mon"."""
+    days = sorted(set(weekdays))
+    if len(days) == 7:
+        return "Every day"
+    if not days:
+        return ""
+    # Start after a gap, so a run through Sunday into Monday stays one run.
+    first = next(i for i, day in enumerate(days) if (day - 1) % 7 not in days)
+    days = days[first:] + days[:first]
+    runs: list[list[int]] = [[days[0]]]
+    for day in days[1:]:
+        if day == (runs[-1][-1] + 1) % 7:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    # The week starts on Monday: the run holding it goes first ("Sun–Wed, Fri").
+    monday = next((i for i, run in enumerate(runs) if 0 in run), 0)
+    runs = runs[monday:] + runs[:monday]
+    parts = []
+    for run in runs:
+        names = [DAY_ABBREVIATIONS[day] for day in run]
+        parts.append(f"{names[0]}–{names[-1]}" if len(run) > 2 else ", ".join(names))
+    return ", ".join(parts)
+
+
+def describe_window(start: time, end: time) -> str:
+    """08:00-18:00 -> "08:00–18:00"; 22:00-06:00 -> "22:00–06:00 (+1 day)"."""
+    text = f"{start:%H:%M}–{end:%H:%M}"
+    if end == start:
+        return f"{text} (24 h)"
+    return f"{text} (+1 day)" if end < start else text

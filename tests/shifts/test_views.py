@@ -1,0 +1,210 @@
+"""The support shift pages: the list, the form (errors next to fields), deactivation."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from fieldops.extensions import db
+from fieldops.shifts.models import ShiftKind, SupportShift
+from tests.helpers import count
+
+
+def form(**overrides: Any) -> dict[str, Any]:
+    return {
+        "name": "Chicago nights",
+        "timezone": "America/Chicago",
+        "weekdays": ["0", "1", "2", "3", "4"],
+        "start": "08:00",
+        "end": "18:00",
+        "covers": "region",
+        "region": "Midwest",
+        "kind": "onsite",
+        "exceptions": "",
+        **overrides,
+    }
+
+
+def stored(app: Any) -> SupportShift:
+    with app.app_context():
+        shift = db.session.scalars(sa.select(SupportShift)).one()
+        shift.stores, shift.engineers, shift.exceptions  # noqa: B018  (load before detaching)
+        db.session.expunge_all()
+        return shift
+
+
+def add(signed: Any, **overrides: Any) -> Any:
+    r = signed.submit("/admin/shifts/new", form(**overrides))
+    assert r.status_code == 302, r.get_data(as_text=True)
+    return r
+
+
+@pytest.fixture
+def admin(build, signed_in):
+    return signed_in(build.user("admin"))
+
+
+def test_admin_creates_a_past_midnight_shift_with_exceptions(app, build, admin):
+    a, b = build.store(name="Alpha Motors"), build.store(name="Bravo Motors")
+    build.store(name="Charlie Cars")
+    engineer = build.user("engineer", name="Bea Lopez")
+    page = admin.get("/admin/shifts/new").get_data(as_text=True)
+    assert "Alpha Motors" in page and "Bea Lopez" in page and 'list="zones"' in page
+    r = admin.submit(
+        "/admin/shifts/new",
+        form(
+            timezone="America/New_York",
+            weekdays=["4", "5"],
+            start="22:00",
+            end="06:00",
+            covers="stores",
+            region="Ignored when stores are chosen",
+            store_ids=[str(a.id), str(b.id)],
+            engineer_ids=[str(engineer.id)],
+            kind="remote",
+            exceptions="2026-12-25 off Christmas\n\n2026-12-31 18:00-23:00 New Year's Eve extra\n",
+        ),
+    )
+    assert r.status_code == 302 and r.headers["Location"] == "/admin/shifts"
+    shift = stored(app)
+    assert (shift.timezone, shift.weekdays) == ("America/New_York", [4, 5])
+    assert (shift.start_time, shift.end_time) == (time(22), time(6))
+    assert shift.region is None and [s.name for s in shift.stores] == [
+        "Alpha Motors",
+        "Bravo Motors",
+    ]
+    assert [u.id for u in shift.engineers] == [engineer.id] and shift.kind == ShiftKind.REMOTE
+    assert [(e.date, e.off, e.start_time, e.end_time, e.note) for e in shift.exceptions] == [
+        (date(2026, 12, 25), True, None, None, "Christmas"),
+        (date(2026, 12, 31), False, time(18), time(23), "New Year's Eve extra"),
+    ]
+    listing = admin.get("/admin/shifts").get_data(as_text=True)
+    assert "Shift Chicago nights saved." in listing
+    assert "Fri, Sat" in listing and "22:00–06:00 (+1 day)" in listing
+    assert "2 stores" in listing and "Bea Lopez" in listing and "Remote" in listing
+
+
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"timezone": "Mars/Olympus"}, "timezone", "Unknown time zone"),
+        ({"weekdays": []}, "weekdays", "Choose at least one weekday."),
+        ({"start": "8am"}, "start", "Must be a time of day as HH:MM"),
+        ({"name": "  "}, "name", "Missing data for required field."),
+        ({"region": ""}, "region", "Must not be blank."),
+        ({"covers": "stores"}, "store_ids", "Cover a region or at least one store"),
+        ({"kind": "hybrid"}, "kind", "Must be one of: onsite, remote."),
+        ({"exceptions": "2026-12-25 holiday"}, "exceptions.0.start", "Must be a time of day"),
+        (
+            {"exceptions": "2026-12-25 off\n2026-12-25 off again"},
+            "exceptions",
+            "At most one day off and one extra window per date.",
+        ),
+    ],
+)
+def test_form_errors_show_next_to_the_field_and_nothing_is_saved(
+    app, admin, overrides, field, message
+):
+    r = admin.submit("/admin/shifts/new", form(**overrides))
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422, page
+    assert "Please check the form." in page and message in page
+    if "." not in field:  # a whole field: the message sits under it, tied to it for readers
+        assert f'<span class="field-error" id="{field}-error">' in page
+    else:
+        assert f"{field}: " in page
+    if field != "name":
+        assert 'value="Chicago nights"' in page  # what was typed is kept
+    assert count(app, SupportShift) == 0
+
+
+def test_unknown_engineer_is_shown_under_engineers(app, build, admin):
+    manager = build.user("manager")
+    r = admin.submit("/admin/shifts/new", form(engineer_ids=[str(manager.id)]))
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert f'id="engineer_ids-error">No active engineer with id {manager.id}.' in page
+    assert count(app, SupportShift) == 0
+
+
+def test_edit_shows_the_shift_switches_to_stores_and_deactivates(app, build, admin):
+    store = build.store(name="Delta Auto")
+    add(admin, exceptions="2026-07-04 off Independence Day")
+    shift_id = stored(app).id
+    page = admin.get(f"/admin/shifts/{shift_id}/edit").get_data(as_text=True)
+    assert 'value="Chicago nights"' in page and "2026-07-04 off Independence Day" in page
+    assert 'value="4" aria-label="Friday" checked' in page
+    assert 'value="5" aria-label="Saturday" >' in page
+    assert "Deactivate shift" in page
+    r = admin.submit(
+        f"/admin/shifts/{shift_id}/edit",
+        form(covers="stores", store_ids=[str(store.id)], end="08:00", exceptions=""),
+    )
+    assert r.status_code == 302
+    shift = stored(app)
+    assert shift.region is None and [s.name for s in shift.stores] == ["Delta Auto"]
+    assert shift.end_time == time(8) and shift.exceptions == []
+    assert "08:00–08:00 (24 h)" in admin.get("/admin/shifts").get_data(as_text=True)
+    r = admin.submit(
+        f"/admin/shifts/{shift_id}/edit", {}, action=f"/admin/shifts/{shift_id}/deactivate"
+    )
+    assert r.status_code == 302 and stored(app).active is False
+    page = admin.get(f"/admin/shifts/{shift_id}/edit").get_data(as_text=True)
+    assert "This shift is inactive" in page and "Reactivate shift" in page
+    assert "Inactive" in admin.get("/admin/shifts?active=false").get_data(as_text=True)
+    assert "No shifts match." in admin.get("/admin/shifts?active=true").get_data(as_text=True)
+    r = admin.submit(
+        f"/admin/shifts/{shift_id}/edit", {}, action=f"/admin/shifts/{shift_id}/reactivate"
+    )
+    assert r.status_code == 302 and stored(app).active is True
+
+
+def test_a_bad_edit_changes_nothing(app, admin):
+    add(admin)
+    shift_id = stored(app).id
+    r = admin.submit(f"/admin/shifts/{shift_id}/edit", form(name="Renamed", end="25:00"))
+    assert r.status_code == 422 and 'id="end-error"' in r.get_data(as_text=True)
+    assert stored(app).name == "Chicago nights"
+
+
+def test_the_list_filters_by_region_and_admins_see_shifts_in_the_nav(admin):
+    add(admin, name="Midwest days")
+    add(admin, name="South days", region="South")
+    page = admin.get("/admin/shifts?region=South").get_data(as_text=True)
+    assert "South days" in page and "Midwest days" not in page
+    assert "Region South" in page and "Mon–Fri" in page and "08:00–18:00" in page
+    assert '<a href="/admin/shifts" aria-current="page">Shifts</a>' in page
+
+
+def test_cio_sees_the_list_read_only(build, admin, signed_in):
+    add(admin)
+    cio = signed_in(build.user("cio"))
+    page = cio.get("/admin/shifts").get_data(as_text=True)
+    assert "Chicago nights" in page
+    assert "New shift" not in page and "/edit" not in page
+    assert cio.get("/admin/shifts/new").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["engineer", "manager"])
+def test_engineers_and_managers_may_not_see_shifts(build, signed_in, role):
+    b = signed_in(build.user(role))
+    assert b.get("/admin/shifts").status_code == 403
+    assert b.get("/admin/shifts/new").status_code == 403
+
+
+def test_cio_cannot_post_the_form_or_deactivate(app, build, admin, signed_in):
+    add(admin)
+    shift_id = stored(app).id
+    cio = signed_in(build.user("cio"))
+    r = cio.submit("/account", form(name="CIO's"), action="/admin/shifts/new")
+    assert r.status_code == 403
+    r = cio.submit("/account", {}, action=f"/admin/shifts/{shift_id}/deactivate")
+    assert r.status_code == 403
+    assert stored(app).active and count(app, SupportShift) == 1
+
+
+def test_unknown_shift_page_is_404(admin):
+    assert admin.get("/admin/shifts/999999/edit").status_code == 404
