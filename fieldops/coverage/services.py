@@ -210,11 +210,19 @@ def store_coverage(
 ) -> list[StoreCoverage]:
     """Coverage of every active store the user may see over its local dates
     [first, first + days) (default: from its today, COVERAGE_DEFAULT_DAYS days)."""
-    days = days or current_app.config["COVERAGE_DEFAULT_DAYS"]
     stmt = visible(sa.select(Store), Store, user).where(Store.active.is_(True)).order_by(Store.name)
     if region:
         stmt = stmt.where(Store.region == region)
-    stores = list(db.session.scalars(stmt))
+    return coverage_of(list(db.session.scalars(stmt)), now, first, days)
+
+
+def coverage_of(
+    stores: list[Store], now: datetime, first: date | None = None, days: int | None = None
+) -> list[StoreCoverage]:
+    """Coverage of these stores over their local dates [first, first + days) (default: from
+    each store's today, COVERAGE_DEFAULT_DAYS days), in the order given; no user scoping
+    (the nightly snapshot covers every store)."""
+    days = days or current_app.config["COVERAGE_DEFAULT_DAYS"]
     if not stores:
         return []
     firsts = {s.id: first or local_date(now, s.timezone) for s in stores}

@@ -30,6 +30,15 @@ from fieldops.demo.places import (
     DEMO_ENGINEER_TIMEZONE,
     DEMO_ENGINEER_TRIP,
 )
+from fieldops.demo.shifts import (
+    ShiftPlan,
+    engineer_rows,
+    plan_shifts,
+    shift_rows,
+)
+from fieldops.demo.shifts import exception_rows as shift_exception_rows
+from fieldops.demo.shifts import store_rows as shift_store_rows
+from fieldops.demo.snapshots import WEEKS, backfill
 from fieldops.demo.stores import (
     StorePlan,
     exception_rows,
@@ -49,6 +58,7 @@ from fieldops.demo.visits import (
 from fieldops.extensions import db
 from fieldops.issues.models import Issue, IssueComment, IssueEvent
 from fieldops.observations.models import Observation
+from fieldops.shifts.models import ShiftException, SupportShift, shift_engineers, shift_stores
 from fieldops.stores.hours import local_date
 from fieldops.stores.models import HoursException, PostedHours, Store, store_managers
 from fieldops.users.models import User
@@ -119,6 +129,17 @@ def _load_visits(
     return planner.visits
 
 
+def _load_shifts(
+    rng: random.Random, now: datetime, today: date, stores: list[StorePlan], people: People
+) -> list[ShiftPlan]:
+    shifts = plan_shifts(rng, stores, people, today)
+    _insert_planned(shifts, SupportShift, shift_rows(shifts, now))
+    insert_rows(shift_engineers, engineer_rows(shifts))
+    insert_rows(shift_stores, shift_store_rows(shifts))
+    insert_rows(ShiftException, shift_exception_rows(shifts))
+    return shifts
+
+
 def _load_issues(
     rng: random.Random, now: datetime, stores: list[StorePlan], people: People
 ) -> tuple[int, int]:
@@ -131,10 +152,13 @@ def _load_issues(
     return len(issues), len(comments)
 
 
-def load(now: datetime, seed: int = 2026, evidence: bool = True) -> dict[str, int]:
+def load(
+    now: datetime, seed: int = 2026, evidence: bool = True, history: bool = True
+) -> dict[str, int]:
     """Load the demo data set into an empty database; counts of what was created.
 
-    `evidence=False` leaves out the 8 weeks of presence evidence (most of the load time).
+    `evidence=False` leaves out the 8 weeks of presence evidence (most of the load time);
+    `history=False` the 12 weeks of coverage snapshots before today's.
     """
     if not is_empty():
         raise click.ClickException(
@@ -149,8 +173,11 @@ def load(now: datetime, seed: int = 2026, evidence: bool = True) -> dict[str, in
     observations = visit_observations(rng, visits) + manager_close_outs(rng, stores, people, now)
     insert_rows(Observation, observations)
     issues, comments = _load_issues(rng, now, stores, people)
+    shifts = _load_shifts(random.Random(f"shifts:{seed}"), now, today, stores, people)
     added = top_up(now)
     learned = load_evidence(now, seed) if evidence else {}
+    # After the hours are learned: the snapshots hold real coverage.
+    coverage = backfill(now, weeks=WEEKS if history else 0)
 
     summary = {
         "stores": len(stores),
@@ -161,7 +188,9 @@ def load(now: datetime, seed: int = 2026, evidence: bool = True) -> dict[str, in
         "observations": len(observations),
         "issues": issues,
         "comments": comments,
+        "support shifts": len(shifts),
         **learned,
+        **coverage,
     }
     admin = db.session.get(User, people.admin.id)
     record(admin, "demo.loaded", "demo", None, now=now, seed=seed, **summary)

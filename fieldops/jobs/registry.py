@@ -25,6 +25,7 @@ from fieldops.jobs import tasks
 Config = Mapping[str, Any]
 
 RECOMPUTE_REAL_HOURS = "recompute_real_hours"
+COVERAGE_SNAPSHOT = "coverage_snapshot"
 HEARTBEAT = "scheduler_heartbeat"
 
 
@@ -53,6 +54,10 @@ def _nightly_recompute(config: Config) -> CronTrigger:
     return CronTrigger.from_crontab(config["HOURS_RECOMPUTE_CRON"], timezone=UTC)
 
 
+def _nightly_snapshot(config: Config) -> CronTrigger:
+    return CronTrigger.from_crontab(config["COVERAGE_SNAPSHOT_CRON"], timezone=UTC)
+
+
 def _heartbeat(config: Config) -> IntervalTrigger:
     return IntervalTrigger(seconds=heartbeat_seconds(config), timezone=UTC)
 
@@ -68,6 +73,17 @@ JOBS: dict[str, JobSpec] = {
             # Up to six hours late (a scheduler restarted or taken over during the night)
             # the run is still worth doing; later, the next night's run does the work.
             misfire_grace_time=6 * 3600,
+            coalesce=True,
+            max_instances=1,
+        ),
+        JobSpec(
+            id=COVERAGE_SNAPSHOT,
+            description="Snapshot every store's coverage; open and close coverage alerts",
+            func=tasks.coverage_snapshot,
+            trigger=_nightly_snapshot,
+            # A snapshot taken hours late is still that day's: worth taking up to twelve
+            # hours late (a catch-up by a new leader), else the next night's run does.
+            misfire_grace_time=12 * 3600,
             coalesce=True,
             max_instances=1,
         ),

@@ -11,6 +11,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
+from fieldops.coverage import snapshots
 from fieldops.hours import recompute as hours
 
 
@@ -26,6 +27,15 @@ def recompute_real_hours(now: datetime) -> dict[str, Any]:
 def recompute_hours(now: datetime, store_ids: Collection[int] | None = None) -> dict[str, Any]:
     """Relearn real hours for every store (or these), whatever changed: the by-hand command."""
     return hours.recompute(now, store_ids)
+
+
+def coverage_snapshot(now: datetime) -> dict[str, Any]:
+    """Snapshot every active store's coverage for its next 28 days, then open and close alerts.
+
+    Idempotent: a second run the same day replaces that day's snapshots, and finds the
+    alerts already open (or closed).
+    """
+    return snapshots.take_snapshot(now)
 
 
 def heartbeat(now: datetime) -> dict[str, Any]:

@@ -1,10 +1,10 @@
-"""First figures for the CIO: visit coverage against cadence, issue load, the week's visits."""
+"""Figures for the CIO dashboard that do not come from coverage snapshots: open issues, and
+visit cadence counted live (shown before the first snapshot exists)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -53,44 +53,19 @@ def visit_coverage(now: datetime, region: str | None = None) -> list[StoreCovera
     ]
 
 
-def open_issue_counts() -> dict[str, dict[str, int]]:
+def open_issue_counts(region: str | None = None) -> dict[str, dict[str, int]]:
     """Open issues by category and by severity (every key present, zeros included)."""
-    rows = db.session.execute(
+    stmt = (
         sa.select(Issue.category, Issue.severity, sa.func.count())
         .where(Issue.status.in_(OPEN_STATUSES))
         .group_by(Issue.category, Issue.severity)
-    ).all()
+    )
+    if region:
+        stmt = stmt.where(Issue.store_id.in_(sa.select(Store.id).where(Store.region == region)))
+    rows = db.session.execute(stmt).all()
     by_category = {c.value: 0 for c in IssueCategory}
     by_severity = {s.value: 0 for s in Severity}
     for category, severity, count in rows:
         by_category[category.value] += count
         by_severity[severity.value] += count
     return {"category": by_category, "severity": by_severity}
-
-
-def visit_counts(now: datetime) -> dict[str, Any]:
-    """Visits over the last 7 days by status, and those planned for the next 7 days."""
-    today = now.date()
-    past = dict(
-        db.session.execute(
-            sa.select(Visit.status, sa.func.count())
-            .where(Visit.local_date.between(today - timedelta(days=6), today))
-            .group_by(Visit.status)
-        ).all()
-    )
-    planned_ahead = db.session.scalar(
-        sa.select(sa.func.count()).where(
-            Visit.status == VisitStatus.PLANNED,
-            Visit.local_date.between(today + timedelta(days=1), today + timedelta(days=7)),
-        )
-    )
-    far = db.session.scalar(
-        sa.select(sa.func.count()).where(
-            Visit.far_from_store.is_(True), Visit.checked_in_at > now - timedelta(days=30)
-        )
-    )
-    return {
-        "last_7_days": {s.value: past.get(s, 0) for s in VisitStatus},
-        "next_7_days_planned": planned_ahead or 0,
-        "far_check_ins_30_days": far or 0,
-    }

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 import click
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from config import ProductionConfig
 from fieldops.auth.services import authenticate
+from fieldops.coverage.models import Alert, AlertKind, CoverageSnapshot
 from fieldops.demo import loader
 from fieldops.demo.evidence import load_evidence
 from fieldops.demo.people import DEMO_EMAILS, DEMO_PASSWORD, ENGINEER_EMAIL
 from fieldops.demo.places import DEMO_ENGINEER_TIMEZONE
+from fieldops.demo.stores import fourth_thursday_of_november
 from fieldops.demo.topup import TOP_UP_DAYS
 from fieldops.extensions import db
 from fieldops.hours.models import HoursBasis, RealHours
@@ -24,6 +28,7 @@ from fieldops.hours.services import largest_drifts
 from fieldops.issues.models import Issue, IssueCategory, IssueEvent, IssueStatus, Severity
 from fieldops.observations.models import Observation, ObservationCategory
 from fieldops.observations.schemas import FIELD_SCHEMAS
+from fieldops.shifts.models import ShiftKind, SupportShift
 from fieldops.stores.hours import local_date, zone
 from fieldops.stores.models import HoursException, Store, store_managers
 from fieldops.users.models import Role, User
@@ -47,7 +52,8 @@ def engineer_days(now: datetime) -> set:
 
 @pytest.fixture
 def demo(ctx: None, now: datetime) -> dict[str, int]:
-    summary = loader.load(now, seed=2026, evidence=False)  # evidence: its own test below
+    # Evidence and the 12 weeks of coverage history: tests of their own below.
+    summary = loader.load(now, seed=2026, evidence=False, history=False)
     db.session.commit()
     return summary
 
@@ -152,3 +158,57 @@ def test_demo_evidence_teaches_real_hours(demo: dict[str, int], now: datetime) -
     assert dict(learned)[HoursBasis.OBSERVED] >= 6 * 5  # most weekdays of the six stores
     cio = db.session.scalar(sa.select(User).where(User.email == "cio@example.com"))
     assert largest_drifts(cio), "some demo stores' customers stay late"
+
+
+def test_support_shifts_cover_the_group(demo: dict[str, int], now: datetime) -> None:
+    shifts = db.session.scalars(
+        sa.select(SupportShift).options(
+            selectinload(SupportShift.engineers),
+            selectinload(SupportShift.stores),
+            selectinload(SupportShift.exceptions),
+        )
+    ).all()
+    assert len(shifts) == demo["support shifts"] >= 6 * 3
+    assert {s.kind for s in shifts} == set(ShiftKind)
+    assert all(s.engineers for s in shifts)
+    assert all(e.role == Role.ENGINEER for s in shifts for e in s.engineers)
+    regions = {s.region for s in shifts if s.region}
+    assert regions == set(db.session.scalars(sa.select(Store.region).distinct()))
+    listed = [s for s in shifts if s.stores]  # the late desk names its stores
+    assert listed and all(s.region is None for s in listed)
+    mountain = {s.timezone for s in shifts if s.region == "Mountain"}
+    assert mountain == {"America/Phoenix"}  # desks in another zone than Denver's stores
+    exceptions = [e for s in shifts for e in s.exceptions]
+    thanksgiving = fourth_thursday_of_november(now.year)
+    assert any(e.off and e.date == thanksgiving for e in exceptions)
+    assert any(e.off and e.date < now.date() for e in exceptions)  # a desk was unstaffed
+    assert any(not e.off and e.start_time and e.end_time for e in exceptions)  # an extra
+
+
+def test_today_s_snapshot_and_alerts(demo: dict[str, int], now: datetime) -> None:
+    snaps = db.session.scalars(sa.select(CoverageSnapshot)).all()
+    assert len(snaps) == demo["coverage snapshots"] == 82
+    assert {s.taken_on for s in snaps} == {now.date()}
+    real = sum(s.real_covered_minutes for s in snaps) / sum(s.real_customer_minutes for s in snaps)
+    assert 0.5 < real < 1  # some customer hours go without support
+    assert any(sum(s.uncovered_by_weekday) for s in snaps)
+    kinds = Counter(db.session.scalars(sa.select(Alert.kind).where(Alert.closed_at.is_(None))))
+    assert sum(kinds.values()) == demo["open alerts"] > 0
+    assert kinds[AlertKind.OVERDUE_VISIT] == sum(s.overdue for s in snaps)
+
+
+def test_twelve_weeks_of_coverage_history(app: Flask, now: datetime) -> None:
+    with app.app_context():
+        loader.load(now, seed=2026, evidence=False)
+        db.session.commit()
+        dates = sorted(set(db.session.scalars(sa.select(CoverageSnapshot.taken_on))))
+        assert len(dates) == 13 and dates[-1] == now.date()
+        assert {(b - a).days for a, b in pairwise(dates)} == {7}
+    browser = app.test_client()
+    page = browser.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    form = {"email": "cio@example.com", "password": DEMO_PASSWORD, "csrf_token": token}
+    assert browser.post("/login", data=form).status_code == 302
+    page = browser.get("/overview").get_data(as_text=True)
+    assert '<svg class="heatmap"' in page and '<svg class="trend"' in page
+    assert page.count('class="dot real"') == 13 and "Open alerts" in page

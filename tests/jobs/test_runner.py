@@ -139,13 +139,17 @@ def test_runs_left_running_by_a_stopped_scheduler_are_marked_failed(app, now):
 
 
 def test_a_nightly_run_missed_within_its_grace_time_is_due_at_once(app, now):
-    config = dict(app.config, HOURS_RECOMPUTE_CRON="15 3 * * *")
+    config = dict(
+        app.config, HOURS_RECOMPUTE_CRON="15 3 * * *", COVERAGE_SNAPSHOT_CRON="45 3 * * *"
+    )
+    both = {"recompute_real_hours", "coverage_snapshot"}
     fired = now.replace(hour=3, minute=15)
     with app.app_context():
         assert runner.missed_runs(config, now.replace(hour=3, minute=14)) == set()
         assert runner.missed_runs(config, fired) == {"recompute_real_hours"}
-        assert runner.missed_runs(config, fired + timedelta(hours=6)) == {"recompute_real_hours"}
-        assert runner.missed_runs(config, fired + timedelta(hours=6, seconds=1)) == set()
+        assert runner.missed_runs(config, fired + timedelta(hours=6)) == both
+        late = fired + timedelta(hours=6, seconds=1)
+        assert runner.missed_runs(config, late) == {"coverage_snapshot"}  # 12 h of grace
 
         db.session.add(
             JobRun(
@@ -156,7 +160,7 @@ def test_a_nightly_run_missed_within_its_grace_time_is_due_at_once(app, now):
             )
         )
         db.session.commit()
-        assert runner.missed_runs(config, fired + timedelta(hours=1)) == {"recompute_real_hours"}
+        assert runner.missed_runs(config, fired + timedelta(hours=1)) == both
 
         db.session.add(
             JobRun(
@@ -167,4 +171,4 @@ def test_a_nightly_run_missed_within_its_grace_time_is_due_at_once(app, now):
             )
         )
         db.session.commit()
-        assert runner.missed_runs(config, fired + timedelta(hours=1)) == set()
+        assert runner.missed_runs(config, fired + timedelta(hours=1)) == {"coverage_snapshot"}

@@ -36,7 +36,11 @@ def test_every_job_states_its_misfire_grace_time_coalesce_and_max_instances():
     for f in dataclasses.fields(registry.JobSpec):
         if f.name in explicit:  # no default to fall back on: each job must say
             assert f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-    assert set(registry.JOBS) == {"recompute_real_hours", "scheduler_heartbeat"}
+    assert set(registry.JOBS) == {
+        "recompute_real_hours",
+        "coverage_snapshot",
+        "scheduler_heartbeat",
+    }
     for job_id, spec in registry.JOBS.items():
         assert spec.id == job_id
         assert isinstance(spec.misfire_grace_time, int) and spec.misfire_grace_time > 0
@@ -68,6 +72,10 @@ def test_the_scheduler_is_built_from_the_registry_in_utc(app, now):
     assert nightly.timezone == UTC
     assert nightly.get_next_fire_time(None, now) == (now + timedelta(days=1)).replace(
         hour=3, minute=15
+    )
+    snapshot = jobs["coverage_snapshot"].trigger  # COVERAGE_SNAPSHOT_CRON, after the recompute
+    assert snapshot.get_next_fire_time(None, now) == (now + timedelta(days=1)).replace(
+        hour=3, minute=45
     )
     heartbeat = jobs["scheduler_heartbeat"].trigger
     assert isinstance(heartbeat, IntervalTrigger)
@@ -202,11 +210,11 @@ def test_a_scheduler_that_lost_its_lease_steps_down_and_stands_by(app, now, time
 
 
 def test_a_new_leader_catches_up_on_a_nightly_run_missed_while_nobody_led(app, now, time_machine):
-    time_machine.move_to(now.replace(hour=5, minute=0), tick=False)  # 03:15 passed, no run
+    time_machine.move_to(now.replace(hour=5, minute=0), tick=False)  # 03:15, 03:45: no runs
 
     def play(fake: FakeScheduler) -> None:
         raise KeyboardInterrupt
 
     fake = FakeScheduler(play)
     SchedulerProcess(app, holder=ME, make_scheduler=fake, wait=Waits()).run()
-    assert fake.run_now == {"recompute_real_hours"}
+    assert fake.run_now == {"recompute_real_hours", "coverage_snapshot"}
