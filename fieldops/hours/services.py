@@ -8,12 +8,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fieldops.auth.scoping import visible
 from fieldops.extensions import db
 from fieldops.hours.models import HoursBasis, HoursStatus, RealHours
 from fieldops.stores.hours import WEEKDAY_NAMES
 from fieldops.stores.models import PostedHours, Store
-from fieldops.users.models import User
 
 MINUTES_A_DAY = 1440
 
@@ -79,7 +77,8 @@ class Drift:
     text: str
 
 
-def _drifts(store: Store, real: RealHours, posted: PostedHours | None) -> list[Drift]:
+def drifts_of(store: Store, real: RealHours, posted: PostedHours | None) -> list[Drift]:
+    """How one learned weekday differs from the posted hours, in words and minutes."""
     day = WEEKDAY_NAMES[real.weekday] + "s"
     if real.opens is None:
         if posted is None:
@@ -128,31 +127,3 @@ def _drifts(store: Store, real: RealHours, posted: PostedHours | None) -> list[D
             )
         )
     return found
-
-
-def largest_drifts(user: User, limit: int = 10, region: str | None = None) -> list[Drift]:
-    """The stores whose learned hours differ most from posted: each store's largest gap."""
-    stmt = (
-        visible(sa.select(RealHours, Store), Store, user)
-        .join(Store, Store.id == RealHours.store_id)
-        .where(RealHours.basis == HoursBasis.OBSERVED, Store.active.is_(True))
-    )
-    if region:
-        stmt = stmt.where(Store.region == region)
-    rows = db.session.execute(stmt).all()
-    posted = (
-        {
-            (p.store_id, p.weekday): p
-            for p in db.session.scalars(
-                sa.select(PostedHours).where(PostedHours.store_id.in_({s.id for _, s in rows}))
-            )
-        }
-        if rows
-        else {}
-    )
-    worst: dict[int, Drift] = {}
-    for real, store in rows:
-        for drift in _drifts(store, real, posted.get((store.id, real.weekday))):
-            if drift.minutes > worst.get(store.id, drift).minutes or store.id not in worst:
-                worst[store.id] = drift
-    return sorted(worst.values(), key=lambda d: (-d.minutes, d.store.name))[:limit]

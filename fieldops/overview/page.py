@@ -17,8 +17,8 @@ from fieldops.coverage import cadence
 from fieldops.coverage import dashboard as dash
 from fieldops.coverage.heatmap import Heatmap, Line, heatmap
 from fieldops.coverage.trend import trend_chart
+from fieldops.hours.drifts import largest_drifts
 from fieldops.overview import services
-from fieldops.overview.drifts import largest_drifts
 from fieldops.users.models import User
 
 ALERTS_SHOWN = 8

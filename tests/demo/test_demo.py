@@ -23,8 +23,8 @@ from fieldops.demo.places import DEMO_ENGINEER_TIMEZONE
 from fieldops.demo.stores import fourth_thursday_of_november
 from fieldops.demo.topup import TOP_UP_DAYS
 from fieldops.extensions import db
+from fieldops.hours.drifts import largest_drifts
 from fieldops.hours.models import HoursBasis, RealHours
-from fieldops.hours.services import largest_drifts
 from fieldops.issues.models import Issue, IssueCategory, IssueEvent, IssueStatus, Severity
 from fieldops.observations.models import Observation, ObservationCategory
 from fieldops.observations.schemas import FIELD_SCHEMAS

@@ -1,12 +1,11 @@
 """The stores whose real hours drift most from posted, found by the database.
 
-`fieldops.hours.services.largest_drifts` builds every store's drifts in Python from ORM
-objects: fine for a few hundred stores, 1.8 s for 5,000 (35,000 learned weekdays). Here
-the database works out each learned weekday's largest drift in minutes (the same rule:
-the wider of the opening and closing differences, a whole day when only one side is
-open; a close at or before the opening is the next day) and keeps the `limit` stores
-that drift most; only those few are then described by the hours module's own rule, so
-the list is the one `largest_drifts` gives.
+Describing every store's drifts in Python from ORM objects took 1.8 s for 5,000 stores
+(35,000 learned weekdays). Here the database works out each learned weekday's largest
+drift in minutes (the wider of the opening and closing differences, a whole day when
+only one side is open; a close at or before the opening is the next day) and keeps the
+`limit` stores that drift most; only those few are then described in words by
+`services.drifts_of`.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from fieldops.auth.scoping import visible
 from fieldops.extensions import db
 from fieldops.hours.models import HoursBasis, RealHours
-from fieldops.hours.services import MINUTES_A_DAY, Drift, _drifts
+from fieldops.hours.services import MINUTES_A_DAY, Drift, drifts_of
 from fieldops.stores.models import PostedHours, Store
 from fieldops.users.models import User
 
@@ -126,7 +125,7 @@ def largest_drifts(user: User, limit: int = 10, region: str | None = None) -> li
     }
     worst: dict[int, Drift] = {}
     for real, store in rows:
-        for drift in _drifts(store, real, posted.get((store.id, real.weekday))):
+        for drift in drifts_of(store, real, posted.get((store.id, real.weekday))):
             if store.id not in worst or drift.minutes > worst[store.id].minutes:
                 worst[store.id] = drift
     return sorted(worst.values(), key=lambda d: (-d.minutes, d.store.name))[:limit]
