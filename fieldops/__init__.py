@@ -36,6 +36,7 @@ from fieldops.shifts.api import blp as shifts_api
 from fieldops.shifts.views import blp as shifts_views
 from fieldops.stores.api import blp as stores_api
 from fieldops.stores.views import blp as stores_views
+from fieldops.sync.api import blp as sync_api
 from fieldops.users.api import blp as users_api
 from fieldops.users.views import blp as users_views
 from fieldops.visits.api import blp as visits_api
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
         hours_api,
         coverage_api,
         shifts_api,
+        sync_api,
         visits_api,
         observations_api,
         photos_api,

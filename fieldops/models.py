@@ -16,6 +16,7 @@ from fieldops.observations.models import Observation
 from fieldops.photos.models import Photo
 from fieldops.shifts.models import ShiftException, SupportShift, shift_engineers, shift_stores
 from fieldops.stores.models import HoursException, PostedHours, Store, store_managers
+from fieldops.sync.models import SyncReceipt
 from fieldops.users.models import User
 from fieldops.visits.models import Visit
 
@@ -41,6 +42,7 @@ __all__ = [
     "PostedHours",
     "Store",
     "SupportShift",
+    "SyncReceipt",
     "User",
     "Visit",
     "shift_engineers",

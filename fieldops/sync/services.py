@@ -1,0 +1,274 @@
+"""Applying a phone's outbox: each operation as its own route would, once per client id.
+
+Every operation runs in a savepoint of its own, so one bad operation does not stop the
+others. It first claims its client id with a receipt (the unique key decides racing
+replays: the loser answers "duplicate" with the winner's record), then checks the role
+and the record-level rules before its payload is validated, exactly as the matching route
+does, and calls the same service. A rejected or conflicting operation leaves no receipt,
+so the user can fix it and send it again under the same client id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from marshmallow import Schema, ValidationError, fields, validate
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
+
+from fieldops.auth.policy import Action, can
+from fieldops.auth.scoping import get_visible
+from fieldops.core.errors import (
+    CONFLICT_SCHEMAS,
+    ApiError,
+    Conflict,
+    DomainError,
+    TooLarge,
+    error_payload,
+)
+from fieldops.core.fields import AwareDateTime
+from fieldops.extensions import db
+from fieldops.hours.ingest import record_closeout
+from fieldops.hours.presence import business_date
+from fieldops.hours.schemas import CloseoutSchema
+from fieldops.issues import services as issues
+from fieldops.issues.schemas import CommentCreateSchema, IssueCreateSchema, IssueUpdateSchema
+from fieldops.observations.schemas import ObservationCreateSchema
+from fieldops.observations.services import create_observation
+from fieldops.stores.hours import zone
+from fieldops.stores.models import Store
+from fieldops.sync.models import SyncReceipt
+from fieldops.users.models import User
+from fieldops.visits import services as visits
+from fieldops.visits.schemas import CheckInSchema, CheckOutSchema
+
+
+class OperationSchema(Schema):
+    client_id = fields.UUID(required=True)
+    type = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            [
+                "check_in",
+                "check_out",
+                "observation",
+                "issue_create",
+                "issue_update",
+                "issue_comment",
+                "closeout",
+            ]
+        ),
+    )
+    payload = fields.Dict(required=True)
+    created_at = AwareDateTime(required=True, metadata={"description": "device time, queued"})
+
+
+@dataclass
+class Result:
+    client_id: str | None
+    status: str  # applied, duplicate, conflict, rejected
+    id: int | None = None
+    error: dict[str, Any] | None = None
+    current: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    """How one type of operation is applied: as its route does it."""
+
+    action: Action
+    schema: type[Schema]
+    path_id: str | None  # the id the route takes in its path, carried in the payload
+    apply: Callable[[User, dict[str, Any], int | None, datetime, datetime], tuple[Any, bool]]
+    check: Callable[[User, int, dict[str, Any]], None] | None = None  # before validation
+    time_field: str | None = None  # defaults to the operation's created_at
+    own_client_id: bool = False  # the schema takes the client id itself
+
+
+def _check_in(user: User, data: dict, visit_id: int | None, now: datetime, _at: datetime):
+    visit = visits.own_visit(visit_id, user, for_update=True)
+    return visits.check_in(visit, data, user, now), True
+
+
+def _check_out(user: User, data: dict, visit_id: int | None, now: datetime, _at: datetime):
+    visit = visits.own_visit(visit_id, user, for_update=True)
+    return visits.check_out(visit, data, user, now), True
+
+
+def _observation(user: User, data: dict, _id: int | None, now: datetime, _at: datetime):
+    return create_observation(data, user, now)
+
+
+def _issue_create(user: User, data: dict, _id: int | None, now: datetime, _at: datetime):
+    return issues.file_issue(data, user, now)
+
+
+def _issue_update(user: User, data: dict, issue_id: int | None, now: datetime, _at: datetime):
+    issue = issues.visible_issue(issue_id, user, for_update=True)
+    return issues.update_issue(issue, data, user, now), True
+
+
+def _issue_comment(user: User, data: dict, issue_id: int | None, now: datetime, _at: datetime):
+    return issues.add_comment(issues.visible_issue(issue_id, user), data, user, now)
+
+
+def _closeout(user: User, data: dict, store_id: int | None, now: datetime, at: datetime):
+    """A close-out queued offline: "now" is when the manager tapped it."""
+    store = get_visible(Store, store_id, user)
+    if "last_customer_at" not in data and not data.get("closed"):
+        local = at.astimezone(zone(store.timezone))
+        data["last_customer_at"] = local.time().replace(second=0, microsecond=0)
+        cutoff = current_app.config["HOURS_BUSINESS_DAY_CUTOFF"]
+        data.setdefault("date", business_date(at, store.timezone, cutoff))
+    return record_closeout(store, data, user, now), True
+
+
+def _own_visit(user: User, visit_id: int, _raw: dict) -> None:
+    visits.own_visit(visit_id, user)
+
+
+def _may_triage(user: User, issue_id: int, raw: dict) -> None:
+    issues.check_triage_rights(user, raw, issues.visible_issue(issue_id, user))
+
+
+OPERATIONS: dict[str, Operation] = {
+    "check_in": Operation(
+        Action.CHECK_IN_OUT, CheckInSchema, "visit_id", _check_in, _own_visit, "at"
+    ),
+    "check_out": Operation(
+        Action.CHECK_IN_OUT, CheckOutSchema, "visit_id", _check_out, _own_visit, "at"
+    ),
+    "observation": Operation(
+        Action.CREATE_RECORDS,
+        ObservationCreateSchema,
+        None,
+        _observation,
+        None,
+        "observed_at",
+        own_client_id=True,
+    ),
+    "issue_create": Operation(
+        Action.CREATE_RECORDS, IssueCreateSchema, None, _issue_create, own_client_id=True
+    ),
+    "issue_update": Operation(
+        Action.TRIAGE_ISSUES, IssueUpdateSchema, "issue_id", _issue_update, _may_triage
+    ),
+    "issue_comment": Operation(
+        Action.CREATE_RECORDS, CommentCreateSchema, "issue_id", _issue_comment, own_client_id=True
+    ),
+    "closeout": Operation(Action.SEND_CLOSEOUT, CloseoutSchema, "store_id", _closeout),
+}
+
+
+def _error(status: int, message: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
+    return error_payload(ApiError(status, message, errors))
+
+
+def _path_id(op: Operation, payload: dict[str, Any]) -> int:
+    value = payload.pop(op.path_id)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationError({op.path_id: ["Not a valid integer."]})
+    return value
+
+
+def _apply(
+    user: User,
+    client_id: uuid.UUID,
+    kind: str,
+    payload: dict[str, Any],
+    created_at: datetime,
+    now: datetime,
+) -> Result:
+    op = OPERATIONS[kind]
+    if not can(user, op.action):
+        raise ApiError(403, "Your role does not allow this.")
+    payload = dict(payload)
+    if op.path_id and op.path_id not in payload:
+        raise ValidationError({op.path_id: ["Missing data for required field."]})
+    record_id = _path_id(op, payload) if op.path_id else None
+    if op.check is not None:
+        op.check(user, record_id, payload)
+    if op.own_client_id:
+        payload.setdefault("client_id", str(client_id))
+    at = min(created_at, now)  # a device clock running ahead is not the future
+    if op.time_field:
+        payload.setdefault(op.time_field, at.isoformat())
+    data = op.schema().load(payload)
+    record, created = op.apply(user, data, record_id, now, at)
+    db.session.flush()
+    return Result(str(client_id), "applied" if created else "duplicate", record.id)
+
+
+def _claim(user: User, client_id: uuid.UUID, kind: str) -> SyncReceipt | None:
+    """Take the client id for this user; None if it was taken already (a replay)."""
+    receipt = SyncReceipt(user_id=user.id, client_id=client_id, op_type=kind)
+    try:
+        with db.session.begin_nested():
+            db.session.add(receipt)
+            db.session.flush()
+    except IntegrityError:
+        return None
+    return receipt
+
+
+def apply_operation(user: User, raw: Any, now: datetime) -> Result:
+    """Apply one queued operation and say how it went."""
+    try:
+        envelope = OperationSchema().load(raw if isinstance(raw, dict) else {})
+    except ValidationError as err:
+        client_id = raw.get("client_id") if isinstance(raw, dict) else None
+        return Result(client_id, "rejected", error=_error(422, "Invalid operation.", err.messages))
+    client_id, kind = envelope["client_id"], envelope["type"]
+    existing = db.session.scalar(
+        sa.select(SyncReceipt).where(
+            SyncReceipt.user_id == user.id, SyncReceipt.client_id == client_id
+        )
+    )
+    if existing is not None:
+        return Result(str(client_id), "duplicate", existing.record_id)
+    try:
+        with db.session.begin_nested():
+            receipt = _claim(user, client_id, kind)
+            if receipt is None:
+                raced = db.session.scalar(
+                    sa.select(SyncReceipt).where(
+                        SyncReceipt.user_id == user.id, SyncReceipt.client_id == client_id
+                    )
+                )
+                return Result(str(client_id), "duplicate", raced.record_id if raced else None)
+            result = _apply(user, client_id, kind, envelope["payload"], envelope["created_at"], now)
+            receipt.record_id = result.id
+            return result
+    except ValidationError as err:
+        return Result(str(client_id), "rejected", error=_error(422, "Invalid input.", err.messages))
+    except Conflict as err:
+        schema = CONFLICT_SCHEMAS.get(type(err.record))
+        return Result(
+            str(client_id),
+            "conflict",
+            getattr(err.record, "id", None),
+            error=_error(409, err.message, err.errors),
+            current=schema().dump(err.record) if schema else None,
+        )
+    except DomainError as err:
+        return Result(str(client_id), "rejected", error=_error(err.status, err.message, err.errors))
+    except HTTPException as err:
+        return Result(str(client_id), "rejected", error=error_payload(err))
+
+
+MAX_OPERATIONS = 500
+
+
+def apply_batch(user: User, operations: list[Any], now: datetime) -> list[Result]:
+    if len(operations) > MAX_OPERATIONS:
+        raise TooLarge(
+            f"At most {MAX_OPERATIONS} operations a batch; this one has {len(operations)}.",
+            "operations",
+        )
+    return [apply_operation(user, raw, now) for raw in operations]
