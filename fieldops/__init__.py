@@ -26,12 +26,14 @@ from fieldops.database import install_sqlite_hooks
 from fieldops.extensions import api, csrf, db, limiter, login_manager, migrate
 from fieldops.hours.api import blp as hours_api
 from fieldops.hours.views import blp as hours_views
+from fieldops.hours.views import closeouts as closeout_views
 from fieldops.issues.api import blp as issues_api
 from fieldops.issues.views import blp as issues_views
 from fieldops.observations.api import blp as observations_api
 from fieldops.observations.views import blp as observations_views
 from fieldops.overview.views import blp as overview_views
 from fieldops.photos.api import blp as photos_api
+from fieldops.pwa.views import blp as pwa_views
 from fieldops.shifts.api import blp as shifts_api
 from fieldops.shifts.views import blp as shifts_views
 from fieldops.stores.api import blp as stores_api
@@ -103,7 +105,9 @@ def register_blueprints(app: Flask) -> None:
         issues_views,
         overview_views,
         hours_views,
+        closeout_views,
         shifts_views,
+        pwa_views,
     ):
         app.register_blueprint(blueprint)
 

@@ -78,15 +78,17 @@ def visits_page(user: User, args: Mapping[str, Any]) -> dict[str, Any]:
     return paginate(stmt, args, SORTS, "planned_start", Visit.id)
 
 
-def visits_today(engineer: User, now: datetime) -> list[Visit]:
-    """The engineer's visits on today's date in each store's own zone, in time order."""
-    utc_day = now.date()
+def visits_today(engineer: User, now: datetime, days_ahead: int = 0) -> list[Visit]:
+    """The engineer's visits on today's date (or `days_ahead` days later) in each store's
+    own zone, in time order."""
+    utc_day = now.date() + timedelta(days=days_ahead)
     candidates = db.session.scalars(
         visit_query(engineer, engineer_id=engineer.id)
         .where(Visit.local_date.between(utc_day - timedelta(days=1), utc_day + timedelta(days=1)))
         .order_by(Visit.planned_start)
     ).all()
-    return [v for v in candidates if v.local_date == local_date(now, v.store.timezone)]
+    wanted = timedelta(days=days_ahead)
+    return [v for v in candidates if v.local_date == local_date(now, v.store.timezone) + wanted]
 
 
 def upcoming_visits(engineer: User, now: datetime, days: int = 7) -> list[Visit]:

@@ -16,6 +16,7 @@ from fieldops.core.forms import form_values, submit
 from fieldops.extensions import db
 from fieldops.observations.models import Observation
 from fieldops.observations.services import observation_query
+from fieldops.pwa.pages import pages_for_visits
 from fieldops.stores.hours import to_utc, zone
 from fieldops.stores.models import Store
 from fieldops.stores.services import store_query
@@ -38,14 +39,23 @@ blp = Blueprint("visits", __name__)
 @blp.get("/today")
 @login_required
 def today() -> ResponseReturnValue:
-    """The engineer's day: visits in time order with store-local times, then the coming week."""
+    """The engineer's day: today's visits, tomorrow's, then the coming week.
+
+    Today's and tomorrow's visits, their stores and the forms used on site are listed for
+    the service worker to save on the phone (see fieldops/pwa/pages.py).
+    """
     if current_user.role != Role.ENGINEER:
         return redirect(url_for("visits.index"))
     now = utcnow()
+    visits = services.visits_today(current_user, now)
+    tomorrow = services.visits_today(current_user, now, days_ahead=1)
+    shown = {v.id for v in visits} | {v.id for v in tomorrow}
     return render_template(
         "visits/today.html",
-        visits=services.visits_today(current_user, now),
-        upcoming=services.upcoming_visits(current_user, now),
+        visits=visits,
+        tomorrow=tomorrow,
+        upcoming=[v for v in services.upcoming_visits(current_user, now) if v.id not in shown],
+        offline_pages=pages_for_visits(visits + tomorrow, current_user),
         now=now,
     )
 

@@ -1,26 +1,8 @@
-// FieldOps page enhancements. Every page works without this file; it only adds comfort.
-
-// Check-in forms: fill in the phone's position before sending, when the phone gives one.
-// The position is optional: on refusal or timeout the form is sent without it.
-function enhanceGeolocation(form) {
-  form.addEventListener("submit", (event) => {
-    if (form.dataset.located || !("geolocation" in navigator)) return;
-    event.preventDefault();
-    const send = () => { form.dataset.located = "1"; form.submit(); };
-    const status = form.querySelector("[data-geo-status]");
-    if (status) status.textContent = "Getting your position…";
-    navigator.geolocation.getCurrentPosition(
-      (pos) => {
-        form.elements.latitude.value = pos.coords.latitude.toFixed(6);
-        form.elements.longitude.value = pos.coords.longitude.toFixed(6);
-        form.elements.accuracy_m.value = Math.round(pos.coords.accuracy);
-        send();
-      },
-      send,
-      { enableHighAccuracy: true, timeout: 8000, maximumAge: 60000 },
-    );
-  });
-}
+// FieldOps page enhancements. Every page works without this file; it only adds comfort:
+// the installable app and its offline copies (pwa.js), the outbox (outbox-ui.js), and the
+// small helpers below.
+import { initPwa } from "./pwa.js";
+import { initOutbox } from "./outbox-ui.js";
 
 // Buttons that undo work ask first.
 function enhanceConfirm(element) {
@@ -34,6 +16,7 @@ function enhanceAutoSubmit(select) {
   select.addEventListener("change", () => select.form.requestSubmit());
 }
 
-document.querySelectorAll("form[data-geolocate]").forEach(enhanceGeolocation);
 document.querySelectorAll("[data-confirm]").forEach(enhanceConfirm);
 document.querySelectorAll("select[data-autosubmit]").forEach(enhanceAutoSubmit);
+initPwa();
+initOutbox();

@@ -1,0 +1,57 @@
+"""The app shell the service worker precaches, and its version.
+
+The version is a hash of every shell file (and of the templates the shell pages and the
+service worker are rendered from), so a deploy that changes any of them changes the
+service worker's bytes: browsers then install the new one and drop the old caches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask
+
+# Files under static/ that every page needs, in the order they are precached.
+STATIC_FILES = (
+    "css/app.css",
+    "js/app.js",
+    "js/outbox.js",
+    "js/outbox-ui.js",
+    "js/pwa.js",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "icons/maskable-512.png",
+    "manifest.webmanifest",
+)
+# Pages rendered by Flask without a session and precached with the files above.
+SHELL_PAGES = ("/offline", "/outbox")
+# Templates whose change must reach the phones too.
+TEMPLATES = ("base.html", "pwa/offline.html", "pwa/outbox.html", "pwa/sw.js")
+
+
+@dataclass(frozen=True)
+class Shell:
+    version: str
+    urls: tuple[str, ...]
+
+
+def build_shell(app: Flask) -> Shell:
+    """The shell's URLs and a version hashed from the files' contents."""
+    static = Path(app.static_folder or "static")
+    templates = Path(app.template_folder or "templates")
+    static_path = app.static_url_path or "/static"
+    digest = hashlib.sha256()
+    for name, folder in [(f, static) for f in STATIC_FILES] + [(t, templates) for t in TEMPLATES]:
+        digest.update(name.encode())
+        digest.update((folder / name).read_bytes())
+    urls = tuple(f"{static_path}/{name}" for name in STATIC_FILES) + SHELL_PAGES
+    return Shell(version=digest.hexdigest()[:12], urls=urls)
+
+
+def shell_of(app: Flask) -> Shell:
+    """The shell computed at start; in debug mode afresh, so edits show without a restart."""
+    if app.debug or "fieldops.shell" not in app.extensions:
+        app.extensions["fieldops.shell"] = build_shell(app)
+    return app.extensions["fieldops.shell"]

@@ -1,0 +1,135 @@
+// The installable app: the service worker, its updates, and the banners that say when a
+// page is a copy saved on the phone. Every page works without this module.
+
+const PAGES_CACHE = "fieldops-pages";
+const SAVED_AT = "X-FieldOps-Saved-At";
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+let reloading = false;
+
+// "14:05 on Mon 23 Nov", in the phone's own time.
+export function formatWhen(date) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${pad(date.getHours())}:${pad(date.getMinutes())} on ` +
+    `${DAYS[date.getDay()]} ${date.getDate()} ${MONTHS[date.getMonth()]}`;
+}
+
+function element(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  Object.entries(attrs || {}).forEach(([key, value]) => {
+    if (key === "onclick") node.addEventListener("click", value);
+    else if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value);
+  });
+  node.append(...children.filter((child) => child !== null && child !== undefined));
+  return node;
+}
+export { element as h };
+
+// One banner per key under the top bar; `content` null removes it.
+// content: {text, kind: "info"|"warn"|"bad", actions: [{label, href} | {label, onClick}]}
+export function setBanner(key, content) {
+  const box = document.querySelector("[data-banners]");
+  if (!box) return;
+  const old = box.querySelector(`[data-banner="${key}"]`);
+  if (!content) { if (old) old.remove(); return; }
+  const actions = (content.actions || []).map((action) => (action.href
+    ? element("a", { class: "button small secondary", href: action.href }, action.label)
+    : element("button", { type: "button", class: "small secondary", onclick: action.onClick }, action.label)));
+  const banner = element("div", { class: `banner banner-${content.kind || "info"}`, "data-banner": key },
+    element("span", {}, content.text), ...actions);
+  if (old) old.replaceWith(banner); else box.append(banner);
+}
+
+function offlineBanner() {
+  const fromCache = Boolean(document.querySelector('meta[name="served-from"]'));
+  const stamp = document.querySelector('meta[name="rendered-at"]');
+  const saved = stamp ? `showing the copy saved at ${formatWhen(new Date(stamp.content))}` : null;
+  if (!navigator.onLine) {
+    setBanner("offline", { kind: "warn", text: saved
+      ? `Offline: ${saved}.`
+      : "Offline: what you enter is kept on this phone and sent when the network returns." });
+  } else if (fromCache && saved) {
+    setBanner("offline", { kind: "warn", text: `The network did not answer: ${saved}.`,
+      actions: [{ label: "Reload", onClick: () => location.reload() }] });
+  } else {
+    setBanner("offline", null);
+  }
+}
+
+function watchForUpdates(registration) {
+  const offer = () => {
+    if (!registration.waiting || !navigator.serviceWorker.controller) return;
+    setBanner("update", { kind: "info", text: "A new version is ready —", actions: [{
+      label: "Reload",
+      onClick: () => { reloading = true; registration.waiting.postMessage({ type: "skip-waiting" }); },
+    }] });
+  };
+  offer();
+  registration.addEventListener("updatefound", () => {
+    const worker = registration.installing;
+    if (worker) worker.addEventListener("statechange", () => { if (worker.state === "installed") offer(); });
+  });
+  // A phone may keep the app open for days: look for a new version every hour.
+  setInterval(() => registration.update().catch(() => {}), 60 * 60 * 1000);
+}
+
+// The Today page lists the pages needed on site; the service worker saves them.
+export function savePagesForOffline(force = false) {
+  const meta = document.querySelector('meta[name="offline-pages"]');
+  if (!meta || !navigator.onLine || !("serviceWorker" in navigator)) return;
+  const urls = meta.content.split(/\s+/).filter(Boolean);
+  navigator.serviceWorker.ready.then((registration) => {
+    if (registration.active) registration.active.postMessage({ type: "cache-pages", urls, force });
+  });
+}
+
+export function forgetSavedPages() {
+  return "caches" in window ? caches.delete(PAGES_CACHE) : Promise.resolve();
+}
+
+// The offline page lists what is saved on the phone.
+async function listSavedPages() {
+  const box = document.querySelector("[data-saved-pages]");
+  if (!box || !("caches" in window)) return;
+  const cache = await caches.open(PAGES_CACHE);
+  const rows = [];
+  for (const request of await cache.keys()) {
+    const url = new URL(request.url);
+    if (url.pathname.startsWith("/api/") || url.pathname === "/") continue;
+    const response = await cache.match(request);
+    const match = /<title>([^<]*)<\/title>/.exec(await response.text());
+    const title = match ? new DOMParser().parseFromString(match[1], "text/html").documentElement.textContent : url.pathname;
+    const savedAt = Number(response.headers.get(SAVED_AT));
+    rows.push(element("li", {}, element("div", { class: "row" },
+      element("a", { href: url.pathname + url.search }, title.replace(/ · FieldOps$/, "")),
+      savedAt ? element("span", { class: "muted small" }, `saved ${formatWhen(new Date(savedAt))}`) : null)));
+  }
+  if (!rows.length) return;
+  box.querySelector("[data-saved-list]").append(...rows);
+  box.hidden = false;
+}
+
+export function initPwa() {
+  offlineBanner();
+  window.addEventListener("online", offlineBanner);
+  window.addEventListener("offline", offlineBanner);
+  listSavedPages();
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (reloading) location.reload();
+  });
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "pages-cached") {
+      document.documentElement.dataset.pagesSaved = String(event.data.count);
+    }
+  });
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(watchForUpdates, () => {});
+  // A page that loaded while the first worker was activating is not claimed: ask again.
+  navigator.serviceWorker.ready.then((registration) => {
+    if (!navigator.serviceWorker.controller && registration.active) {
+      registration.active.postMessage({ type: "claim" });
+    }
+  });
+  if (document.readyState === "complete") savePagesForOffline();
+  else window.addEventListener("load", () => savePagesForOffline(), { once: true });
+}

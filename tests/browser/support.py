@@ -1,0 +1,81 @@
+"""What the browser tests share: finding chromium, a JPEG, the Playwright launch flags."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+CHROMIUM = Path(os.environ.get("FIELDOPS_CHROMIUM", "/usr/bin/chromium"))
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 15_000
+
+
+def require_browser() -> None:
+    """Skip the calling test module, with the reason, when there is no browser to drive."""
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"browser tests need Debian's chromium at {CHROMIUM} "
+            "(apt-get install chromium, or set FIELDOPS_CHROMIUM)",
+            allow_module_level=True,
+        )
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        pytest.skip(
+            "browser tests need playwright (pip install -r requirements-dev.txt)",
+            allow_module_level=True,
+        )
+
+
+def sign_in(page: Any, email: str, password: str = "correct horse battery") -> None:
+    """Sign in through the form, as a person would; lands on the role's start page."""
+    page.goto("/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+# What a failed wait reports: where the page is, its service worker, the saved pages.
+STATE = """async () => ({
+  url: location.href,
+  controlled: Boolean(navigator.serviceWorker.controller),
+  worker: await navigator.serviceWorker.getRegistration().then((r) => r &&
+    [r.active && r.active.state, r.waiting && r.waiting.state, r.installing && r.installing.state]),
+  saved: (await (await caches.open("fieldops-pages")).keys()).map((r) => r.url),
+})"""
+
+
+def wait_until(page: Any, script: str, timeout_ms: int = TIMEOUT_MS) -> Any:
+    """Poll an (async) script in the page until it answers something truthy.
+
+    Playwright's wait_for_function takes a returned promise itself as truthy.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not (answer := page.evaluate(script)):
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"still false after {timeout_ms} ms: {script}\n{page.evaluate(STATE)}"
+            )
+        page.wait_for_timeout(100)
+    return answer
+
+
+def jpeg(size: tuple[int, int] = (80, 60)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 200)).save(out, "JPEG")
+    return out.getvalue()

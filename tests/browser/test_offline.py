@@ -1,0 +1,239 @@
+"""An engineer's day in a real browser: offline mid-work, back online, nothing lost or doubled."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from fieldops.extensions import db
+from fieldops.issues.models import Issue
+from fieldops.observations.models import Observation
+from fieldops.photos.models import Photo
+from fieldops.visits.models import Visit, VisitStatus
+from tests.browser.support import jpeg, require_browser, sign_in, wait_until
+
+require_browser()
+
+from playwright.sync_api import expect  # noqa: E402  (after the skip: it may be missing)
+
+SYNC_TIMEOUT = 20_000  # ms: the online event, the flush, the photo upload
+
+
+def plan_day(live: Any) -> tuple[Any, Any, Any, Any]:
+    """An engineer with a visit starting now and one tomorrow at another store."""
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    store = live.build.store(name="Northside Toyota", address="100 N State St, Chicago")
+    other = live.build.store(name="Lakeside Ford", address="1 Lake Shore Dr, Chicago")
+    engineer = live.build.user("engineer")
+    visit = live.build.visit(store, engineer, now)
+    tomorrow = live.build.visit(other, engineer, now + timedelta(days=1))
+    return store, engineer, visit, tomorrow
+
+
+def sync_bodies(context: Any) -> list[str]:
+    """The bodies of every POST /api/sync the browser sends (from the page or the worker)."""
+    bodies: list[str] = []
+
+    def note(request: Any) -> None:
+        if request.method == "POST" and request.url.endswith("/api/sync"):
+            bodies.append(request.post_data)
+
+    context.on("request", note)
+    return bodies
+
+
+# Every page the Today page lists for offline use is in the service worker's cache.
+ALL_PAGES_SAVED = """async () => {
+  if (!navigator.serviceWorker.controller) return false;
+  const urls = document.querySelector('meta[name="offline-pages"]').content.split(" ");
+  const cache = await caches.open("fieldops-pages");
+  const hits = await Promise.all(urls.map((url) => cache.match(url)));
+  return hits.every(Boolean);
+}"""
+
+
+def open_today_and_save_pages(page: Any) -> None:
+    expect(page).to_have_url(re.compile(r"/today$"))
+    wait_until(page, ALL_PAGES_SAVED)
+
+
+def stored(live: Any, visit_id: int) -> tuple[Visit, list[Observation], list[Photo]]:
+    with live.db():
+        visit = db.session.get(Visit, visit_id)
+        observations = db.session.scalars(
+            sa.select(Observation).where(Observation.visit_id == visit_id)
+        ).all()
+        photos = db.session.scalars(
+            sa.select(Photo).where(Photo.observation_id.in_([o.id for o in observations]))
+        ).all()
+        db.session.expunge_all()
+        return visit, list(observations), list(photos)
+
+
+def test_offline_check_in_and_observation_with_photo_reach_the_server_once(live, context, page):
+    store, engineer, visit, tomorrow = plan_day(live)
+    bodies = sync_bodies(context)
+    sign_in(page, engineer.email)
+    open_today_and_save_pages(page)
+    expect(page.get_by_role("heading", name="Tomorrow")).to_be_visible()
+    expect(page.get_by_text("Lakeside Ford")).to_be_visible()
+    counter = page.locator("[data-outbox-count]")
+
+    context.set_offline(True)
+    check_in = page.locator(f"form[action='/visits/{visit.id}/check-in']")
+    check_in.get_by_role("button", name="Check in").click()
+    expect(check_in.locator("[data-outbox-status]")).to_contain_text("waiting to sync")
+    expect(counter).to_have_text("1 waiting")
+
+    # The observation form was saved on the phone while online.
+    page.click(f"a[href='/observations/new?store_id={store.id}&visit_id={visit.id}']")
+    page.get_by_role("link", name="Wi-Fi").click()
+    page.fill("#f-zone", "Showroom")
+    page.fill("#f-rssi_dbm", "-67")
+    page.fill("#f-download_mbps", "48.5")
+    page.set_input_files(
+        "#f-photo", files=[{"name": "ap.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]
+    )
+    page.get_by_role("button", name="Save observation").click()
+    expect(page).to_have_url(f"{live.url}/visits/{visit.id}")
+    expect(counter).to_have_text("3 waiting")  # the check-in, the observation, its photo
+    expect(page.locator("[data-banner=offline]")).to_contain_text(
+        "Offline: showing the copy saved at"
+    )
+
+    page.reload()  # still offline: the saved copy, and the queue survives
+    expect(page.locator("meta[name=served-from]")).to_have_count(1)
+    expect(counter).to_have_text("3 waiting")
+    page.goto("/outbox")
+    items = page.locator("[data-outbox-list] > li")
+    expect(items).to_have_count(3)
+    expect(items.first).to_contain_text("Check-in at Northside Toyota")
+    assert bodies == []  # nothing was sent while offline
+
+    context.set_offline(False)  # the online event flushes the outbox
+    expect(page.locator("[data-outbox-empty]")).to_be_visible(timeout=SYNC_TIMEOUT)
+    expect(counter).to_be_hidden()
+
+    saved_visit, observations, photos = stored(live, visit.id)
+    assert saved_visit.status == VisitStatus.CHECKED_IN
+    assert saved_visit.distance_m is not None and saved_visit.far_from_store is False
+    assert len(observations) == 1
+    assert observations[0].fields == {"zone": "Showroom", "rssi_dbm": -67, "download_mbps": 48.5}
+    assert len(photos) == 1 and photos[0].width == 80
+
+    # Replaying the very batches the browser sent changes nothing.
+    token = context.request.get("/api/auth/csrf").json()["csrf_token"]
+    assert bodies
+    for body in bodies:
+        answer = context.request.post(
+            "/api/sync",
+            data=body,
+            headers={"Content-Type": "application/json", "X-CSRFToken": token},
+        )
+        assert answer.status == 200
+        sent = json.loads(body)["operations"]
+        results = answer.json()["results"]
+        assert [r["client_id"] for r in results] == [op["client_id"] for op in sent]
+        assert {r["status"] for r in results} == {"duplicate"}
+    again_visit, again_observations, again_photos = stored(live, visit.id)
+    assert [o.id for o in again_observations] == [o.id for o in observations]
+    assert [p.id for p in again_photos] == [p.id for p in photos]
+    assert again_visit.version == saved_visit.version
+
+
+def test_a_refused_entry_stays_with_the_reason_until_fixed(live, context, page):
+    store, engineer, visit, _tomorrow = plan_day(live)
+    sign_in(page, engineer.email)
+    open_today_and_save_pages(page)
+    page.goto(f"/observations/new?store_id={store.id}&visit_id={visit.id}&category=wifi")
+    page.fill("#f-zone", "Service lane")
+    page.fill("#f-rssi_dbm", "-150")  # out of range: the server refuses it
+    page.get_by_role("button", name="Save observation").click()
+
+    notice = page.locator("[data-outbox-notice]")
+    expect(notice).to_contain_text("Refused: needs a fix")
+    counter = page.locator("[data-outbox-count]")
+    expect(counter).to_have_text("1 waiting")
+    expect(counter).to_have_class(re.compile("attention"))
+
+    page.goto("/outbox")
+    item = page.locator("[data-outbox-list] > li")
+    expect(item).to_contain_text("Must be greater than or equal to -120")
+    page.reload()  # never dropped: still there, still saying why
+    expect(item).to_contain_text("Must be greater than or equal to -120")
+    page.get_by_role("button", name="Send again").click()  # refused again, not delivered
+    expect(item).to_contain_text("Must be greater than or equal to -120")
+    assert stored(live, visit.id)[1] == []
+
+    item.get_by_role("button", name="Fix").click()
+    page.fill("input[name='fields.rssi_dbm']", "-70")
+    page.get_by_role("button", name="Save and send").click()
+    expect(page.locator("[data-outbox-empty]")).to_be_visible(timeout=SYNC_TIMEOUT)
+    observations = stored(live, visit.id)[1]
+    assert [o.fields for o in observations] == [{"zone": "Service lane", "rssi_dbm": -70}]
+
+
+def test_an_expired_session_keeps_the_queue_and_sends_it_after_signing_in(live, context, page):
+    store, engineer, visit, _tomorrow = plan_day(live)
+    sign_in(page, engineer.email)
+    open_today_and_save_pages(page)
+    context.set_offline(True)
+    page.locator(f"form[action='/visits/{visit.id}/check-in'] button").click()
+    expect(page.locator("[data-outbox-count]")).to_have_text("1 waiting")
+
+    context.clear_cookies()  # the session ends while the phone is offline
+    context.set_offline(False)
+    banner = page.locator("[data-banner=session]")
+    expect(banner).to_contain_text(
+        "Your session has expired — sign in to send 1 waiting item", timeout=SYNC_TIMEOUT
+    )
+    assert stored(live, visit.id)[0].status == VisitStatus.PLANNED
+    banner.get_by_role("link", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Ftoday$"))
+    page.fill("input[name=email]", engineer.email)
+    page.fill("input[name=password]", live.build.PASSWORD)
+    page.click("main form button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/today$"))
+    # Sent at once; the page then shows the new state (the server's, after a reload).
+    expect(page.locator(f"form[action='/visits/{visit.id}/check-in']")).to_have_count(
+        0, timeout=SYNC_TIMEOUT
+    )
+    expect(page.locator("[data-outbox-count]")).to_be_hidden()
+    assert stored(live, visit.id)[0].status == VisitStatus.CHECKED_IN
+
+
+def test_an_issue_with_a_photo_then_a_comment_made_offline(live, context, page):
+    store, engineer, _visit, _tomorrow = plan_day(live)
+    sign_in(page, engineer.email)
+    open_today_and_save_pages(page)
+    page.goto(f"/issues/new?store_id={store.id}")
+    page.select_option("#f-category", "wifi")
+    page.select_option("#f-severity", "high")
+    page.fill("#f-title", "Guest Wi-Fi down in the showroom")
+    page.set_input_files(
+        "#f-photo", files=[{"name": "ap.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]
+    )
+    page.get_by_role("button", name="File issue").click()
+    # Online, it is sent at once and the new issue's page opens, photo included.
+    expect(page).to_have_url(re.compile(r"/issues/\d+$"))
+    issue_id = int(page.url.rsplit("/", 1)[1])
+    expect(page.locator(".photos img")).to_have_count(1)
+
+    context.set_offline(True)
+    page.fill("#f-body", "Controller rebooted, still down")
+    page.get_by_role("button", name="Comment").click()
+    expect(page.locator("[data-outbox-notice]")).to_contain_text("Waiting to sync")
+    context.set_offline(False)
+    expect(page.locator(".comment")).to_contain_text(
+        "Controller rebooted, still down", timeout=SYNC_TIMEOUT
+    )
+    with live.db():
+        issue = db.session.get(Issue, issue_id)
+        assert issue.title == "Guest Wi-Fi down in the showroom"
+        assert len(issue.photos) == 1 and [c.body for c in issue.comments] == [
+            "Controller rebooted, still down"
+        ]
