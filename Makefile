@@ -8,7 +8,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 export FLASK_APP := wsgi
 
-.PHONY: run test lint fmt bench install install-dev clean
+.PHONY: run test lint fmt bench lighthouse install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,5 +48,19 @@ fmt: install-dev
 bench: install-dev
 	$(BIN)/python -m bench.run
 
+LIGHTHOUSE_NPM := bench/lighthouse-npm
+
+$(LIGHTHOUSE_NPM)/node_modules/.installed: $(LIGHTHOUSE_NPM)/package.json $(LIGHTHOUSE_NPM)/package-lock.json
+	# `npm ci` refuses this lock file: a dependency asks for the peer "third-party-web@latest".
+	npm install --prefix $(LIGHTHOUSE_NPM) --no-save --no-audit --no-fund --loglevel=error
+	touch $@
+
+/usr/bin/chromium:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+## Lighthouse (npm lighthouse@12, Debian's chromium) on the sign-in and Today pages; docs/lighthouse.md
+lighthouse: install-dev $(LIGHTHOUSE_NPM)/node_modules/.installed /usr/bin/chromium
+	$(BIN)/python -m bench.lighthouse
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(LIGHTHOUSE_NPM)/node_modules
