@@ -14,7 +14,7 @@ from fieldops.issues.models import Issue
 from fieldops.observations.models import Observation
 from fieldops.photos.models import Photo
 from fieldops.visits.models import Visit, VisitStatus
-from tests.browser.support import jpeg, require_browser, sign_in, wait_until
+from tests.browser.support import TIMEOUT_MS, jpeg, require_browser, sign_in, wait_until
 
 require_browser()
 
@@ -237,3 +237,40 @@ def test_an_issue_with_a_photo_then_a_comment_made_offline(live, context, page):
         assert len(issue.photos) == 1 and [c.body for c in issue.comments] == [
             "Controller rebooted, still down"
         ]
+
+
+def test_signing_out_warns_of_waiting_items_and_keeps_them(live, context, page):
+    store, engineer, visit, _tomorrow = plan_day(live)
+    sign_in(page, engineer.email)
+    open_today_and_save_pages(page)
+    page.goto(f"/observations/new?store_id={store.id}&visit_id={visit.id}&category=wifi")
+    page.fill("#f-zone", "Lobby")
+    page.fill("#f-rssi_dbm", "-150")  # refused: it stays in the outbox
+    page.get_by_role("button", name="Save observation").click()
+    expect(page.locator("[data-outbox-count]")).to_have_text("1 waiting")
+
+    page.goto("/account")
+    questions: list[str] = []
+
+    def answer(dialog: Any, accept: bool) -> None:
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    for _ in range(TIMEOUT_MS // 100):  # asked once the outbox has been read
+        if questions:
+            break
+        page.wait_for_timeout(100)
+    assert "1 item you entered is still waiting to be sent" in questions[0]
+    expect(page).to_have_url(f"{live.url}/account")  # stayed signed in
+    expect(page.locator("[data-outbox-count]")).to_have_text("1 waiting")
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    expect(page.locator("[data-banner=session]")).to_contain_text(
+        "1 item wait on this phone: they are sent once you sign in."
+    )
+    saved = "async () => (await caches.open('fieldops-pages')).keys().then((k) => k.length)"
+    assert page.evaluate(saved) == 0  # the next person on this phone reads nothing saved
