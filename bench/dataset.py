@@ -124,6 +124,7 @@ class Staff:
     engineer_ids: list[int]
     patches: dict[int, list[StoreInfo]]
     rows: list[tuple]
+    cio_id: int = 0
 
 
 def users(rng: random.Random, size: Size, infos: list[StoreInfo], password_hash: str) -> Staff:
@@ -138,7 +139,7 @@ def users(rng: random.Random, size: Size, infos: list[StoreInfo], password_hash:
         return user_id
 
     admin_id = add("admin@bench.example.com", "Bench Admin", "admin")
-    add("cio@bench.example.com", "Bench CIO", "cio")
+    cio_id = add("cio@bench.example.com", "Bench CIO", "cio")
     by_region: dict[str, list[StoreInfo]] = {}
     for info in infos:
         by_region.setdefault(info.city.region, []).append(info)
@@ -154,7 +155,7 @@ def users(rng: random.Random, size: Size, infos: list[StoreInfo], password_hash:
     for n in range(0, len(infos), STORES_PER_MANAGER):
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         add(f"manager{n // STORES_PER_MANAGER + 1}@bench.example.com", name, "manager")
-    return Staff(admin_id, engineer_ids, patches, rows)
+    return Staff(admin_id, engineer_ids, patches, rows, cio_id)
 
 
 def store_managers(staff: Staff, infos: list[StoreInfo]) -> Iterator[tuple]:

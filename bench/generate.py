@@ -5,7 +5,10 @@ sqlite3 `executemany` in one transaction per table, in key order, which is what 
 million observations take seconds and ten million signals a minute or two. Real hours are
 then learned once by the app's own recompute. The cache is rebuilt when missing, when
 `VERSION` changes (bump it whenever the generator's output changes), or when older than
-`MAX_AGE`: evidence is dated relative to the wall clock, as the server checks it.
+`MAX_AGE`: evidence is dated relative to the wall clock, as the server checks it. A cache
+in use is brought to the app's latest migration first (`flask db upgrade` is idempotent).
+Support shifts come from bench/shifts.py; coverage snapshots and alerts are made by each
+run, for its own date (bench/history.py).
 
     python -m bench.generate [--force]
 """
@@ -28,10 +31,10 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.security import generate_password_hash
 
-from bench import dataset, evidence
+from bench import dataset, evidence, shifts
 from bench.dataset import ANCHOR, CompletedVisit, Counts, Size
 
-VERSION = 2
+VERSION = 3
 MAX_AGE = timedelta(days=30)
 SEED = 20260304
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"
@@ -58,6 +61,11 @@ COLUMNS = {
     "received_at",
     "daily_presence": "store_id, business_date, closed, first_minute, last_minute, first_at, "
     "last_at, sources, evidence, computed_at",
+    "support_shifts": "id, name, timezone, weekdays, start_time, end_time, region, kind, active, "
+    "created_at, updated_at",
+    "shift_stores": "shift_id, store_id",
+    "shift_engineers": "shift_id, user_id",
+    "shift_exceptions": "id, shift_id, date, off, start_time, end_time, note",
 }
 
 
@@ -69,6 +77,7 @@ class Meta:
     database: str
     token: str  # an engineer's, full scope
     signals_token: str  # the admin's, scope "signals" (an integration's)
+    cio_token: str  # the CIO's, full scope: the dashboard and /api/coverage
     engineer_id: int
     today: str
     visit_dates: list[str]
@@ -166,7 +175,8 @@ def fill(path: Path, size: Size, now: datetime) -> tuple[Counts, list[str], int]
     engineer_id, admin_id = staff.engineer_ids[0], staff.admin_id
     token, row = token_row(1, engineer_id, "benchmark", "full", admin_id)
     signals_token, signals_row = token_row(2, admin_id, "benchmark signals", "signals", admin_id)
-    insert(conn, "api_tokens", [row, signals_row], counts)
+    cio_token, cio_row = token_row(3, staff.cio_id, "benchmark dashboard", "full", admin_id)
+    insert(conn, "api_tokens", [row, signals_row, cio_row], counts)
 
     done: list[CompletedVisit] = []
     insert(conn, "visits", dataset.visits(rng, staff, done), counts)
@@ -174,9 +184,17 @@ def fill(path: Path, size: Size, now: datetime) -> tuple[Counts, list[str], int]
     profiles = [evidence.profile(rng, info.id) for info in infos]
     insert(conn, "signals", evidence.signal_rows(rng, infos, profiles, now), counts)
     insert(conn, "daily_presence", evidence.presence_rows(rng, infos, profiles, now), counts)
+    desks = shifts.desks(random.Random(f"shifts:{SEED}"), infos, staff, profiles, now.date())
+    roster = shifts.roster(desks, dataset.ts(now))
+    for line in shifts.describe(desks):
+        log(f"  {line}")
+    insert(conn, "support_shifts", roster.shifts, counts)
+    insert(conn, "shift_stores", roster.stores, counts)
+    insert(conn, "shift_engineers", roster.engineers, counts)
+    insert(conn, "shift_exceptions", roster.exceptions, counts)
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.close()
-    return counts, [token, signals_token], engineer_id
+    return counts, [token, signals_token, cio_token], engineer_id
 
 
 def visit_dates(path: Path, engineer_id: int) -> list[str]:
@@ -201,7 +219,7 @@ def build(size: Size) -> Meta:
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     log(f"building {size} into {tmp}")
     migrate(tmp)
-    counts, (token, signals_token), engineer_id = fill(tmp, size, now)
+    counts, (token, signals_token, cio_token), engineer_id = fill(tmp, size, now)
     counts.tables["real_hours"], counts.seconds["real_hours"] = learn_hours(tmp, now)
     tmp.rename(DB_PATH)
     meta = Meta(
@@ -209,6 +227,7 @@ def build(size: Size) -> Meta:
         database=str(DB_PATH),
         token=token,
         signals_token=signals_token,
+        cio_token=cio_token,
         engineer_id=engineer_id,
         today=ANCHOR.isoformat(),
         visit_dates=visit_dates(DB_PATH, engineer_id),
@@ -223,12 +242,14 @@ def build(size: Size) -> Meta:
 
 
 def ensure_dataset(size: Size | None = None, force: bool = False) -> Meta:
-    """The cached data set, built first if missing, outdated, too old, or `force`d."""
+    """The cached data set, built first if missing, outdated, too old, or `force`d; a
+    cached one is upgraded to the app's latest migration before use."""
     if not force and DB_PATH.exists() and META_PATH.exists():
         fields = json.loads(META_PATH.read_text())
         if fields.get("version") == VERSION:
             meta = Meta(**fields)
             if datetime.now(UTC) - datetime.fromisoformat(meta.built_at) < MAX_AGE:
+                migrate(DB_PATH)
                 return meta
             log(f"the data set was built on {meta.built_at}, over {MAX_AGE.days} days ago")
     return build(size or Size())
@@ -239,7 +260,7 @@ def main() -> None:
     parser.add_argument("--force", action="store_true", help="rebuild even if cached")
     args = parser.parse_args()
     meta = ensure_dataset(force=args.force)
-    secret = ("token", "signals_token")
+    secret = ("token", "signals_token", "cio_token")
     print(json.dumps({k: v for k, v in asdict(meta).items() if k not in secret}, indent=2))
 
 

@@ -1,13 +1,21 @@
-"""Where the time of ingestion or recompute goes, in-process on the cached data set.
+"""Where the time of ingestion, recompute, coverage or the dashboard goes, in-process on the
+cached data set.
 
     python -m bench.profiling ingest [--batches 6] [--cprofile]
     python -m bench.profiling recompute [--cprofile]
+    python -m bench.profiling coverage [--cprofile]
+    python -m bench.profiling overview [--requests 20] [--region R] [--cprofile]
 
 `ingest` POSTs batches like the benchmark's with Flask's test client (no HTTP, no
 gunicorn) and prints the time per batch of each phase of fieldops/hours (validation,
 bulk insert, daily presence refresh), then puts the cache back. `recompute` runs the
-recompute once (committed, as the benchmark does). With --cprofile, the last batch (or
-the recompute) runs under cProfile and the top functions are printed.
+recompute once (committed, as the benchmark does). `coverage` runs `store_coverage` for
+the CIO twice (the first fills the engine's caches) and prints the time of its phases
+(hours, exceptions, shifts, visit cadence, the engine). `overview` GETs /overview with
+the CIO's token through the test client (after `gc.freeze()`, as gunicorn.conf.py does)
+and prints the time per request of each part of the page (nested parts count in their
+callers too). With --cprofile, the last batch (or the recompute, the second coverage, the
+last request) runs under cProfile and the top functions are printed.
 """
 
 from __future__ import annotations
@@ -17,13 +25,16 @@ import cProfile
 import importlib
 import io
 import pstats
+import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from bench import batches
+from bench.coverage import CIO_EMAIL
 from bench.generate import bench_app, ensure_dataset
 
 # (module, function): the phases timed, where they exist (the code under test may change).
@@ -35,11 +46,39 @@ PHASES = [
     ("fieldops.hours.presence", "day_presence"),
     ("fieldops.hours.api", "ingest_signals"),
 ]
+COVERAGE_PHASES = [
+    ("fieldops.coverage.services", "_weekly_hours"),
+    ("fieldops.coverage.services", "_exceptions"),
+    ("fieldops.coverage.services", "_shift_plans"),
+    ("fieldops.coverage.services", "visit_cadence"),
+    ("fieldops.coverage.services", "union"),
+    ("fieldops.coverage.services", "coverage"),
+    ("fieldops.coverage.services", "coverage_of"),
+]
+OVERVIEW_PHASES = [
+    ("fieldops.coverage.dashboard", "open_alerts"),
+    ("fieldops.overview.services", "open_issue_counts"),
+    ("fieldops.overview.page", "largest_drifts"),
+    ("fieldops.coverage.dashboard", "active_store_count"),
+    ("fieldops.coverage.dashboard", "latest_run"),
+    ("fieldops.coverage.dashboard", "headline"),
+    ("fieldops.coverage.dashboard", "largest_gaps"),
+    ("fieldops.coverage.cadence", "due_soon"),
+    ("fieldops.coverage.cadence", "overdue_visits"),
+    ("fieldops.coverage.cadence", "visits_of"),
+    ("fieldops.coverage.dashboard", "trend"),
+    ("fieldops.coverage.dashboard", "by_region"),
+    ("fieldops.overview.page", "heatmap"),
+    ("fieldops.overview.page", "trend_chart"),
+    ("fieldops.overview.views", "regions"),
+    ("fieldops.overview.views", "overview"),
+    ("fieldops.overview.views", "render_template"),
+]
 
 
-def time_phases(totals: dict[str, float]) -> None:
+def time_phases(totals: dict[str, float], phases: list[tuple[str, str]] = PHASES) -> None:
     """Wrap each phase's function in its module so that calls add to `totals`."""
-    for module_name, name in PHASES:
+    for module_name, name in phases:
         module = importlib.import_module(module_name)
         function = getattr(module, name, None)
         if function is None:
@@ -121,16 +160,129 @@ def profile_recompute(use_cprofile: bool) -> None:
         print(top(profiler))
 
 
+def profile_coverage(use_cprofile: bool) -> None:
+    import sqlalchemy as sa
+
+    from fieldops.coverage.services import store_coverage
+    from fieldops.extensions import db
+    from fieldops.users.models import User
+
+    totals: dict[str, float] = defaultdict(float)
+    time_phases(totals, COVERAGE_PHASES)
+    app = bench_app(ensure_dataset().database)
+    profiler = cProfile.Profile()
+    with app.app_context():
+        for round_ in (1, 2):
+            totals.clear()
+            cio = db.session.scalar(sa.select(User).where(User.email == CIO_EMAIL))
+            if use_cprofile and round_ == 2:
+                profiler.enable()
+            started = time.perf_counter()
+            rows = store_coverage(cio, datetime.now(UTC))
+            seconds = time.perf_counter() - started
+            profiler.disable()
+            print(f"store_coverage, round {round_}: {len(rows):,} stores in {seconds:.2f} s")
+            for name, spent in totals.items():
+                print(f"  {name:20s} {spent:7.2f} s")
+            db.session.remove()
+        db.engine.dispose()
+    if use_cprofile:
+        print(top(profiler))
+
+
+@dataclass
+class PageTimes:
+    """Requests of one dashboard page in-process: latencies and time per part (seconds)."""
+
+    path: str
+    size: int = 0
+    latencies: list[float] = field(default_factory=list)
+    totals: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def ms(self, name: str) -> float:
+        """Milliseconds a request in this part (nested parts count in their callers too)."""
+        return self.totals.get(name, 0.0) / max(len(self.latencies), 1) * 1000
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.latencies) * 1000 if self.latencies else float("nan")
+
+    @property
+    def mean_ms(self) -> float:
+        return statistics.fmean(self.latencies) * 1000 if self.latencies else float("nan")
+
+
+def time_overview(
+    database: str, token: str, paths: list[str], requests: int, profiler: Any = None
+) -> list[PageTimes]:
+    """GET each path `requests` times through the test client with the token, after one
+    request and `gc.freeze()` (as gunicorn.conf.py does once the app is loaded); the last
+    request of the last path runs under `profiler` if given."""
+    import gc
+
+    totals: dict[str, float] = defaultdict(float)
+    time_phases(totals, OVERVIEW_PHASES)
+    app = bench_app(database)
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    pages = []
+    for path in paths:
+        answer = client.get(path, headers=headers)
+        if answer.status_code != 200:
+            raise SystemExit(f"{path}: {answer.status_code} {answer.get_data()[:300]!r}")
+        gc.freeze()
+        page = PageTimes(path, len(answer.data))
+        totals.clear()
+        for n in range(requests):
+            last = profiler is not None and path == paths[-1] and n == requests - 1
+            if last:
+                profiler.enable()
+            started = time.perf_counter()
+            client.get(path, headers=headers)
+            page.latencies.append(time.perf_counter() - started)
+            if last:
+                profiler.disable()
+        page.totals = dict(totals)
+        pages.append(page)
+    gc.unfreeze()
+    with app.app_context():
+        from fieldops.extensions import db
+
+        db.engine.dispose()
+    return pages
+
+
+def profile_overview(requests: int, region: str | None, use_cprofile: bool) -> None:
+    from urllib.parse import quote
+
+    meta = ensure_dataset()
+    path = f"/overview?region={quote(region)}" if region else "/overview"
+    profiler = cProfile.Profile() if use_cprofile else None
+    (page,) = time_overview(meta.database, meta.cio_token, [path], requests, profiler)
+    print(f"{path}: {requests} requests, {page.size // 1024} KB, median {page.median_ms:.0f} ms, "
+          f"max {max(page.latencies) * 1000:.0f} ms")  # fmt: skip
+    for name in page.totals:
+        print(f"  {name:20s} {page.ms(name):7.1f} ms a request")
+    if profiler is not None:
+        print(top(profiler))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["ingest", "recompute"])
+    parser.add_argument("what", choices=["ingest", "recompute", "coverage", "overview"])
     parser.add_argument("--batches", type=int, default=6)
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--region")
     parser.add_argument("--cprofile", action="store_true")
     args = parser.parse_args()
     if args.what == "ingest":
         profile_ingest(args.batches, args.cprofile)
-    else:
+    elif args.what == "recompute":
         profile_recompute(args.cprofile)
+    elif args.what == "coverage":
+        profile_coverage(args.cprofile)
+    else:
+        profile_overview(args.requests, args.region, args.cprofile)
 
 
 if __name__ == "__main__":

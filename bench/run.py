@@ -1,12 +1,17 @@
 """`make bench`: serve the app with gunicorn on the cached data set and measure it over HTTP.
 
     python -m bench.run [--seconds 30] [--rounds 3] [--concurrency 2] [--workers 2]
-                        [--batches 20] [--recompute-rounds 2]
+                        [--batches 20] [--recompute-rounds 2] [--coverage-rounds 3]
+                        [--coverage-requests 6]
 
 Builds the data set first if it is not cached (see bench/generate.py), times the recompute
-of real hours in-process (bench/recompute.py), then measures over HTTP GET /healthz, the
-engineer's Today API, the store list and the ingestion of signals (bench/ingest.py), puts
-the cache back as it was (bench/batches.py) and writes docs/benchmarks.md.
+of real hours and the coverage of every store in-process (bench/recompute.py,
+bench/coverage.py), takes the day's coverage snapshot with the app's nightly job and fills
+the weeks before it (bench/history.py), times the parts of the CIO dashboard in-process
+(bench/profiling.py), then measures over HTTP GET /healthz, the engineer's Today API, the
+store list, the CIO dashboard, GET /api/coverage and the ingestion of signals
+(bench/ingest.py), puts the cache back as it was (bench/batches.py) and writes
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -16,25 +21,27 @@ import http.client
 import json
 import os
 import re
-import socket
-import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import batches as ingest_batches
-from bench import report_hours
+from bench import coverage as live_coverage
+from bench import history, report, report_coverage, report_hours
 from bench.client import Sample, get, run_window
+from bench.coverage import Dashboard
 from bench.generate import CACHE_DIR, Meta, ensure_dataset
 from bench.ingest import measure_ingest
+from bench.profiling import time_overview
 from bench.recompute import measure_recompute
-from bench.report import TARGETS_MS, Settings, load_average, write
+from bench.report import Settings, load_average, write
+from bench.server import HOST, free_port, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "benchmarks.md"
-HOST = "127.0.0.1"
+SERVER_LOG = CACHE_DIR / "gunicorn.log"
 STORE_PAGES = 100  # 5,000 stores at 50 a page
+PROFILED_REQUESTS = 20  # of each dashboard page in-process, timed part by part
 NOTES = [
     "- gunicorn's sync workers close the connection after each response, so every request "
     "includes a local TCP connect; /healthz carries the same cost, which the ratios cancel.",
@@ -62,6 +69,11 @@ MISSED = {
     "holds it while its rows are validated, so batches go one at a time.",
     "recompute": "- Recompute missed its target: see the slowest statements and their plans "
     "above (SQL), then profile `recompute(now)` in-process (Python).",
+    "coverage": "- Coverage computed live missed its target: see the SQL above, then profile "
+    "it in-process (`python -m bench.profiling coverage --cprofile`).",
+    "overview": "- The CIO dashboard missed its target: profile one request in-process "
+    "(`python -m bench.profiling overview --cprofile`): the SQL of fieldops/coverage/dashboard.py "
+    "and cadence.py, the charts of heatmap.py and trend.py, the template.",
     "stores": "- Store list missed its target. On 2026-11-23 the cause was Python, not SQL "
     "(under 1 ms a page): building and dumping every store's hours exceptions, and full "
     "garbage collections rescanning the app's long-lived objects. Both were fixed (list items "
@@ -90,36 +102,12 @@ def server_errors(log: Path) -> list[str]:
     ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def start_server(meta: Meta, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = os.environ | {
+def server_env(meta: Meta) -> dict[str, str]:
+    """gunicorn's environment: the app on the cache file, with the development settings."""
+    return os.environ | {
         "DATABASE_URL": f"sqlite:///{meta.database}",
         "FIELDOPS_ENV": "development",
     }
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    log = (CACHE_DIR / "gunicorn.log").open("wb")
-    command = [str(gunicorn), "-w", str(workers), "-b", f"{HOST}:{port}", "wsgi:app"]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-
-def wait_healthy(port: int, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited ({server.returncode}); see {CACHE_DIR}/gunicorn.log")
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            if get(conn, "/healthz", {})[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"/healthz did not answer within {timeout:.0f} s")
 
 
 def check_answers(port: int, paths: dict[str, list[str]], headers: dict[str, str]) -> None:
@@ -133,22 +121,27 @@ def check_answers(port: int, paths: dict[str, list[str]], headers: dict[str, str
         raise SystemExit(f"store list answered {status}: {body[:300]!r}")
 
 
-def measure(port: int, meta: Meta, settings: Settings) -> dict[str, Sample]:
+def measure(port: int, meta: Meta, settings: Settings, dash: Dashboard) -> dict[str, Sample]:
     headers = {"Authorization": f"Bearer {meta.token}", "Accept": "application/json"}
+    cio = {"Authorization": f"Bearer {meta.cio_token}"}
     paths = {
         "healthz": ["/healthz"],
         "today": [f"/api/visits?engineer=me&date={day}" for day in meta.visit_dates],
         "stores": [f"/api/stores?page={n}&per_page=50" for n in range(1, STORE_PAGES + 1)],
+        **dash.paths,
     }
+    headers_of = {name: cio if name in dash.paths else headers for name in paths}
     check_answers(port, paths, headers)
+    dash.sizes = live_coverage.check_dashboard(HOST, port, meta.cio_token, dash.every_path)
     samples = {name: Sample(name) for name in paths}
+    concurrency = settings.concurrency
     for name in paths:  # warm-up: fill caches and connection pools, not recorded
-        run_window(HOST, port, Sample(name), paths[name], headers, 2, settings.concurrency)
+        run_window(HOST, port, Sample(name), paths[name], headers_of[name], 2, concurrency)
     window = settings.seconds / settings.rounds
     for round_ in range(1, settings.rounds + 1):
         for name in paths:
             run_window(
-                HOST, port, samples[name], paths[name], headers, window, settings.concurrency
+                HOST, port, samples[name], paths[name], headers_of[name], window, concurrency
             )
             sample = samples[name]
             print(
@@ -168,6 +161,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--batches", type=int, default=20, help="ingestion batches per run")
     parser.add_argument("--recompute-rounds", type=int, default=2)
+    parser.add_argument("--coverage-rounds", type=int, default=3)
+    parser.add_argument(
+        "--coverage-requests", type=int, default=6, help="GET /api/coverage, one at a time"
+    )
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
     settings = Settings(args.workers, args.concurrency, args.seconds, args.rounds)
@@ -175,28 +172,32 @@ def main() -> None:
     meta = ensure_dataset()
     settings.load_before = load_average()
     recompute = measure_recompute(meta, args.recompute_rounds)
+    live = live_coverage.measure_coverage(meta, args.coverage_rounds)
+    snapshot_run = history.prepare(meta)
+    dash = live_coverage.dashboard(meta.database)
+    dash.pages = time_overview(meta.database, meta.cio_token, dash.every_path, PROFILED_REQUESTS)
     now = datetime.now(UTC)
     batches = ingest_batches.plan(meta.database, 2 + 2 * args.batches, now)
     snapshot = ingest_batches.snapshot(meta.database, batches, now)
     port = free_port()
-    server = start_server(meta, port, settings.workers)
     try:
-        wait_healthy(port, server)
-        samples = measure(port, meta, settings)
-        ingest = measure_ingest(HOST, port, meta.signals_token, batches, args.batches)
+        with serve(server_env(meta), port, settings.workers, SERVER_LOG):
+            samples = measure(port, meta, settings, dash)
+            live_coverage.measure_api(HOST, port, meta.cio_token, live, args.coverage_requests)
+            ingest = measure_ingest(HOST, port, meta.signals_token, batches, args.batches)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
         removed = ingest_batches.restore(meta.database, snapshot)
         print(f"[bench.run] cache restored ({removed:,} signals removed)", file=sys.stderr)
     settings.load_after = load_average()
-    missed = [n for n, limit in TARGETS_MS.items() if samples[n].percentile(95) >= limit]
-    missed += [n for n, bad in report_hours.missed(ingest, recompute).items() if bad]
-    notes = NOTES + [MISSED[n] for n in missed] + server_errors(CACHE_DIR / "gunicorn.log")
-    write(args.output, meta, samples, settings, notes, (ingest, recompute))
+    verdicts = (
+        report.missed(samples)
+        | report_hours.missed(ingest, recompute)
+        | report_coverage.missed(live)
+    )
+    missed = [name for name, bad in verdicts.items() if bad]
+    notes = NOTES + [MISSED[n] for n in missed] + server_errors(SERVER_LOG)
+    figures = report_coverage.CoverageFigures(live, snapshot_run, dash)
+    write(args.output, meta, samples, settings, notes, (ingest, recompute), figures)
     print(args.output.read_text())
 
 

@@ -1,0 +1,211 @@
+"""Support coverage computed live, and the checks of the CIO dashboard served over HTTP.
+
+In-process: `store_coverage(cio, now)` (what GET /api/coverage and the CSV export compute
+for every request: every active store over its next 28 local days, real and posted hours,
+visit cadence), `rounds` times in an app context on the cache file, each in a fresh
+session as a request would be; the first round also fills the engine's caches of local
+windows. Every SQL statement of the last round is recorded and each SELECT replayed in
+plain sqlite3 (bench/recompute.py): what is left is Python.
+
+Over HTTP: GET /api/coverage?per_page=50 (computes every store, then pages) a few times
+one after another, and the dashboard (GET /overview, all stores and one region) checked
+before it is measured with the other endpoints (bench/run.py).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from bench.client import Sample, get
+from bench.generate import Meta, bench_app
+from bench.recompute import Statement, record_statements, replay_selects
+
+if TYPE_CHECKING:
+    from bench.profiling import PageTimes
+
+TARGET_SECONDS = 5.0
+CIO_EMAIL = "cio@bench.example.com"
+
+
+@dataclass
+class CoverageResult:
+    stores: int = 0
+    days: int = 0
+    shifts: int = 0  # active
+    shift_sets: int = 0  # distinct sets of shifts covering a store (merged once each)
+    runs: list[float] = field(default_factory=list)  # seconds of store_coverage, each round
+    statements: list[Statement] = field(default_factory=list)
+    totals: dict = field(default_factory=dict)  # services.totals of the last round
+    gaps: int = 0  # uncovered windows (real hours), all stores
+    api: Sample = field(default_factory=lambda: Sample("coverage_api"))
+    api_total: int = 0  # "total" of the API's answer
+
+    @property
+    def best(self) -> float:
+        return min(self.runs) if self.runs else float("nan")
+
+    @property
+    def worst(self) -> float:
+        return max(self.runs) if self.runs else float("nan")
+
+    @property
+    def sql_seconds(self) -> float:
+        return sum(s.seconds for s in self.statements)
+
+
+def measure_coverage(meta: Meta, rounds: int = 3) -> CoverageResult:
+    import sqlalchemy as sa
+
+    from fieldops.coverage.services import store_coverage, totals
+    from fieldops.extensions import db
+    from fieldops.users.models import User
+
+    result = CoverageResult()
+    statements: dict[str, Statement] = {}
+    app = bench_app(meta.database)
+    with app.app_context():
+        record_statements(db.engine, statements)
+        horizon = app.config["COVERAGE_DUE_SOON_DAYS"]
+        for round_ in range(1, rounds + 1):
+            cio = db.session.scalar(sa.select(User).where(User.email == CIO_EMAIL))
+            if round_ == rounds:  # the statements of the last round only
+                statements.clear()
+            now = datetime.now(UTC)
+            started = time.perf_counter()
+            rows = store_coverage(cio, now)
+            result.runs.append(time.perf_counter() - started)
+            print(
+                f"[bench.run] coverage {round_}: {len(rows):,} stores in {result.runs[-1]:.2f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            if round_ == rounds:
+                result.stores, result.days = len(rows), rows[0].days if rows else 0
+                result.totals = totals(rows, now, horizon)
+                result.gaps = sum(len(row.real.uncovered) for row in rows)
+            db.session.remove()
+        db.engine.dispose()
+    replay_selects(meta.database, statements)
+    result.statements = list(statements.values())
+    result.shifts, result.shift_sets = shift_sets(meta.database)
+    return result
+
+
+def shift_sets(database: str) -> tuple[int, int]:
+    """(active shifts, distinct sets of active shifts covering a store), as the service
+    matches them: the stores a shift lists, or else every store of its region."""
+    with sqlite3.connect(database) as conn:
+        shifts = conn.execute(
+            "SELECT id, region FROM support_shifts WHERE active ORDER BY id"
+        ).fetchall()
+        listed: dict[int, set[int]] = {}
+        for shift_id, store_id in conn.execute("SELECT shift_id, store_id FROM shift_stores"):
+            listed.setdefault(shift_id, set()).add(store_id)
+        sets = set()
+        for store_id, region in conn.execute("SELECT id, region FROM stores WHERE active"):
+            sets.add(
+                frozenset(
+                    shift_id
+                    for shift_id, shift_region in shifts
+                    if (
+                        store_id in listed[shift_id]
+                        if shift_id in listed
+                        else shift_region is not None and shift_region == region
+                    )
+                )
+            )
+    return len(shifts), len(sets)
+
+
+def measure_api(host: str, port: int, token: str, result: CoverageResult, requests: int) -> None:
+    """GET /api/coverage?per_page=50&page=N, N = 1…`requests`, one after another."""
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    sample = result.api
+    for page in range(1, requests + 1):
+        conn = http.client.HTTPConnection(host, port, timeout=120)
+        started = time.perf_counter()
+        try:
+            status, body = get(conn, f"/api/coverage?per_page=50&page={page}", headers)
+        except (OSError, http.client.HTTPException):
+            sample.errors += 1
+            continue
+        finally:
+            conn.close()
+        seconds = time.perf_counter() - started
+        answer = json.loads(body) if status == 200 else {}
+        if status == 200 and len(answer.get("items", [])) == 50:
+            sample.latencies.append(seconds)
+            sample.seconds += seconds
+            result.api_total = answer["total"]
+        else:
+            sample.errors += 1
+            print(f"[bench.run] /api/coverage answered {status}: {body[:300]!r}", file=sys.stderr)
+    print(
+        f"[bench.run] /api/coverage: {len(sample.latencies)} requests, "
+        f"p50 {sample.percentile(50):.0f} ms, p95 {sample.percentile(95):.0f} ms",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+SNAPSHOT_MARK = "as of the snapshot of"  # templates/overview/index.html, with snapshots
+STALE_MARK = "has not run since"
+
+
+def check_dashboard(host: str, port: int, token: str, paths: list[str]) -> dict[str, int]:
+    """Refuse to measure a dashboard that is not served from today's snapshots to the CIO's
+    token; the size of each page (bytes)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    sizes = {}
+    for path in paths:
+        conn = http.client.HTTPConnection(host, port, timeout=60)
+        try:
+            status, body = get(conn, path, headers)
+        finally:
+            conn.close()
+        text = body.decode(errors="replace")
+        if status != 200 or SNAPSHOT_MARK not in text or STALE_MARK in text:
+            raise SystemExit(f"{path} answered {status} without today's snapshots: {text[:300]!r}")
+        sizes[path] = len(body)
+    return sizes
+
+
+@dataclass
+class Dashboard:
+    """What the dashboard requests were made against."""
+
+    region: str  # the region of `?region=`: the one with the most stores
+    region_stores: int
+    stores: int  # active, all regions
+    sizes: dict[str, int] = field(default_factory=dict)  # bytes of each page, by path
+    pages: list[PageTimes] = field(default_factory=list)  # in-process, where the time goes
+
+    @property
+    def paths(self) -> dict[str, list[str]]:
+        """The endpoints measured over HTTP, by name (bench/report.py's LABELS)."""
+        return {
+            "overview": ["/overview"],
+            "overview_region": [f"/overview?region={quote(self.region)}"],
+        }
+
+    @property
+    def every_path(self) -> list[str]:
+        return [path for paths in self.paths.values() for path in paths]
+
+
+def dashboard(database: str) -> Dashboard:
+    with sqlite3.connect(database) as conn:
+        region, count = conn.execute(
+            "SELECT region, COUNT(*) FROM stores WHERE active AND region IS NOT NULL "
+            "GROUP BY region ORDER BY COUNT(*) DESC, region LIMIT 1"
+        ).fetchone()
+        stores = conn.execute("SELECT COUNT(*) FROM stores WHERE active").fetchone()[0]
+    return Dashboard(region, count, stores)
