@@ -29,7 +29,7 @@ from fieldops.hours.presence import (
     minute_of,
     refresh_presence,
 )
-from fieldops.hours.schemas import ROW_SCHEMAS
+from fieldops.hours.schemas import ROW_SCHEMAS, load_row
 from fieldops.stores.hours import zone
 from fieldops.stores.models import Store
 from fieldops.users.models import User
@@ -236,10 +236,9 @@ def check_rows(
         try:
             if not isinstance(raw, dict):
                 raise RowRejected("Each signal must be a JSON object.")
-            schema = ROW_SCHEMAS.get(raw.get("source"))  # type: ignore[arg-type]
-            if schema is None:
+            if not isinstance(raw.get("source"), str) or raw["source"] not in ROW_SCHEMAS:
                 raise RowRejected(f"source: Must be one of: {', '.join(ROW_SCHEMAS)}.")
-            data = schema.load(raw)
+            data = load_row(raw)
             if data["source"] == SignalSource.CLOSEOUT:
                 batch.closeouts.append(closeout_row(store.id, data, limits, now, reporter))
             else:

@@ -58,13 +58,14 @@ def test_a_batch_keeps_good_rows_and_names_each_bad_one(now, app, store, as_admi
         wifi("d1", "2026-03-05T10:00:00-06:00", "2026-03-05T10:30:00-06:00"),  # future
         "not an object",
         wifi("e1", "2026-03-03T11:00:00-06:00", "2026-03-03T10:00:00-06:00"),  # ends first
+        {"source": ["wifi_session"], "at": "2026-03-03T10:00:00-06:00"},
     ]
     r = as_admin.post(f"/api/stores/{store.id}/signals", json={"signals": GOOD + bad})
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
     assert body["accepted"] == 4 and body["duplicates"] == 0
     errors = {row["index"]: row["error"] for row in body["rejected"]}
-    assert sorted(errors) == [4, 5, 6, 7, 8, 9, 10]
+    assert sorted(errors) == [4, 5, 6, 7, 8, 9, 10, 11]
     assert "start" in errors[4] and "offset" in errors[4]
     assert "interval_minutes" in errors[5]
     assert "source" in errors[6]
@@ -72,6 +73,7 @@ def test_a_batch_keeps_good_rows_and_names_each_bad_one(now, app, store, as_admi
     assert "future" in errors[8]
     assert "object" in errors[9]
     assert "end" in errors[10]
+    assert "source" in errors[11]
     assert count(app, Signal) == 3 and count(app, Closeout) == 1
 
 
