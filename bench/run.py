@@ -57,16 +57,13 @@ MISSED = {
     "today": "- Today missed its target: compare the SQL (EXPLAIN QUERY PLAN of the visits "
     "query, which should search ix_visits_engineer_day) with the Python time (profile one "
     "request in-process).",
-    "ingest": "- Ingestion missed its target. On 2026-11-23 (`python -m bench.profiling ingest`) "
-    "a batch of 10,000 took 550-850 ms in-process (by the machine's load), in three near-equal "
-    "parts, all Python rather than SQLite: a marshmallow `load` per row (180-250 ms); the bulk "
-    "INSERT ... ON CONFLICT DO NOTHING RETURNING through SQLAlchemy's per-value type "
-    "processing (170-260 ms, SQLite's own share ~50 ms); the daily presence refresh reading "
-    "the days' rows back through SQLAlchemy's result processing, `business_date()` per row "
-    "(150-270 ms, SQLite's share ~15 ms). Prototypes of the three fixes (not in the app) "
-    "reached 32,000-35,000 signals/s here. A second client does not help: a request takes the "
-    "write lock (BEGIN IMMEDIATE) at its session's first query (loading the token's user) and "
-    "holds it while its rows are validated, so batches go one at a time.",
+    "ingest": "- Ingestion missed its target. On 2026-12-01 (`python -m bench.profiling ingest`) "
+    "a batch of 10,000 took about 410 ms in-process on a quiet machine: reading the rows "
+    "(fieldops/hours/schemas.py `load_row`, 75 ms), the bulk INSERT ... ON CONFLICT DO NOTHING "
+    "RETURNING on a 10M-row table (about 180 ms, a third of it building the parameters), the "
+    "daily presence refresh (115 ms); the rest is JSON and the request. A busy machine slows "
+    "all of it alike. A second client helps a little only: a request takes the write lock "
+    "(BEGIN IMMEDIATE) at its session's first query and holds it while its rows are read.",
     "recompute": "- Recompute missed its target: see the slowest statements and their plans "
     "above (SQL), then profile `recompute(now)` in-process (Python).",
     "coverage": "- Coverage computed live missed its target: see the SQL above, then profile "
