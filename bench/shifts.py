@@ -24,32 +24,12 @@ from datetime import date, time, timedelta
 
 from bench.dataset import Staff, StoreInfo, hms
 from bench.evidence import Profile
-from fieldops.demo.places import (
-    CHI,
-    MIDWEST,
-    MOUNTAIN,
-    NORTHEAST,
-    NY,
-    PHX,
-    SOUTH_CENTRAL,
-    SOUTHEAST,
-    WEST,
-)
-from fieldops.demo.stores import fourth_thursday_of_november
+from fieldops.demo.places import CHI, MIDWEST, NORTHEAST, NY, SOUTH_CENTRAL, SOUTHEAST, WEST
+from fieldops.demo.shifts import DESK_ZONE, EVENING_END, SATURDAY_HOURS, WEEKDAYS
+from fieldops.demo.stores import SATURDAY, SUNDAY, fourth_thursday_of_november
 
-LA, HONOLULU, ANCHORAGE = "America/Los_Angeles", "Pacific/Honolulu", "America/Anchorage"
-WEEKDAYS = [0, 1, 2, 3, 4]
-SATURDAY, SUNDAY = 5, 6
-DESK_ZONE = {
-    MIDWEST: CHI,
-    NORTHEAST: NY,
-    SOUTHEAST: NY,
-    SOUTH_CENTRAL: CHI,
-    MOUNTAIN: PHX,
-    WEST: LA,
-}
-EVENING_END = {NORTHEAST: time(21), SOUTHEAST: time(21), WEST: time(21)}  # elsewhere 20:00
-SATURDAY_HOURS = {SOUTHEAST: (time(10), time(16))}  # elsewhere 09:00-18:00
+# The desks of the demo's regions (fieldops/demo/shifts.py), at 5,000 stores.
+HONOLULU, ANCHORAGE = "Pacific/Honolulu", "America/Anchorage"
 SUNDAY_DESKS = (NORTHEAST, SOUTHEAST, WEST)  # 11:00-17:00
 LATE_DESK_REGIONS = (MIDWEST, SOUTH_CENTRAL)
 LATE_CLOSE = 21 * 60  # customers still in at 21:00 on weekdays (minutes)
