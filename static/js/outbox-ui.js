@@ -33,16 +33,28 @@ function idsOf(form) {
   return ids;
 }
 
+// A field the user left as the page gave it.
+function unchanged(el) {
+  if (el.type === "hidden") return false;
+  if (el.options) return Array.from(el.options).every((o) => o.selected === o.defaultSelected);
+  if (el.type === "checkbox" || el.type === "radio") return el.checked === el.defaultChecked;
+  return el.value === el.defaultValue;
+}
+
 // The form as the JSON body of its API route: empty fields left out (as the server's
 // form handling does), the category's own fields under "fields", checkbox groups as lists.
+// An update form (data-outbox-changes) sends only what the user changed, so that applying
+// it on top of a record changed meanwhile does not undo the other person's changes.
 function payloadOf(form) {
   const payload = idsOf(form);
   const lists = (form.dataset.outboxLists || "").split(/\s+/).filter(Boolean);
   const nullable = (form.dataset.outboxNullable || "").split(/\s+/).filter(Boolean);
+  const changesOnly = form.hasAttribute("data-outbox-changes");
   const fieldsBox = form.querySelector("[data-outbox-fields]");
   if (fieldsBox) payload.fields = {};
   for (const el of form.elements) {
     if (!el.name || el.name === "csrf_token" || el.disabled || ["file", "submit", "button"].includes(el.type)) continue;
+    if (changesOnly && unchanged(el)) continue;
     const target = fieldsBox && fieldsBox.contains(el) ? payload.fields : payload;
     if (lists.includes(el.name)) {
       target[el.name] = target[el.name] || [];

@@ -10,9 +10,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from fieldops.extensions import db
-from fieldops.issues.models import Issue
+from fieldops.issues.models import Issue, IssueStatus, Severity
+from fieldops.issues.services import update_issue
 from fieldops.observations.models import Observation
 from fieldops.photos.models import Photo
+from fieldops.users.models import User
 from fieldops.visits.models import Visit, VisitStatus
 from tests.browser.support import TIMEOUT_MS, jpeg, require_browser, sign_in, wait_until
 
@@ -274,3 +276,72 @@ def test_signing_out_warns_of_waiting_items_and_keeps_them(live, context, page):
     )
     saved = "async () => (await caches.open('fieldops-pages')).keys().then((k) => k.length)"
     assert page.evaluate(saved) == 0  # the next person on this phone reads nothing saved
+
+
+def test_a_photo_that_is_not_an_image_stays_refused_while_its_observation_is_saved(
+    live, context, page
+):
+    store, engineer, visit, _tomorrow = plan_day(live)
+    sign_in(page, engineer.email)
+    open_today_and_save_pages(page)
+    context.set_offline(True)
+    page.goto(f"/observations/new?store_id={store.id}&visit_id={visit.id}&category=wifi")
+    page.fill("#f-zone", "Back office")
+    page.set_input_files(
+        "#f-photo", files=[{"name": "ap.jpg", "mimeType": "image/jpeg", "buffer": b"not a jpeg"}]
+    )
+    page.get_by_role("button", name="Save observation").click()
+    counter = page.locator("[data-outbox-count]")
+    expect(counter).to_have_text("2 waiting")
+
+    context.set_offline(False)
+    expect(counter).to_have_text("1 waiting", timeout=SYNC_TIMEOUT)
+    expect(counter).to_have_class(re.compile("attention"))
+    _visit, observations, photos = stored(live, visit.id)
+    assert [o.fields for o in observations] == [{"zone": "Back office"}] and photos == []
+
+    page.goto("/outbox")
+    item = page.locator("[data-outbox-list] > li")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("Refused: needs a fix")
+    expect(item).to_contain_text("Must be a JPEG, PNG or WebP image.")
+    page.once("dialog", lambda dialog: dialog.accept())
+    item.get_by_role("button", name="Discard").click()  # the user's decision, not ours
+    expect(page.locator("[data-outbox-empty]")).to_be_visible()
+
+
+def test_an_update_to_an_issue_changed_meanwhile_shows_it_as_it_is_now(live, context, page):
+    store, engineer, _visit, _tomorrow = plan_day(live)
+    issue = live.build.issue(store, engineer, title="Printer offline in F&I")
+    lead = live.build.user("admin")
+    sign_in(page, engineer.email)
+    page.goto(f"/issues/{issue.id}")
+    context.set_offline(True)
+    page.select_option("#f-status", "in_progress")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("[data-outbox-notice]")).to_contain_text("Waiting to sync")
+
+    with live.db():  # meanwhile, at the office, someone lowers its severity
+        update_issue(
+            db.session.get(Issue, issue.id),
+            {"severity": Severity.LOW},
+            db.session.get(User, lead.id),
+            datetime.now(UTC),
+        )
+        db.session.commit()
+
+    context.set_offline(False)
+    notice = page.locator("[data-outbox-notice]")
+    expect(notice).to_contain_text("Changed on the server", timeout=SYNC_TIMEOUT)
+    with live.db():
+        assert db.session.get(Issue, issue.id).status == IssueStatus.OPEN  # nothing overwritten
+
+    page.goto("/outbox")
+    item = page.locator("[data-outbox-list] > li")
+    expect(item).to_contain_text("The record as it is now:")
+    expect(item.locator("dl")).to_contain_text("low")
+    item.get_by_role("button", name="Apply mine on top").click()
+    expect(page.locator("[data-outbox-empty]")).to_be_visible(timeout=SYNC_TIMEOUT)
+    with live.db():
+        now_stored = db.session.get(Issue, issue.id)
+        assert (now_stored.status, now_stored.severity) == (IssueStatus.IN_PROGRESS, Severity.LOW)
