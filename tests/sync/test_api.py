@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -237,3 +238,29 @@ def test_too_many_operations_at_once(now, setup, login):
     client = login(setup["engineer"])
     r = client.post("/api/sync", json={"operations": [{}] * 501})
     assert r.status_code == 413 and "operations" in r.get_json()["errors"]
+
+
+def test_an_operation_the_server_fails_on_is_refused_alone(now, app, setup, login, monkeypatch):
+    from fieldops.sync import services
+
+    def broken(*_args):
+        raise RuntimeError("a bug")
+
+    failing = dataclasses.replace(services.OPERATIONS["issue_comment"], apply=broken)
+    monkeypatch.setitem(services.OPERATIONS, "issue_comment", failing)
+    client = login(setup["engineer"])
+    issue = op(
+        "issue_create",
+        {
+            "store_id": setup["store"].id,
+            "category": "wifi",
+            "severity": "high",
+            "title": "Guest Wi-Fi down",
+        },
+    )
+    comment = op("issue_comment", {"issue_id": 1, "body": "Rebooted"})
+    results = sync(client, comment, op("check_in", {"visit_id": setup["visit"].id}), issue)
+    assert [r["status"] for r in results] == ["rejected", "applied", "applied"]
+    assert results[0]["error"]["code"] == 500
+    assert count(app, IssueComment) == 0 and count(app, Issue) == 1
+    assert count(app, SyncReceipt) == 2  # the failed one can be sent again under its id
