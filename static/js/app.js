@@ -13,7 +13,10 @@ function enhanceConfirm(element) {
 
 // Selects that filter a list submit their form on change.
 function enhanceAutoSubmit(select) {
-  select.addEventListener("change", () => select.form.requestSubmit());
+  select.addEventListener("change", () => {
+    if (select.form.requestSubmit) select.form.requestSubmit();
+    else select.form.submit(); // Safari before 16
+  });
 }
 
 document.querySelectorAll("[data-confirm]").forEach(enhanceConfirm);

@@ -10,8 +10,10 @@ const NUMERIC = new Set(["version", "latitude", "longitude", "accuracy_m", "stor
 const LOCKED = new Set(["visit_id", "issue_id", "store_id"]); // the record it is about
 const STATES = { waiting: "Waiting to sync", rejected: "Refused: needs a fix", conflict: "Changed on the server" };
 const userMeta = document.querySelector('meta[name="fieldops-user"]');
-const userId = userMeta ? userMeta.content : null;
 const fromCache = Boolean(document.querySelector('meta[name="served-from"]'));
+// Who uses the page: its signed-in user; on a shell page (no one named), the last user
+// whose session was good on this phone (see learnSession).
+let userId = userMeta ? userMeta.content : null;
 const here = () => location.pathname + location.search;
 const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -116,11 +118,18 @@ function registerBackgroundSync() {
   }).catch(() => {});
 }
 
+// Ask the browser not to clear this site's storage (Safari clears it after 7 days unused
+// unless the app is installed): the outbox lives there.
+function keepStorage() {
+  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+}
+
 async function queueForm(form) {
   const button = form.querySelector('[type="submit"]');
   const status = statusOf(form);
   const at = new Date(); // the time of the tap, not of the position fix
   if (button) button.disabled = true;
+  delete form.dataset.queued;
   try {
     if (form.hasAttribute("data-geolocate")) await locate(form, status);
     const payload = payloadOf(form);
@@ -134,7 +143,9 @@ async function queueForm(form) {
     } else {
       item = await Outbox.enqueue({ ...common, type: form.dataset.outbox, payload, photos: photosOf(form) });
     }
+    form.dataset.queued = "1";
     form.dataset.dirty = "";
+    keepStorage();
     registerBackgroundSync();
     if (navigator.onLine) {
       status.textContent = "Sending…";
@@ -164,9 +175,12 @@ function interceptForms() {
       if (form.dataset.sending) return;
       form.dataset.sending = "1";
       queueForm(form).catch((err) => {
-        // IndexedDB unusable (private mode, storage full): send the form the classic way.
         console.error(err);
-        form.submit();
+        if (form.dataset.queued) return; // saved: it is sent with the rest
+        // Nothing saved (private mode, storage full): online, the form goes the classic
+        // way; offline, it stays filled in and says why.
+        if (navigator.onLine) form.submit();
+        else statusOf(form).textContent = `Could not be saved on this phone (${err.message || err}): what you entered is still here.`;
       }).finally(() => { delete form.dataset.sending; });
     });
   });
@@ -175,8 +189,13 @@ function interceptForms() {
   });
 }
 
-// A check-in or check-out already waiting is not offered twice.
+// A check-in or check-out already waiting is not offered twice; a check-in waiting opens
+// the check-out of its visit, for a visit done from start to end without a network.
 function markPending(items) {
+  document.querySelectorAll("[data-after-check-in]").forEach((section) => {
+    const visitId = Number(section.dataset.afterCheckIn);
+    section.hidden = !items.some((item) => item.type === "check_in" && item.payload && item.payload.visit_id === visitId);
+  });
   document.querySelectorAll("form[data-outbox-once]").forEach((form) => {
     const ids = idsOf(form);
     const waiting = items.find((item) => item.type === form.dataset.outbox &&
@@ -234,7 +253,7 @@ function flatten(value, prefix = "", out = {}) {
 function errorBox(item) {
   const error = item.error || {};
   const fields = flatten(error.errors);
-  return h("div", { class: "alert", role: "alert" },
+  return h("div", { class: "alert" },
     h("strong", {}, item.state === "conflict" ? "Changed on the server since you saved this. " : "The server refused this. "),
     h("span", {}, error.message || ""),
     Object.keys(fields).length ? h("ul", { class: "small" }, ...Object.entries(fields).map(([name, messages]) =>
@@ -296,7 +315,7 @@ function fixForm(item, li) {
 
 function itemView(item) {
   const li = h("li", { class: `outbox-item state-${item.state}`, id: `item-${item.client_id}` });
-  const other = userId && item.user_id && String(item.user_id) !== String(userId);
+  const other = Boolean(item.user_id) && String(item.user_id) !== String(userId);
   const retryLater = item.state === "waiting" && item.attempts
     ? ` · tried ${plural(item.attempts, "time")}${item.next_try > Date.now() ? `, again at ${formatWhen(new Date(item.next_try))}` : ""}`
     : "";
@@ -305,6 +324,10 @@ function itemView(item) {
       h("span", { class: `badge outbox-${item.state}` }, STATES[item.state] || item.state)),
     h("div", { class: "muted small" }, `Saved on this phone at ${formatWhen(new Date(item.created_at))}${retryLater}`),
   );
+  if (other) { // on a shared phone, someone else's entries are theirs to read and decide on
+    li.append(h("p", { class: "small" }, "Entered under another account: sent when it signs in again on this phone."));
+    return li;
+  }
   if (item.kind === "photo" && item.blob) {
     const url = URL.createObjectURL(item.blob);
     li.append(h("img", { class: "thumb", src: url, alt: "The photo waiting to be sent", width: 96, height: 96 }));
@@ -312,12 +335,18 @@ function itemView(item) {
   if (item.kind === "photo" && item.parent && item.state === "waiting") {
     li.append(h("p", { class: "small muted" }, "Sent after the record it belongs to."));
   }
-  if (other) li.append(h("p", { class: "small" }, "Entered under another account: sent when it signs in again on this phone."));
   if (item.state !== "waiting") li.append(errorBox(item));
   if (item.state === "conflict") li.append(h("p", { class: "small" }, "The record as it is now:"), currentBox(item.current));
   const actions = h("div", { class: "actions" });
   if (item.state === "rejected" && item.kind === "op") {
-    actions.append(h("button", { type: "button", class: "small", onclick: () => { li.dataset.editing = "1"; li.append(fixForm(item, li)); } }, "Fix"));
+    actions.append(h("button", { type: "button", class: "small", onclick: () => {
+      if (li.dataset.editing) return;
+      li.dataset.editing = "1";
+      const form = fixForm(item, li);
+      li.append(form);
+      const first = form.querySelector("input:not([readonly])");
+      if (first) first.focus();
+    } }, "Fix"));
   }
   if (item.state === "rejected") {
     actions.append(h("button", { type: "button", class: "small secondary", onclick: () => Outbox.retry(item.client_id).then(() => syncNow({ force: true })) }, "Send again"));
@@ -439,6 +468,7 @@ function guardSignOut() {
       if (count && !window.confirm(`${plural(count, "item")} you entered ${count === 1 ? "is" : "are"} still waiting to be sent. ` +
         "They stay on this phone and are sent the next time you sign in. Sign out anyway?")) return;
       await forgetSavedPages();
+      await Outbox.setMeta("session", { state: "signed_out", at: Date.now() });
       form.submit();
     });
   });
@@ -462,9 +492,22 @@ export function initOutbox() {
   });
   window.addEventListener("online", () => syncNow({ force: true }));
   setInterval(() => { if (navigator.onLine) syncNow(); }, MINUTE);
-  // A page the server just rendered for a signed-in user: the session is good now.
-  const ready = userId && !fromCache
-    ? Outbox.setMeta("session", { state: "ok", user_id: userId, at: Date.now() })
-    : Promise.resolve();
-  ready.then(render).then(() => (navigator.onLine ? syncNow({ force: true }) : null)).catch(console.error);
+  learnSession().then(render).then(() => (navigator.onLine ? syncNow({ force: true }) : null)).catch(console.error);
+}
+
+// A page the server just rendered tells who is signed in now. The pages saved on this
+// phone for anyone else (or for a session that has ended) are forgotten: the next person
+// to use the phone must not read them. A saved copy or a shell page learns the user from
+// the last good session.
+async function learnSession() {
+  const session = await Outbox.getMeta("session");
+  if (fromCache) {
+    if (!userId && session && session.state === "ok") userId = String(session.user_id);
+    return;
+  }
+  const before = session && session.user_id ? String(session.user_id) : null;
+  if (!userId || (before && before !== userId)) await forgetSavedPages();
+  await Outbox.setMeta("session", userId
+    ? { state: "ok", user_id: userId, at: Date.now() }
+    : { state: session && session.state === "ok" ? "expired" : (session && session.state) || "signed_out", user_id: before, at: Date.now() });
 }

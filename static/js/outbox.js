@@ -19,6 +19,9 @@
   const BATCH = 100; // operations per POST /api/sync
   const BASE_DELAY = 5000; // first retry after a network error or a 5xx, then doubling
   const MAX_DELAY = 30 * 60 * 1000;
+  const MAX_FAILURES = 5; // of an item's own, before it is shown as refused
+  const TRANSIENT = new Set([408, 425, 429]); // answers that pass: sent again later
+  const KEEP_IDS_MS = 7 * 24 * 60 * 60 * 1000;
   const TIMEOUT = 30000;
   const PHOTO_TIMEOUT = 120000;
   const CHANNEL = "fieldops-outbox";
@@ -52,7 +55,14 @@
     const db = await openDb();
     return new Promise((resolve, reject) => {
       const tx = db.transaction(store, mode);
-      const request = action(tx.objectStore(store));
+      let request;
+      try {
+        request = action(tx.objectStore(store));
+      } catch (err) { // a write refused (storage full): none of the transaction's writes stay
+        tx.abort();
+        reject(err);
+        return;
+      }
       tx.oncomplete = () => resolve(request ? request.result : undefined);
       tx.onerror = tx.onabort = () => reject(tx.error);
     });
@@ -68,8 +78,27 @@
     listeners.forEach((fn) => fn());
     if (channel) channel.postMessage("changed");
   }
-  async function put(item) { await run(ITEMS, "readwrite", (s) => s.put(item)); changed(); }
+  // Several items in one transaction: all of them are saved, or none.
+  async function putAll(items) {
+    await run(ITEMS, "readwrite", (s) => { items.forEach((item) => s.put(item)); });
+    changed();
+  }
+  const put = (item) => putAll([item]);
   async function remove(id) { await run(ITEMS, "readwrite", (s) => s.delete(id)); changed(); }
+
+  // What the sender learnt about an item it read before its request, written in one
+  // transaction, unless the item is gone (discarded) or the user changed it meanwhile
+  // (fixed or sent again: its revision moved on).
+  async function update(seen, changes) {
+    await run(ITEMS, "readwrite", (s) => {
+      const request = s.get(seen.client_id);
+      request.onsuccess = () => {
+        const item = request.result;
+        if (item && (item.rev || 0) === (seen.rev || 0)) s.put({ ...item, ...changes });
+      };
+    });
+    changed();
+  }
   function onChange(fn) { listeners.add(fn); }
 
   function uuid() {
@@ -97,18 +126,16 @@
     };
   }
 
-  // Queue an operation for POST /api/sync, and its photos to upload after it.
+  // Queue an operation for POST /api/sync, and its photos to upload after it: saved
+  // together in one transaction, so a failure (storage full) leaves nothing half-queued.
   async function enqueue({ type, payload, label, page, origin, user_id, photos = [], at }) {
     const now = at || new Date();
     const op = newItem({ kind: "op", type, payload, label, page, origin, user_id }, now);
-    await put(op);
-    for (const photo of photos) {
-      await put(newItem({
-        kind: "photo", type: "photo", label: photo.label || `Photo for: ${label}`, page, origin, user_id,
-        blob: photo.blob, filename: photo.filename || "photo.jpg", target: photo.target,
-        parent: photo.target_id ? null : op.client_id, target_id: photo.target_id || null,
-      }, now));
-    }
+    await putAll([op, ...photos.map((photo) => newItem({
+      kind: "photo", type: "photo", label: photo.label || `Photo for: ${label}`, page, origin, user_id,
+      blob: photo.blob, filename: photo.filename || "photo.jpg", target: photo.target,
+      parent: photo.target_id ? null : op.client_id, target_id: photo.target_id || null,
+    }, now))]);
     return op;
   }
 
@@ -128,11 +155,14 @@
     constructor(status, detail) { super(status); this.status = status; this.detail = detail; }
   }
 
+  // fetch with a timeout. No answer, or an answer that is not the app's (a captive
+  // portal's page, a redirect to one, a proxy's error page), counts as being offline.
   async function request(url, options, timeout) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeout || TIMEOUT);
+    let response;
     try {
-      return await fetch(url, {
+      response = await fetch(url, {
         credentials: "same-origin", cache: "no-store", signal: controller.signal, ...options,
         headers: { Accept: "application/json", ...(options && options.headers) },
       });
@@ -141,6 +171,10 @@
     } finally {
       clearTimeout(timer);
     }
+    if (response.redirected || !(response.headers.get("Content-Type") || "").includes("json")) {
+      throw new Stop("offline", `not the app's answer (HTTP ${response.status})`);
+    }
+    return response;
   }
 
   async function bodyOf(response) {
@@ -149,13 +183,17 @@
     }
   }
 
-  async function backOff(items, detail) {
+  // Try again later, waiting longer each time. A failure that is the item's own counts
+  // towards MAX_FAILURES, after which the item is shown with the reason, for the user to
+  // send again or discard, instead of holding the queue in silence.
+  async function backOff(items, detail, itsOwn = false) {
     for (const item of items) {
-      item.attempts = (item.attempts || 0) + 1;
-      const delay = Math.min(MAX_DELAY, BASE_DELAY * 2 ** (item.attempts - 1));
-      item.next_try = Date.now() + delay * (0.8 + Math.random() * 0.4);
-      item.last_error = detail;
-      await put(item);
+      const attempts = (item.attempts || 0) + 1;
+      const failures = (item.failures || 0) + (itsOwn ? 1 : 0);
+      const delay = Math.min(MAX_DELAY, BASE_DELAY * 2 ** (attempts - 1));
+      await update(item, failures >= MAX_FAILURES
+        ? { state: "rejected", attempts, failures, error: { code: 0, message: `Not sent after ${failures} tries: ${detail}` } }
+        : { attempts, failures, next_try: Date.now() + delay * (0.8 + Math.random() * 0.4), last_error: detail });
     }
   }
 
@@ -187,6 +225,9 @@
     return response.json();
   }
 
+  // The server's trouble, not the item's: sent again later as it is.
+  const passing = (status) => status >= 500 || TRANSIENT.has(status);
+
   async function sendOps(ops, state) {
     const response = await post("/api/sync", state, {
       headers: { "Content-Type": "application/json" },
@@ -205,14 +246,13 @@
     }
     if (!response.ok) {
       const body = await bodyOf(response);
-      if (response.status >= 500 || response.status === 404) {
-        await backOff(ops, body.message);
+      if (passing(response.status) || response.status === 404) { // 404: an older server
         state.failed = body.message || `HTTP ${response.status}`;
+        await backOff(ops, state.failed);
         return;
       }
       for (const op of ops) { // the batch as a whole was refused: say so on every item
-        Object.assign(op, { state: "rejected", error: body });
-        await put(op);
+        await update(op, { state: "rejected", error: body });
         state.rejected += 1;
       }
       return;
@@ -227,48 +267,78 @@
         await remove(op.client_id);
         state.applied.push(op);
       } else {
-        Object.assign(op, {
+        await update(op, {
           state: result.status === "conflict" ? "conflict" : "rejected",
           error: result.error, current: result.current || null,
         });
-        await put(op);
         state.rejected += 1;
       }
     }
   }
 
+  // The id of the record a photo belongs to; null while its record waits to be sent.
+  async function targetOf(photo, items) {
+    if (photo.target_id) return photo.target_id;
+    if (items.some((i) => i.client_id === photo.parent)) return null;
+    const known = await getMeta(`id:${photo.parent}`);
+    if (known && known.id) return known.id;
+    throw new Error("The record this photo belongs to was not saved (discarded?).");
+  }
+
   async function sendPhoto(photo, state, items) {
-    let targetId = photo.target_id;
-    if (!targetId && photo.parent) {
-      if (items.some((i) => i.client_id === photo.parent)) return; // its record waits
-      const known = await getMeta(`id:${photo.parent}`);
-      if (!known) {
-        Object.assign(photo, { state: "rejected", error: {
-          code: 0, message: "The record this photo belongs to was not saved (discarded?).",
-        } });
-        await put(photo);
-        state.rejected += 1;
-        return;
-      }
-      targetId = known.id;
+    let targetId;
+    try {
+      targetId = await targetOf(photo, items);
+    } catch (err) {
+      await update(photo, { state: "rejected", error: { code: 0, message: err.message } });
+      state.rejected += 1;
+      return;
     }
+    if (targetId === null) return;
     const form = new FormData();
     form.append("client_id", photo.client_id);
     form.append(photo.target, String(targetId));
     form.append("file", photo.blob, photo.filename || "photo.jpg");
-    const response = await post("/api/photos", state, { body: form }, PHOTO_TIMEOUT);
+    let response;
+    try { // a slow link gets longer for a large photo (at least 20 kB/s)
+      response = await post("/api/photos", state, { body: form }, PHOTO_TIMEOUT + (photo.blob.size || 0) / 20);
+    } catch (err) {
+      if (!(err instanceof Stop) || err.status !== "offline") throw err;
+      await whoAmI(); // still offline: this throws and the flush stops here
+      // The server answers, so the failure is this photo's own (an unreadable file, a
+      // timeout): it counts, and the other photos go on.
+      await backOff([photo], err.detail, true);
+      state.photoFailed = err.detail;
+      return;
+    }
     if (response.status === 401) throw new Stop("signed_out");
     if (response.ok) {
       await remove(photo.client_id);
       state.applied.push(photo);
-    } else if (response.status >= 500) {
-      await backOff([photo], `HTTP ${response.status}`);
+    } else if (passing(response.status)) {
       state.failed = `HTTP ${response.status}`;
+      await backOff([photo], state.failed);
     } else { // 413 too large, 422 not an image, 404 record gone: the user decides
-      Object.assign(photo, { state: "rejected", error: await bodyOf(response) });
-      await put(photo);
+      await update(photo, { state: "rejected", error: await bodyOf(response) });
       state.rejected += 1;
     }
+  }
+
+  // The server's ids of sent records are kept for their photos still to send; a week on,
+  // with no photo waiting for them, they go.
+  async function pruneIds(items) {
+    const parents = new Set(items.map((item) => item.parent).filter(Boolean));
+    const cutoff = Date.now() - KEEP_IDS_MS;
+    await run(META, "readwrite", (s) => {
+      const cursor = s.openCursor();
+      cursor.onsuccess = () => {
+        const at = cursor.result;
+        if (!at) return;
+        const key = String(at.key);
+        if (key.startsWith("id:") && !(at.value.at >= cutoff) && !parents.has(key.slice(3))) at.delete();
+        at.continue();
+      };
+    });
   }
 
   const due = (item, force) => item.state === "waiting" && (force || !item.next_try || item.next_try <= Date.now());
@@ -276,7 +346,7 @@
   async function flushNow(force) {
     let items = await all();
     if (!items.some((i) => due(i, force))) return { status: "idle", applied: [], rejected: 0 };
-    const state = { applied: [], rejected: 0, failed: null, token: null };
+    const state = { applied: [], rejected: 0, failed: null, photoFailed: null, token: null };
     try {
       const me = await whoAmI();
       await setMeta("session", { state: "ok", user_id: me.id, at: Date.now() });
@@ -291,6 +361,7 @@
         if (state.failed) break;
         await sendPhoto(photo, state, items);
       }
+      await pruneIds(await all());
     } catch (err) {
       if (!(err instanceof Stop)) throw err;
       if (err.status === "signed_out") await setMeta("session", { state: "expired", at: Date.now() });
@@ -302,18 +373,23 @@
       if (state.applied.length) await setMeta("synced_at", Date.now());
       await setMeta("last_flush", { at: Date.now(), failed: state.failed });
     }
-    return { status: state.failed ? "error" : "ok", applied: state.applied, rejected: state.rejected, detail: state.failed };
+    const failed = state.failed || state.photoFailed;
+    return { status: failed ? "error" : "ok", applied: state.applied, rejected: state.rejected, detail: failed };
   }
 
   // One flush at a time across the tabs and the service worker (the server would answer a
-  // repeat with "duplicate", but there is no need to send twice).
+  // repeat with "duplicate", but there is no need to send twice); where the browser has no
+  // Web Locks (Safari before 15.4), one at a time in this page.
+  let running = null;
   function flush(options) {
     const force = Boolean(options && options.force);
     const locks = global.navigator && global.navigator.locks;
-    return locks ? locks.request("fieldops-outbox", () => flushNow(force)) : flushNow(force);
+    if (locks) return locks.request("fieldops-outbox", () => flushNow(force));
+    if (!running) running = flushNow(force).finally(() => { running = null; });
+    return running;
   }
 
-  // --- the user's decisions ---
+  // --- the user's decisions (each moves the item's revision on: see update) ---
 
   async function retry(id, payload) {
     const item = await get(id);
@@ -322,7 +398,10 @@
     if (item.state === "conflict" && item.current && item.current.version !== undefined) {
       item.payload = { ...item.payload, version: item.current.version }; // on top of it
     }
-    Object.assign(item, { state: "waiting", error: null, current: null, attempts: 0, next_try: 0 });
+    Object.assign(item, {
+      state: "waiting", error: null, current: null, attempts: 0, failures: 0, next_try: 0,
+      rev: (item.rev || 0) + 1,
+    });
     await put(item);
   }
 

@@ -61,7 +61,12 @@ function watchForUpdates(registration) {
     if (!registration.waiting || !navigator.serviceWorker.controller) return;
     setBanner("update", { kind: "info", text: "A new version is ready —", actions: [{
       label: "Reload",
-      onClick: () => { reloading = true; registration.waiting.postMessage({ type: "skip-waiting" }); },
+      onClick: () => {
+        reloading = true;
+        // Another tab may have applied it already: then this one just reloads.
+        if (registration.waiting) registration.waiting.postMessage({ type: "skip-waiting" });
+        else location.reload();
+      },
     }] });
   };
   offer();
@@ -115,8 +120,15 @@ export function initPwa() {
   window.addEventListener("offline", offlineBanner);
   listSavedPages();
   if (!("serviceWorker" in navigator)) return;
+  // A new version took over (from this tab's "Reload" or another's): a page still running
+  // the old scripts offers to reload rather than reloading under the user's hands.
+  const hadController = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (reloading) location.reload();
+    else if (hadController) {
+      setBanner("update", { kind: "info", text: "A new version is ready —", actions: [{
+        label: "Reload", onClick: () => location.reload() }] });
+    }
   });
   navigator.serviceWorker.addEventListener("message", (event) => {
     if (event.data && event.data.type === "pages-cached") {

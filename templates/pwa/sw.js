@@ -145,19 +145,23 @@ async function savedPage(url) {
   const cache = await caches.open(PAGES_CACHE);
   let hit = await cache.match(url.href);
   if (!hit && SHELL.includes(url.pathname)) hit = await caches.match(url.pathname, { cacheName: SHELL_CACHE });
-  if (!hit) return null;
-  const html = await hit.text();
-  const marked = html.replace("<head>", '<head>\n  <meta name="served-from" content="cache">');
-  const headers = new Headers(hit.headers);
-  headers.delete("Content-Length");
-  return new Response(marked, { status: 200, headers });
+  return hit ? marked(hit) : null;
 }
 
-function offlinePage() {
-  return caches.match(OFFLINE_URL, { cacheName: SHELL_CACHE })
-    .then((hit) => hit || new Response("You are offline.", {
-      status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" },
-    }));
+// A copy from a cache, marked so that its scripts know it is not the server's answer now.
+async function marked(hit) {
+  const html = await hit.text();
+  const headers = new Headers(hit.headers);
+  headers.delete("Content-Length");
+  return new Response(html.replace("<head>", '<head>\n  <meta name="served-from" content="cache">'),
+    { status: 200, headers });
+}
+
+async function offlinePage() {
+  const hit = await caches.match(OFFLINE_URL, { cacheName: SHELL_CACHE });
+  return hit ? marked(hit) : new Response("You are offline.", {
+    status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" },
+  });
 }
 
 // Save the pages the Today page lists (a few at a time), unless saved a moment ago and
@@ -175,8 +179,10 @@ async function cachePages(urls, force) {
       if (hit && Number(hit.headers.get(SAVED_AT)) > fresh) continue;
       try {
         const response = await fetch(key, { credentials: "same-origin", cache: "no-store" });
-        // A redirect to the sign-in page means the session ended: keep the old copy.
-        if (!response.ok || new URL(response.url).pathname === "/login") continue;
+        // Redirected to the sign-in page (the session ended) or away (a captive portal):
+        // not the page, so the old copy stays. "/" and /my-store redirect within the app.
+        const to = new URL(response.url);
+        if (!response.ok || to.origin !== self.location.origin || to.pathname === "/login") continue;
         await savePage(key, response);
         saved += 1;
       } catch (err) {

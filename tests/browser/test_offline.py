@@ -345,3 +345,52 @@ def test_an_update_to_an_issue_changed_meanwhile_shows_it_as_it_is_now(live, con
     with live.db():
         now_stored = db.session.get(Issue, issue.id)
         assert (now_stored.status, now_stored.severity) == (IssueStatus.IN_PROGRESS, Severity.LOW)
+
+
+def test_a_whole_visit_done_offline_checks_in_then_out(live, context, page):
+    store, engineer, visit, _tomorrow = plan_day(live)
+    sign_in(page, engineer.email)
+    open_today_and_save_pages(page)
+    context.set_offline(True)
+    page.goto(f"/visits/{visit.id}")
+    check_out = page.locator("#check-out")
+    expect(check_out).to_be_hidden()
+    page.get_by_role("button", name="Check in now").click()
+    expect(check_out).to_be_visible()  # opened by the check-in waiting on the phone
+    page.fill("#f-summary", "Replaced the showroom access point")
+    check_out.get_by_role("button", name="Check out").click()
+    counter = page.locator("[data-outbox-count]")
+    expect(counter).to_have_text("2 waiting")
+
+    context.set_offline(False)
+    expect(counter).to_be_hidden(timeout=SYNC_TIMEOUT)
+    saved_visit = stored(live, visit.id)[0]
+    assert saved_visit.status == VisitStatus.COMPLETED
+    assert saved_visit.summary == "Replaced the showroom access point"
+
+
+# IndexedDB refusing to store photos, as a full phone does.
+PHOTOS_REFUSED = """(() => {
+  const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = function (value, key) {
+    if (value && value.kind === "photo") throw new DOMException("full", "QuotaExceededError");
+    return put.call(this, value, key);
+  };
+})()"""
+
+
+def test_a_form_the_phone_cannot_store_is_sent_once_the_classic_way(live, context, page):
+    store, engineer, visit, _tomorrow = plan_day(live)
+    context.add_init_script(PHOTOS_REFUSED)
+    sign_in(page, engineer.email)
+    open_today_and_save_pages(page)
+    page.goto(f"/observations/new?store_id={store.id}&visit_id={visit.id}&category=wifi")
+    page.fill("#f-zone", "Service lane")
+    page.set_input_files(
+        "#f-photo", files=[{"name": "ap.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]
+    )
+    page.get_by_role("button", name="Save observation").click()
+    expect(page).to_have_url(f"{live.url}/visits/{visit.id}")
+    assert page.evaluate("async () => (await self.FieldOpsOutbox.all()).length") == 0
+    _visit, observations, photos = stored(live, visit.id)
+    assert len(observations) == 1 and len(photos) == 1  # not half-queued and sent twice
