@@ -330,7 +330,9 @@ function itemView(item) {
   }
   if (item.kind === "photo" && item.blob) {
     const url = URL.createObjectURL(item.blob);
-    li.append(h("img", { class: "thumb", src: url, alt: "The photo waiting to be sent", width: 96, height: 96 }));
+    const thumb = h("img", { class: "thumb", src: url, alt: "The photo waiting to be sent", width: 96, height: 96 });
+    thumb.addEventListener("load", () => URL.revokeObjectURL(url), { once: true }); // redrawn often
+    li.append(thumb);
   }
   if (item.kind === "photo" && item.parent && item.state === "waiting") {
     li.append(h("p", { class: "small muted" }, "Sent after the record it belongs to."));
