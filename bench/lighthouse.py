@@ -38,6 +38,7 @@ CHROME_FLAGS = (
     "--disable-component-update --disable-sync --no-first-run"
 )
 OUTPUT = ROOT / "docs" / "lighthouse.md"
+LOG = ROOT / "bench" / ".cache" / "lighthouse-gunicorn.log"  # kept after the run
 TARGETS = {"performance": 90, "accessibility": 95, "best-practices": 95}
 PAGES = {"Sign-in page": "/login", "Engineer's Today page": "/today"}
 ENGINEER = "engineer@example.com"
@@ -184,12 +185,13 @@ def main() -> None:
     for tool in (LIGHTHOUSE, CHROMIUM):
         if not tool.exists():
             raise SystemExit(f"{tool} is missing: run `make lighthouse` (it installs both)")
+    LOG.parent.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="fieldops-lighthouse-") as tmp:
         work = Path(tmp)
         print("Loading the demo…")
         env = load_demo(work / "demo.db", work)
         port = free_port()
-        with serve(env, port, workers=2, log=work / "gunicorn.log"):
+        with serve(env, port, workers=2, log=LOG):
             base = f"http://{HOST}:{port}"
             results = measure(base, session_cookie(base, ENGINEER, DEMO_PASSWORD), args.runs, work)
     write(args.output, results, args.runs)

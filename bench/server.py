@@ -51,4 +51,8 @@ def serve(env: dict[str, str], port: int, workers: int, log: Path) -> Iterator[N
             yield
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()

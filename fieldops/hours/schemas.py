@@ -88,14 +88,17 @@ def _count(value: Any, least: int, most: int) -> bool:
 
 
 def _instant(value: Any) -> datetime | None:
-    """An ISO 8601 string with an offset, in UTC, as AwareDateTime loads it; else None."""
+    """An ISO 8601 string with an offset, in UTC, as AwareDateTime loads it; else None.
+
+    Both read it with `datetime.fromisoformat` (marshmallow 4's "iso" format).
+    """
     if type(value) is not str:
         return None
     try:
         at = datetime.fromisoformat(value)
-    except ValueError:
+        return at.astimezone(UTC) if at.utcoffset() is not None else None
+    except (ValueError, OverflowError):
         return None
-    return at.astimezone(UTC) if at.utcoffset() is not None else None
 
 
 def _quick_wifi(raw: dict[str, Any]) -> dict[str, Any] | None:

@@ -22,8 +22,22 @@ from fieldops.visits.models import Visit, VisitStatus
 OPEN_ISSUES_PER_STORE = 10
 
 
+def pages_for_store(store_id: int, user: User) -> list[str]:
+    """A store's page (address, hours, open issues), its issue form, its newest open issues."""
+    open_issues = db.session.scalars(
+        issue_query(user, store_id=store_id, open_only=True)
+        .order_by(sa.desc(Issue.created_at))
+        .limit(OPEN_ISSUES_PER_STORE)
+    )
+    return [
+        url_for("stores.detail", store_id=store_id),
+        url_for("issues.new", store_id=store_id),
+        *(url_for("issues.detail", issue_id=issue.id) for issue in open_issues),
+    ]
+
+
 def pages_for_visits(visits: Iterable[Visit], user: User) -> list[str]:
-    """Each visit's page, its store's page, the forms used on site, the store's open issues."""
+    """Each visit's page, the forms used on site, and each store's pages."""
     urls: list[str] = [url_for("auth.home"), url_for("visits.today")]
     store_ids: list[int] = []
     for visit in visits:
@@ -38,12 +52,11 @@ def pages_for_visits(visits: Iterable[Visit], user: User) -> list[str]:
         if visit.store_id not in store_ids:
             store_ids.append(visit.store_id)
     for store_id in store_ids:
-        urls.append(url_for("stores.detail", store_id=store_id))
-        urls.append(url_for("issues.new", store_id=store_id))
-        open_issues = db.session.scalars(
-            issue_query(user, store_id=store_id, open_only=True)
-            .order_by(sa.desc(Issue.created_at))
-            .limit(OPEN_ISSUES_PER_STORE)
-        )
-        urls.extend(url_for("issues.detail", issue_id=issue.id) for issue in open_issues)
+        urls.extend(pages_for_store(store_id, user))
+    return list(dict.fromkeys(urls))
+
+
+def pages_for_manager(store_id: int, user: User) -> list[str]:
+    """What a store manager needs without a network: the store's pages and the start page."""
+    urls = [url_for("auth.home"), url_for("stores.my_store"), *pages_for_store(store_id, user)]
     return list(dict.fromkeys(urls))

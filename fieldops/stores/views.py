@@ -17,9 +17,11 @@ from fieldops.core.pagination import paginate
 from fieldops.extensions import db
 from fieldops.hours.chart import hours_chart
 from fieldops.hours.services import hours_for
+from fieldops.issues.models import Issue
 from fieldops.issues.services import issue_query
 from fieldops.observations.models import Observation
 from fieldops.observations.services import observation_query
+from fieldops.pwa.pages import pages_for_manager
 from fieldops.stores import services
 from fieldops.stores.hours import WEEKDAY_NAMES, local_date
 from fieldops.stores.models import Store, StoreKind
@@ -75,8 +77,13 @@ def detail(store_id: int) -> ResponseReturnValue:
         today=today,
         upcoming_exceptions=[e for e in store.exceptions if e.date >= today][:10],
         open_issues=db.session.scalars(
-            issue_query(current_user, store_id=store.id, open_only=True).limit(50)
+            issue_query(current_user, store_id=store.id, open_only=True)
+            .order_by(Issue.created_at.desc())
+            .limit(50)
         ).all(),
+        offline_pages=(
+            pages_for_manager(store.id, current_user) if current_user.role == Role.MANAGER else []
+        ),
         planned=[v for v in visits if v.status == VisitStatus.PLANNED][::-1],
         history=[v for v in visits if v.status != VisitStatus.PLANNED],
         observations=db.session.scalars(

@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from fieldops.auth.policy import Action, can
@@ -260,9 +260,9 @@ def apply_operation(user: User, raw: Any, now: datetime) -> Result:
         return Result(str(client_id), "rejected", error=_error(err.status, err.message, err.errors))
     except HTTPException as err:
         return Result(str(client_id), "rejected", error=error_payload(err))
-    except DBAPIError:
+    except (OperationalError, InterfaceError):
         raise  # the database itself failed: the whole batch answers 5xx and is sent again
-    except Exception:
+    except Exception:  # noqa: BLE001 (any other failure is this operation's own)
         # A bug met by this operation only: the others still apply, and the phone shows this
         # one as refused (never dropped) until it is sent again or discarded.
         current_app.logger.exception("sync: %s operation %s failed", kind, client_id)

@@ -58,6 +58,15 @@ def variants(row: dict[str, Any]) -> list[dict[str, Any]]:
         "20260501T143000Z",
         "2026-05-01",
         "2026-05-01T13:00:00Z",  # before the Wi-Fi start
+        "0001-01-01T00:00:00+01:00",  # before the first UTC instant
+        "9999-12-31T23:59:59-01:00",  # after the last
+        "2026-W18-5T14:30Z",
+        "20260501T1430Z",
+        "2026-05-01T14:30:00+05:30:15",
+        "2026-05-01T14:30:00,5Z",
+        "\ud800",
+        float("nan"),
+        10**30,
     ]
     rows = [row, row | {"extra": 1}]
     for key in row:

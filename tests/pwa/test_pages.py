@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from fieldops.extensions import db
 from fieldops.hours.models import Closeout
+from fieldops.issues.models import IssueStatus
 from fieldops.pwa.shell import STATIC_FILES, TEMPLATES, build_shell
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,6 +58,11 @@ def test_the_shell_pages_need_no_session_and_carry_no_stamp(browser):
         assert 'name="rendered-at"' not in page and 'name="fieldops-user"' not in page
 
 
+def offline_pages(page: str) -> list[str]:
+    found = re.search(r'<meta name="offline-pages" content="([^"]*)">', page)
+    return html.unescape(found[1]).split() if found else []
+
+
 def test_today_lists_tomorrow_and_the_pages_to_save(signed_in, build, now):
     store = build.store(name="Northside Toyota")
     other = build.store(name="Lakeside Ford")
@@ -72,8 +78,7 @@ def test_today_lists_tomorrow_and_the_pages_to_save(signed_in, build, now):
     assert f"/visits/{later.id}" in coming and f"/visits/{tomorrow.id}" not in coming
     assert "check-in" not in tomorrow_part  # checking in is for today's visits
     assert f'name="rendered-at" content="{now.isoformat()}"' in head
-    listed = html.unescape(re.search(r'<meta name="offline-pages" content="([^"]*)">', head)[1])
-    listed = listed.split()
+    listed = offline_pages(head)
     expected = {
         "/",
         "/today",
@@ -90,6 +95,33 @@ def test_today_lists_tomorrow_and_the_pages_to_save(signed_in, build, now):
     }
     assert expected <= set(listed)
     assert f"/visits/{later.id}" not in listed
+
+
+def test_the_store_page_lists_the_managers_pages_newest_issues_first(signed_in, build, now):
+    store = build.store(name="Northside Toyota")
+    manager = build.user("manager", stores=[store])
+    issues = [
+        build.issue(
+            store, manager, created_at=datetime(2026, 3, 1, tzinfo=UTC) + timedelta(hours=n)
+        )
+        for n in range(12)
+    ]
+    build.issue(
+        store, manager, status=IssueStatus.CLOSED, created_at=datetime(2026, 3, 4, tzinfo=UTC)
+    )
+    listed = offline_pages(signed_in(manager).get(f"/stores/{store.id}").get_data(as_text=True))
+    newest = [f"/issues/{issue.id}" for issue in reversed(issues)][:10]
+    assert listed == [
+        "/",
+        "/my-store",
+        f"/stores/{store.id}",
+        f"/issues/new?store_id={store.id}",
+        *newest,
+    ]
+    engineer = build.user("engineer")
+    assert (
+        offline_pages(signed_in(engineer).get(f"/stores/{store.id}").get_data(as_text=True)) == []
+    )
 
 
 def test_the_forms_say_how_to_queue_them(signed_in, build, now):
