@@ -264,3 +264,16 @@ def test_an_operation_the_server_fails_on_is_refused_alone(now, app, setup, logi
     assert results[0]["error"]["code"] == 500 and "logged" in results[0]["error"]["message"]
     assert count(app, IssueComment) == 0 and count(app, Issue) == 1
     assert count(app, SyncReceipt) == 2  # the failed one can be sent again under its id
+
+
+def test_a_value_the_database_refuses_stops_only_its_operation(now, app, setup, login):
+    client = login(setup["engineer"])
+    nul = op(
+        "issue_create",
+        {"store_id": setup["store"].id, "category": "wifi", "severity": "high", "title": "A\x00B"},
+    )
+    results = sync(client, nul, op("check_in", {"visit_id": setup["visit"].id}))
+    # PostgreSQL refuses NUL in text (SQLite stores it): either way the check-in applies.
+    assert results[0]["status"] in ("applied", "rejected")
+    assert results[1]["status"] == "applied"
+    assert fetch(app, Visit, setup["visit"].id).status == VisitStatus.CHECKED_IN
