@@ -81,10 +81,35 @@ function labelOf(form, payload) {
   return text ? `${label}: ${text.length > 50 ? `${text.slice(0, 50)}…` : text}` : label;
 }
 
-function photosOf(form) {
+const PHOTO_SIDE = 2048; // px: the long side of a photo as it is queued (about 3 MP)
+const PHOTO_SMALL = 1024 * 1024; // bytes: smaller photos are queued as they are
+
+// A phone camera's photo made smaller before it is queued: on a store's poor network a
+// 10 MB photo may never finish uploading. Anything that cannot be read this way (not an
+// image, an old browser) is queued as it is, for the server to judge.
+async function shrink(file) {
+  if (file.size <= PHOTO_SMALL || !/^image\/(jpeg|png|webp)$/.test(file.type) || !window.createImageBitmap) return file;
+  try {
+    const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    const scale = Math.min(1, PHOTO_SIDE / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
+    if (!blob || blob.size >= file.size) return file;
+    return new File([blob], file.name.replace(/\.\w+$/, "") + ".jpg", { type: "image/jpeg" });
+  } catch (err) {
+    return file;
+  }
+}
+
+async function photosOf(form) {
   const input = form.querySelector('input[type="file"]');
   if (!input || !input.files.length) return [];
-  return Array.from(input.files, (file) => ({ blob: file, filename: file.name, target: form.dataset.outboxPhoto }));
+  const files = await Promise.all(Array.from(input.files, shrink));
+  return files.map((file) => ({ blob: file, filename: file.name, target: form.dataset.outboxPhoto }));
 }
 
 // The phone's position for a check-in, when it gives one within a few seconds.
@@ -137,11 +162,11 @@ async function queueForm(form) {
     const common = { label: labelOf(form, payload), page, origin: here(), user_id: userId, at };
     let item;
     if (form.dataset.outbox === "photo") {
-      const [photo] = photosOf(form);
+      const [photo] = await photosOf(form);
       if (!photo) { status.textContent = "Choose a photo first."; return; }
       item = await Outbox.enqueuePhoto({ ...photo, ...common, target_id: payload[photo.target] });
     } else {
-      item = await Outbox.enqueue({ ...common, type: form.dataset.outbox, payload, photos: photosOf(form) });
+      item = await Outbox.enqueue({ ...common, type: form.dataset.outbox, payload, photos: await photosOf(form) });
     }
     form.dataset.queued = "1";
     form.dataset.dirty = "";

@@ -75,6 +75,15 @@ def wait_until(page: Any, script: str, timeout_ms: int = TIMEOUT_MS) -> Any:
     return answer
 
 
+def noise_png(size: tuple[int, int]) -> bytes:
+    """A PNG of random pixels: it hardly compresses, like a large camera photo."""
+    out = io.BytesIO()
+    Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(
+        out, "PNG", compress_level=1
+    )
+    return out.getvalue()
+
+
 def jpeg(size: tuple[int, int] = (80, 60)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, (30, 120, 200)).save(out, "JPEG")

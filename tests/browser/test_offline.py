@@ -16,7 +16,14 @@ from fieldops.observations.models import Observation
 from fieldops.photos.models import Photo
 from fieldops.users.models import User
 from fieldops.visits.models import Visit, VisitStatus
-from tests.browser.support import TIMEOUT_MS, jpeg, require_browser, sign_in, wait_until
+from tests.browser.support import (
+    TIMEOUT_MS,
+    jpeg,
+    noise_png,
+    require_browser,
+    sign_in,
+    wait_until,
+)
 
 require_browser()
 
@@ -394,3 +401,21 @@ def test_a_form_the_phone_cannot_store_is_sent_once_the_classic_way(live, contex
     assert page.evaluate("async () => (await self.FieldOpsOutbox.all()).length") == 0
     _visit, observations, photos = stored(live, visit.id)
     assert len(observations) == 1 and len(photos) == 1  # not half-queued and sent twice
+
+
+def test_a_large_camera_photo_is_made_smaller_on_the_phone_before_it_is_queued(live, context, page):
+    store, engineer, visit, _tomorrow = plan_day(live)
+    sign_in(page, engineer.email)
+    open_today_and_save_pages(page)
+    big = noise_png((3000, 2000))  # about 18 MB: over the server's 10 MB limit as it is
+    assert len(big) > 10 * 1024 * 1024
+    page.goto(f"/observations/new?store_id={store.id}&visit_id={visit.id}&category=wifi")
+    page.fill("#f-zone", "Roof")
+    page.set_input_files(
+        "#f-photo", files=[{"name": "roof.png", "mimeType": "image/png", "buffer": big}]
+    )
+    page.get_by_role("button", name="Save observation").click()
+    expect(page).to_have_url(f"{live.url}/visits/{visit.id}")
+    expect(page.locator("[data-outbox-count]")).to_be_hidden(timeout=SYNC_TIMEOUT)
+    [photo] = stored(live, visit.id)[2]
+    assert (photo.width, photo.height) == (2048, 1365)
