@@ -75,6 +75,11 @@ def wait_until(page: Any, script: str, timeout_ms: int = TIMEOUT_MS) -> Any:
     return answer
 
 
+def attach_photo(page: Any, data: bytes, name: str = "ap.jpg", mime: str = "image/jpeg") -> None:
+    """Choose a file in the form's photo field, as the phone's picker would."""
+    page.set_input_files("#f-photo", files=[{"name": name, "mimeType": mime, "buffer": data}])
+
+
 def noise_png(size: tuple[int, int]) -> bytes:
     """A PNG of random pixels: it hardly compresses, like a large camera photo."""
     out = io.BytesIO()

@@ -18,6 +18,7 @@ from fieldops.users.models import User
 from fieldops.visits.models import Visit, VisitStatus
 from tests.browser.support import (
     TIMEOUT_MS,
+    attach_photo,
     jpeg,
     noise_png,
     require_browser,
@@ -104,9 +105,7 @@ def test_offline_check_in_and_observation_with_photo_reach_the_server_once(live,
     page.fill("#f-zone", "Showroom")
     page.fill("#f-rssi_dbm", "-67")
     page.fill("#f-download_mbps", "48.5")
-    page.set_input_files(
-        "#f-photo", files=[{"name": "ap.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]
-    )
+    attach_photo(page, jpeg())
     page.get_by_role("button", name="Save observation").click()
     expect(page).to_have_url(f"{live.url}/visits/{visit.id}")
     expect(counter).to_have_text("3 waiting")  # the check-in, the observation, its photo
@@ -223,9 +222,7 @@ def test_an_issue_with_a_photo_then_a_comment_made_offline(live, context, page):
     page.select_option("#f-category", "wifi")
     page.select_option("#f-severity", "high")
     page.fill("#f-title", "Guest Wi-Fi down in the showroom")
-    page.set_input_files(
-        "#f-photo", files=[{"name": "ap.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]
-    )
+    attach_photo(page, jpeg())
     page.get_by_role("button", name="File issue").click()
     # Online, it is sent at once and the new issue's page opens, photo included.
     expect(page).to_have_url(re.compile(r"/issues/\d+$"))
@@ -294,9 +291,7 @@ def test_a_photo_that_is_not_an_image_stays_refused_while_its_observation_is_sav
     context.set_offline(True)
     page.goto(f"/observations/new?store_id={store.id}&visit_id={visit.id}&category=wifi")
     page.fill("#f-zone", "Back office")
-    page.set_input_files(
-        "#f-photo", files=[{"name": "ap.jpg", "mimeType": "image/jpeg", "buffer": b"not a jpeg"}]
-    )
+    attach_photo(page, b"not a jpeg")
     page.get_by_role("button", name="Save observation").click()
     counter = page.locator("[data-outbox-count]")
     expect(counter).to_have_text("2 waiting")
@@ -393,9 +388,7 @@ def test_a_form_the_phone_cannot_store_is_sent_once_the_classic_way(live, contex
     open_today_and_save_pages(page)
     page.goto(f"/observations/new?store_id={store.id}&visit_id={visit.id}&category=wifi")
     page.fill("#f-zone", "Service lane")
-    page.set_input_files(
-        "#f-photo", files=[{"name": "ap.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]
-    )
+    attach_photo(page, jpeg())
     page.get_by_role("button", name="Save observation").click()
     expect(page).to_have_url(f"{live.url}/visits/{visit.id}")
     assert page.evaluate("async () => (await self.FieldOpsOutbox.all()).length") == 0
@@ -411,9 +404,7 @@ def test_a_large_camera_photo_is_made_smaller_on_the_phone_before_it_is_queued(l
     assert len(big) > 10 * 1024 * 1024
     page.goto(f"/observations/new?store_id={store.id}&visit_id={visit.id}&category=wifi")
     page.fill("#f-zone", "Roof")
-    page.set_input_files(
-        "#f-photo", files=[{"name": "roof.png", "mimeType": "image/png", "buffer": big}]
-    )
+    attach_photo(page, big, "roof.png", "image/png")
     page.get_by_role("button", name="Save observation").click()
     expect(page).to_have_url(f"{live.url}/visits/{visit.id}")
     expect(page.locator("[data-outbox-count]")).to_be_hidden(timeout=SYNC_TIMEOUT)
