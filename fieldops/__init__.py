@@ -26,7 +26,6 @@ from fieldops.database import install_sqlite_hooks
 from fieldops.extensions import api, csrf, db, limiter, login_manager, migrate
 from fieldops.hours.api import blp as hours_api
 from fieldops.hours.views import blp as hours_views
-from fieldops.hours.views import closeouts as closeout_views
 from fieldops.issues.api import blp as issues_api
 from fieldops.issues.views import blp as issues_views
 from fieldops.observations.api import blp as observations_api
@@ -105,7 +104,6 @@ def register_blueprints(app: Flask) -> None:
         issues_views,
         overview_views,
         hours_views,
-        closeout_views,
         shifts_views,
         pwa_views,
     ):

@@ -1,24 +1,20 @@
-"""HTML pages for evidence: importing a CSV file (admin), the manager's one-tap close-out."""
+"""HTML page for importing evidence from a CSV file (admin)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from fieldops.auth.policy import Action, require
 from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
-from fieldops.core.forms import form_values, submit
 from fieldops.extensions import db
 from fieldops.hours.csv_import import COLUMNS, import_signals
-from fieldops.hours.ingest import record_closeout
-from fieldops.hours.schemas import CloseoutSchema
 from fieldops.stores.models import Store
 from fieldops.stores.services import store_query
 
 blp = Blueprint("hours", __name__, url_prefix="/admin")
-closeouts = Blueprint("closeouts", __name__)
 SHOWN_ERRORS = 200
 
 
@@ -58,29 +54,3 @@ def import_csv() -> ResponseReturnValue:
         columns=COLUMNS,
         shown=SHOWN_ERRORS,
     ), status
-
-
-@closeouts.post("/stores/<int:store_id>/closeout")
-@login_required
-def closeout(store_id: int) -> ResponseReturnValue:
-    """The manager's "Last customer just left": the form of the store page, without JavaScript.
-
-    With JavaScript the same button is queued in the phone's outbox and sent by /api/sync.
-    """
-    require(Action.SEND_CLOSEOUT)
-    store = get_visible(Store, store_id, current_user)
-    result, errors = submit(
-        CloseoutSchema(),
-        form_values(),
-        lambda data: record_closeout(store, data, current_user, utcnow()),
-    )
-    if result is None:
-        flash(" ".join(m for messages in errors.values() for m in messages), "error")
-    elif result.closed:
-        flash(f"Close-out sent: closed on {result.business_date:%a %d %b}.")
-    else:
-        flash(
-            f"Close-out sent: the last customer left at {result.last_customer_at:%H:%M} "
-            f"on {result.business_date:%a %d %b}."
-        )
-    return redirect(url_for("stores.detail", store_id=store.id) + "#closeout")

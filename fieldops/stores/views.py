@@ -16,6 +16,8 @@ from fieldops.core.forms import form_values, submit
 from fieldops.core.pagination import paginate
 from fieldops.extensions import db
 from fieldops.hours.chart import hours_chart
+from fieldops.hours.ingest import record_closeout
+from fieldops.hours.schemas import CloseoutSchema
 from fieldops.hours.services import hours_for
 from fieldops.issues.models import Issue
 from fieldops.issues.services import issue_query
@@ -58,10 +60,10 @@ def index() -> ResponseReturnValue:
     return render_template("stores/index.html", page=page, args=args, regions=services.regions())
 
 
-@blp.get("/stores/<int:store_id>")
-@login_required
-def detail(store_id: int) -> ResponseReturnValue:
-    require(Action.READ_RECORDS)
+def _detail_page(
+    store_id: int, errors: dict[str, list[str]] | None = None, values: dict[str, Any] | None = None
+) -> ResponseReturnValue:
+    """The store page; with the close-out form's errors (422) when it was refused."""
     store = get_visible(Store, store_id, current_user)
     now = utcnow()
     today = local_date(now, store.timezone)
@@ -69,7 +71,7 @@ def detail(store_id: int) -> ResponseReturnValue:
         visit_query(current_user, store_id=store.id).order_by(Visit.planned_start.desc()).limit(20)
     ).all()
     hours = hours_for(store)
-    return render_template(
+    page = render_template(
         "stores/detail.html",
         store=store,
         hours=hours,
@@ -91,7 +93,42 @@ def detail(store_id: int) -> ResponseReturnValue:
             .order_by(Observation.observed_at.desc())
             .limit(10)
         ).all(),
+        errors=errors or {},
+        values=values or {},
     )
+    return page, 422 if errors else 200
+
+
+@blp.get("/stores/<int:store_id>")
+@login_required
+def detail(store_id: int) -> ResponseReturnValue:
+    require(Action.READ_RECORDS)
+    return _detail_page(store_id)
+
+
+@blp.post("/stores/<int:store_id>/closeout")
+@login_required
+def closeout(store_id: int) -> ResponseReturnValue:
+    """The manager's "Last customer just left": the store page's form, without JavaScript.
+
+    With JavaScript the same button is queued in the phone's outbox and sent by /api/sync.
+    """
+    require(Action.SEND_CLOSEOUT)
+    store = get_visible(Store, store_id, current_user)
+    values = form_values()
+    result, errors = submit(
+        CloseoutSchema(), values, lambda data: record_closeout(store, data, current_user, utcnow())
+    )
+    if result is None:
+        return _detail_page(store.id, errors, values)
+    if result.closed:
+        flash(f"Close-out sent: closed on {result.business_date:%a %d %b}.")
+    else:
+        flash(
+            f"Close-out sent: the last customer left at {result.last_customer_at:%H:%M} "
+            f"on {result.business_date:%a %d %b}."
+        )
+    return redirect(url_for("stores.detail", store_id=store.id) + "#closeout")
 
 
 @blp.get("/my-store")

@@ -153,8 +153,12 @@ def test_the_manager_sends_the_close_out_without_javascript(signed_in, build, ap
     answer = b.submit(
         f"/stores/{store.id}", {"last_customer_at": "25:99"}, action=f"/stores/{store.id}/closeout"
     )
-    assert answer.status_code == 302
-    assert 'class="flash flash-error"' in b.get(f"/stores/{store.id}").get_data(as_text=True)
+    assert answer.status_code == 422  # the page again, the field named, the time kept
+    refused = answer.get_data(as_text=True)
+    field = refused[refused.index('id="f-last_customer_at"') :][:400]
+    assert 'value="25:99"' in field and 'aria-invalid="true"' in field
+    error = refused[refused.index('id="last_customer_at-error"') :][:200]
+    assert "Must be a time of day as HH:MM" in error
     with app.app_context():
         [closeout] = db.session.scalars(sa.select(Closeout)).all()
         assert closeout.business_date.isoformat() == "2026-03-04"
