@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from bench.client import Sample, get
-from bench.generate import Meta, bench_app
-from bench.recompute import Statement, record_statements, replay_selects
+from bench.generate import Meta
+from bench.recompute import Statement, measured_rounds
 
 if TYPE_CHECKING:
     from bench.profiling import PageTimes
@@ -56,45 +56,35 @@ class CoverageResult:
     def worst(self) -> float:
         return max(self.runs) if self.runs else float("nan")
 
-    @property
-    def sql_seconds(self) -> float:
-        return sum(s.seconds for s in self.statements)
-
 
 def measure_coverage(meta: Meta, rounds: int = 3) -> CoverageResult:
     import sqlalchemy as sa
+    from flask import current_app
 
     from fieldops.coverage.services import store_coverage, totals
     from fieldops.extensions import db
     from fieldops.users.models import User
 
     result = CoverageResult()
-    statements: dict[str, Statement] = {}
-    app = bench_app(meta.database)
-    with app.app_context():
-        record_statements(db.engine, statements)
-        horizon = app.config["COVERAGE_DUE_SOON_DAYS"]
-        for round_ in range(1, rounds + 1):
-            cio = db.session.scalar(sa.select(User).where(User.email == CIO_EMAIL))
-            if round_ == rounds:  # the statements of the last round only
-                statements.clear()
-            now = datetime.now(UTC)
-            started = time.perf_counter()
-            rows = store_coverage(cio, now)
-            result.runs.append(time.perf_counter() - started)
-            print(
-                f"[bench.run] coverage {round_}: {len(rows):,} stores in {result.runs[-1]:.2f} s",
-                file=sys.stderr,
-                flush=True,
-            )
-            if round_ == rounds:
-                result.stores, result.days = len(rows), rows[0].days if rows else 0
-                result.totals = totals(rows, now, horizon)
-                result.gaps = sum(len(row.real.uncovered) for row in rows)
-            db.session.remove()
-        db.engine.dispose()
-    replay_selects(meta.database, statements)
-    result.statements = list(statements.values())
+
+    def run_round(round_: int) -> None:
+        cio = db.session.scalar(sa.select(User).where(User.email == CIO_EMAIL))
+        now = datetime.now(UTC)
+        started = time.perf_counter()
+        rows = store_coverage(cio, now)
+        result.runs.append(time.perf_counter() - started)
+        print(
+            f"[bench.run] coverage {round_}: {len(rows):,} stores in {result.runs[-1]:.2f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+        if round_ == rounds:
+            result.stores, result.days = len(rows), rows[0].days if rows else 0
+            result.totals = totals(rows, now, current_app.config["COVERAGE_DUE_SOON_DAYS"])
+            result.gaps = sum(len(row.real.uncovered) for row in rows)
+        db.session.remove()  # each round in a fresh session, as a request would be
+
+    result.statements = measured_rounds(meta.database, rounds, run_round)
     result.shifts, result.shift_sets = shift_sets(meta.database)
     return result
 

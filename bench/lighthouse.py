@@ -138,15 +138,9 @@ def measure(base: str, cookie: str, runs: int, work: Path) -> list[PageResult]:
     return results
 
 
-def version() -> str:
+def version_of(tool: Path) -> str:
     return subprocess.run(
-        [str(LIGHTHOUSE), "--version"], capture_output=True, text=True, check=True
-    ).stdout.strip()
-
-
-def chromium_version() -> str:
-    return subprocess.run(
-        [str(CHROMIUM), "--version"], capture_output=True, text=True, check=True
+        [str(tool), "--version"], capture_output=True, text=True, check=True
     ).stdout.strip()
 
 
@@ -157,8 +151,8 @@ def write(output: Path, results: list[PageResult], runs: int) -> None:
         "",
         "Written by `make lighthouse` (bench/lighthouse.py): do not edit by hand.",
         "",
-        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with Lighthouse {version()} and "
-        f"{chromium_version()} (headless), on the demo data served by gunicorn from SQLite. "
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with Lighthouse {version_of(LIGHTHOUSE)} "
+        f"and {version_of(CHROMIUM)} (headless), on the demo data served by gunicorn from SQLite. "
         f"Each page was run {runs} times in Lighthouse's default mobile form factor "
         "(a phone screen, simulated slow 4G, CPU slowed 4x); the table shows the median "
         "score of each category and, in brackets, every run's. The Today page is that of "

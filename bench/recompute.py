@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -56,10 +57,6 @@ class RecomputeResult:
     def worst(self) -> float:
         return max(self.runs) if self.runs else float("nan")
 
-    @property
-    def sql_seconds(self) -> float:
-        return sum(s.seconds for s in self.statements)
-
 
 def _short(sql: str) -> str:
     return " ".join(sql.split())
@@ -96,34 +93,68 @@ def replay_selects(database: str, statements: dict[str, Statement]) -> None:
             s.seconds = (time.perf_counter() - started) * s.calls
 
 
+def measured_rounds(
+    database: str, rounds: int, run_round: Callable[[int], None]
+) -> list[Statement]:
+    """`run_round(n)` for n = 1 … `rounds` in an app context on the cache file; the SQL
+    statements of the last round, each SELECT replayed in plain sqlite3."""
+    from fieldops.extensions import db
+
+    statements: dict[str, Statement] = {}
+    with bench_app(database).app_context():
+        record_statements(db.engine, statements)
+        for round_ in range(1, rounds + 1):
+            if round_ == rounds:  # the statements of the last round only
+                statements.clear()
+            run_round(round_)
+        db.engine.dispose()
+    replay_selects(database, statements)
+    return list(statements.values())
+
+
+def sql_lines(
+    statements: list[Statement], seconds: float, round_name: str, writes: str = ""
+) -> list[str]:
+    """The report's account of the last round's SQL: its share of `seconds`, the slowest."""
+    slow = sorted(statements, key=lambda s: s.seconds, reverse=True)[:5]
+    lines = [
+        "",
+        f"SQL of the last {round_name}: {sum(s.calls for s in statements):,} statements, "
+        f"{sum(s.seconds for s in statements):.2f} s of its {seconds:.2f} s (each SELECT run "
+        f"again in plain sqlite3 with every row fetched{writes}): the rest is Python. "
+        "The slowest:",
+        "",
+    ]
+    for s in slow:
+        plan = f" — plan: {'; '.join(s.plan)}" if s.plan else ""
+        lines.append(
+            f"- {s.seconds:.2f} s, {s.calls:,} call(s), {s.rows:,} row(s): `{s.sql[:100]}…`{plan}"
+        )
+    return lines
+
+
 def measure_recompute(meta: Meta, rounds: int = 2) -> RecomputeResult:
     from fieldops.extensions import db
     from fieldops.hours.recompute import recompute
 
     result = RecomputeResult()
-    statements: dict[str, Statement] = {}
-    app = bench_app(meta.database)
-    with app.app_context():
-        record_statements(db.engine, statements)
-        for round_ in range(1, rounds + 1):
-            if round_ == rounds:  # the statements of the last run only
-                statements.clear()
-            started = time.perf_counter()
-            answer = recompute(datetime.now(UTC))
-            result.runs.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            db.session.commit()
-            result.commits.append(time.perf_counter() - started)
-            result.stores, result.weekdays = answer["stores"], answer["weekdays"]
-            print(
-                f"[bench.run] recompute {round_}: {answer['stores']:,} stores in "
-                f"{result.runs[-1]:.2f} s, commit {result.commits[-1]:.2f} s",
-                file=sys.stderr,
-                flush=True,
-            )
-        db.engine.dispose()
-    replay_selects(meta.database, statements)
-    result.statements = list(statements.values())
+
+    def run_round(round_: int) -> None:
+        started = time.perf_counter()
+        answer = recompute(datetime.now(UTC))
+        result.runs.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        db.session.commit()
+        result.commits.append(time.perf_counter() - started)
+        result.stores, result.weekdays = answer["stores"], answer["weekdays"]
+        print(
+            f"[bench.run] recompute {round_}: {answer['stores']:,} stores in "
+            f"{result.runs[-1]:.2f} s, commit {result.commits[-1]:.2f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    result.statements = measured_rounds(meta.database, rounds, run_round)
     with sqlite3.connect(meta.database) as conn:
         result.samples, result.observed = conn.execute(
             "SELECT SUM(sample_days), SUM(basis = 'observed') FROM real_hours"

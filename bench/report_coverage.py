@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bench.coverage import TARGET_SECONDS, CoverageResult, Dashboard
 from bench.history import HISTORY_DAYS, SnapshotRun
+from bench.recompute import sql_lines
 
 
 @dataclass
@@ -96,7 +97,6 @@ def live_lines(live: CoverageResult) -> list[str]:
         "| --- | ---: |",
     ]
     lines += [f"| {n} | {run:.2f} |" for n, run in enumerate(live.runs, 1)]
-    slow = sorted(live.statements, key=lambda s: s.seconds, reverse=True)[:5]
     last = live.runs[-1] if live.runs else 0.0
     lines += [
         "",
@@ -104,17 +104,8 @@ def live_lines(live: CoverageResult) -> list[str]:
         f"{_pct(real.get('percent'))} covered ({live.gaps:,} uncovered windows); posted hours "
         f"{_pct(posted.get('percent'))} covered; {t.get('overdue', 0):,} stores overdue, "
         f"{t.get('due_soon', 0):,} due soon.",
-        "",
-        f"SQL of the last round: {sum(s.calls for s in live.statements):,} statements, "
-        f"{live.sql_seconds:.2f} s of its {last:.2f} s (each SELECT run again in plain sqlite3 "
-        "with every row fetched): the rest is Python. The slowest:",
-        "",
+        *sql_lines(live.statements, last, "round"),
     ]
-    for s in slow:
-        plan = f" — plan: {'; '.join(s.plan)}" if s.plan else ""
-        lines.append(
-            f"- {s.seconds:.2f} s, {s.calls:,} call(s), {s.rows:,} row(s): `{s.sql[:100]}…`{plan}"
-        )
     api = live.api
     lines += [
         "",

@@ -7,7 +7,7 @@ from bench.batches import BATCH, DAYS_PER_BATCH
 from bench.evidence import CACHED_DAY, EXPORT_DAYS, PRESENCE_DAYS, SIGNAL_DAYS, export_mix
 from bench.generate import Meta
 from bench.ingest import TARGET_PER_SECOND, IngestResult
-from bench.recompute import TARGET_SECONDS, RecomputeResult
+from bench.recompute import TARGET_SECONDS, RecomputeResult, sql_lines
 
 
 def dataset_lines(meta: Meta) -> list[str]:
@@ -72,22 +72,9 @@ def recompute_lines(result: RecomputeResult) -> list[str]:
         f"| {n} | {run:.2f} | {commit:.2f} |"
         for n, (run, commit) in enumerate(zip(result.runs, result.commits, strict=True), 1)
     ]
-    slow = sorted(result.statements, key=lambda s: s.seconds, reverse=True)[:5]
     last = result.runs[-1] if result.runs else 0.0
-    lines += [
-        "",
-        f"SQL of the last run: {sum(s.calls for s in result.statements):,} statements, "
-        f"{result.sql_seconds:.2f} s of its {last:.2f} s (each SELECT run again in plain "
-        "sqlite3 with every row fetched; writes as timed in `cursor.execute`): the rest is "
-        "Python. The slowest:",
-        "",
-    ]
-    for s in slow:
-        plan = f" — plan: {'; '.join(s.plan)}" if s.plan else ""
-        lines.append(
-            f"- {s.seconds:.2f} s, {s.calls:,} call(s), {s.rows:,} row(s): `{s.sql[:100]}…`{plan}"
-        )
-    return lines
+    writes = "; writes as timed in `cursor.execute`"
+    return lines + sql_lines(result.statements, last, "run", writes)
 
 
 def target_rows(ingest: IngestResult, recompute: RecomputeResult) -> list[str]:

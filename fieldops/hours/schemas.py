@@ -20,13 +20,19 @@ ROW_SOURCES = [
 ]
 
 
+# The limits of a row's fields, shared by the schemas and the quick reading below.
+LONGEST_ID = 128  # a device's or a transaction's id
+INTERVAL_MINUTES = (1, 60)  # a door counter's bin
+PEOPLE = (0, 100_000)  # entries or exits in one bin
+
+
 def source_field(source: SignalSource) -> fields.String:
     return fields.String(required=True, validate=validate.Equal(source.value))
 
 
 class WifiSessionSchema(Schema):
     source = source_field(SignalSource.WIFI_SESSION)
-    device = fields.String(required=True, validate=validate.Length(1, 128))
+    device = fields.String(required=True, validate=validate.Length(1, LONGEST_ID))
     start = AwareDateTime(required=True)
     end = AwareDateTime(required=True)
 
@@ -39,15 +45,17 @@ class WifiSessionSchema(Schema):
 class DoorCountSchema(Schema):
     source = source_field(SignalSource.DOOR_COUNT)
     start = AwareDateTime(required=True)
-    interval_minutes = fields.Integer(required=True, validate=validate.Range(1, 60))
-    entries = fields.Integer(required=True, validate=validate.Range(0, 100_000))
-    exits = fields.Integer(required=True, validate=validate.Range(0, 100_000))
+    interval_minutes = fields.Integer(required=True, validate=validate.Range(*INTERVAL_MINUTES))
+    entries = fields.Integer(required=True, validate=validate.Range(*PEOPLE))
+    exits = fields.Integer(required=True, validate=validate.Range(*PEOPLE))
 
 
 class TransactionSchema(Schema):
     source = source_field(SignalSource.TRANSACTION)
     at = AwareDateTime(required=True)
-    id = fields.String(validate=validate.Length(1, 128), metadata={"description": "source's id"})
+    id = fields.String(
+        validate=validate.Length(1, LONGEST_ID), metadata={"description": "source's id"}
+    )
 
 
 class CloseoutRowSchema(Schema):
@@ -79,12 +87,12 @@ ROW_SCHEMAS: dict[str, Schema] = {
 # error message.
 
 
-def _text(value: Any, longest: int) -> bool:
-    return type(value) is str and 1 <= len(value) <= longest
+def _text(value: Any) -> bool:
+    return type(value) is str and 1 <= len(value) <= LONGEST_ID
 
 
-def _count(value: Any, least: int, most: int) -> bool:
-    return type(value) is int and least <= value <= most
+def _count(value: Any, limits: tuple[int, int]) -> bool:
+    return type(value) is int and limits[0] <= value <= limits[1]
 
 
 def _instant(value: Any) -> datetime | None:
@@ -102,7 +110,7 @@ def _instant(value: Any) -> datetime | None:
 
 
 def _quick_wifi(raw: dict[str, Any]) -> dict[str, Any] | None:
-    if raw.keys() != {"source", "device", "start", "end"} or not _text(raw["device"], 128):
+    if raw.keys() != {"source", "device", "start", "end"} or not _text(raw["device"]):
         return None
     start, end = _instant(raw["start"]), _instant(raw["end"])
     if start is None or end is None or end < start:
@@ -116,9 +124,9 @@ def _quick_door(raw: dict[str, Any]) -> dict[str, Any] | None:
     start = _instant(raw["start"])
     if (
         start is None
-        or not _count(raw["interval_minutes"], 1, 60)
-        or not _count(raw["entries"], 0, 100_000)
-        or not _count(raw["exits"], 0, 100_000)
+        or not _count(raw["interval_minutes"], INTERVAL_MINUTES)
+        or not _count(raw["entries"], PEOPLE)
+        or not _count(raw["exits"], PEOPLE)
     ):
         return None
     return raw | {"start": start}
@@ -128,7 +136,7 @@ def _quick_transaction(raw: dict[str, Any]) -> dict[str, Any] | None:
     if not {"source", "at"} <= raw.keys() <= {"source", "at", "id"}:
         return None
     at = _instant(raw["at"])
-    if at is None or ("id" in raw and not _text(raw["id"], 128)):
+    if at is None or ("id" in raw and not _text(raw["id"])):
         return None
     return raw | {"at": at}
 

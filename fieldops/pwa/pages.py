@@ -22,17 +22,27 @@ from fieldops.visits.models import Visit, VisitStatus
 OPEN_ISSUES_PER_STORE = 10
 
 
-def pages_for_store(store_id: int, user: User) -> list[str]:
-    """A store's page (address, hours, open issues), its issue form, its newest open issues."""
-    open_issues = db.session.scalars(
-        issue_query(user, store_id=store_id, open_only=True)
+def _pages_for_stores(store_ids: list[int], user: User) -> list[str]:
+    """Each store's page (address, hours, open issues), its issue form and its newest open
+    issues; the issues of every store in one query."""
+    newest: dict[int, list[int]] = {store_id: [] for store_id in store_ids}
+    issues = db.session.execute(
+        issue_query(user, open_only=True)
+        .where(Issue.store_id.in_(store_ids))
         .order_by(sa.desc(Issue.created_at))
-        .limit(OPEN_ISSUES_PER_STORE)
+        .with_only_columns(Issue.id, Issue.store_id)
     )
+    for issue_id, store_id in issues:
+        if len(newest[store_id]) < OPEN_ISSUES_PER_STORE:
+            newest[store_id].append(issue_id)
     return [
-        url_for("stores.detail", store_id=store_id),
-        url_for("issues.new", store_id=store_id),
-        *(url_for("issues.detail", issue_id=issue.id) for issue in open_issues),
+        url
+        for store_id in store_ids
+        for url in (
+            url_for("stores.detail", store_id=store_id),
+            url_for("issues.new", store_id=store_id),
+            *(url_for("issues.detail", issue_id=issue_id) for issue_id in newest[store_id]),
+        )
     ]
 
 
@@ -51,12 +61,10 @@ def pages_for_visits(visits: Iterable[Visit], user: User) -> list[str]:
         )
         if visit.store_id not in store_ids:
             store_ids.append(visit.store_id)
-    for store_id in store_ids:
-        urls.extend(pages_for_store(store_id, user))
-    return list(dict.fromkeys(urls))
+    return list(dict.fromkeys(urls + _pages_for_stores(store_ids, user)))
 
 
 def pages_for_manager(store_id: int, user: User) -> list[str]:
     """What a store manager needs without a network: the store's pages and the start page."""
-    urls = [url_for("auth.home"), url_for("stores.my_store"), *pages_for_store(store_id, user)]
-    return list(dict.fromkeys(urls))
+    urls = [url_for("auth.home"), url_for("stores.my_store")]
+    return list(dict.fromkeys(urls + _pages_for_stores([store_id], user)))

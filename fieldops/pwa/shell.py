@@ -51,7 +51,8 @@ def build_shell(app: Flask) -> Shell:
 
 
 def shell_of(app: Flask) -> Shell:
-    """The shell computed at start; in debug mode afresh, so edits show without a restart."""
+    """The shell, hashed at the first request for it (not at start-up, nor per request); in
+    debug mode afresh, so edits show without a restart."""
     if app.debug or "fieldops.shell" not in app.extensions:
         app.extensions["fieldops.shell"] = build_shell(app)
     return app.extensions["fieldops.shell"]

@@ -9,21 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, url_for
-from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
 from fieldops.clock import utcnow
-from fieldops.pwa.shell import build_shell, shell_of
+from fieldops.pwa.shell import shell_of
 
 blp = Blueprint("pwa", __name__)
-
-
-def compute_shell(state: BlueprintSetupState) -> None:
-    """Hash the shell once, when the app is made (not per request)."""
-    state.app.extensions["fieldops.shell"] = build_shell(state.app)
-
-
-blp.record_once(compute_shell)
 
 
 @blp.app_context_processor
