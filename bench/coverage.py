@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 from bench.client import Sample, get
 from bench.generate import Meta
-from bench.recompute import Statement, measured_rounds
+from bench.recompute import Rounds, measured_rounds
 
 if TYPE_CHECKING:
     from bench.profiling import PageTimes
@@ -36,25 +36,15 @@ CIO_EMAIL = "cio@bench.example.com"
 
 
 @dataclass
-class CoverageResult:
+class CoverageResult(Rounds):  # runs: seconds of store_coverage, each round
     stores: int = 0
     days: int = 0
     shifts: int = 0  # active
     shift_sets: int = 0  # distinct sets of shifts covering a store (merged once each)
-    runs: list[float] = field(default_factory=list)  # seconds of store_coverage, each round
-    statements: list[Statement] = field(default_factory=list)
     totals: dict = field(default_factory=dict)  # services.totals of the last round
     gaps: int = 0  # uncovered windows (real hours), all stores
     api: Sample = field(default_factory=lambda: Sample("coverage_api"))
     api_total: int = 0  # "total" of the API's answer
-
-    @property
-    def best(self) -> float:
-        return min(self.runs) if self.runs else float("nan")
-
-    @property
-    def worst(self) -> float:
-        return max(self.runs) if self.runs else float("nan")
 
 
 def measure_coverage(meta: Meta, rounds: int = 3) -> CoverageResult:

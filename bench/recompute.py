@@ -40,13 +40,10 @@ class Statement:
 
 
 @dataclass
-class RecomputeResult:
-    stores: int = 0
-    weekdays: int = 0
-    samples: int = 0  # store-days read in the window (sum of real_hours.sample_days)
-    observed: int = 0  # weekdays learned from evidence (basis "observed")
-    runs: list[float] = field(default_factory=list)  # seconds of recompute(now), each run
-    commits: list[float] = field(default_factory=list)
+class Rounds:
+    """Seconds of each round of an in-process measurement, and its last round's SQL."""
+
+    runs: list[float] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
 
     @property
@@ -56,6 +53,15 @@ class RecomputeResult:
     @property
     def worst(self) -> float:
         return max(self.runs) if self.runs else float("nan")
+
+
+@dataclass
+class RecomputeResult(Rounds):
+    stores: int = 0
+    weekdays: int = 0
+    samples: int = 0  # store-days read in the window (sum of real_hours.sample_days)
+    observed: int = 0  # weekdays learned from evidence (basis "observed")
+    commits: list[float] = field(default_factory=list)  # seconds of each run's commit
 
 
 def _short(sql: str) -> str:

@@ -71,6 +71,15 @@ def open_today_and_save_pages(page: Any) -> None:
     wait_until(page, ALL_PAGES_SAVED)
 
 
+def start_the_day(live: Any, page: Any) -> tuple[Any, Any, Any]:
+    """An engineer's day planned (plan_day), the engineer signed in with the pages of the
+    day saved on the phone; the store, the engineer and today's visit there."""
+    store, engineer, visit, _tomorrow = plan_day(live)
+    sign_in(page, engineer.email)
+    open_today_and_save_pages(page)
+    return store, engineer, visit
+
+
 def stored(live: Any, visit_id: int) -> tuple[Visit, list[Observation], list[Photo]]:
     with live.db():
         visit = db.session.get(Visit, visit_id)
@@ -154,9 +163,7 @@ def test_offline_check_in_and_observation_with_photo_reach_the_server_once(live,
 
 
 def test_a_refused_entry_stays_with_the_reason_until_fixed(live, context, page):
-    store, engineer, visit, _tomorrow = plan_day(live)
-    sign_in(page, engineer.email)
-    open_today_and_save_pages(page)
+    store, engineer, visit = start_the_day(live, page)
     page.goto(f"/observations/new?store_id={store.id}&visit_id={visit.id}&category=wifi")
     page.fill("#f-zone", "Service lane")
     page.fill("#f-rssi_dbm", "-150")  # out of range: the server refuses it
@@ -186,9 +193,7 @@ def test_a_refused_entry_stays_with_the_reason_until_fixed(live, context, page):
 
 
 def test_an_expired_session_keeps_the_queue_and_sends_it_after_signing_in(live, context, page):
-    store, engineer, visit, _tomorrow = plan_day(live)
-    sign_in(page, engineer.email)
-    open_today_and_save_pages(page)
+    store, engineer, visit = start_the_day(live, page)
     context.set_offline(True)
     page.locator(f"form[action='/visits/{visit.id}/check-in'] button").click()
     expect(page.locator("[data-outbox-count]")).to_have_text("1 waiting")
@@ -215,9 +220,7 @@ def test_an_expired_session_keeps_the_queue_and_sends_it_after_signing_in(live, 
 
 
 def test_an_issue_with_a_photo_then_a_comment_made_offline(live, context, page):
-    store, engineer, _visit, _tomorrow = plan_day(live)
-    sign_in(page, engineer.email)
-    open_today_and_save_pages(page)
+    store, engineer, _visit = start_the_day(live, page)
     page.goto(f"/issues/new?store_id={store.id}")
     page.select_option("#f-category", "wifi")
     page.select_option("#f-severity", "high")
@@ -246,9 +249,7 @@ def test_an_issue_with_a_photo_then_a_comment_made_offline(live, context, page):
 
 
 def test_signing_out_warns_of_waiting_items_and_keeps_them(live, context, page):
-    store, engineer, visit, _tomorrow = plan_day(live)
-    sign_in(page, engineer.email)
-    open_today_and_save_pages(page)
+    store, engineer, visit = start_the_day(live, page)
     page.goto(f"/observations/new?store_id={store.id}&visit_id={visit.id}&category=wifi")
     page.fill("#f-zone", "Lobby")
     page.fill("#f-rssi_dbm", "-150")  # refused: it stays in the outbox
@@ -285,9 +286,7 @@ def test_signing_out_warns_of_waiting_items_and_keeps_them(live, context, page):
 def test_a_photo_that_is_not_an_image_stays_refused_while_its_observation_is_saved(
     live, context, page
 ):
-    store, engineer, visit, _tomorrow = plan_day(live)
-    sign_in(page, engineer.email)
-    open_today_and_save_pages(page)
+    store, engineer, visit = start_the_day(live, page)
     context.set_offline(True)
     page.goto(f"/observations/new?store_id={store.id}&visit_id={visit.id}&category=wifi")
     page.fill("#f-zone", "Back office")
@@ -350,9 +349,7 @@ def test_an_update_to_an_issue_changed_meanwhile_shows_it_as_it_is_now(live, con
 
 
 def test_a_whole_visit_done_offline_checks_in_then_out(live, context, page):
-    store, engineer, visit, _tomorrow = plan_day(live)
-    sign_in(page, engineer.email)
-    open_today_and_save_pages(page)
+    store, engineer, visit = start_the_day(live, page)
     context.set_offline(True)
     page.goto(f"/visits/{visit.id}")
     check_out = page.locator("#check-out")
@@ -397,9 +394,7 @@ def test_a_form_the_phone_cannot_store_is_sent_once_the_classic_way(live, contex
 
 
 def test_a_large_camera_photo_is_made_smaller_on_the_phone_before_it_is_queued(live, context, page):
-    store, engineer, visit, _tomorrow = plan_day(live)
-    sign_in(page, engineer.email)
-    open_today_and_save_pages(page)
+    store, engineer, visit = start_the_day(live, page)
     big = noise_png((3000, 2000))  # about 18 MB: over the server's 10 MB limit as it is
     assert len(big) > 10 * 1024 * 1024
     page.goto(f"/observations/new?store_id={store.id}&visit_id={visit.id}&category=wifi")
