@@ -60,7 +60,7 @@ def demo(if_empty: bool, top_up: bool, seed: int) -> None:
 )
 def create_user(email: str, name: str, role: str) -> None:
     """Create a user (the first admin of a new installation); asks for the password."""
-    password = getpass.getpass("Password (at least 10 characters): ")
+    password = getpass.getpass("Password (at least 12 characters, not a common one): ")
     try:
         data = UserSchema().load({"email": email, "name": name, "role": role, "password": password})
         user = users.create_user(data, None, utcnow())

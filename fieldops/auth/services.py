@@ -14,12 +14,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from fieldops.audit.services import record
 from fieldops.auth.models import ApiToken, TokenScope
+from fieldops.auth.passwords import validate_new_password
 from fieldops.core.errors import Invalid, NotFound
 from fieldops.extensions import db
 from fieldops.users.models import User, new_login_nonce
 
 TOKEN_PREFIX = "fo_"
-MIN_PASSWORD_LENGTH = 10
 # A token's last use is written at most this often.
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=15)
 # Checked against a throw-away hash when the email is unknown, so timing does not tell.
@@ -30,9 +30,8 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def validate_new_password(password: str, field: str = "password") -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"Use at least {MIN_PASSWORD_LENGTH} characters.", field)
+class WrongPassword(Invalid):
+    """The current password given to confirm a change is not the user's."""
 
 
 def normalize_email(email: str) -> str:
@@ -61,7 +60,7 @@ def authenticate(email: str, password: str, now: datetime) -> User | None:
 def change_password(user: User, current: str, new: str, now: datetime) -> None:
     """Set a new password; every other session and remember cookie of the user ends."""
     if not check_password_hash(user.password_hash, current):
-        raise Invalid("The current password is not correct.", "current_password")
+        raise WrongPassword("The current password is not correct.", "current_password")
     validate_new_password(new, "new_password")
     user.password_hash = hash_password(new)
     end_all_sessions(user)
@@ -132,6 +131,15 @@ def revoke_token(token_id: int, actor: User, now: datetime) -> ApiToken:
         token.revoked_at = now
         record(actor, "token.revoked", "api_token", token.id, now=now)
     return token
+
+
+def revoke_user_tokens(user: User, actor: User, now: datetime) -> None:
+    """Revoke every live token of `user` for good (a reactivated user gets none back)."""
+    tokens = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in tokens:
+        revoke_token(token.id, actor, now)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_dump, validate
 
+from fieldops.auth.passwords import MIN_PASSWORD_LENGTH
 from fieldops.core.fields import not_blank
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.users.models import Role
@@ -21,8 +22,10 @@ class UserSchema(Schema):
     password = fields.String(
         load_only=True,
         required=True,
-        validate=validate.Length(min=10, max=200),
-        metadata={"description": "at least 10 characters"},
+        validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=200),
+        metadata={
+            "description": f"at least {MIN_PASSWORD_LENGTH} characters, not a commonly used one"
+        },
     )
     store_ids = fields.List(
         fields.Integer(), load_default=list, metadata={"description": "stores a manager runs"}

@@ -8,7 +8,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from fieldops.audit.services import record
-from fieldops.auth.services import end_all_sessions, hash_password, normalize_email
+from fieldops.auth.passwords import validate_new_password
+from fieldops.auth.services import (
+    end_all_sessions,
+    hash_password,
+    normalize_email,
+    revoke_user_tokens,
+)
 from fieldops.core.errors import Invalid
 from fieldops.core.idempotency import unique_key
 from fieldops.extensions import db
@@ -53,6 +59,7 @@ def _check_email_free(email: str, user_id: int | None) -> None:
 def create_user(data: dict[str, Any], actor: User | None, now: datetime) -> User:
     email = normalize_email(data["email"])
     _check_email_free(email, None)
+    validate_new_password(data["password"])
     user = User(
         email=email,
         name=data["name"],
@@ -80,6 +87,8 @@ def update_user(user: User, data: dict[str, Any], actor: User, now: datetime) ->
         changes.get("active") is False or changes.get("role", user.role) != user.role
     ):
         raise Invalid("You cannot deactivate yourself or change your own role.", "role")
+    if "password" in changes:
+        validate_new_password(changes["password"])
     if "store_ids" in changes:
         user.stores = _stores(changes.pop("store_ids"))
     if "password" in changes:
@@ -87,6 +96,7 @@ def update_user(user: User, data: dict[str, Any], actor: User, now: datetime) ->
         end_all_sessions(user)
     if changes.get("active") is False and user.active:
         end_all_sessions(user)
+        revoke_user_tokens(user, actor, now)
     for key, value in changes.items():
         setattr(user, key, value)
     user.updated_at = now
