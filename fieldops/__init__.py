@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, ProductionConfig, config_for
 from fieldops.auth.api import blp as auth_api
@@ -58,6 +59,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -65,6 +67,14 @@ def create_app(config: type[Config] | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     return app
+
+
+def register_proxies(app: Flask) -> None:
+    """Trust X-Forwarded-For/-Proto only from the configured number of proxies: otherwise
+    any client could pick the address its failed sign-ins are counted under."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def register_extensions(app: Flask) -> None:

@@ -10,9 +10,15 @@ from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
 from fieldops.auth import services
+from fieldops.auth.device import remember_device
 from fieldops.auth.policy import Action, requires
 from fieldops.auth.schemas import CsrfSchema, LoginSchema, PasswordChangeSchema, StatusSchema
-from fieldops.auth.throttle import note_failed_login, throttled
+from fieldops.auth.throttle import (
+    failures_counted,
+    note_failed_login,
+    password_change_throttled,
+    throttled,
+)
 from fieldops.clock import utcnow
 from fieldops.core.errors import ApiError
 from fieldops.users.models import User
@@ -33,13 +39,15 @@ def csrf_token() -> dict[str, str]:
 @blp.arguments(LoginSchema)
 @blp.response(200, UserSchema)
 def login(data: dict[str, Any]) -> User:
-    """Sign in with email and password; 401 when they do not match, 429 after 10 failures."""
+    """Sign in with email and password; 401 when they do not match, 429 after too many
+    failures (docs/api.md). Success marks this device as known to the account."""
     user = services.authenticate(data["email"], data["password"], utcnow())
     if user is None:
         note_failed_login()
         current_app.logger.info("failed sign-in for %s", services.normalize_email(data["email"]))
         raise ApiError(401, "The email or password is not correct.")
     login_user(user, remember=data["remember"])
+    remember_device(user)
     return user
 
 
@@ -63,11 +71,16 @@ def logout_everywhere() -> dict[str, str]:
 
 @blp.route("/auth/password", methods=["POST"])
 @requires(Action.READ_RECORDS)
+@password_change_throttled
 @blp.arguments(PasswordChangeSchema)
 @blp.response(200, StatusSchema)
 def change_password(data: dict[str, Any]) -> dict[str, str]:
-    """Change the password; every other session of the user ends, this one continues."""
-    services.change_password(current_user, data["current_password"], data["new_password"], utcnow())
+    """Change the password; every other session of the user ends, this one continues.
+    A wrong `current_password` counts as a failed sign-in (429 after too many)."""
+    with failures_counted():
+        services.change_password(
+            current_user, data["current_password"], data["new_password"], utcnow()
+        )
     # This device stays signed in; if it was remembered, it gets a remember cookie carrying
     # the new session id (the old one, like every other device's, no longer works).
     cookie_name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")

@@ -1,51 +1,123 @@
-"""Failed sign-ins are throttled per account and per address (Flask-Limiter).
+"""Failed sign-ins are throttled so that strangers cannot lock the owner out (Flask-Limiter).
 
-Only failures count: a view marks one with `note_failed_login()`. Both the sign-in page
-and the JSON login share the same counters.
+Three limits, all counting failures only (a view marks one with `note_failed_login()`):
+
+- per account and address (10 per 15 minutes): a guesser at one address is stopped
+  without stopping the owner anywhere else;
+- per address (50 per 15 minutes): one address guessing across many accounts;
+- per account across addresses (100 per hour): guessing spread over many addresses. A
+  device that signed in to the account before (its signed cookie, fieldops/auth/device.py)
+  is not counted here, so the owner's own devices still get in.
+
+The sign-in page, the JSON login and both password-change forms share the counters: a
+wrong current password counts like a failed sign-in. The address is the socket's unless
+TRUSTED_PROXIES is set (see `register_proxies` in fieldops/__init__.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
-from fieldops.auth.services import normalize_email
+from fieldops.auth.device import known_device_user_id
+from fieldops.auth.services import WrongPassword, normalize_email, user_by_email
 from fieldops.extensions import limiter
 
 MESSAGE = "Too many failed sign-in attempts. Wait 15 minutes, then try again."
+ACCOUNT_MESSAGE = (
+    "Too many failed sign-in attempts for this account. Sign in from a device you have "
+    "signed in on before, or wait an hour."
+)
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 def note_failed_login() -> None:
     g.login_failed = True
 
 
+@contextmanager
+def failures_counted() -> Iterator[None]:
+    """A wrong current password raised inside counts as a failed sign-in."""
+    try:
+        yield
+    except WrongPassword:
+        note_failed_login()
+        raise
+
+
 def _failed(_response: Any) -> bool:
     return bool(g.get("login_failed"))
 
 
-def _account_key() -> str:
+def _posted_account() -> str:
+    """The account a sign-in names: the posted email, normalized."""
     data = request.get_json(silent=True) if request.is_json else request.form
-    email = data.get("email", "") if isinstance(data, dict) or hasattr(data, "get") else ""
-    return "account:" + normalize_email(str(email or ""))
+    email = data.get("email", "") if hasattr(data, "get") else ""
+    return normalize_email(str(email or ""))
 
 
-def throttled(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorator for a sign-in view: 429 after too many failures for the account or address."""
-    per_account = limiter.shared_limit(
-        lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-        scope="login-account",
-        key_func=_account_key,
-        deduct_when=_failed,
-        error_message=MESSAGE,
-    )
-    per_address = limiter.shared_limit(
-        lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
-        scope="login-address",
-        key_func=get_remote_address,
-        deduct_when=_failed,
-        error_message=MESSAGE,
-    )
-    return per_account(per_address(view))
+def _signed_in_account() -> str:
+    """The account of a password change: the signed-in user's email."""
+    return normalize_email(current_user.email) if current_user.is_authenticated else ""
+
+
+def _throttle(account: Callable[[], str]) -> Callable[[View], View]:
+    """Decorator for a view that counts failures against the email `account()` gives."""
+
+    def per_account() -> str:  # never empty: Flask-Limiter skips a limit with an empty key
+        return "account:" + account()
+
+    def per_account_and_address() -> str:
+        return f"{per_account()}|{get_remote_address()}"
+
+    def known_device() -> bool:
+        device_user_id = known_device_user_id()
+        if device_user_id is None:
+            return False
+        user = user_by_email(account())
+        return user is not None and user.id == device_user_id
+
+    def decorate(view: View) -> View:
+        limits = (
+            limiter.shared_limit(
+                lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"],
+                scope="login-account-address",
+                key_func=per_account_and_address,
+                methods=["POST"],
+                deduct_when=_failed,
+                error_message=MESSAGE,
+            ),
+            limiter.shared_limit(
+                lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+                scope="login-address",
+                key_func=get_remote_address,
+                methods=["POST"],
+                deduct_when=_failed,
+                error_message=MESSAGE,
+            ),
+            limiter.shared_limit(
+                lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+                scope="login-account",
+                key_func=per_account,
+                methods=["POST"],
+                exempt_when=known_device,
+                deduct_when=_failed,
+                error_message=ACCOUNT_MESSAGE,
+            ),
+        )
+        for limit in limits:
+            view = limit(view)
+        return view
+
+    return decorate
+
+
+# For the sign-in views (the account is the posted email).
+throttled = _throttle(_posted_account)
+# For the password-change views, after the sign-in check (the account is the user's).
+password_change_throttled = _throttle(_signed_in_account)

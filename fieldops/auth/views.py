@@ -7,8 +7,14 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
 from fieldops.auth import services
+from fieldops.auth.device import remember_device
 from fieldops.auth.schemas import LoginSchema, PasswordChangeSchema
-from fieldops.auth.throttle import note_failed_login, throttled
+from fieldops.auth.throttle import (
+    failures_counted,
+    note_failed_login,
+    password_change_throttled,
+    throttled,
+)
 from fieldops.clock import utcnow
 from fieldops.core.forms import FORM_ERROR, form_values, submit
 from fieldops.users.models import Role
@@ -45,6 +51,7 @@ def login() -> ResponseReturnValue:
             if user is None:
                 return False
             login_user(user, remember=data["remember"])
+            remember_device(user)
             return True
 
         signed_in, errors = submit(
@@ -72,13 +79,17 @@ def logout() -> ResponseReturnValue:
 
 @blp.route("/account", methods=["GET", "POST"])
 @login_required
+@password_change_throttled
 def account() -> ResponseReturnValue:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         user = current_user._get_current_object()
 
         def change(data: dict) -> bool:
-            services.change_password(user, data["current_password"], data["new_password"], utcnow())
+            with failures_counted():
+                services.change_password(
+                    user, data["current_password"], data["new_password"], utcnow()
+                )
             login_user(user)  # this session continues with the new nonce
             return True
 
