@@ -1,18 +1,12 @@
-"""Signing in and out, sessions, CSRF, API tokens and the failed sign-in throttle."""
+"""Signing in and out, sessions, CSRF and API tokens (the throttle: test_throttle.py)."""
 
 from __future__ import annotations
-
-import os
-import uuid
-from datetime import timedelta
 
 import pytest
 
 from fieldops.users.models import User
 from tests.conftest import ApiClient
-from tests.helpers import fetch, other_app
-
-REDIS_URL = os.environ.get("FIELDOPS_TEST_REDIS_URL")
+from tests.helpers import fetch
 
 
 def bare(app):
@@ -308,67 +302,6 @@ def test_token_decides_even_when_the_client_also_has_a_remember_cookie(app, api,
     assert client.get("/api/me").get_json()["id"] == session_user.id
     assert client.get("/api/me", headers=bearer(token)).get_json()["id"] == token_user.id
     assert api.get("/api/me", headers=bearer(token)).get_json()["id"] == token_user.id
-
-
-# --- failed sign-in throttle --------------------------------------------------------
-
-THROTTLE_MESSAGE = "Too many failed sign-in attempts. Wait 15 minutes, then try again."
-
-
-def fail_logins(client: ApiClient, email: str, times: int) -> None:
-    for _ in range(times):
-        assert client.login(email, "wrong password").status_code == 401
-
-
-def test_eleventh_failed_login_is_throttled_for_that_account_only(now, time_machine, api, build):
-    victim, bystander = build.user("engineer"), build.user("engineer")
-    fail_logins(api, victim.email, 10)
-
-    r = api.login(victim.email)  # the right password, too late
-    assert r.status_code == 429
-    assert r.get_json()["message"] == THROTTLE_MESSAGE
-    assert api.login(victim.email.upper()).status_code == 429  # same account, other spelling
-
-    assert api.login(bystander.email).status_code == 200
-
-    time_machine.move_to(now + timedelta(minutes=16), tick=False)
-    assert api.login(victim.email).status_code == 200
-
-
-def test_successful_logins_do_not_count_towards_the_throttle(api, build):
-    user = build.user("engineer")
-    for _ in range(12):
-        assert api.login(user.email).status_code == 200
-    fail_logins(api, user.email, 10)
-    assert api.login(user.email).status_code == 429
-
-
-def test_failed_logins_are_also_throttled_per_address(api, build):
-    user = build.user("engineer")
-    for i in range(5):  # 50 failures spread over accounts that each stay under 10
-        fail_logins(api, f"guess{i}@example.test", 10)
-    r = api.login(user.email)
-    assert r.status_code == 429 and r.get_json()["message"] == THROTTLE_MESSAGE
-
-
-@pytest.mark.skipif(not REDIS_URL, reason="FIELDOPS_TEST_REDIS_URL is not set (no Redis to use)")
-def test_throttle_works_with_redis_storage(app, build):
-    user = build.user("engineer", email=f"redis-{uuid.uuid4().hex[:8]}@example.test")
-    with other_app(app, RATELIMIT_STORAGE_URI=REDIS_URL) as redis_app:
-        from fieldops.extensions import limiter
-
-        assert type(limiter._storage).__name__ == "RedisStorage"
-        try:
-            client = ApiClient(redis_app.test_client())
-            fail_logins(client, user.email, 10)
-            r = client.login(user.email)
-            assert r.status_code == 429 and r.get_json()["message"] == THROTTLE_MESSAGE
-            # the counters live in Redis: a second app on the same storage (another worker)
-            # sees them
-            with other_app(app, RATELIMIT_STORAGE_URI=REDIS_URL) as worker2:
-                assert ApiClient(worker2.test_client()).login(user.email).status_code == 429
-        finally:
-            limiter.reset()
 
 
 def test_a_session_survives_the_phone_changing_network(app, build):

@@ -155,12 +155,7 @@ MATRIX: dict[str, tuple[Any, dict[str, int]]] = {
     "create user": (
         lambda c, w: c.post(
             "/api/users",
-            json={
-                "email": "x@example.test",
-                "name": "X",
-                "role": "cio",
-                "password": "0123456789ab",
-            },
+            json={"email": "x@ex.test", "name": "X", "role": "cio", "password": "0123456789ab"},
         ),
         expect(201, 403, 403, 403),
     ),
