@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import g, has_request_context
 from flask_login import current_user
@@ -16,6 +16,9 @@ from flask_login import current_user
 from fieldops.auth.models import TokenScope
 from fieldops.core.errors import ApiError
 from fieldops.users.models import Role, User
+
+if TYPE_CHECKING:
+    from fieldops.visits.models import Visit
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,6 +75,23 @@ def can(user: User | Any, action: Action) -> bool:
     if scope in SCOPE_ACTIONS:
         return action in SCOPE_ACTIONS[scope]
     return user.role in GRANTS[action]
+
+
+def may_name_visit(user: User | Any, visit: Visit) -> bool:
+    """Whether `user` may file observations (and their photos) naming `visit`: the visit's
+    own engineer, or an admin on any visit; never a manager or the CIO."""
+    if not can(user, Action.CREATE_RECORDS):
+        return False
+    return user.role == Role.ADMIN or (user.role == Role.ENGINEER and visit.engineer_id == user.id)
+
+
+def sees_check_in_position(user: User | Any, visit: Visit) -> bool:
+    """Whether `user` may see where `visit` was checked in from (position, accuracy, distance
+    to the store): the visit's engineer, admins and the CIO. Other engineers and managers see
+    the visit without it."""
+    if not can(user, Action.READ_RECORDS):
+        return False
+    return user.role in (Role.ADMIN, Role.CIO) or visit.engineer_id == user.id
 
 
 def require(action: Action) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from flask_login import current_user
 
-from fieldops.auth.policy import Action, can
+from fieldops.auth.policy import Action, can, may_name_visit, sees_check_in_position
 from fieldops.stores.hours import WEEKDAY_NAMES, zone
 from fieldops.users.models import Role
 
@@ -87,6 +87,8 @@ def init_templating(app: Flask) -> None:
         nav_items=nav_items,
         store_choices=store_choices,
         can=can,
+        may_name_visit=may_name_visit,
+        sees_check_in_position=sees_check_in_position,
         Action=Action,
         Role=Role,
         WEEKDAY_NAMES=WEEKDAY_NAMES,

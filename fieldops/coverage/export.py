@@ -1,12 +1,11 @@
-"""Coverage as CSV, one line a store."""
+"""Coverage as CSV, one line a store (cells written by fieldops.core.exports)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Any
 
+from fieldops.core.exports import csv_text
 from fieldops.coverage.services import StoreCoverage
 from fieldops.stores.hours import local_date
 
@@ -34,44 +33,32 @@ HEADER = [
 ]
 
 
-def _text(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
 def coverage_csv(rows: list[StoreCoverage], now: datetime, horizon_days: int) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    for row in rows:
-        real, posted, visits, store = row.real, row.posted, row.visits, row.store
-        today = local_date(now, store.timezone)
-        writer.writerow(
-            _text(v)
-            for v in (
-                store.code,
-                store.name,
-                store.region,
-                store.timezone,
-                row.first,
-                row.days,
-                real.customer_minutes,
-                real.covered_minutes,
-                real.percent,
-                len(real.uncovered),
-                posted.customer_minutes,
-                posted.covered_minutes,
-                posted.percent,
-                visits.completed_12m,
-                visits.cadence,
-                visits.overdue,
-                visits.due_on,
-                visits.due_soon(today, horizon_days),
-                visits.last_visit,
-                visits.next_planned,
-            )
-        )
-    return out.getvalue()
+    return csv_text(HEADER, (_line(row, now, horizon_days) for row in rows))
+
+
+def _line(row: StoreCoverage, now: datetime, horizon_days: int) -> tuple[Any, ...]:
+    real, posted, visits, store = row.real, row.posted, row.visits, row.store
+    today = local_date(now, store.timezone)
+    return (
+        store.code,
+        store.name,
+        store.region,
+        store.timezone,
+        row.first,
+        row.days,
+        real.customer_minutes,
+        real.covered_minutes,
+        real.percent,
+        len(real.uncovered),
+        posted.customer_minutes,
+        posted.covered_minutes,
+        posted.percent,
+        visits.completed_12m,
+        visits.cadence,
+        visits.overdue,
+        visits.due_on,
+        visits.due_soon(today, horizon_days),
+        visits.last_visit,
+        visits.next_planned,
+    )

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
+from fieldops.auth.policy import may_name_visit
 from fieldops.auth.scoping import get_visible, visible
-from fieldops.core.errors import Invalid
+from fieldops.core.errors import Forbidden, Invalid
 from fieldops.core.idempotency import create_once
 from fieldops.extensions import db
 from fieldops.hours.presence import business_date, refresh_presence
@@ -40,6 +41,20 @@ def observation_query(
     return stmt
 
 
+def check_may_name_visit(user: User, visit: Visit, field: str = "visit_id") -> None:
+    """403 unless `user` may add observations, and photos to them, on `visit`: its own
+    engineer may, an admin may on any visit, nobody else."""
+    if not may_name_visit(user, visit):
+        raise Forbidden("Only the visit's engineer (or an admin) may add to this visit.", field)
+
+
+def visit_to_name(visit_id: int, user: User) -> Visit:
+    """The visit an observation by `user` names: 404 if unseen, 403 if not theirs to name."""
+    visit = get_visible(Visit, visit_id, user, "visit_id")
+    check_may_name_visit(user, visit)
+    return visit
+
+
 def create_observation(
     data: dict[str, Any], author: User, now: datetime
 ) -> tuple[Observation, bool]:
@@ -49,7 +64,7 @@ def create_observation(
         store = get_visible(Store, data["store_id"], author, "store_id")
         visit_id = data.get("visit_id")
         if visit_id is not None:
-            visit = get_visible(Visit, visit_id, author, "visit_id")
+            visit = visit_to_name(visit_id, author)
             if visit.store_id != store.id:
                 raise Invalid("This visit is to another store.", "visit_id")
         observed_at = data.get("observed_at") or now

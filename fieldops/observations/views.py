@@ -63,6 +63,8 @@ def new() -> ResponseReturnValue:
     require(Action.CREATE_RECORDS)
     store = get_visible(Store, request.args.get("store_id", type=int) or 0, current_user)
     visit_id = request.args.get("visit_id", type=int)
+    if visit_id is not None:  # the form is refused, not only its answer
+        services.visit_to_name(visit_id, current_user)
     category_name = request.args.get("category")
     category = (
         ObservationCategory(category_name) if category_name in set(ObservationCategory) else None

