@@ -2,8 +2,9 @@
 
 Run exactly one beside the web workers, never inside them (each gunicorn worker would
 run every job). A second one started by mistake is harmless: it finds the lease taken
-and stands by, trying again every `STANDBY_SECONDS`; when the leader stops renewing (it
-died), the lease expires and the standby takes over. See docs/jobs.md.
+and stands by, trying again as often as the leader renews it (a third of the lease); when
+the leader stops renewing (it died), the lease expires and the standby takes over. See
+docs/jobs.md.
 
 While leading, the process runs an APScheduler BlockingScheduler (UTC, jobs in memory,
 built afresh from the registry for each term as leader). Every job goes through
@@ -39,7 +40,6 @@ from fieldops.jobs import lease, registry, runner
 
 log = logging.getLogger(__name__)
 
-STANDBY_SECONDS = 30
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
@@ -93,13 +93,15 @@ class SchedulerProcess:
         app: Flask,
         *,
         holder: str | None = None,
-        standby_seconds: float = STANDBY_SECONDS,
+        standby_seconds: float | None = None,
         make_scheduler: Callable[..., Scheduler] = build_scheduler,
         wait: Callable[[float], None] = time.sleep,
     ) -> None:
         self.app = app
         self.holder = holder or lease.new_holder()
-        self.standby_seconds = standby_seconds
+        # A standby tries as often as the leader renews: a lapsed lease is taken within a
+        # third of a lease, whatever SCHEDULER_LEASE_SECONDS says.
+        self.standby_seconds = standby_seconds or registry.heartbeat_seconds(app.config)
         self._make_scheduler = make_scheduler
         self._wait = wait
         self._lock = threading.Lock()

@@ -23,12 +23,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 from config import TestingConfig
 from fieldops.jobs import registry
 from fieldops.jobs.models import JobRun
-from fieldops.jobs.scheduler import STANDBY_SECONDS, SchedulerProcess, build_scheduler
+from fieldops.jobs.scheduler import SchedulerProcess, build_scheduler
 from tests.helpers import count, other_app
 from tests.jobs.helpers import current, take
 
 ME = "host:1:aaaa"
 OTHER = "host:2:bbbb"
+STANDBY_SECONDS = 30  # a third of SCHEDULER_LEASE_SECONDS: as often as the leader renews
 
 
 def test_every_job_states_its_misfire_grace_time_coalesce_and_max_instances():
@@ -93,6 +94,12 @@ def test_the_nightly_schedule_and_the_heartbeat_follow_the_settings(app, now):
     assert jobs["scheduler_heartbeat"].trigger.interval == timedelta(seconds=20)
     with pytest.raises(ValueError):
         build_scheduler(dict(config, HOURS_RECOMPUTE_CRON="nightly"), print)
+
+
+def test_a_standby_tries_to_take_the_lease_as_often_as_the_leader_renews_it(app):
+    assert SchedulerProcess(app).standby_seconds == STANDBY_SECONDS
+    with other_app(app, TestingConfig, SCHEDULER_LEASE_SECONDS=6) as short:
+        assert SchedulerProcess(short).standby_seconds == 2
 
 
 def test_missed_runs_are_due_at_once_and_the_others_wait_for_their_trigger(app, now):
