@@ -102,10 +102,11 @@ def test_a_standby_tries_to_take_the_lease_as_often_as_the_leader_renews_it(app)
         assert SchedulerProcess(short).standby_seconds == 2
 
 
-def test_missed_runs_are_due_at_once_and_the_others_wait_for_their_trigger(app, now):
-    scheduler = build_scheduler(app.config, print, run_now={"recompute_real_hours"})
+def test_missed_runs_are_due_from_their_first_missed_time_and_the_others_wait(app, now):
+    missed = now.replace(hour=3, minute=15)
+    scheduler = build_scheduler(app.config, print, catch_up={"recompute_real_hours": missed})
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert jobs["recompute_real_hours"].next_run_time == now
+    assert jobs["recompute_real_hours"].next_run_time == missed
     assert not hasattr(jobs["scheduler_heartbeat"], "next_run_time")  # from its trigger
 
 
@@ -124,10 +125,10 @@ class FakeScheduler:
         self.running = False
         self.started = 0
         self.shutdowns: list[bool] = []
-        self.run_now: set[str] = set()
+        self.catch_up: dict[str, Any] = {}
 
-    def __call__(self, config: Any, job_func: Any, *, executor: Any, run_now: Any) -> Any:
-        self.job_func, self.run_now = job_func, set(run_now)
+    def __call__(self, config: Any, job_func: Any, *, executor: Any, catch_up: Any) -> Any:
+        self.job_func, self.catch_up = job_func, dict(catch_up)
         return self
 
     def start(self) -> None:
@@ -224,4 +225,7 @@ def test_a_new_leader_catches_up_on_a_nightly_run_missed_while_nobody_led(app, n
 
     fake = FakeScheduler(play)
     SchedulerProcess(app, holder=ME, make_scheduler=fake, wait=Waits()).run()
-    assert fake.run_now == {"recompute_real_hours", "coverage_snapshot"}
+    assert fake.catch_up == {
+        "recompute_real_hours": now.replace(hour=3, minute=15),
+        "coverage_snapshot": now.replace(hour=3, minute=45),
+    }
