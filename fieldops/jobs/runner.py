@@ -69,7 +69,7 @@ class Fence:
         if not lease.holds(db.session.connection(), self.tenure, lock=True):
             raise LostLease(f"the lease is no longer {self.tenure.holder}'s")
 
-    def passed(self) -> bool:
+    def still_holds(self) -> bool:
         """After a rollback, in a transaction of its own: is the term still the lease's?"""
         with db.engine.begin() as conn:
             return lease.holds(conn, self.tenure)
@@ -164,7 +164,7 @@ def record_run(
         db.session.commit()
     except Exception as err:  # recorded; the caller decides what to say
         db.session.rollback()
-        lost = fence is not None and not fence.passed()
+        lost = fence is not None and not fence.still_holds()
         status = RunStatus.ABANDONED if lost else RunStatus.FAILED
         details = {**context, "seconds": _since(started)}
         if lost:

@@ -140,13 +140,13 @@ class SchedulerProcess:
                 with db.engine.begin() as conn:
                     ttl = registry.lease_ttl(self.app.config)
                     tenure = lease.acquire(conn, self.holder, now, ttl)
-                    if tenure is not None:
-                        self._tenure = tenure
-                        return tenure
-                    other = lease.current(conn)
+                    other = None if tenure else lease.current(conn)
             except SQLAlchemyError:
                 log.exception("Scheduler lease unreachable; trying again shortly")
                 return None
+        if tenure is not None:
+            self._tenure = tenure  # the term to release on the way out
+            return tenure
         log.info(
             "Scheduler lease held by %s until %s; standing by",
             other.holder if other else "nobody",

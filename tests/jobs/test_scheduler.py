@@ -22,7 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from config import TestingConfig
 from fieldops.jobs import registry
-from fieldops.jobs.models import JobRun
+from fieldops.jobs.models import JobRun, RunStatus
 from fieldops.jobs.scheduler import SchedulerProcess, build_scheduler
 from tests.helpers import count, other_app
 from tests.jobs.helpers import current, take
@@ -197,14 +197,24 @@ def test_sigterm_stops_the_scheduler_and_releases_the_lease(app, now):
         assert current() is None
 
 
-def test_a_scheduler_that_lost_its_lease_steps_down_and_stands_by(app, now, time_machine):
-    def play(fake: FakeScheduler) -> None:
+@pytest.mark.parametrize("noticed_at", ["heartbeat", "commit"])
+def test_a_scheduler_that_lost_its_lease_steps_down_and_stands_by(
+    app, now, time_machine, probe, noticed_at
+):
+    def takeover() -> None:
         # This process froze past its lease; another scheduler took over meanwhile.
         later = now + timedelta(seconds=120)
         time_machine.move_to(later, tick=False)
         with app.app_context():
             assert take(OTHER, later)
-        fake.job_func(registry.HEARTBEAT)  # the next heartbeat finds the lease gone
+
+    def play(fake: FakeScheduler) -> None:
+        if noticed_at == "heartbeat":
+            takeover()
+            fake.job_func(registry.HEARTBEAT)  # the next heartbeat finds the lease gone
+        else:
+            probe.before_write = takeover  # frozen in the middle of a job
+            fake.job_func(probe.id)  # which finds its term over just before committing
 
     fake = FakeScheduler(play)
     waits = Waits(interrupt)
@@ -214,7 +224,8 @@ def test_a_scheduler_that_lost_its_lease_steps_down_and_stands_by(app, now, time
     assert waits.seconds == [STANDBY_SECONDS]  # back to standing by
     with app.app_context():
         assert current().holder == OTHER  # its lease is not ours to release
-    assert count(app, JobRun) == 0
+    abandoned = count(app, JobRun, JobRun.status == RunStatus.ABANDONED)
+    assert (count(app, JobRun), abandoned) == ((0, 0) if noticed_at == "heartbeat" else (1, 1))
 
 
 def test_a_new_leader_catches_up_on_a_nightly_run_missed_while_nobody_led(app, now, time_machine):
