@@ -1,7 +1,7 @@
 """The app of the real scheduler processes in test_paused_leader.py (`flask --app … scheduler`).
 
 Its scheduler runs two jobs: the heartbeat, and `paused_probe`, whose work is one audit row
-naming the process (what a stale leader must not commit), then a second of "work": the
+naming the process (what a stale leader must not commit), then two seconds of "work": the
 window in which the test stops the process. The lease lasts 3 s, so a takeover takes
 seconds, not minutes.
 """
@@ -24,7 +24,7 @@ from fieldops.jobs import registry
 
 PROBE = "paused_probe"
 LEASE_SECONDS = 3
-WORK_SECONDS = 1.0
+WORK_SECONDS = 2.0
 
 
 class ProbeConfig(TestingConfig):  # the database: FIELDOPS_TEST_DATABASE_URL
@@ -46,7 +46,7 @@ def create() -> Flask:
     registry.JOBS[heartbeat.id] = heartbeat
     registry.JOBS[PROBE] = registry.JobSpec(
         id=PROBE,
-        description="Write one row, then work for a second",
+        description="Write one row, then work for two seconds",
         func=probe,
         trigger=lambda config: IntervalTrigger(seconds=2, timezone=UTC),
         misfire_grace_time=60,

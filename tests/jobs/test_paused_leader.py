@@ -3,7 +3,7 @@ the standby takes over and runs the job, then the old leader is woken (SIGCONT).
 
 PostgreSQL only: on SQLite a leader stopped inside its transaction holds the database's
 write lock, so no standby can take over until it wakes (docs/jobs.md). Every wait polls
-the database against a deadline; the whole test takes about 15 s.
+the database against a deadline; the whole test takes about 20 s.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ def test_a_leader_stopped_mid_job_and_woken_after_a_takeover_commits_nothing(app
         wait_for(lambda: lease_pid(app) == leader.pid, "the first scheduler to lead")
         standby = start("standby")
         paused = wait_for(lambda: first_run(app, leader.pid), "the leader to start the job")
-        os.kill(leader.pid, signal.SIGSTOP)  # mid-job: its row is written, not committed
+        os.kill(leader.pid, signal.SIGSTOP)
+        assert fetch_run(app, paused.id).status is RunStatus.RUNNING  # stopped mid-job
 
         wait_for(
             lambda: first_run(app, standby.pid, RunStatus.SUCCEEDED),
