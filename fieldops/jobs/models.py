@@ -19,15 +19,22 @@ class RunStatus(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     SKIPPED = "skipped"
+    ABANDONED = "abandoned"
 
 
 class SchedulerLease(db.Model):
-    """Who may run jobs now. A scheduler holds the lease while it renews it in time."""
+    """Who may run jobs now. A scheduler holds the lease while it renews it in time.
+
+    `generation` counts the terms: it goes up by one each time the lease changes hands,
+    and is the fencing token every job run checks before it commits (fieldops.jobs.lease).
+    A released lease keeps its row (no holder), so the count never starts over.
+    """
 
     __tablename__ = "scheduler_leases"
 
     name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
-    holder: Mapped[str] = mapped_column(sa.String(120))
+    holder: Mapped[str | None] = mapped_column(sa.String(120))  # None: released
+    generation: Mapped[int] = mapped_column(default=1, server_default="1")
     acquired_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
 

@@ -1,16 +1,25 @@
 """Running one job: check the lease, record the run, commit the work and its record once.
 
-`run_job` is what the scheduler calls for every job (in a worker thread):
+`run_job` is what the scheduler calls for every job (in a worker thread), with the term
+(`lease.Tenure`) the scheduler leads under:
 
-1. It renews the scheduler's lease. When the lease is no longer this process's (another
-   scheduler took it over after this one failed to renew in time), the job does not run:
-   a recorded job leaves a `skipped` run saying who holds the lease, and the outcome tells
-   the scheduler to step down.
+1. It renews the scheduler's lease for that term. When the term is over (another
+   scheduler took the lease over after this one failed to renew in time), the job does
+   not run: a recorded job leaves a `skipped` run saying who holds the lease, and the
+   outcome tells the scheduler to step down.
 2. It records the run as `running` (committed, so a long run shows in `flask fieldops
    jobs`), runs the job, and commits the job's work together with the run's `succeeded`
    record: the one commit of the unit of work.
-3. On any error it rolls the work back and records the run as `failed` with the error.
-   Nothing escapes: an error in one run never stops the scheduler.
+3. Just before that commit, in the same transaction, the fence checks that the term is
+   still the lease's and locks the lease row until the commit (`lease.holds`). A leader
+   frozen mid-job while a standby took over fails it on waking: its work is rolled back
+   and the run recorded `abandoned`, and the scheduler steps down.
+4. On any error it rolls the work back and records the run as `failed` with the error
+   (`abandoned` if the term ended meanwhile). Nothing escapes: an error in one run never
+   stops the scheduler.
+
+A run's closing record is written only while the run is still `running`: a new leader
+may already have marked it `abandoned`, and a stale leader never overwrites it.
 """
 
 from __future__ import annotations
@@ -36,6 +45,10 @@ log = logging.getLogger(__name__)
 Work = Callable[[datetime], Mapping[str, Any] | None]
 
 
+class LostLease(Exception):
+    """The run's term ended before its commit: another scheduler leads now."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     job_id: str
@@ -45,22 +58,45 @@ class Outcome:
     lost_lease: bool = False  # another scheduler holds the lease: this one should step down
 
 
-def run_job(app: Flask, job_id: str, holder: str, now: datetime | None = None) -> Outcome:
-    """Run a registered job for the scheduler holding (or believing it holds) the lease."""
+@dataclass(frozen=True)
+class Fence:
+    """The check a scheduled run passes just before its commit: its term still leads."""
+
+    tenure: lease.Tenure
+
+    def check(self) -> None:
+        """In the run's own transaction: lock the lease row, or raise LostLease."""
+        if not lease.holds(db.session.connection(), self.tenure, lock=True):
+            raise LostLease(f"the lease is no longer {self.tenure.holder}'s")
+
+    def still_holds(self) -> bool:
+        """After a rollback, in a transaction of its own: is the term still the lease's?"""
+        with db.engine.begin() as conn:
+            return lease.holds(conn, self.tenure)
+
+
+def run_job(app: Flask, job_id: str, tenure: lease.Tenure, now: datetime | None = None) -> Outcome:
+    """Run a registered job for the scheduler leading (or believing it leads) under `tenure`."""
     spec = registry.get(job_id)
     with app.app_context():
         now = now or utcnow()
+        fence = Fence(tenure)
         try:
             with db.engine.begin() as conn:
-                leader = lease.renew(conn, holder, now, registry.lease_ttl(app.config))
+                leader = lease.renew(conn, tenure, now, registry.lease_ttl(app.config))
                 holder_now = None if leader else lease.current(conn)
             if not leader:
-                return _skip(spec, holder, now, holder_now)
+                return _skip(spec, tenure.holder, now, holder_now)
             if spec.recorded:
-                return record_run(spec.id, holder, spec.func, now)
+                return record_run(spec.id, tenure.holder, spec.func, now, fence=fence)
             spec.func(now)
+            fence.check()
             db.session.commit()
             return Outcome(spec.id, None)
+        except LostLease:
+            db.session.rollback()
+            log.warning("Job %s not committed: %s lost the lease", job_id, tenure.holder)
+            return Outcome(spec.id, None, lost_lease=True)
         except Exception:  # logged: the scheduler must carry on
             log.exception("Job %s could not run or be recorded", job_id)
             db.session.rollback()
@@ -91,11 +127,21 @@ def _skip(spec: registry.JobSpec, holder: str, now: datetime, other: lease.Lease
     return Outcome(spec.id, RunStatus.SKIPPED, run_id, details, lost_lease=True)
 
 
-def record_run(job_id: str, holder: str, work: Work, now: datetime, **context: Any) -> Outcome:
+def record_run(
+    job_id: str,
+    holder: str,
+    work: Work,
+    now: datetime,
+    *,
+    fence: Fence | None = None,
+    **context: Any,
+) -> Outcome:
     """Run `work(now)` as one recorded unit of work, in the current app context.
 
     `context` (say, the store a command was limited to) is kept in the run's details
-    beside the figures `work` returns. A failure is rolled back and recorded, not raised.
+    beside the figures `work` returns. A scheduled run passes its `fence`, checked just
+    before the commit; a run by hand has none. A failure is rolled back and recorded,
+    not raised.
     """
     run = JobRun(
         job_id=job_id,
@@ -105,33 +151,52 @@ def record_run(job_id: str, holder: str, work: Work, now: datetime, **context: A
         details=_jsonable(context),
     )
     db.session.add(run)
+    db.session.flush()
+    run_id = run.id  # known now: reading it after the commit would start a transaction
     db.session.commit()
-    run_id = run.id
     started = time.perf_counter()
     try:
         figures = dict(work(now) or {})
+        if fence is not None:
+            fence.check()
         details = _jsonable({**context, **figures, "seconds": _since(started)})
         run.status, run.finished_at, run.details = RunStatus.SUCCEEDED, utcnow(), details
         db.session.commit()
     except Exception as err:  # recorded; the caller decides what to say
         db.session.rollback()
-        log.exception("Job %s failed (run %s)", job_id, run_id)
-        details = _jsonable(
-            {**context, "error": f"{type(err).__name__}: {err}", "seconds": _since(started)}
-        )
-        run = db.session.get(JobRun, run_id)
-        run.status, run.finished_at, run.details = RunStatus.FAILED, utcnow(), details
-        db.session.commit()
-        return Outcome(job_id, RunStatus.FAILED, run_id, details)
+        lost = fence is not None and not fence.still_holds()
+        status = RunStatus.ABANDONED if lost else RunStatus.FAILED
+        details = {**context, "seconds": _since(started)}
+        if lost:
+            log.warning("Job %s run %s abandoned: %s; work rolled back", job_id, run_id, err)
+            details["reason"] = "the scheduler lost its lease before the commit"
+        else:
+            log.exception("Job %s failed (run %s)", job_id, run_id)
+        if not isinstance(err, LostLease):
+            details["error"] = f"{type(err).__name__}: {err}"
+        details = _jsonable(details)
+        _close(run_id, status, details)
+        return Outcome(job_id, status, run_id, details, lost_lease=lost)
     return Outcome(job_id, RunStatus.SUCCEEDED, run_id, details)
 
 
-def abandon_runs(holder: str, now: datetime) -> int:
-    """Mark as failed the scheduled runs still `running` under another holder.
+def _close(run_id: int, status: RunStatus, details: dict[str, Any]) -> None:
+    """Record how a run ended, unless someone else already did (a new leader: abandoned)."""
+    db.session.execute(
+        sa.update(JobRun)
+        .where(JobRun.id == run_id, JobRun.status == RunStatus.RUNNING)
+        .values(status=status, finished_at=utcnow(), details=details)
+    )
+    db.session.commit()
 
-    Called by a scheduler that has just taken the lease: the lease was free, so whoever
-    started those runs has stopped (died, or was killed mid-run) and its work was rolled
-    back with its connection. Runs started by hand (not registry jobs) are left alone.
+
+def abandon_runs(holder: str, now: datetime) -> int:
+    """Mark as abandoned the scheduled runs still `running` under another holder.
+
+    Called by a scheduler that has just taken the lease: whoever started those runs has
+    stopped (died, or was killed mid-run: its work was rolled back with its connection)
+    or is frozen, and will fail the fence before its commit if it wakes. Runs started by
+    hand (not registry jobs) are left alone.
     """
     result = db.session.execute(
         sa.update(JobRun)
@@ -141,43 +206,44 @@ def abandon_runs(holder: str, now: datetime) -> int:
             JobRun.job_id.in_([spec.id for spec in registry.JOBS.values() if spec.recorded]),
         )
         .values(
-            status=RunStatus.FAILED,
+            status=RunStatus.ABANDONED,
             finished_at=now,
-            details={"error": "abandoned: the scheduler running it stopped"},
+            details={"reason": "its scheduler stopped or lost the lease; nothing committed"},
         )
     )
     db.session.commit()
     return result.rowcount
 
 
-def missed_runs(config: Mapping[str, Any], now: datetime) -> set[str]:
-    """The recorded jobs whose last due time lies within their grace time, without a success.
+def missed_runs(config: Mapping[str, Any], now: datetime) -> dict[str, datetime]:
+    """For each recorded job with run times missed within its grace time, the first of them.
 
     The scheduler keeps its schedule in memory, so a run due while no scheduler was leading
-    (a restart at 03:15, a takeover after the leader died) would otherwise wait for the
-    next trigger. A new leader runs these at once: the same rule as a misfire within
-    `misfire_grace_time`, applied across processes. Jobs are idempotent, so a run that did
-    happen but failed is simply tried again.
+    (a restart at 03:15, a takeover after the leader died or froze) would otherwise wait
+    for the next trigger. A run time is missed when it lies within the job's
+    `misfire_grace_time` before `now` and no run of the job has succeeded since it (a run
+    that started at or after it). A new leader schedules the job from the first missed
+    time, and APScheduler then does what it does with a late job: runs it once
+    (`coalesce`) or once per missed time, each only within `misfire_grace_time`. Jobs are
+    idempotent, so a run that did happen but failed or was abandoned is simply run again.
     """
-    due = set()
+    due = {}
     for spec in registry.JOBS.values():
         if not spec.recorded:
             continue
-        window_start = now - timedelta(seconds=spec.misfire_grace_time)
-        fire_time = spec.trigger(config).get_next_fire_time(None, window_start)
-        if fire_time is None or fire_time > now:
-            continue
-        done = db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(JobRun)
-            .where(
+        since = now - timedelta(seconds=spec.misfire_grace_time)
+        last_success = db.session.scalar(
+            sa.select(sa.func.max(JobRun.started_at)).where(
                 JobRun.job_id == spec.id,
                 JobRun.status == RunStatus.SUCCEEDED,
-                JobRun.started_at >= fire_time,
+                JobRun.started_at >= since,
             )
         )
-        if not done:
-            due.add(spec.id)
+        if last_success is not None:
+            since = last_success + timedelta(microseconds=1)  # its time and earlier: done
+        first = spec.trigger(config).get_next_fire_time(None, since)
+        if first is not None and first <= now:
+            due[spec.id] = first
     return due
 
 

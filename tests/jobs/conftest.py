@@ -1,8 +1,8 @@
-"""Fixtures for the jobs: a stand-in for the hours recompute, and a probe job."""
+"""Fixtures for the jobs: a stand-in for the hours recompute, a probe job, PostgreSQL-only tests."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,14 @@ from fieldops.audit.models import AuditEvent
 from fieldops.extensions import db
 from fieldops.hours import recompute as recompute_module
 from fieldops.jobs import registry
+from tests.conftest import PG_URL
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request: pytest.FixtureRequest) -> None:
+    """Skip the tests marked `postgres_only` when the suite runs on SQLite."""
+    if request.node.get_closest_marker("postgres_only") and not PG_URL:
+        pytest.skip("needs PostgreSQL (FIELDOPS_TEST_DATABASE_URL)")
 
 
 class HoursCalls:
@@ -47,21 +55,35 @@ def hours(monkeypatch: pytest.MonkeyPatch) -> HoursCalls:
 
 
 class Probe:
-    """A registered job whose work is one audit row, so commits and rollbacks show."""
+    """A registered job whose work is one audit row, so commits and rollbacks show.
+
+    `before_write` and `after_write`, when set, run once, at that point of the next run:
+    what happens elsewhere while this run is paused (another scheduler takes over).
+    """
 
     id = "probe"
 
     def __init__(self) -> None:
         self.runs: list[datetime] = []
         self.error: Exception | None = None
+        self.before_write: Callable[[], None] | None = None
+        self.after_write: Callable[[], None] | None = None
 
     def __call__(self, now: datetime) -> dict[str, Any]:
         self.runs.append(now)
+        self._pause("before_write")
         db.session.add(AuditEvent(at=now, action="probe", target_type="job"))
         db.session.flush()
+        self._pause("after_write")
         if self.error:
             raise self.error
         return {"rows": 1, "day": now.date()}
+
+    def _pause(self, point: str) -> None:
+        hook = getattr(self, point)
+        if hook is not None:
+            setattr(self, point, None)
+            hook()
 
 
 @pytest.fixture

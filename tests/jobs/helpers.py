@@ -8,20 +8,20 @@ from fieldops.extensions import db
 from fieldops.jobs import lease
 
 
-def take(holder: str, now: datetime, ttl_seconds: int = 90) -> bool:
-    """Try to take the lease for `holder`."""
+def take(holder: str, now: datetime, ttl_seconds: int = 90) -> lease.Tenure | None:
+    """Try to take the lease for `holder`: its term, or None."""
     with db.engine.begin() as conn:
         return lease.acquire(conn, holder, now, _ttl(ttl_seconds))
 
 
-def renew(holder: str, now: datetime, ttl_seconds: int = 90) -> bool:
+def renew(tenure: lease.Tenure, now: datetime, ttl_seconds: int = 90) -> bool:
     with db.engine.begin() as conn:
-        return lease.renew(conn, holder, now, _ttl(ttl_seconds))
+        return lease.renew(conn, tenure, now, _ttl(ttl_seconds))
 
 
-def release(holder: str) -> bool:
+def release(tenure: lease.Tenure, now: datetime) -> bool:
     with db.engine.begin() as conn:
-        return lease.release(conn, holder)
+        return lease.release(conn, tenure, now)
 
 
 def current() -> lease.Lease | None:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from fieldops.audit.models import AuditEvent
 from fieldops.extensions import db
 from fieldops.jobs import registry, runner
+from fieldops.jobs.lease import Tenure
 from fieldops.jobs.models import JobRun, RunStatus
 from tests.helpers import count
 from tests.jobs.helpers import current, take
@@ -24,14 +25,16 @@ def runs(app) -> list[JobRun]:
         return found
 
 
-def lead(app, holder, at):
+def lead(app, holder, at) -> Tenure:
     with app.app_context():
-        assert take(holder, at)
+        term = take(holder, at)
+    assert term
+    return term
 
 
 def test_a_run_is_recorded_as_succeeded_with_its_figures_and_commits_the_work(app, now, probe):
-    lead(app, ME, now)
-    outcome = runner.run_job(app, probe.id, ME)
+    term = lead(app, ME, now)
+    outcome = runner.run_job(app, probe.id, term)
 
     assert probe.runs == [now]
     assert (outcome.status, outcome.lost_lease) == (RunStatus.SUCCEEDED, False)
@@ -50,9 +53,9 @@ def test_a_run_is_recorded_as_succeeded_with_its_figures_and_commits_the_work(ap
 
 
 def test_a_failed_run_is_rolled_back_and_recorded_and_the_next_run_goes_ahead(app, now, probe):
-    lead(app, ME, now)
+    term = lead(app, ME, now)
     probe.error = RuntimeError("store 7 has no timezone")
-    outcome = runner.run_job(app, probe.id, ME)
+    outcome = runner.run_job(app, probe.id, term)
 
     assert outcome.status is RunStatus.FAILED
     [run] = runs(app)
@@ -62,14 +65,14 @@ def test_a_failed_run_is_rolled_back_and_recorded_and_the_next_run_goes_ahead(ap
     assert count(app, AuditEvent, AuditEvent.action == "probe") == 0  # its work rolled back
 
     probe.error = None
-    assert runner.run_job(app, probe.id, ME).status is RunStatus.SUCCEEDED
+    assert runner.run_job(app, probe.id, term).status is RunStatus.SUCCEEDED
     assert [r.status for r in runs(app)] == [RunStatus.FAILED, RunStatus.SUCCEEDED]
     assert count(app, AuditEvent, AuditEvent.action == "probe") == 1
 
 
 def test_a_scheduler_that_is_not_the_leader_does_not_run_the_job(app, now, probe):
     lead(app, OTHER, now)
-    outcome = runner.run_job(app, probe.id, ME)
+    outcome = runner.run_job(app, probe.id, Tenure(ME, 1))
 
     assert probe.runs == []
     assert (outcome.status, outcome.lost_lease) == (RunStatus.SKIPPED, True)
@@ -81,25 +84,25 @@ def test_a_scheduler_that_is_not_the_leader_does_not_run_the_job(app, now, probe
 
 
 def test_a_scheduler_whose_lease_was_taken_over_does_not_run_the_job(app, now, probe, time_machine):
-    lead(app, ME, now)
+    term = lead(app, ME, now)
     later = now + timedelta(seconds=90)
     lead(app, OTHER, later)  # ME failed to renew in time (frozen, partitioned)
     time_machine.move_to(later + timedelta(seconds=1), tick=False)
 
-    assert runner.run_job(app, probe.id, ME).lost_lease
+    assert runner.run_job(app, probe.id, term).lost_lease
     assert probe.runs == []
 
 
 def test_every_run_renews_the_lease_first(app, now, probe):
-    lead(app, ME, now)
-    runner.run_job(app, probe.id, ME, now=now + timedelta(seconds=60))
+    term = lead(app, ME, now)
+    runner.run_job(app, probe.id, term, now=now + timedelta(seconds=60))
     with app.app_context():
         assert current().expires_at == now + timedelta(seconds=60 + 90)
 
 
 def test_the_heartbeat_renews_the_lease_without_recording_a_run(app, now):
-    lead(app, ME, now)
-    outcome = runner.run_job(app, registry.HEARTBEAT, ME, now=now + timedelta(seconds=30))
+    term = lead(app, ME, now)
+    outcome = runner.run_job(app, registry.HEARTBEAT, term, now=now + timedelta(seconds=30))
 
     assert (outcome.status, outcome.lost_lease) == (None, False)
     assert runs(app) == []
@@ -108,8 +111,8 @@ def test_the_heartbeat_renews_the_lease_without_recording_a_run(app, now):
 
 
 def test_the_nightly_job_relearns_the_stores_with_new_evidence(app, now, hours):
-    lead(app, ME, now)
-    outcome = runner.run_job(app, registry.RECOMPUTE_REAL_HOURS, ME)
+    term = lead(app, ME, now)
+    outcome = runner.run_job(app, registry.RECOMPUTE_REAL_HOURS, term)
 
     assert hours.calls == [("recompute_pending", now)]
     assert outcome.status is RunStatus.SUCCEEDED
@@ -119,7 +122,7 @@ def test_the_nightly_job_relearns_the_stores_with_new_evidence(app, now, hours):
     assert count(app, AuditEvent) == 1  # the recompute's work, committed with its record
 
 
-def test_runs_left_running_by_a_stopped_scheduler_are_marked_failed(app, now):
+def test_runs_left_running_by_a_stopped_scheduler_are_marked_abandoned(app, now):
     with app.app_context():
         db.session.add_all(
             [
@@ -132,43 +135,7 @@ def test_runs_left_running_by_a_stopped_scheduler_are_marked_failed(app, now):
         assert runner.abandon_runs(ME, now) == 1
     statuses = [(r.holder, r.status) for r in runs(app)]
     assert statuses == [
-        (OTHER, RunStatus.FAILED),
+        (OTHER, RunStatus.ABANDONED),
         (ME, RunStatus.RUNNING),
         ("cli:x", RunStatus.RUNNING),  # a run by hand is not the scheduler's to judge
     ]
-
-
-def test_a_nightly_run_missed_within_its_grace_time_is_due_at_once(app, now):
-    config = dict(
-        app.config, HOURS_RECOMPUTE_CRON="15 3 * * *", COVERAGE_SNAPSHOT_CRON="45 3 * * *"
-    )
-    both = {"recompute_real_hours", "coverage_snapshot"}
-    fired = now.replace(hour=3, minute=15)
-    with app.app_context():
-        assert runner.missed_runs(config, now.replace(hour=3, minute=14)) == set()
-        assert runner.missed_runs(config, fired) == {"recompute_real_hours"}
-        assert runner.missed_runs(config, fired + timedelta(hours=6)) == both
-        late = fired + timedelta(hours=6, seconds=1)
-        assert runner.missed_runs(config, late) == {"coverage_snapshot"}  # 12 h of grace
-
-        db.session.add(
-            JobRun(
-                job_id="recompute_real_hours",
-                holder=OTHER,
-                status=RunStatus.FAILED,
-                started_at=fired,
-            )
-        )
-        db.session.commit()
-        assert runner.missed_runs(config, fired + timedelta(hours=1)) == both
-
-        db.session.add(
-            JobRun(
-                job_id="recompute_real_hours",
-                holder=OTHER,
-                status=RunStatus.SUCCEEDED,
-                started_at=fired + timedelta(seconds=2),
-            )
-        )
-        db.session.commit()
-        assert runner.missed_runs(config, fired + timedelta(hours=1)) == {"coverage_snapshot"}

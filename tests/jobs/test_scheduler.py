@@ -22,13 +22,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from config import TestingConfig
 from fieldops.jobs import registry
-from fieldops.jobs.models import JobRun
-from fieldops.jobs.scheduler import STANDBY_SECONDS, SchedulerProcess, build_scheduler
+from fieldops.jobs.models import JobRun, RunStatus
+from fieldops.jobs.scheduler import SchedulerProcess, build_scheduler
 from tests.helpers import count, other_app
 from tests.jobs.helpers import current, take
 
 ME = "host:1:aaaa"
 OTHER = "host:2:bbbb"
+STANDBY_SECONDS = 30  # a third of SCHEDULER_LEASE_SECONDS: as often as the leader renews
 
 
 def test_every_job_states_its_misfire_grace_time_coalesce_and_max_instances():
@@ -95,10 +96,17 @@ def test_the_nightly_schedule_and_the_heartbeat_follow_the_settings(app, now):
         build_scheduler(dict(config, HOURS_RECOMPUTE_CRON="nightly"), print)
 
 
-def test_missed_runs_are_due_at_once_and_the_others_wait_for_their_trigger(app, now):
-    scheduler = build_scheduler(app.config, print, run_now={"recompute_real_hours"})
+def test_a_standby_tries_to_take_the_lease_as_often_as_the_leader_renews_it(app):
+    assert SchedulerProcess(app).standby_seconds == STANDBY_SECONDS
+    with other_app(app, TestingConfig, SCHEDULER_LEASE_SECONDS=6) as short:
+        assert SchedulerProcess(short).standby_seconds == 2
+
+
+def test_missed_runs_are_due_from_their_first_missed_time_and_the_others_wait(app, now):
+    missed = now.replace(hour=3, minute=15)
+    scheduler = build_scheduler(app.config, print, catch_up={"recompute_real_hours": missed})
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert jobs["recompute_real_hours"].next_run_time == now
+    assert jobs["recompute_real_hours"].next_run_time == missed
     assert not hasattr(jobs["scheduler_heartbeat"], "next_run_time")  # from its trigger
 
 
@@ -117,10 +125,10 @@ class FakeScheduler:
         self.running = False
         self.started = 0
         self.shutdowns: list[bool] = []
-        self.run_now: set[str] = set()
+        self.catch_up: dict[str, Any] = {}
 
-    def __call__(self, config: Any, job_func: Any, *, executor: Any, run_now: Any) -> Any:
-        self.job_func, self.run_now = job_func, set(run_now)
+    def __call__(self, config: Any, job_func: Any, *, executor: Any, catch_up: Any) -> Any:
+        self.job_func, self.catch_up = job_func, dict(catch_up)
         return self
 
     def start(self) -> None:
@@ -189,14 +197,24 @@ def test_sigterm_stops_the_scheduler_and_releases_the_lease(app, now):
         assert current() is None
 
 
-def test_a_scheduler_that_lost_its_lease_steps_down_and_stands_by(app, now, time_machine):
-    def play(fake: FakeScheduler) -> None:
+@pytest.mark.parametrize("noticed_at", ["heartbeat", "commit"])
+def test_a_scheduler_that_lost_its_lease_steps_down_and_stands_by(
+    app, now, time_machine, probe, noticed_at
+):
+    def takeover() -> None:
         # This process froze past its lease; another scheduler took over meanwhile.
         later = now + timedelta(seconds=120)
         time_machine.move_to(later, tick=False)
         with app.app_context():
             assert take(OTHER, later)
-        fake.job_func(registry.HEARTBEAT)  # the next heartbeat finds the lease gone
+
+    def play(fake: FakeScheduler) -> None:
+        if noticed_at == "heartbeat":
+            takeover()
+            fake.job_func(registry.HEARTBEAT)  # the next heartbeat finds the lease gone
+        else:
+            probe.before_write = takeover  # frozen in the middle of a job
+            fake.job_func(probe.id)  # which finds its term over just before committing
 
     fake = FakeScheduler(play)
     waits = Waits(interrupt)
@@ -206,7 +224,8 @@ def test_a_scheduler_that_lost_its_lease_steps_down_and_stands_by(app, now, time
     assert waits.seconds == [STANDBY_SECONDS]  # back to standing by
     with app.app_context():
         assert current().holder == OTHER  # its lease is not ours to release
-    assert count(app, JobRun) == 0
+    abandoned = count(app, JobRun, JobRun.status == RunStatus.ABANDONED)
+    assert (count(app, JobRun), abandoned) == ((0, 0) if noticed_at == "heartbeat" else (1, 1))
 
 
 def test_a_new_leader_catches_up_on_a_nightly_run_missed_while_nobody_led(app, now, time_machine):
@@ -217,4 +236,7 @@ def test_a_new_leader_catches_up_on_a_nightly_run_missed_while_nobody_led(app, n
 
     fake = FakeScheduler(play)
     SchedulerProcess(app, holder=ME, make_scheduler=fake, wait=Waits()).run()
-    assert fake.run_now == {"recompute_real_hours", "coverage_snapshot"}
+    assert fake.catch_up == {
+        "recompute_real_hours": now.replace(hour=3, minute=15),
+        "coverage_snapshot": now.replace(hour=3, minute=45),
+    }
