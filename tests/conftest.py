@@ -92,17 +92,27 @@ def build(app: Flask) -> Builder:
 
 
 class ApiClient:
-    """A test client that sends the CSRF token on unsafe requests, as the web app does."""
+    """A test client that sends the CSRF token on unsafe requests, as the web app does.
+
+    Signing in or out renews the token, so after any unsafe /api/auth/ request the client
+    fetches it again, as the web app's outbox does when a token is refused.
+    """
 
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
-        self.csrf = client.get("/api/auth/csrf").get_json()["csrf_token"]
+        self.csrf = self.fetch_csrf()
+
+    def fetch_csrf(self) -> str:
+        return self.client.get("/api/auth/csrf").get_json()["csrf_token"]
 
     def _send(self, method: str, url: str, **kwargs: Any) -> Any:
         headers = kwargs.pop("headers", {})
         if method != "GET":
             headers.setdefault("X-CSRFToken", self.csrf)
-        return self.client.open(url, method=method, headers=headers, **kwargs)
+        response = self.client.open(url, method=method, headers=headers, **kwargs)
+        if method != "GET" and url.startswith("/api/auth/"):
+            self.csrf = self.fetch_csrf()
+        return response
 
     def get(self, url: str, **kwargs: Any) -> Any:
         return self._send("GET", url, **kwargs)

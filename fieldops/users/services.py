@@ -8,7 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from fieldops.audit.services import record
-from fieldops.auth.services import end_all_sessions, hash_password, normalize_email
+from fieldops.auth.services import hash_password, normalize_email
+from fieldops.auth.sessions import end_all_sessions
 from fieldops.core.errors import Invalid
 from fieldops.core.idempotency import unique_key
 from fieldops.extensions import db
@@ -84,9 +85,9 @@ def update_user(user: User, data: dict[str, Any], actor: User, now: datetime) ->
         user.stores = _stores(changes.pop("store_ids"))
     if "password" in changes:
         user.password_hash = hash_password(changes.pop("password"))
-        end_all_sessions(user)
+        end_all_sessions(user, now)
     if changes.get("active") is False and user.active:
-        end_all_sessions(user)
+        end_all_sessions(user, now)
     for key, value in changes.items():
         setattr(user, key, value)
     user.updated_at = now
