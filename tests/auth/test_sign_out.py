@@ -10,7 +10,7 @@ import pytest
 
 from tests.auth.devices import api_device, copy_of, form_device, redirects_to_login
 from tests.builders import Builder
-from tests.conftest import Browser
+from tests.conftest import HTTPS_HOST, Browser
 
 
 @pytest.mark.parametrize("remember", [False, True])
@@ -51,6 +51,18 @@ def test_signing_out_leaves_the_users_other_sessions_signed_in(production, build
     assert laptop.get("/api/me").get_json()["id"] == user.id
     assert laptop.get("/today").status_code == 200
     assert laptop_copy.get("/api/me").status_code == 200
+
+
+def test_signing_in_again_replaces_this_devices_session(production, build):
+    user = build.user("engineer")
+    device = form_device(production, user, remember=True)
+    old_remember = copy_of(production, device.client, ("remember_token",))
+    data = {"email": user.email, "password": Builder.PASSWORD}
+    again = device.submit("/account", data, action="/login")
+    assert again.status_code == 302
+    assert old_remember.get("/api/me").status_code == 401
+    assert device.client.get_cookie("remember_token", domain=HTTPS_HOST) is None
+    assert device.get("/api/auth/sessions").get_json()["total"] == 1
 
 
 def test_sessions_are_listed_and_ended_one_by_one(production, build):
