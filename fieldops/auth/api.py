@@ -19,7 +19,13 @@ from fieldops.auth.schemas import (
     SessionSchema,
     StatusSchema,
 )
-from fieldops.auth.session import current_session, keep_signed_in, sign_in, sign_out
+from fieldops.auth.session import (
+    current_session,
+    end_one_session,
+    keep_signed_in,
+    sign_in,
+    sign_out,
+)
 from fieldops.auth.throttle import note_failed_login, throttled
 from fieldops.clock import utcnow
 from fieldops.core.errors import ApiError
@@ -113,11 +119,7 @@ def list_sessions(args: dict[str, Any]) -> dict[str, Any]:
 @blp.response(200, SessionSchema)
 def end_session(session_id: int) -> dict[str, Any]:
     """End one of your sessions: that device is signed out. Ending this one signs you out."""
-    here = current_session()
-    row = sessions.end_session(current_user, session_id, utcnow())
-    if here is not None and here.id == session_id:
-        sign_out()
-    return _shown(row)
+    return _shown(end_one_session(session_id))
 
 
 @blp.route("/me", methods=["GET"])

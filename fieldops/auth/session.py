@@ -16,6 +16,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from fieldops.auth import services, sessions
+from fieldops.auth.models import UserSession
 from fieldops.auth.policy import token_may_reach
 from fieldops.auth.sessions import LiveSession
 from fieldops.clock import utcnow
@@ -111,6 +112,15 @@ def sign_out() -> None:
         sessions.end_session(live.user, live.id, utcnow())
     logout_user()
     renew_csrf()
+
+
+def end_one_session(session_id: int) -> UserSession:
+    """End one of the signed-in user's sessions; ending this device's own signs it out."""
+    here = current_session()
+    row = sessions.end_session(current_user, session_id, utcnow())
+    if here is not None and here.id == session_id:
+        sign_out()
+    return row
 
 
 def keep_signed_in(user: User) -> None:

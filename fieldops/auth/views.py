@@ -8,7 +8,13 @@ from flask_login import current_user, login_required
 
 from fieldops.auth import services, sessions
 from fieldops.auth.schemas import LoginSchema, PasswordChangeSchema
-from fieldops.auth.session import current_session, keep_signed_in, sign_in, sign_out
+from fieldops.auth.session import (
+    current_session,
+    end_one_session,
+    keep_signed_in,
+    sign_in,
+    sign_out,
+)
 from fieldops.auth.throttle import note_failed_login, throttled
 from fieldops.clock import utcnow
 from fieldops.core.forms import FORM_ERROR, form_values, submit
@@ -100,10 +106,8 @@ def account() -> ResponseReturnValue:
 @login_required
 def end_session(session_id: int) -> ResponseReturnValue:
     """Sign out one device from the account page (this one: like signing out)."""
-    here = current_session()
-    sessions.end_session(current_user, session_id, utcnow())
-    if here is not None and here.id == session_id:
-        sign_out()
+    end_one_session(session_id)
+    if not current_user.is_authenticated:
         flash("You are signed out.")
         return redirect(url_for("auth.login"))
     flash("That device is signed out.")

@@ -108,6 +108,11 @@ def test_the_account_page_shows_each_device_with_a_sign_out_button(production, b
     assert tablet.get("/today").status_code == 200
     assert "Signed in on 2 devices" in laptop.get("/account").get_data(as_text=True)
 
+    [own] = [s["id"] for s in laptop.get("/api/auth/sessions").get_json()["items"] if s["current"]]
+    r = laptop.submit("/account", {}, action=f"/account/sessions/{own}/end")
+    assert redirects_to_login(r) and redirects_to_login(laptop.get("/account"))
+    assert tablet.get("/today").status_code == 200
+
 
 # --- the CSRF token is renewed at sign-in and sign-out (item 13) ---------------------
 
