@@ -49,11 +49,15 @@ class Config:
     # Zone used for dates that belong to no store (the CIO overview's "this week").
     DEFAULT_TIMEZONE = os.environ.get("FIELDOPS_DEFAULT_TIMEZONE", "America/Chicago")
 
-    # Sessions and cookies. Session protection "basic" marks a session non-fresh when the
-    # address changes (a phone moving from Wi-Fi to mobile data) instead of ending it.
+    # Sessions and cookies. A session is a database row (fieldops/auth/sessions.py) that
+    # ends PERMANENT_SESSION_LIFETIME after sign-in, or REMEMBER_COOKIE_DURATION when
+    # remembered; both cookies carry its secret. Session protection "basic" marks a session
+    # non-fresh when the address changes (a phone moving from Wi-Fi to mobile data) instead
+    # of ending it.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_NAME = "remember_token"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False

@@ -134,8 +134,7 @@ def users(rng: random.Random, size: Size, infos: list[StoreInfo], password_hash:
 
     def add(email: str, name: str, role: str) -> int:
         user_id = len(rows) + 1
-        rows.append((user_id, email, name, role, password_hash, 1, None, uuid.uuid4().hex[:16],
-                     created, created, None))  # fmt: skip
+        rows.append((user_id, email, name, role, password_hash, 1, None, created, created, None))
         return user_id
 
     admin_id = add("admin@bench.example.com", "Bench Admin", "admin")

@@ -46,8 +46,8 @@ COLUMNS = {
     "cadence_per_year, active, created_at, updated_at",
     "posted_hours": "store_id, weekday, opens, closes",
     "hours_exceptions": "id, store_id, date, closed, opens, closes, note",
-    "users": "id, email, name, role, password_hash, active, phone, login_nonce, created_at, "
-    "updated_at, last_login_at",
+    "users": "id, email, name, role, password_hash, active, phone, created_at, updated_at, "
+    "last_login_at",
     "store_managers": "store_id, user_id",
     "api_tokens": "id, user_id, name, scope, token_hash, prefix, created_by_id, created_at, "
     "last_used_at, revoked_at",

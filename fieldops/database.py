@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from itertools import islice
 from typing import Any
@@ -13,7 +14,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, registry
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -107,3 +110,32 @@ def chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
     it = iter(ids)
     while batch := list(islice(it, size)):
         yield batch
+
+
+def note_last_use(
+    conn: sa.Connection,
+    column: InstrumentedAttribute[datetime | None],
+    row_id: int,
+    now: datetime,
+    interval: timedelta,
+) -> None:
+    """Write `now` into `column` of row `row_id`, unless a use within `interval` is noted.
+
+    For "last used" times read on every request but written rarely: the caller reads on
+    `conn`, ends that read, and calls this only when the time is old, so most requests
+    write nothing. The write is a short transaction of its own whose first statement is
+    the write (a read-then-write transaction on SQLite fails at once, busy timeout or not,
+    when another writer got in between). Best effort: when two requests race to note the
+    same use, one write is enough, and a failure is only logged.
+    """
+    model = column.class_
+    try:
+        conn.execute(
+            sa.update(model)
+            .where(model.id == row_id, sa.or_(column.is_(None), column < now - interval))
+            .values({column.key: now})
+        )
+        conn.commit()
+    except sa.exc.OperationalError:
+        conn.rollback()
+        log.warning("could not note the use of %s %s", model.__tablename__, row_id)

@@ -1,7 +1,7 @@
 """Every feature's models, imported together so the mapper registry and Alembic see them all."""
 
 from fieldops.audit.models import AuditEvent
-from fieldops.auth.models import ApiToken
+from fieldops.auth.models import ApiToken, UserSession
 from fieldops.coverage.models import Alert, CoverageSnapshot
 from fieldops.hours.models import (
     Closeout,
@@ -44,6 +44,7 @@ __all__ = [
     "SupportShift",
     "SyncReceipt",
     "User",
+    "UserSession",
     "Visit",
     "shift_engineers",
     "shift_stores",

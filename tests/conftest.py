@@ -20,10 +20,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
-from config import TestingConfig
+from config import ProductionConfig, TestingConfig
 from fieldops import create_app
 from fieldops.extensions import db, limiter
 from tests.builders import Builder
+from tests.helpers import other_app
 
 PG_URL = os.environ.get("FIELDOPS_TEST_DATABASE_URL")
 NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)  # a Wednesday, 09:00 in Chicago
@@ -92,17 +93,27 @@ def build(app: Flask) -> Builder:
 
 
 class ApiClient:
-    """A test client that sends the CSRF token on unsafe requests, as the web app does."""
+    """A test client that sends the CSRF token on unsafe requests, as the web app does.
+
+    Signing in or out renews the token, so after any unsafe /api/auth/ request the client
+    fetches it again, as the web app's outbox does when a token is refused.
+    """
 
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
-        self.csrf = client.get("/api/auth/csrf").get_json()["csrf_token"]
+        self.csrf = self.fetch_csrf()
+
+    def fetch_csrf(self) -> str:
+        return self.client.get("/api/auth/csrf").get_json()["csrf_token"]
 
     def _send(self, method: str, url: str, **kwargs: Any) -> Any:
         headers = kwargs.pop("headers", {})
         if method != "GET":
             headers.setdefault("X-CSRFToken", self.csrf)
-        return self.client.open(url, method=method, headers=headers, **kwargs)
+        response = self.client.open(url, method=method, headers=headers, **kwargs)
+        if method != "GET" and url.startswith("/api/auth/"):
+            self.csrf = self.fetch_csrf()
+        return response
 
     def get(self, url: str, **kwargs: Any) -> Any:
         return self._send("GET", url, **kwargs)
@@ -185,6 +196,36 @@ def signed_in(app: Flask) -> Any:
         return b
 
     return sign_in
+
+
+# --- the production configuration: secure cookies, strict CSRF referrer check ---
+
+HTTPS_HOST = "fieldops.test"
+
+
+class HttpsClient(FlaskClient):
+    """A test client speaking HTTPS to HTTPS_HOST and sending a same-site Referer, as a
+    browser does: production's secure cookies and its CSRF referrer check need both."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("base_url", f"https://{HTTPS_HOST}")
+        kwargs["headers"] = {
+            "Referer": f"https://{HTTPS_HOST}/",
+            **dict(kwargs.get("headers") or {}),
+        }
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def production(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """The app on the production configuration, on the test database; its test clients
+    speak HTTPS (cookies live on HTTPS_HOST)."""
+    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    with other_app(
+        app, base=ProductionConfig, SECRET_KEY="s" * 64, RATELIMIT_STORAGE_URI="memory://"
+    ) as prod:
+        prod.test_client_class = HttpsClient
+        yield prod
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
-from flask_login import current_user, login_user, logout_user
+from flask import current_app
+from flask_login import current_user
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
-from fieldops.auth import services
+from fieldops.auth import services, sessions
 from fieldops.auth.device import remember_device
+from fieldops.auth.models import UserSession
 from fieldops.auth.policy import Action, requires
-from fieldops.auth.schemas import CsrfSchema, LoginSchema, PasswordChangeSchema, StatusSchema
+from fieldops.auth.schemas import (
+    CsrfSchema,
+    LoginSchema,
+    PasswordChangeSchema,
+    SessionSchema,
+    StatusSchema,
+)
+from fieldops.auth.session import (
+    current_session,
+    end_one_session,
+    keep_signed_in,
+    sign_in,
+    sign_out,
+)
 from fieldops.auth.throttle import (
     failures_counted,
     note_failed_login,
@@ -21,6 +35,7 @@ from fieldops.auth.throttle import (
 )
 from fieldops.clock import utcnow
 from fieldops.core.errors import ApiError
+from fieldops.core.pagination import ListArgsSchema, page_schema, paginate_list
 from fieldops.users.models import User
 from fieldops.users.schemas import UserSchema
 
@@ -30,7 +45,10 @@ blp = Blueprint("Auth", __name__, url_prefix="/api", description="Signing in and
 @blp.route("/auth/csrf", methods=["GET"])
 @blp.response(200, CsrfSchema)
 def csrf_token() -> dict[str, str]:
-    """A CSRF token to send as `X-CSRFToken` on every unsafe request made with the session."""
+    """A CSRF token to send as `X-CSRFToken` on every unsafe request made with the session.
+
+    Signing in or out renews it: fetch it again afterwards.
+    """
     return {"csrf_token": generate_csrf()}
 
 
@@ -46,7 +64,7 @@ def login(data: dict[str, Any]) -> User:
         note_failed_login()
         current_app.logger.info("failed sign-in for %s", services.normalize_email(data["email"]))
         raise ApiError(401, "The email or password is not correct.")
-    login_user(user, remember=data["remember"])
+    sign_in(user, remember=data["remember"])
     remember_device(user)
     return user
 
@@ -54,8 +72,8 @@ def login(data: dict[str, Any]) -> User:
 @blp.route("/auth/logout", methods=["POST"])
 @blp.response(200, StatusSchema)
 def logout() -> dict[str, str]:
-    """End this session only (other devices stay signed in)."""
-    logout_user()
+    """End this session only (other devices stay signed in); its cookies stop working."""
+    sign_out()
     return {"status": "signed_out"}
 
 
@@ -64,8 +82,8 @@ def logout() -> dict[str, str]:
 @blp.response(200, StatusSchema)
 def logout_everywhere() -> dict[str, str]:
     """End every session and remember cookie of the current user, on every device."""
-    services.end_all_sessions(current_user)
-    logout_user()
+    sessions.end_all_sessions(current_user, utcnow())
+    sign_out()
     return {"status": "signed_out_everywhere"}
 
 
@@ -81,11 +99,40 @@ def change_password(data: dict[str, Any]) -> dict[str, str]:
         services.change_password(
             current_user, data["current_password"], data["new_password"], utcnow()
         )
-    # This device stays signed in; if it was remembered, it gets a remember cookie carrying
-    # the new session id (the old one, like every other device's, no longer works).
-    cookie_name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-    login_user(current_user._get_current_object(), remember=cookie_name in request.cookies)
+    keep_signed_in(current_user._get_current_object())
     return {"status": "password_changed"}
+
+
+SESSION_SORTS = {
+    "last_seen_at": lambda row: row["last_seen_at"],
+    "created_at": lambda row: row["created_at"],
+}
+
+
+def _shown(row: UserSession) -> dict[str, Any]:
+    here = current_session()
+    return {
+        **{name: getattr(row, name) for name in SessionSchema().fields if name != "current"},
+        "current": here is not None and here.id == row.id,
+    }
+
+
+@blp.route("/auth/sessions", methods=["GET"])
+@requires(Action.READ_RECORDS)
+@blp.arguments(ListArgsSchema, location="query")
+@blp.response(200, page_schema(SessionSchema))
+def list_sessions(args: dict[str, Any]) -> dict[str, Any]:
+    """Your sessions that have not ended: one per signed-in browser or phone."""
+    rows = [_shown(row) for row in sessions.live_sessions(current_user, utcnow())]
+    return paginate_list(rows, args, SESSION_SORTS, "-last_seen_at")
+
+
+@blp.route("/auth/sessions/<int:session_id>", methods=["DELETE"])
+@requires(Action.READ_RECORDS)
+@blp.response(200, SessionSchema)
+def end_session(session_id: int) -> dict[str, Any]:
+    """End one of your sessions: that device is signed out. Ending this one signs you out."""
+    return _shown(end_one_session(session_id))
 
 
 @blp.route("/me", methods=["GET"])

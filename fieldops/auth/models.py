@@ -1,7 +1,8 @@
-"""API tokens for integrations. Only a SHA-256 of each token is kept."""
+"""API tokens for integrations and signed-in sessions. Only a SHA-256 of each secret is kept."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -15,6 +16,11 @@ from fieldops.extensions import db
 
 if TYPE_CHECKING:
     from fieldops.users.models import User
+
+
+def digest(secret: str) -> str:
+    """What is stored of a token or session secret: its SHA-256, in hex."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class TokenScope(StrEnum):
@@ -46,3 +52,27 @@ class ApiToken(db.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class UserSession(db.Model):
+    """One signed-in browser or phone. Its cookies carry a random secret; this row, its
+    SHA-256. Ending the row (sign-out) makes every copy of those cookies worthless."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    # Signed in with "Keep me signed in": a remember cookie is bound to this row too.
+    remembered: Mapped[bool] = mapped_column(default=False)
+    ended_at: Mapped[datetime | None]
+    # "Chrome on Android": told from the User-Agent at sign-in, for the account page.
+    device: Mapped[str] = mapped_column(sa.String(80), default="")
+
+    user: Mapped[User] = relationship()
+
+    def is_live(self, now: datetime) -> bool:
+        return self.ended_at is None and now < self.expires_at

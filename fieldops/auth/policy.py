@@ -94,6 +94,17 @@ def sees_check_in_position(user: User | Any, visit: Visit) -> bool:
     return user.role in (Role.ADMIN, Role.CIO) or visit.engineer_id == user.id
 
 
+def token_may_reach(scope: TokenScope | None, view: Callable[..., Any] | None) -> bool:
+    """Whether a request made with a token of `scope` may reach `view` at all.
+
+    A narrow scope reaches only the routes that require an action it grants (a route
+    without `requires` is out of its reach); a full-scope token reaches every API route.
+    """
+    if scope not in SCOPE_ACTIONS:
+        return True
+    return getattr(view, "required_action", None) in SCOPE_ACTIONS[scope]
+
+
 def require(action: Action) -> None:
     """Abort with 401 (nobody signed in) or 403 (wrong role) unless the current user can."""
     if not current_user.is_authenticated:
@@ -117,6 +128,7 @@ def requires(action: Action, check: Callable[..., None] | None = None) -> Callab
                 check(**kwargs)
             return view(*args, **kwargs)
 
+        wrapper.required_action = action  # type: ignore[attr-defined]  (see token_may_reach)
         return wrapper  # type: ignore[return-value]
 
     return decorator

@@ -28,6 +28,17 @@ class StatusSchema(Schema):
     status = fields.String()
 
 
+class SessionSchema(Schema):
+    id = fields.Integer()
+    device = fields.String(metadata={"description": "told from the User-Agent at sign-in"})
+    created_at = fields.DateTime(metadata={"description": "when it signed in"})
+    last_seen_at = fields.DateTime(metadata={"description": "noted at most every 15 minutes"})
+    expires_at = fields.DateTime()
+    remembered = fields.Boolean(metadata={"description": "signed in with 'keep me signed in'"})
+    ended_at = fields.DateTime(allow_none=True)
+    current = fields.Boolean(metadata={"description": "the session this request was made in"})
+
+
 class TokenSchema(Schema):
     id = fields.Integer(dump_only=True)
     user_id = fields.Integer(required=True, metadata={"description": "the token acts as this user"})

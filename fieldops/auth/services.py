@@ -1,8 +1,7 @@
-"""Passwords, sign-in, sessions and API tokens."""
+"""Passwords, sign-in and API tokens (sessions: auth/sessions.py)."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,11 +12,13 @@ from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fieldops.audit.services import record
-from fieldops.auth.models import ApiToken, TokenScope
+from fieldops.auth.models import ApiToken, TokenScope, digest
 from fieldops.auth.passwords import validate_new_password
+from fieldops.auth.sessions import end_all_sessions
 from fieldops.core.errors import Invalid, NotFound
+from fieldops.database import note_last_use
 from fieldops.extensions import db
-from fieldops.users.models import User, new_login_nonce
+from fieldops.users.models import User
 
 TOKEN_PREFIX = "fo_"
 # A token's last use is written at most this often.
@@ -63,29 +64,8 @@ def change_password(user: User, current: str, new: str, now: datetime) -> None:
         raise WrongPassword("The current password is not correct.", "current_password")
     validate_new_password(new, "new_password")
     user.password_hash = hash_password(new)
-    end_all_sessions(user)
+    end_all_sessions(user, now)
     record(user, "auth.password_changed", "user", user.id, now=now)
-
-
-def end_all_sessions(user: User) -> None:
-    """Invalidate every session and remember cookie: they carry the old nonce."""
-    user.login_nonce = new_login_nonce()
-    db.session.flush()
-
-
-def load_session_user(session_id: str) -> User | None:
-    """The user behind a session id "<id>:<nonce>", if the nonce is still current."""
-    user_id, _, nonce = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not secrets.compare_digest(user.login_nonce, nonce):
-        return None
-    return user
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create_token(
@@ -102,7 +82,7 @@ def create_token(
     token = ApiToken(
         user=owner,
         name=name,
-        token_hash=_digest(plain),
+        token_hash=digest(plain),
         prefix=plain[:10],
         scope=scope,
         created_by=created_by,
@@ -155,9 +135,7 @@ def user_for_token(plain: str, now: datetime) -> TokenGrant | None:
     15 minutes).
 
     The token is read on a connection of its own, before the request's session does
-    anything; the read ends before the use is written, in a short transaction of its own
-    whose first statement is the write (a read-then-write transaction on SQLite fails at
-    once, busy timeout or not, when another writer got in between).
+    anything, and the use is noted on that connection (`note_last_use`).
     """
     with db.engine.connect() as conn:
         token = conn.execute(
@@ -167,35 +145,15 @@ def user_for_token(plain: str, now: datetime) -> TokenGrant | None:
                 ApiToken.scope,
                 ApiToken.revoked_at,
                 ApiToken.last_used_at,
-            ).where(ApiToken.token_hash == _digest(plain))
+            ).where(ApiToken.token_hash == digest(plain))
         ).first()
         conn.rollback()
         if token is None or token.revoked_at is not None:
             return None
         if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
-            _note_token_use(conn, token.id, now)
+            note_last_use(conn, ApiToken.last_used_at, token.id, now, TOKEN_TOUCH_INTERVAL)
     user = db.session.get(User, token.user_id)
     return TokenGrant(user, token.scope) if user is not None and user.active else None
-
-
-def _note_token_use(conn: sa.Connection, token_id: int, now: datetime) -> None:
-    """Best effort: when two requests race to note the same use, one write is enough."""
-    try:
-        conn.execute(
-            sa.update(ApiToken)
-            .where(
-                ApiToken.id == token_id,
-                sa.or_(
-                    ApiToken.last_used_at.is_(None),
-                    ApiToken.last_used_at < now - TOKEN_TOUCH_INTERVAL,
-                ),
-            )
-            .values(last_used_at=now)
-        )
-        conn.commit()
-    except sa.exc.OperationalError:
-        conn.rollback()
-        current_app.logger.warning("could not note the use of API token %s", token_id)
 
 
 def safe_next(target: str | None) -> str | None:

@@ -1,17 +1,24 @@
 """How a request is authenticated: session cookie, remember cookie or Bearer token; CSRF.
 
+A signed-in session is a database row (auth/sessions.py); its session and remember cookies
+carry the row's secret, so ending the row (sign-out) makes every copy of them worthless.
 A request carrying `Authorization: Bearer …` is authenticated by its token alone (any
 session cookie is ignored), and only such requests skip the CSRF check: a browser cannot
-add that header to a cross-site request.
+add that header to a cross-site request. So tokens work under /api only (pages and form
+posts need the session and its CSRF token), and a narrow-scope token reaches only the
+routes its scope grants; both rules are enforced here, before any view runs.
 """
 
 from __future__ import annotations
 
-from flask import Flask, g, redirect, request, url_for
-from flask_login import current_user
+from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from fieldops.auth import services
+from fieldops.auth import services, sessions
+from fieldops.auth.models import UserSession
+from fieldops.auth.policy import token_may_reach
+from fieldops.auth.sessions import LiveSession
 from fieldops.clock import utcnow
 from fieldops.core.errors import ApiError, is_api_request
 from fieldops.database import write_intent
@@ -41,8 +48,9 @@ def token_user() -> User | None:
 
 
 @login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    """The user of a session or remember cookie, unless the request carries a token.
+def load_user(secret: str) -> User | None:
+    """The user of a live session whose secret a session or remember cookie carries,
+    unless the request carries a token.
 
     Flask-Login tries the session, then the remember cookie, and only without a remember
     cookie the request loader; so with `Authorization` the token must decide here too, or a
@@ -50,7 +58,12 @@ def load_user(session_id: str) -> User | None:
     """
     if "Authorization" in request.headers:
         return token_user()
-    return services.load_session_user(session_id)
+    live = sessions.load_session(secret, utcnow())
+    if live is None:
+        return None
+    g.live_session = live
+    live.user.session_secret = secret
+    return live.user
 
 
 @login_manager.request_loader
@@ -65,17 +78,89 @@ def unauthorized() -> Response:
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def before_request() -> None:
-    """Mark read-only requests, check CSRF, and authenticate before any view touches the DB."""
-    write_intent.set(request.method not in SAFE_METHODS)
-    if request.method not in SAFE_METHODS:
-        if "Authorization" in request.headers:
-            if bearer_token() is None:
-                raise ApiError(401, "Malformed Authorization header; use 'Bearer <token>'.")
-        else:
-            csrf.protect()
-    if "Authorization" in request.headers and not current_user.is_authenticated:
+def current_session() -> LiveSession | None:
+    """The session this request was made in (None when made with a token, or signed out)."""
+    return g.get("live_session") if current_user.is_authenticated else None
+
+
+def renew_csrf() -> None:
+    """Forget this browser's CSRF token: the next page (or GET /api/auth/csrf) gets a new
+    one, and one taken before, by a page loaded before sign-in say, is refused."""
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(field, None)
+    g.pop(field, None)
+
+
+def sign_in(user: User, remember: bool) -> None:
+    """Start a new session of `user` on this device (replacing the one it had, if any)."""
+    now = utcnow()
+    previous = current_session()
+    if previous is not None:
+        sessions.end_session(previous.user, previous.id, now)
+    device = sessions.device_label(request.headers.get("User-Agent", ""))
+    user.session_secret = sessions.start_session(user, remember, device, now)
+    login_user(user, remember=remember)
+    if not remember and current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies:
+        session["_remember"] = "clear"  # an older remember cookie must not outlive this sign-in
+    renew_csrf()
+
+
+def sign_out() -> None:
+    """End this device's session: its cookies stop working, wherever they were copied."""
+    live = current_session()
+    if live is not None:
+        sessions.end_session(live.user, live.id, utcnow())
+    logout_user()
+    renew_csrf()
+
+
+def end_one_session(session_id: int) -> UserSession:
+    """End one of the signed-in user's sessions; ending this device's own signs it out."""
+    here = current_session()
+    row = sessions.end_session(current_user, session_id, utcnow())
+    if here is not None and here.id == session_id:
+        sign_out()
+    return row
+
+
+def keep_signed_in(user: User) -> None:
+    """After a password change ended every session of the user, this device continues in
+    a new one (remembered if it was); a request made with a token has none to keep."""
+    live = current_session()
+    if live is not None:
+        sign_in(user, remember=live.remembered)
+
+
+def authenticate_token() -> None:
+    """A request with `Authorization`: refused off the API, then 401 unless the token is
+    valid, then 403 unless its scope reaches this route."""
+    if not is_api_request():
+        raise ApiError(
+            403, "Pages and forms need a signed-in session; API tokens work under /api only."
+        )
+    if bearer_token() is None:
+        raise ApiError(401, "Malformed Authorization header; use 'Bearer <token>'.")
+    if not current_user.is_authenticated:
         raise ApiError(401, "The API token is not valid or has been revoked.")
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not token_may_reach(g.token_scope, view):
+        raise ApiError(403, f"A '{g.token_scope}' token may not use this route.")
+
+
+def before_request() -> None:
+    """Mark read-only requests, then authenticate (and check CSRF) before any view runs.
+
+    The session is loaded here, before the request's own transaction begins: its row is
+    read, and now and then its `last_seen_at` written, on a connection of its own.
+    """
+    write_intent.set(request.method not in SAFE_METHODS)
+    if "Authorization" in request.headers:
+        authenticate_token()
+        return
+    if request.method not in SAFE_METHODS:
+        csrf.protect()
+    if request.endpoint != "static":
+        _ = current_user.is_authenticated
 
 
 def init_auth(app: Flask) -> None:

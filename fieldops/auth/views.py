@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from fieldops.auth import services
+from fieldops.auth import services, sessions
 from fieldops.auth.device import remember_device
 from fieldops.auth.schemas import LoginSchema, PasswordChangeSchema
+from fieldops.auth.session import (
+    current_session,
+    end_one_session,
+    keep_signed_in,
+    sign_in,
+    sign_out,
+)
 from fieldops.auth.throttle import (
     failures_counted,
     note_failed_login,
@@ -46,16 +53,16 @@ def login() -> ResponseReturnValue:
     values = form_values() if request.method == "POST" else {}
     if request.method == "POST":
 
-        def sign_in(data: dict) -> bool:
+        def check(data: dict) -> bool:
             user = services.authenticate(data["email"], data["password"], utcnow())
             if user is None:
                 return False
-            login_user(user, remember=data["remember"])
+            sign_in(user, remember=data["remember"])
             remember_device(user)
             return True
 
         signed_in, errors = submit(
-            LoginSchema(), {k: v for k, v in values.items() if k != "next"}, sign_in
+            LoginSchema(), {k: v for k, v in values.items() if k != "next"}, check
         )
         if signed_in:
             return redirect(next_url or url_for("auth.home"))
@@ -71,8 +78,8 @@ def login() -> ResponseReturnValue:
 
 @blp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """End this session only."""
-    logout_user()
+    """End this session only; its cookies stop working, wherever they were copied."""
+    sign_out()
     flash("You are signed out.")
     return redirect(url_for("auth.login"))
 
@@ -90,20 +97,38 @@ def account() -> ResponseReturnValue:
                 services.change_password(
                     user, data["current_password"], data["new_password"], utcnow()
                 )
-            login_user(user)  # this session continues with the new nonce
+            keep_signed_in(user)  # in a new session: the old one ended with all the others
             return True
 
         changed, errors = submit(PasswordChangeSchema(), form_values(), change)
         if changed:
             flash("Password changed. Your other devices are signed out.")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", errors=errors), 422 if errors else 200
+    here = current_session()
+    return render_template(
+        "auth/account.html",
+        errors=errors,
+        sessions=sessions.live_sessions(current_user, utcnow()),
+        current_session_id=here.id if here else None,
+    ), 422 if errors else 200
+
+
+@blp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int) -> ResponseReturnValue:
+    """Sign out one device from the account page (this one: like signing out)."""
+    end_one_session(session_id)
+    if not current_user.is_authenticated:
+        flash("You are signed out.")
+        return redirect(url_for("auth.login"))
+    flash("That device is signed out.")
+    return redirect(url_for("auth.account"))
 
 
 @blp.post("/account/sign-out-everywhere")
 @login_required
 def sign_out_everywhere() -> ResponseReturnValue:
-    services.end_all_sessions(current_user)
-    logout_user()
+    sessions.end_all_sessions(current_user, utcnow())
+    sign_out()
     flash("You are signed out on every device.")
     return redirect(url_for("auth.login"))

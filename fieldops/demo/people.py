@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from fieldops.demo.places import ENGINEERS_PER_REGION, MIDWEST
 from fieldops.demo.stores import StorePlan
 from fieldops.demo.texts import FIRST_NAMES, LAST_NAMES
-from fieldops.users.models import Role, new_login_nonce
+from fieldops.users.models import Role
 
 DEMO_PASSWORD = "demo-password"
 ADMIN_EMAIL = "admin@example.com"
@@ -106,7 +106,6 @@ def user_rows(people: People, password_hash: str, rng: random.Random, now: datet
                 "phone": f"+1 312 555 {100 + n % 100:04d}"
                 if person.role == Role.ENGINEER
                 else None,
-                "login_nonce": new_login_nonce(),
                 "created_at": created,
                 "updated_at": created,
                 "last_login_at": last_login,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -26,10 +25,6 @@ class Role(StrEnum):
     MANAGER = "manager"
 
 
-def new_login_nonce() -> str:
-    return secrets.token_hex(8)
-
-
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -40,8 +35,6 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     phone: Mapped[str | None] = mapped_column(sa.String(40))
-    # Part of the session id: changing it ends every session and remember cookie of the user.
-    login_nonce: Mapped[str] = mapped_column(sa.String(32), default=new_login_nonce)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None]
@@ -54,8 +47,15 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
+    # Not a column: the secret of the session (auth/sessions.py) this object was signed in
+    # or loaded with. Flask-Login puts what `get_id` answers in the session and remember
+    # cookies, so the cookies name the session, not the user, and die with it.
+    session_secret = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.login_nonce}"
+        if self.session_secret is None:
+            raise RuntimeError("sign in through auth.session.sign_in, which starts a session")
+        return self.session_secret
 
     @property
     def store_ids(self) -> list[int]:

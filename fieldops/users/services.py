@@ -9,12 +9,8 @@ import sqlalchemy as sa
 
 from fieldops.audit.services import record
 from fieldops.auth.passwords import validate_new_password
-from fieldops.auth.services import (
-    end_all_sessions,
-    hash_password,
-    normalize_email,
-    revoke_user_tokens,
-)
+from fieldops.auth.services import hash_password, normalize_email, revoke_user_tokens
+from fieldops.auth.sessions import end_all_sessions
 from fieldops.core.errors import Invalid
 from fieldops.core.idempotency import unique_key
 from fieldops.extensions import db
@@ -93,9 +89,9 @@ def update_user(user: User, data: dict[str, Any], actor: User, now: datetime) ->
         user.stores = _stores(changes.pop("store_ids"))
     if "password" in changes:
         user.password_hash = hash_password(changes.pop("password"))
-        end_all_sessions(user)
+        end_all_sessions(user, now)
     if changes.get("active") is False and user.active:
-        end_all_sessions(user)
+        end_all_sessions(user, now)
         revoke_user_tokens(user, actor, now)
     for key, value in changes.items():
         setattr(user, key, value)

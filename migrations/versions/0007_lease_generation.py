@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_lease_generation'
-down_revision = '0005'
+down_revision = '0006_user_sessions'
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,4 @@
-"""Sign-in rules without HTTP: passwords, session ids, tokens, safe redirects."""
+"""Sign-in rules without HTTP: passwords, tokens, safe redirects (sessions: test_sessions)."""
 
 from __future__ import annotations
 
@@ -24,16 +24,6 @@ def test_authenticate_checks_the_password_and_notes_the_sign_in(ctx, build, now)
 def test_password_hashes_are_salted_scrypt(ctx):
     first, second = services.hash_password("same secret"), services.hash_password("same secret")
     assert first.startswith("scrypt:") and first != second
-
-
-def test_a_session_id_stops_working_when_sessions_are_ended(ctx, build):
-    user = db.session.get(User, build.user("engineer").id)
-    session_id = user.get_id()
-    assert services.load_session_user(session_id) is user
-    services.end_all_sessions(user)
-    assert services.load_session_user(session_id) is None
-    assert services.load_session_user(user.get_id()) is user
-    assert services.load_session_user("not-a-number:abc") is None
 
 
 def test_change_password_needs_the_current_one(ctx, build, now):

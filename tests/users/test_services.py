@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fieldops.audit.models import AuditEvent
+from fieldops.auth.sessions import load_session, start_session
 from fieldops.core.errors import Invalid
 from fieldops.extensions import db
 from fieldops.users import services
@@ -46,23 +47,40 @@ def test_create_user_refuses_unknown_stores_and_taken_emails(ctx, build, now):
     assert err.value.field == "store_ids" and "999999" in err.value.message
 
 
+def signed_in_session(target: User, now) -> str:
+    """A session of `target`, committed as a sign-in would; its cookie secret."""
+    secret = start_session(target, False, "Firefox on Linux", now)
+    db.session.commit()
+    return secret
+
+
+def session_works(secret: str, now) -> bool:
+    db.session.rollback()  # a request starts with no transaction open
+    works = load_session(secret, now) is not None
+    db.session.rollback()
+    return works
+
+
 def test_a_new_password_or_deactivation_ends_the_users_sessions(ctx, build, now):
     admin_record, target_record = build.user("admin"), build.user("engineer")
     admin, target = user(admin_record), user(target_record)
-    session_id = target.get_id()
+    secret = signed_in_session(target, now)
     services.update_user(target, {"password": "reset by admin!"}, admin, now)
-    assert target.get_id() != session_id
-    session_id = target.get_id()
+    db.session.commit()
+    assert not session_works(secret, now)
+    secret = signed_in_session(target, now)
     services.deactivate_user(target, admin, now)
-    assert not target.active and target.get_id() != session_id
+    db.session.commit()
+    assert not target.active and not session_works(secret, now)
 
 
 def test_a_rename_keeps_sessions(ctx, build, now):
     admin_record, target_record = build.user("admin"), build.user("engineer")
     admin, target = user(admin_record), user(target_record)
-    session_id = target.get_id()
+    secret = signed_in_session(target, now)
     services.update_user(target, {"name": "New Name"}, admin, now)
-    assert target.get_id() == session_id and target.updated_at == now
+    db.session.commit()
+    assert session_works(secret, now) and target.updated_at == now
 
 
 @pytest.mark.parametrize("change", [{"active": False}, {"role": Role.ENGINEER}])
