@@ -19,7 +19,8 @@ WAIT_TARGET_MS = 100  # a write racing it
 
 
 def _comments(comments: Comments) -> str:
-    """The cells of the comments that raced uploads: count, p50, max, other answers."""
+    """The cells of the comments that raced uploads: count, p50, max (refused ones
+    included), the answers other than 201."""
     failed = _answers(comments.failed) or "none"
     if not comments.ms:
         return f"0 | – | – | {failed}"

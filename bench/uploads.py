@@ -5,12 +5,13 @@
 Serves the app with gunicorn and the production settings on a small fresh database (a
 SQLite file in bench/.cache/, and with `--postgres` or BENCH_POSTGRES_URL also that
 PostgreSQL database, whose schema is dropped and rebuilt: give it a database of its own).
-For each image (bench/upload_images.py) it uploads one while an engineer posts comments
-on an issue, one after the other, and records the upload's answer and time, the growth of
-the worker's peak memory (VmHWM in /proc/<pid>/status, reset before each upload) over its
-memory at rest, and how long the racing comments took; then it sends `--concurrent`
-uploads of the same image at once. Only this section of docs/benchmarks.md is rewritten
-(bench/report_uploads.py); `make bench` runs it too, on SQLite.
+For each image (bench/upload_images.py), on a server of its own, it uploads one while an
+engineer posts comments on an issue, one after the other, and records the upload's answer
+and time, the growth of the worker's peak memory (VmHWM in /proc/<pid>/status, reset
+before the upload) over its memory at rest after warm-up uploads, and how long the racing
+comments took; then it sends `--concurrent` uploads of the same image at once. Only this
+section of docs/benchmarks.md is rewritten (bench/report_uploads.py); `make bench` runs
+it too, on SQLite.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class Seeded:
 
 @dataclass
 class Comments:
-    """The comments posted while uploads ran: latencies of the 201s, other answers."""
+    """The comments posted while uploads ran: every latency, and the answers other than 201."""
 
     ms: list[float] = field(default_factory=list)
     failed: Counter[int] = field(default_factory=Counter)
@@ -62,6 +63,7 @@ class Case:
     """One image: a single upload raced by comments, then many uploads at once."""
 
     image: UploadImage
+    idle_mb: list[float]  # each worker at rest after the warm-up
     status: int = 0
     seconds: float = 0.0
     growth_mb: float = 0.0
@@ -70,16 +72,15 @@ class Case:
     concurrent_seconds: float = 0.0
     concurrent_comments: Comments = field(default_factory=Comments)
     concurrent_growth_mb: float = 0.0
+    locked: int = 0  # "database is locked" errors in gunicorn's log
+    killed: int = 0  # workers killed by gunicorn's timeout (30 s)
 
 
 @dataclass
 class Run:
     database: str  # "SQLite" or "PostgreSQL"
     workers: int
-    idle_mb: list[float]
     cases: list[Case]
-    locked: int  # "database is locked" errors in gunicorn's log
-    killed: int  # workers killed by gunicorn's timeout (30 s)
 
 
 def log(message: str) -> None:
@@ -169,10 +170,10 @@ def reset_peak(pids: list[int]) -> dict[int, int]:
     return {pid: memory_kb(pid, "VmRSS") for pid in pids}
 
 
-def peak_growth_mb(at_rest: dict[int, int]) -> float:
-    """The largest growth of a worker's peak memory over its memory at rest, in MB (of the
-    workers still alive: gunicorn kills a worker busy for longer than its timeout)."""
-    alive = {pid: kb for pid, kb in at_rest.items() if Path(f"/proc/{pid}").exists()}
+def peak_growth_mb(idle: dict[int, int]) -> float:
+    """The largest growth of a worker's peak memory since the last reset over its memory at
+    rest, in MB (of the workers still alive: gunicorn kills one busy past its timeout)."""
+    alive = {pid: kb for pid, kb in idle.items() if Path(f"/proc/{pid}").exists()}
     return max((memory_kb(pid, "VmHWM") - kb for pid, kb in alive.items()), default=0) / 1024
 
 
@@ -229,9 +230,8 @@ def raced(client: Client, work: list[Callable[[], None]]) -> Comments:
     comments = Comments()
     while any(thread.is_alive() for thread in threads):
         status, ms = client.comment()
-        if status == 201:
-            comments.ms.append(ms)
-        else:
+        comments.ms.append(ms)
+        if status != 201:
             comments.failed[status] += 1
         time.sleep(0.05)
     for thread in threads:
@@ -239,29 +239,50 @@ def raced(client: Client, work: list[Callable[[], None]]) -> Comments:
     return comments
 
 
+def warm_up(client: Client) -> None:
+    small = IMAGES[0].data()
+    threads = [
+        threading.Thread(target=client.upload, args=(small, "warm-up.jpg")) for _ in range(WARM_UPS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    client.comment()
+
+
 def measure_case(
-    client: Client, pids: Callable[[], list[int]], image: UploadImage, concurrent: int
+    env: dict[str, str], seeded: Seeded, workers: int, image: UploadImage, concurrent: int
 ) -> Case:
-    case = Case(image)
+    """One image on a server of its own: memory left over by another image stays out."""
     data = image.data()
+    port = free_port()
+    log_path = CACHE_DIR / "gunicorn-uploads.log"
+    with serve(env, port, workers, log_path) as server:
+        client = Client(port, seeded)
+        warm_up(client)
+        idle = reset_peak(workers_of(server.pid, workers))
+        case = Case(image, idle_mb=[kb / 1024 for kb in idle.values()])
 
-    def one() -> None:
-        case.status, case.seconds = client.upload(data, image.name)
+        def one() -> None:
+            case.status, case.seconds = client.upload(data, image.name)
 
-    at_rest = reset_peak(pids())
-    case.comments = raced(client, [one])
-    case.growth_mb = peak_growth_mb(at_rest)
-    log(f"{image.label}: {case.status} in {case.seconds:.2f} s, +{case.growth_mb:.0f} MB")
+        case.comments = raced(client, [one])
+        case.growth_mb = peak_growth_mb(idle)
+        log(f"{image.label}: {case.status} in {case.seconds:.2f} s, +{case.growth_mb:.0f} MB")
 
-    def many() -> None:
-        status, _ = client.upload(data, image.name)
-        case.concurrent[status] += 1  # Counter updates are atomic enough under the GIL
+        def many() -> None:
+            status, _ = client.upload(data, image.name)
+            case.concurrent[status] += 1  # Counter updates are atomic enough under the GIL
 
-    at_rest = reset_peak(pids())
-    started = time.perf_counter()
-    case.concurrent_comments = raced(client, [many] * concurrent)
-    case.concurrent_seconds = time.perf_counter() - started
-    case.concurrent_growth_mb = peak_growth_mb(at_rest)
+        reset_peak(list(idle))
+        started = time.perf_counter()
+        case.concurrent_comments = raced(client, [many] * concurrent)
+        case.concurrent_seconds = time.perf_counter() - started
+        case.concurrent_growth_mb = peak_growth_mb(idle)
+    log_text = log_path.read_text(errors="replace")
+    case.locked = log_text.count("database is locked")
+    case.killed = log_text.count("WORKER TIMEOUT")
     log(f"{image.label} x{concurrent}: {dict(case.concurrent)} in {case.concurrent_seconds:.1f} s")
     return case
 
@@ -269,35 +290,9 @@ def measure_case(
 def measure(database: str, url: str, workers: int, concurrent: int) -> Run:
     uploads = CACHE_DIR / "uploads-files"
     seeded = prepare_database(url, uploads)
-    port = free_port()
-    log_path = CACHE_DIR / f"gunicorn-uploads-{database.lower()}.log"
-    with serve(server_env(url, uploads), port, workers, log_path) as server:
-
-        def pids() -> list[int]:
-            return workers_of(server.pid, workers)
-
-        client = Client(port, seeded)
-        small = IMAGES[0].data()
-        threads = [
-            threading.Thread(target=client.upload, args=(small, "warm-up.jpg"))
-            for _ in range(WARM_UPS)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        client.comment()
-        idle = [memory_kb(pid, "VmRSS") / 1024 for pid in pids()]
-        cases = [measure_case(client, pids, image, concurrent) for image in IMAGES[1:]]
-    log_text = log_path.read_text(errors="replace")
-    return Run(
-        database,
-        workers,
-        idle,
-        cases,
-        locked=log_text.count("database is locked"),
-        killed=log_text.count("WORKER TIMEOUT"),
-    )
+    env = server_env(url, uploads)
+    cases = [measure_case(env, seeded, workers, image, concurrent) for image in IMAGES[1:]]
+    return Run(database, workers, cases)
 
 
 def measure_all(workers: int, concurrent: int, postgres: str | None) -> list[Run]:
