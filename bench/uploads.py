@@ -40,6 +40,8 @@ from bench.report_uploads import OUTPUT, write_section
 from bench.server import HOST, free_port, serve
 from bench.upload_images import IMAGES, UploadImage
 
+WORKERS = 4  # as docs/deploy.md
+CONCURRENT = 12  # uploads sent at once
 WARM_UPS = 8  # small uploads first, so every worker has loaded Pillow and its plugins
 
 
@@ -304,8 +306,8 @@ def measure_all(workers: int, concurrent: int, postgres: str | None) -> list[Run
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=4, help="as docs/deploy.md")
-    parser.add_argument("--concurrent", type=int, default=12, help="uploads sent at once")
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers")
+    parser.add_argument("--concurrent", type=int, default=CONCURRENT, help="uploads at once")
     parser.add_argument(
         "--postgres",
         default=os.environ.get("BENCH_POSTGRES_URL"),
