@@ -23,6 +23,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 DECODE_LOCK = threading.Lock()
+BAND_ROWS = 64  # rows of a reduced image made at a time
 NOT_AN_IMAGE = "Must be a JPEG, PNG or WebP image."
 
 
@@ -67,6 +68,20 @@ def _cleaned(image: Image.Image) -> Image.Image:
     return image
 
 
+def _reduce(image: Image.Image, factor: int) -> Image.Image:
+    """`image.reduce(factor)`, a band of rows at a time: Pillow reduces an image with alpha
+    through a premultiplied copy of its input, which for the whole image would be as large
+    as the image itself. Every band but the last is a whole number of blocks, so the
+    result is the same."""
+    width, height = image.size
+    out = Image.new(image.mode, (-(-width // factor), -(-height // factor)))
+    step = factor * BAND_ROWS
+    for top in range(0, height, step):
+        band = image.crop((0, top, width, min(top + step, height)))
+        out.paste(band.reduce(factor), (0, top // factor))
+    return out
+
+
 def _thumbnail(image: Image.Image, px: int) -> Image.Image:
     """A thumbnail of a decoded image, reduced by a whole factor first instead of copied.
 
@@ -75,7 +90,7 @@ def _thumbnail(image: Image.Image, px: int) -> Image.Image:
     """
     factor = max(image.size) // (2 * px)
     reducible = factor > 1 and image.mode != "P"  # a palette image is resized by nearest
-    thumb = image.reduce(factor) if reducible else image.copy()
+    thumb = _reduce(image, factor) if reducible else image.copy()
     thumb.thumbnail((px, px))
     return thumb
 
