@@ -42,21 +42,22 @@ def section(runs: list[Run]) -> list[str]:
         f"the run). `gunicorn -w {workers}` (sync workers, as docs/deploy.md), "
         "`FIELDOPS_ENV=production`, a fresh database with one engineer, one issue, one "
         "observation. An engineer posts comments on the issue one after the other (each on "
-        "a new connection, 50 ms apart) for as long as the uploads last. Memory: the growth "
+        'a new connection, 50 ms apart) for as long as the uploads last; "alone": ten '
+        "comments before, with nothing else running. Memory: the growth "
         "of the worker's peak (VmHWM, reset before the upload) over its size at rest after "
         f"warm-up uploads. Targets: a 40 MP upload grows a worker by under "
         f"{GROWTH_TARGET_MB} MB; a racing write waits under {WAIT_TARGET_MS} ms.",
         "",
-        "| database | image | bytes | answer | upload s | worker growth MB | racing comments |"
-        " comment p50 ms | comment max ms | comments refused |",
-        "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| database | image | bytes | answer | upload s | worker growth MB | comment alone p50 ms |"
+        " racing comments | comment p50 ms | comment max ms | comments refused |",
+        "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for run in runs:
         for case in run.cases:
             lines.append(
                 f"| {run.database} | {case.image.label} | {len(case.image.data()):,} | "
                 f"{case.status} | {case.seconds:.2f} | {case.growth_mb:.0f} | "
-                f"{_comments(case.comments)} |"
+                f"{statistics.median(case.alone):.0f} | {_comments(case.comments)} |"
             )
     lines += [
         "",

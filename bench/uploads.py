@@ -43,6 +43,7 @@ from bench.upload_images import IMAGES, UploadImage
 WORKERS = 4  # as docs/deploy.md
 CONCURRENT = 12  # uploads sent at once
 WARM_UPS = 8  # small uploads first, so every worker has loaded Pillow and its plugins
+ALONE = 10  # comments posted with no upload running, for comparison
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Case:
 
     image: UploadImage
     idle_mb: list[float]  # each worker at rest after the warm-up
+    alone: list[float] = field(default_factory=list)  # comments' ms with no upload running
     status: int = 0
     seconds: float = 0.0
     growth_mb: float = 0.0
@@ -265,6 +267,7 @@ def measure_case(
         warm_up(client)
         idle = reset_peak(workers_of(server.pid, workers))
         case = Case(image, idle_mb=[kb / 1024 for kb in idle.values()])
+        case.alone = [client.comment()[1] for _ in range(ALONE)]
 
         def one() -> None:
             case.status, case.seconds = client.upload(data, image.name)

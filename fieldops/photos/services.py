@@ -43,6 +43,8 @@ def clean_photo(raw: bytes) -> CleanImage:
     if len(raw) > current_app.config["PHOTO_MAX_BYTES"]:
         limit_mb = current_app.config["PHOTO_MAX_BYTES"] // (1024 * 1024)
         raise TooLarge(f"The photo is larger than {limit_mb} MB.", "file")
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("clean_photo() must run before the request changes anything")
     db.session.rollback()
     try:
         return clean(
