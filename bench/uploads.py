@@ -169,9 +169,10 @@ def memory_kb(pid: int, key: str) -> int:
 
 def reset_peak(pids: list[int]) -> dict[int, int]:
     """Reset each worker's peak memory (VmHWM) to its current one; {pid: VmRSS in kB}."""
-    for pid in pids:
+    alive = [pid for pid in pids if Path(f"/proc/{pid}").exists()]  # gunicorn may kill one
+    for pid in alive:
         Path(f"/proc/{pid}/clear_refs").write_text("5")
-    return {pid: memory_kb(pid, "VmRSS") for pid in pids}
+    return {pid: memory_kb(pid, "VmRSS") for pid in alive}
 
 
 def peak_growth_mb(idle: dict[int, int]) -> float:
