@@ -16,6 +16,21 @@ OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 TITLE = "## Uploads: large images"
 GROWTH_TARGET_MB = 400  # a 40 MP upload, over the worker at rest
 WAIT_TARGET_MS = 100  # a write racing it
+# Measured on 2026-12-03 with the code before the pixel cap (commit 1a02c42), the same
+# bench, while other work loaded the machine (load average 8 to 14 on 2 CPUs).
+BEFORE = [
+    "Before the pixel cap and the image work outside the transaction (2026-12-03, commit "
+    "1a02c42, same bench, load average 8 to 14): on SQLite the 60 MP PNG was accepted in "
+    "5.9 to 17 s and grew a worker by 916 MB, a racing comment waited 472 ms and the next "
+    "was refused (500, database is locked after the 15 s busy timeout); the 40 MP PNG grew "
+    "a worker by 612 MB and comments waited 3.8 s (p50) to 7.6 s; the 40 MP JPEG 576 MB, "
+    "comments up to 6.2 s. Twelve at once: 60 MP 2 × 201, 9 × 500, 1 broken; 40 MP PNG "
+    "1 × 201, 9 × 500, 2 broken; 40 MP JPEG 7 × 201, 5 × 500; comments waited up to 46 s; "
+    '80 "database is locked" in the log. On PostgreSQL the 60 MP PNG took 30 s and 918 MB, '
+    "the 40 MP PNG 616 MB, the JPEG 579 MB; comments were not locked out (p50 143 to "
+    "203 ms, max 1.3 s, the CPUs being busy); twelve 60 MP PNGs at once all broke (gunicorn "
+    "killed every worker at its 30 s timeout), twelve 40 MP PNGs 10 broken and 2 × 500.",
+]
 
 
 def _comments(comments: Comments) -> str:
@@ -74,17 +89,19 @@ def section(runs: list[Run]) -> list[str]:
                 f"{_answers(case.concurrent)} | {case.concurrent_seconds:.1f} | "
                 f"{case.concurrent_growth_mb:.0f} | {_comments(case.concurrent_comments)} |"
             )
-    idle = "; ".join(
-        f"{run.database}: " + ", ".join(f"{mb:.0f}" for mb in run.idle_mb) for run in runs
-    )
+    idle = [mb for run in runs for case in run.cases for mb in case.idle_mb]
     errors = "; ".join(
-        f'{run.database}: {run.locked} "database is locked", {run.killed} workers killed'
+        f"{run.database}: {sum(c.locked for c in run.cases)} "
+        f'"database is locked", {sum(c.killed for c in run.cases)} workers killed'
         for run in runs
     )
     lines += [
         "",
-        f"Workers at rest after warm-up (MB): {idle}. Answer 0: the connection broke (gunicorn "
-        f"killed the worker after its 30 s timeout). Server log: {errors}.",
+        f"A server per image; its workers at rest after warm-up: {min(idle):.0f} to "
+        f"{max(idle):.0f} MB. Answer 0: the connection broke (gunicorn killed the worker "
+        f"after its 30 s timeout). Server log: {errors}.",
+        "",
+        *BEFORE,
         "",
     ]
     return lines
