@@ -39,6 +39,10 @@ class Config:
     PHOTO_MAX_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = PHOTO_MAX_BYTES + 512 * 1024
     PHOTO_THUMBNAIL_PX = 320
+    # A photo over this many pixels is refused from its header, before it is decoded: a
+    # decoded image takes 3 or 4 bytes a pixel (a 40 MP RGBA PNG: 160 MB), however small
+    # the file.
+    PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", 40_000_000))
     # Password hashing: werkzeug's scrypt (N=2**15) unless a cheaper method is configured.
     PASSWORD_HASH_METHOD = "scrypt"
     # Check-in positions further than this (plus the reported accuracy) are flagged.

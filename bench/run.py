@@ -2,7 +2,7 @@
 
     python -m bench.run [--seconds 30] [--rounds 3] [--concurrency 2] [--workers 2]
                         [--batches 20] [--recompute-rounds 2] [--coverage-rounds 3]
-                        [--coverage-requests 6]
+                        [--coverage-requests 6] [--no-uploads]
 
 Builds the data set first if it is not cached (see bench/generate.py), times the recompute
 of real hours and the coverage of every store in-process (bench/recompute.py,
@@ -11,7 +11,8 @@ the weeks before it (bench/history.py), times the parts of the CIO dashboard in-
 (bench/profiling.py), then measures over HTTP GET /healthz, the engineer's Today API, the
 store list, the CIO dashboard, GET /api/coverage and the ingestion of signals
 (bench/ingest.py), puts the cache back as it was (bench/batches.py) and writes
-docs/benchmarks.md.
+docs/benchmarks.md. Last, large image uploads on a small database of their own
+(bench/uploads.py, which also runs alone: `python -m bench.uploads`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from bench import batches as ingest_batches
 from bench import coverage as live_coverage
-from bench import history, report, report_coverage, report_hours
+from bench import history, report, report_coverage, report_hours, report_uploads, uploads
 from bench.client import Sample, get, run_window
 from bench.coverage import Dashboard
 from bench.generate import CACHE_DIR, Meta, ensure_dataset
@@ -162,6 +163,7 @@ def main() -> None:
     parser.add_argument(
         "--coverage-requests", type=int, default=6, help="GET /api/coverage, one at a time"
     )
+    parser.add_argument("--no-uploads", action="store_true", help="skip bench/uploads.py")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
     settings = Settings(args.workers, args.concurrency, args.seconds, args.rounds)
@@ -195,6 +197,11 @@ def main() -> None:
     notes = NOTES + [MISSED[n] for n in missed] + server_errors(SERVER_LOG)
     figures = report_coverage.CoverageFigures(live, snapshot_run, dash)
     write(args.output, meta, samples, settings, notes, (ingest, recompute), figures)
+    if not args.no_uploads:
+        runs = uploads.measure_all(
+            uploads.WORKERS, uploads.CONCURRENT, os.environ.get("BENCH_POSTGRES_URL")
+        )
+        report_uploads.write_section(args.output, runs)
     print(args.output.read_text())
 
 

@@ -40,15 +40,20 @@ def wait_healthy(
 
 
 @contextmanager
-def serve(env: dict[str, str], port: int, workers: int, log: Path) -> Iterator[None]:
-    """gunicorn serving wsgi:app with `env` until the block ends; its output goes to `log`."""
+def serve(
+    env: dict[str, str], port: int, workers: int, log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """gunicorn serving wsgi:app with `env` until the block ends; its output goes to `log`.
+
+    The block gets the master process (its workers are its children).
+    """
     gunicorn = Path(sys.executable).parent / "gunicorn"
     command = [str(gunicorn), "-w", str(workers), "-b", f"{HOST}:{port}", "wsgi:app"]
     with log.open("wb") as out:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
             wait_healthy(port, server, log)
-            yield
+            yield server
         finally:
             server.terminate()
             try:

@@ -23,6 +23,8 @@ from fieldops.issues.schemas import (
     IssueListArgsSchema,
     IssueUpdateSchema,
 )
+from fieldops.photos.forms import form_photo
+from fieldops.photos.images import CleanImage
 from fieldops.photos.schemas import PhotoFileSchema
 from fieldops.photos.services import add_photo
 from fieldops.stores.models import Store
@@ -58,10 +60,9 @@ def index() -> ResponseReturnValue:
     )
 
 
-def _attach_photo(issue_id: int) -> None:
-    photo = request.files.get("photo")
-    if photo and photo.filename:
-        add_photo(photo.read(), uuid.uuid4(), current_user, utcnow(), issue_id=issue_id)
+def _attach_photo(image: CleanImage | None, issue_id: int) -> None:
+    if image is not None:
+        add_photo(image, uuid.uuid4(), current_user, utcnow(), issue_id=issue_id)
 
 
 @blp.route("/issues/new", methods=["GET", "POST"])
@@ -76,8 +77,9 @@ def new() -> ResponseReturnValue:
         values.pop("photo", None)
 
         def file(data: dict[str, Any]) -> Issue:
+            image = form_photo()  # worked on before the issue is written
             issue, _created = services.file_issue(data, current_user, utcnow())
-            _attach_photo(issue.id)
+            _attach_photo(image, issue.id)
             return issue
 
         issue, errors = submit(IssueCreateSchema(), values, file)
@@ -164,7 +166,9 @@ def photo(issue_id: int) -> ResponseReturnValue:
     require(Action.CREATE_RECORDS)
     get_visible(Issue, issue_id, current_user)
     result, errors = submit(
-        PhotoFileSchema(), dict(request.files), lambda _d: _attach_photo(issue_id) or True
+        PhotoFileSchema(),
+        dict(request.files),
+        lambda _d: _attach_photo(form_photo("file"), issue_id) or True,  # the page's field
     )
     if result is None:
         return _detail_page(issue_id, errors)

@@ -16,6 +16,7 @@ from fieldops.core.forms import form_values, submit
 from fieldops.observations import services
 from fieldops.observations.models import ObservationCategory
 from fieldops.observations.schemas import FIELD_SCHEMAS, ObservationCreateSchema
+from fieldops.photos.forms import form_photo
 from fieldops.photos.services import add_photo
 from fieldops.stores.models import Store
 
@@ -50,10 +51,10 @@ def observation_values(category: ObservationCategory) -> dict[str, Any]:
 
 
 def create_with_photo(data: dict[str, Any]) -> Any:
+    image = form_photo()  # worked on before the observation is written
     observation, _created = services.create_observation(data, current_user, utcnow())
-    photo = request.files.get("photo")
-    if photo and photo.filename:
-        add_photo(photo.read(), uuid.uuid4(), current_user, utcnow(), observation_id=observation.id)
+    if image is not None:
+        add_photo(image, uuid.uuid4(), current_user, utcnow(), observation_id=observation.id)
     return observation
 
 

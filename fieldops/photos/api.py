@@ -30,10 +30,12 @@ EXTENSION_OF = {FORMATS[fmt]: EXTENSIONS[fmt] for fmt in FORMATS}
 def upload_photo(form: dict[str, Any], files: dict[str, Any]) -> tuple[Photo, int]:
     """Attach a JPEG, PNG or WebP (at most 10 MB) to an observation or an issue.
 
-    The type is checked by content; EXIF data (location included) is removed.
+    The type is checked by content; EXIF data (location included) is removed. An image of
+    more than 40 megapixels (PHOTO_MAX_PIXELS) is refused (422) before it is decoded.
     """
+    image = services.clean_photo(files["file"].read())
     photo, created = services.add_photo(
-        files["file"].read(),
+        image,
         form["client_id"],
         current_user,
         utcnow(),

@@ -12,6 +12,7 @@ from flask import current_app
 from fieldops.auth.scoping import get_visible
 from fieldops.core.errors import Invalid, TooLarge
 from fieldops.core.idempotency import create_once
+from fieldops.extensions import db
 from fieldops.issues.models import Issue
 from fieldops.observations.models import Observation
 from fieldops.observations.services import check_may_name_visit
@@ -29,15 +30,43 @@ def file_path(photo: Photo, thumbnail: bool = False) -> Path:
     return storage_dir() / photo.storage_name[:2] / name
 
 
+def clean_photo(raw: bytes) -> CleanImage:
+    """`raw` checked and cleaned: 413 over PHOTO_MAX_BYTES, 422 on `file` when it is no
+    JPEG, PNG or WebP or has more than PHOTO_MAX_PIXELS (refused from its header).
+
+    Call it before the request writes anything: it ends the request's transaction, which
+    has only read so far (who is asking), and works on the image with none open. A large
+    image takes seconds to decode and encode; on SQLite a request that may write holds the
+    write lock from its first query (BEGIN IMMEDIATE), so every other write would wait for
+    the image, and on PostgreSQL a connection would sit idle in transaction. The writes
+    that follow (`add_photo`, the record a form creates with it) begin a new transaction.
+    """
+    if len(raw) > current_app.config["PHOTO_MAX_BYTES"]:
+        limit_mb = current_app.config["PHOTO_MAX_BYTES"] // (1024 * 1024)
+        raise TooLarge(f"The photo is larger than {limit_mb} MB.", "file")
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("clean_photo() must run before the request changes anything")
+    db.session.rollback()
+    try:
+        return clean(
+            raw,
+            current_app.config["PHOTO_THUMBNAIL_PX"],
+            current_app.config["PHOTO_MAX_PIXELS"],
+        )
+    except NotAnImage as err:
+        raise Invalid(str(err), "file") from None
+
+
 def add_photo(
-    raw: bytes,
+    image: CleanImage,
     client_id: uuid.UUID,
     uploader: User,
     now: datetime,
     observation_id: int | None = None,
     issue_id: int | None = None,
 ) -> tuple[Photo, bool]:
-    """(photo, created). A repeated client_id answers with the first upload."""
+    """(photo, created) for an image `clean_photo` made. A repeated client_id answers with
+    the first upload."""
     if (observation_id is None) == (issue_id is None):
         raise Invalid("Give exactly one of observation_id and issue_id.", "observation_id")
     if observation_id is not None:
@@ -47,17 +76,9 @@ def add_photo(
         store_id = observation.store_id
     else:
         store_id = get_visible(Issue, issue_id, uploader, "issue_id").store_id
-    if len(raw) > current_app.config["PHOTO_MAX_BYTES"]:
-        limit_mb = current_app.config["PHOTO_MAX_BYTES"] // (1024 * 1024)
-        raise TooLarge(f"The photo is larger than {limit_mb} MB.", "file")
-    cleaned: dict[str, CleanImage] = {}
 
     def build() -> Photo:
-        try:
-            image = clean(raw, current_app.config["PHOTO_THUMBNAIL_PX"])
-        except NotAnImage as err:
-            raise Invalid(str(err), "file") from None
-        photo = Photo(
+        return Photo(
             store_id=store_id,
             observation_id=observation_id,
             issue_id=issue_id,
@@ -70,12 +91,10 @@ def add_photo(
             storage_name=secrets.token_hex(16),
             created_at=now,
         )
-        cleaned["image"] = image
-        return photo
 
     photo, created = create_once(Photo, Photo.uploader_id, uploader.id, client_id, build)
     if created:
-        _write(photo, cleaned["image"])
+        _write(photo, image)
     return photo, created
 
 

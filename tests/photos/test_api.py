@@ -14,21 +14,6 @@ from fieldops.photos.models import Photo
 from tests.helpers import GPS_IFD, count, errors_of, image_bytes, jpeg_with_gps, new_client_id
 
 
-@pytest.fixture
-def setup(now, build, login):
-    store = build.store()
-    engineer = build.user("engineer")
-    observation = build.observation(store, engineer)
-    issue = build.issue(store, engineer)
-    return {
-        "store": store,
-        "engineer": engineer,
-        "observation": observation,
-        "issue": issue,
-        "as_engineer": login(engineer),
-    }
-
-
 def multipart(fields: dict[str, Any]) -> dict[str, Any]:
     """A multipart body encoded in memory. (Werkzeug's test client spools bodies over 500 KB
     to a temporary file it never closes; `filterwarnings = error` would fail on that.)"""

@@ -13,6 +13,7 @@ from fieldops.photos.images import NotAnImage, clean
 from tests.helpers import GPS_IFD, image_bytes, jpeg_with_gps
 
 ORIENTATION = 0x0112
+MAX_PIXELS = 40_000_000  # the setting's default
 
 
 def opened(data: bytes) -> Image.Image:
@@ -20,7 +21,7 @@ def opened(data: bytes) -> Image.Image:
 
 
 def test_gps_and_all_other_exif_are_dropped():
-    cleaned = clean(jpeg_with_gps(), 320)
+    cleaned = clean(jpeg_with_gps(), 320, MAX_PIXELS)
     for data in (cleaned.data, cleaned.thumbnail):
         exif = opened(data).getexif()
         assert not exif.get_ifd(GPS_IFD) and len(exif) == 0
@@ -29,7 +30,7 @@ def test_gps_and_all_other_exif_are_dropped():
 def test_a_sideways_phone_photo_is_turned_upright():
     exif = Image.Exif()
     exif[ORIENTATION] = 6  # "rotate 90 CW to view": the camera was held on its side
-    cleaned = clean(image_bytes("JPEG", (80, 40), exif=exif), 320)
+    cleaned = clean(image_bytes("JPEG", (80, 40), exif=exif), 320, MAX_PIXELS)
     assert (cleaned.width, cleaned.height) == (40, 80)
     assert opened(cleaned.data).size == (40, 80)
     assert ORIENTATION not in opened(cleaned.data).getexif()
@@ -39,7 +40,7 @@ def test_a_sideways_phone_photo_is_turned_upright():
 def test_transparency_survives(fmt, content_type):
     out = io.BytesIO()
     Image.new("RGBA", (20, 20), (0, 0, 255, 100)).save(out, fmt)
-    cleaned = clean(out.getvalue(), 320)
+    cleaned = clean(out.getvalue(), 320, MAX_PIXELS)
     assert cleaned.content_type == content_type
     assert opened(cleaned.data).mode == "RGBA"
 
@@ -47,11 +48,11 @@ def test_transparency_survives(fmt, content_type):
 def test_a_cmyk_jpeg_is_stored_as_rgb():
     out = io.BytesIO()
     Image.new("CMYK", (10, 10)).save(out, "JPEG")
-    assert opened(clean(out.getvalue(), 320).data).mode == "RGB"
+    assert opened(clean(out.getvalue(), 320, MAX_PIXELS).data).mode == "RGB"
 
 
 def test_the_thumbnail_keeps_the_aspect_ratio():
-    cleaned = clean(image_bytes("PNG", (1000, 250)), 320)
+    cleaned = clean(image_bytes("PNG", (1000, 250)), 320, MAX_PIXELS)
     assert opened(cleaned.thumbnail).size == (320, 80)
     assert (cleaned.width, cleaned.height) == (1000, 250)
 
@@ -67,7 +68,7 @@ def png_claiming(width: int, height: int) -> bytes:
 
 def test_an_image_with_too_many_pixels_is_refused_before_decoding():
     with pytest.raises(NotAnImage, match="too many pixels"):
-        clean(png_claiming(8000, 8000), 320)
+        clean(png_claiming(8000, 8000), 320, MAX_PIXELS)
 
 
 @pytest.mark.parametrize(
@@ -77,4 +78,4 @@ def test_an_image_with_too_many_pixels_is_refused_before_decoding():
 )
 def test_other_content_is_not_an_image(data):
     with pytest.raises(NotAnImage):
-        clean(data, 320)
+        clean(data, 320, MAX_PIXELS)
