@@ -18,12 +18,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, validate
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from fieldops.auth.policy import Action, can
 from fieldops.auth.scoping import get_visible
+from fieldops.core import fields
 from fieldops.core.errors import (
     CONFLICT_SCHEMAS,
     ApiError,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, validate, validates_schema
 
+from fieldops.core import fields
 from fieldops.core.errors import shows_conflicts_of
 from fieldops.core.fields import AwareDateTime, not_blank
 from fieldops.core.pagination import ListArgsSchema

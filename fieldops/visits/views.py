@@ -12,7 +12,8 @@ from flask_login import current_user, login_required
 from fieldops.auth.policy import Action, require
 from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
-from fieldops.core.forms import form_values, submit
+from fieldops.core.forms import form_values, list_args, submit
+from fieldops.core.input_checks import int64
 from fieldops.extensions import db
 from fieldops.observations.models import Observation
 from fieldops.observations.services import observation_query
@@ -117,7 +118,7 @@ def check_out(visit_id: int) -> ResponseReturnValue:
 def index() -> ResponseReturnValue:
     """All visits, filtered: for admins (planning) and the CIO."""
     require(Action.READ_RECORDS)
-    args = VisitListArgsSchema().load(form_values(request.args))
+    args, errors = list_args(VisitListArgsSchema())
     if not {"date", "date_from", "date_to"} & set(args):  # by default: what is coming
         args["date_from"] = utcnow().date() - timedelta(days=1)
         args["sort"] = args.get("sort") or "planned_start"
@@ -126,9 +127,10 @@ def index() -> ResponseReturnValue:
         "visits/index.html",
         page=page,
         args=args,
+        errors=errors,
         engineers=users_with_role(Role.ENGINEER),
         statuses=list(VisitStatus),
-    )
+    ), 422 if errors else 200
 
 
 def planning_values(store: Store | None) -> dict[str, Any]:
@@ -154,7 +156,7 @@ def _plan_form(visit: Visit | None) -> ResponseReturnValue:
     require(Action.PLAN_VISITS)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        store_id = request.form.get("store_id", type=int)
+        store_id = request.form.get("store_id", type=int64)
         store = visit.store if visit else (db.session.get(Store, store_id) if store_id else None)
         values = planning_values(store)
         if visit is None:

@@ -1,0 +1,107 @@
+"""Checks on every request's input, before any route, schema or extension reads it.
+
+What no field of any schema could accept is refused here once, for the API and the pages
+alike, so a route written tomorrow is covered too:
+
+- a JSON body nested deeper than 64 levels: 400 (Python's json recurses once per level,
+  and some thousand levels raised RecursionError, a 500);
+- a NUL character in a query parameter or a form field: 422 naming it (PostgreSQL cannot
+  take a NUL in text; pages read some parameters by hand). In JSON, fields.String refuses
+  it, so one row of a batch is refused on its own;
+- a path id beyond 64 bits matches no route: 404 (the databases cannot look it up).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, Map
+
+from fieldops.core.errors import ApiError
+from fieldops.core.fields import INT64_MAX, INT64_MIN, NO_NUL
+
+MAX_JSON_DEPTH = 64
+TOO_DEEP = f"JSON may nest arrays and objects at most {MAX_JSON_DEPTH} levels deep."
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_OPENERS = frozenset(b"[{")
+
+
+def json_too_deep(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON text nests arrays and objects deeper than `limit`, read without parsing.
+
+    Brackets inside strings do not count. Stops at the first level past the limit, so a
+    body of 100,000 opening brackets costs no more than one of 65.
+    """
+    body = text.encode() if isinstance(text, str) else text
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    depth = 0
+    for char in _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS):
+        depth += 1 if char in _OPENERS else -1
+        if depth > limit:
+            return True
+    return False
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, refusing nesting too deep: `request.get_json()` then answers 400."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        if json_too_deep(s):
+            raise ValueError(TOO_DEEP)
+        return super().loads(s, **kwargs)
+
+
+class Int64Converter(IntegerConverter):
+    """`<int:...>`: an id that fits 64 bits; a larger number matches no route (404)."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", INT64_MAX)
+        super().__init__(url_map, *args, **kwargs)
+
+    def to_python(self, value: str) -> int:
+        """NotFound, not ValidationError: werkzeug would answer a PATCH with 405 when a GET
+        rule shares the path; the length check spares int() thousands of digits."""
+        if len(value.lstrip("0")) > 19 or int(value) > self.max:
+            raise NotFound("No record has so large an id.")
+        return super().to_python(value)
+
+
+def int64(text: str) -> int:
+    """int() for an id read by hand, `request.args.get("store_id", type=int64)`.
+
+    Beyond 64 bits it raises ValueError, so werkzeug treats the id as not given.
+    """
+    number = int(text)
+    if not INT64_MIN <= number <= INT64_MAX:
+        raise ValueError(f"{text} does not fit 64 bits")
+    return number
+
+
+def check_request_input() -> None:
+    """Refuse a JSON body nested too deep (400) and a NUL in a query or form field (422)."""
+    if request.is_json and json_too_deep(request.get_data(cache=True)):
+        raise ApiError(400, TOO_DEEP, {"json": [TOO_DEEP]})
+    names = sorted(
+        {
+            key.replace("\x00", "\\u0000")
+            for source in (request.args, request.form)
+            for key, value in source.items(multi=True)
+            if "\x00" in key or "\x00" in value
+        }
+    )
+    if names:
+        raise ApiError(422, NO_NUL, {name: [NO_NUL] for name in names})
+
+
+def init_input_checks(app: Flask) -> None:
+    """Before the blueprints: the converter applies to the rules as they are added."""
+    app.json = JSONProvider(app)
+    app.url_map.converters["int"] = Int64Converter
+    app.before_request(check_request_input)
