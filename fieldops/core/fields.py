@@ -4,8 +4,9 @@ marshmallow's own fields are re-exported, except those replaced here so that bad
 refused where it is read, for every route and form alike (ruff bans importing
 marshmallow.fields elsewhere):
 
-- Integer: a whole number that fits 64 bits (1.5 is refused, not truncated to 1; a
-  2**70 would overflow SQLite and PostgreSQL);
+- Integer: a whole number an integer column holds, 32 bits as PostgreSQL's `integer`
+  (1.5 is refused, not truncated to 1; 2**40 compared with an id column fails on
+  PostgreSQL, 2**70 on SQLite);
 - Date, DateTime, AwareDateTime: between 1900-01-01 and 2199-12-31 (UTC for instants),
   so store-local dates and windows computed from them cannot overflow;
 - String: without NUL characters (PostgreSQL cannot store them in text);
@@ -60,7 +61,7 @@ __all__ = [
     "validate_timezone",
 ]
 
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # PostgreSQL integer, the type of every id column
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
 OUT_OF_RANGE = f"Must be from {FIRST_DAY} to {LAST_DAY}."
@@ -78,11 +79,11 @@ class String(fields.String):
 
 
 class Integer(fields.Integer):
-    """A whole number of at most 64 bits, given as a JSON number or as digits (query, form)."""
+    """A whole number of at most 32 bits, given as a JSON number or as digits (query, form)."""
 
     default_error_messages = {
         "invalid": "Must be a whole number.",
-        "too_large": f"Must be from {INT64_MIN} to {INT64_MAX}.",
+        "too_large": f"Must be from {INT_MIN} to {INT_MAX}.",
     }
 
     def _validated(self, value: Any) -> int:
@@ -91,7 +92,7 @@ class Integer(fields.Integer):
         if not isinstance(value, (str, int)):  # 1.5 and 2.0 alike: no silent truncation
             raise self.make_error("invalid")
         number = super()._validated(value)
-        if not INT64_MIN <= number <= INT64_MAX:
+        if not INT_MIN <= number <= INT_MAX:
             raise self.make_error("too_large")
         return number
 

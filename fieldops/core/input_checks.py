@@ -8,7 +8,8 @@ alike, so a route written tomorrow is covered too:
 - a NUL character in a query parameter or a form field: 422 naming it (PostgreSQL cannot
   take a NUL in text; pages read some parameters by hand). In JSON, fields.String refuses
   it, so one row of a batch is refused on its own;
-- a path id beyond 64 bits matches no route: 404 (the databases cannot look it up).
+- a path id beyond what an id column holds (32 bits) matches no route: 404 (PostgreSQL
+  refuses to compare an integer column with 2**31, SQLite with 2**63).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, Map
 
 from fieldops.core.errors import ApiError
-from fieldops.core.fields import INT64_MAX, INT64_MIN, NO_NUL
+from fieldops.core.fields import INT_MAX, INT_MIN, NO_NUL
 
 MAX_JSON_DEPTH = 64
 TOO_DEEP = f"JSON may nest arrays and objects at most {MAX_JSON_DEPTH} levels deep."
@@ -58,29 +59,30 @@ class JSONProvider(DefaultJSONProvider):
         return super().loads(s, **kwargs)
 
 
-class Int64Converter(IntegerConverter):
-    """`<int:...>`: an id that fits 64 bits; a larger number matches no route (404)."""
+class IdConverter(IntegerConverter):
+    """`<int:...>`: an id an id column can hold; a larger number is not found (404)."""
 
     def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", INT64_MAX)
+        kwargs.setdefault("max", INT_MAX)
         super().__init__(url_map, *args, **kwargs)
 
     def to_python(self, value: str) -> int:
         """NotFound, not ValidationError: werkzeug would answer a PATCH with 405 when a GET
         rule shares the path; the length check spares int() thousands of digits."""
-        if len(value.lstrip("0")) > 19 or int(value) > self.max:
+        if len(value.lstrip("0")) > 10 or int(value) > self.max:
             raise NotFound("No record has so large an id.")
         return super().to_python(value)
 
 
-def int64(text: str) -> int:
-    """int() for an id read by hand, `request.args.get("store_id", type=int64)`.
+def db_int(text: str) -> int:
+    """int() for an id read by hand, `request.args.get("store_id", type=db_int)`.
 
-    Beyond 64 bits it raises ValueError, so werkzeug treats the id as not given.
+    Beyond what an integer column holds it raises ValueError, so werkzeug treats the id
+    as not given.
     """
     number = int(text)
-    if not INT64_MIN <= number <= INT64_MAX:
-        raise ValueError(f"{text} does not fit 64 bits")
+    if not INT_MIN <= number <= INT_MAX:
+        raise ValueError(f"{text} is beyond an integer column")
     return number
 
 
@@ -103,5 +105,5 @@ def check_request_input() -> None:
 def init_input_checks(app: Flask) -> None:
     """Before the blueprints: the converter applies to the rules as they are added."""
     app.json = JSONProvider(app)
-    app.url_map.converters["int"] = Int64Converter
+    app.url_map.converters["int"] = IdConverter
     app.before_request(check_request_input)

@@ -17,7 +17,7 @@ from fieldops.core.errors import ApiError
 from fieldops.extensions import db
 
 MAX_PER_PAGE = 500
-MAX_PAGE = 1_000_000  # far past any list; keeps the SQL offset well inside 64 bits
+MAX_PAGE = 1_000_000  # far past any list; its SQL offset stays within 32 bits
 
 
 class ListArgsSchema(Schema):

@@ -13,7 +13,7 @@ from fieldops.auth.policy import Action, require
 from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, submit
-from fieldops.core.input_checks import int64
+from fieldops.core.input_checks import db_int
 from fieldops.observations import services
 from fieldops.observations.models import ObservationCategory
 from fieldops.observations.schemas import FIELD_SCHEMAS, ObservationCreateSchema
@@ -62,8 +62,8 @@ def create_with_photo(data: dict[str, Any]) -> Any:
 @login_required
 def new() -> ResponseReturnValue:
     require(Action.CREATE_RECORDS)
-    store = get_visible(Store, request.args.get("store_id", type=int64) or 0, current_user)
-    visit_id = request.args.get("visit_id", type=int64)
+    store = get_visible(Store, request.args.get("store_id", type=db_int) or 0, current_user)
+    visit_id = request.args.get("visit_id", type=db_int)
     category_name = request.args.get("category")
     category = (
         ObservationCategory(category_name) if category_name in set(ObservationCategory) else None

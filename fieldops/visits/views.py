@@ -13,7 +13,7 @@ from fieldops.auth.policy import Action, require
 from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, list_args, submit
-from fieldops.core.input_checks import int64
+from fieldops.core.input_checks import db_int
 from fieldops.extensions import db
 from fieldops.observations.models import Observation
 from fieldops.observations.services import observation_query
@@ -156,7 +156,7 @@ def _plan_form(visit: Visit | None) -> ResponseReturnValue:
     require(Action.PLAN_VISITS)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        store_id = request.form.get("store_id", type=int64)
+        store_id = request.form.get("store_id", type=db_int)
         store = visit.store if visit else (db.session.get(Store, store_id) if store_id else None)
         values = planning_values(store)
         if visit is None:
