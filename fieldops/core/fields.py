@@ -87,9 +87,8 @@ class Integer(fields.Integer):
     }
 
     def _validated(self, value: Any) -> int:
-        if isinstance(value, str) and not _WHOLE.fullmatch(value):
-            raise self.make_error("invalid")
-        if not isinstance(value, (str, int)):  # 1.5 and 2.0 alike: no silent truncation
+        whole = _WHOLE.fullmatch(value) if isinstance(value, str) else isinstance(value, int)
+        if not whole:  # 1.5 and 2.0 alike: never truncated
             raise self.make_error("invalid")
         number = super()._validated(value)
         if not INT_MIN <= number <= INT_MAX:
