@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from fieldops.auth.policy import Action, require
 from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
+from fieldops.core.fields import within_range
 from fieldops.core.forms import form_values, list_args, submit
 from fieldops.core.input_checks import db_int
 from fieldops.extensions import db
@@ -140,6 +141,9 @@ def planning_values(store: Store | None) -> dict[str, Any]:
     if store is not None and day and start:
         try:
             local_day = datetime.strptime(day, "%Y-%m-%d").date()
+            if not within_range(local_day):  # to_utc could overflow; the schema names the range
+                values["planned_start"] = datetime.combine(local_day, time(), UTC).isoformat()
+                return values
             values["planned_start"] = to_utc(
                 local_day, datetime.strptime(start, "%H:%M").time(), store.timezone
             ).isoformat()

@@ -112,3 +112,14 @@ def test_a_csv_with_a_nul_is_refused_naming_its_line(admin, app, build):
     assert r.status_code == 200
     assert "NUL character" in page
     assert count(app, Signal) == 0
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_visit_planned_out_of_range_is_refused_on_the_form(admin, build, day):
+    store, engineer = build.store(), build.user("engineer")
+    r = admin.submit(
+        "/visits/new",
+        {"store_id": store.id, "engineer_id": engineer.id, "day": day, "start": "23:00"},
+    )
+    assert r.status_code == 422
+    assert "Must be from 1900-01-01 to 2199-12-31." in r.get_data(as_text=True)
