@@ -175,6 +175,8 @@ def _path_id(op: Operation, payload: dict[str, Any]) -> int:
     value = payload.pop(op.path_id)
     if not isinstance(value, int) or isinstance(value, bool):
         raise ValidationError({op.path_id: ["Not a valid integer."]})
+    if not fields.INT_MIN <= value <= fields.INT_MAX:  # as in the route's path: not found
+        raise ApiError(404, "No record has so large an id.")
     return value
 
 

@@ -207,3 +207,19 @@ def test_a_sync_operation_out_of_range_is_rejected_naming_the_field(app, setup, 
     assert "created_at" in results[1]["error"]["errors"]
     assert "at" in results[2]["error"]["errors"]
     assert count(app, Observation) == 0
+
+
+@pytest.mark.parametrize("record_id", [2**31, -(2**31) - 1, 2**70])
+def test_a_sync_operation_for_an_id_beyond_an_integer_column_is_not_found(
+    app, setup, login, record_id
+):
+    operation = {
+        "client_id": str(uuid.uuid4()),
+        "type": "check_in",
+        "payload": {"visit_id": record_id},
+        "created_at": "2026-03-04T14:55:00+00:00",
+    }
+    r = login(setup["engineer"]).post("/api/sync", json={"operations": [operation]})
+    assert r.status_code == 200, r.get_json()
+    [result] = r.get_json()["results"]
+    assert (result["status"], result["error"]["code"]) == ("rejected", 404)
