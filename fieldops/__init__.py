@@ -19,6 +19,7 @@ from fieldops.auth.views import blp as auth_views
 from fieldops.cli import fieldops_cli
 from fieldops.core.errors import register_error_handlers
 from fieldops.core.health import blp as health
+from fieldops.core.input_checks import init_input_checks
 from fieldops.core.openapi import spec_kwargs
 from fieldops.core.security import init_security_headers
 from fieldops.core.templating import init_templating
@@ -59,6 +60,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    init_input_checks(app)  # first: its URL converter must exist before any rule is added
     register_proxies(app)
     register_extensions(app)
     register_blueprints(app)

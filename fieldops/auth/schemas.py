@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from fieldops.auth.models import TokenScope
+from fieldops.core import fields
 from fieldops.core.fields import not_blank
 from fieldops.core.pagination import ListArgsSchema
 

@@ -1,14 +1,137 @@
-"""marshmallow fields shared by several features."""
+"""The marshmallow fields every schema uses: `from fieldops.core import fields`.
+
+marshmallow's own fields are re-exported, except those replaced here so that bad input is
+refused where it is read, for every route and form alike (ruff bans importing
+marshmallow.fields elsewhere):
+
+- Integer: a whole number an integer column holds, 32 bits as PostgreSQL's `integer`
+  (1.5 is refused, not truncated to 1; 2**40 compared with an id column fails on
+  PostgreSQL, 2**70 on SQLite);
+- Date, DateTime, AwareDateTime: between 1900-01-01 and 2199-12-31 (UTC for instants),
+  so store-local dates and windows computed from them cannot overflow;
+- String: without NUL characters (PostgreSQL cannot store them in text);
+- Boolean: says what it accepts.
+
+Query parameters and form fields with a NUL are refused before any route, in
+core/input_checks.py; JSON bodies here, field by field, so that one row of a signal
+batch or one operation of a sync is refused on its own.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
 from marshmallow import ValidationError, fields
+from marshmallow.fields import (
+    UUID,
+    Dict,
+    Email,
+    Enum,
+    Field,
+    Float,
+    Function,
+    List,
+    Nested,
+    Raw,
+)
+
+__all__ = [
+    "HHMM",
+    "UUID",
+    "AwareDateTime",
+    "Boolean",
+    "Date",
+    "DateTime",
+    "Dict",
+    "Email",
+    "Enum",
+    "Field",
+    "Float",
+    "Function",
+    "Integer",
+    "List",
+    "Nested",
+    "Raw",
+    "String",
+    "not_blank",
+    "validate_timezone",
+]
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # PostgreSQL integer, the type of every id column
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+OUT_OF_RANGE = f"Must be from {FIRST_DAY} to {LAST_DAY}."
+NO_NUL = "Must not contain a NUL character (\\u0000)."
+
+
+class String(fields.String):
+    default_error_messages = {"nul": NO_NUL}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise self.make_error("nul")
+        return text
+
+
+class Integer(fields.Integer):
+    """A whole number of at most 32 bits, given as a JSON number or as digits (query, form)."""
+
+    default_error_messages = {
+        "invalid": "Must be a whole number.",
+        "too_large": f"Must be from {INT_MIN} to {INT_MAX}.",
+    }
+
+    def _validated(self, value: Any) -> int:
+        whole = _WHOLE.fullmatch(value) if isinstance(value, str) else isinstance(value, int)
+        if not whole:  # 1.5 and 2.0 alike: never truncated
+            raise self.make_error("invalid")
+        number = super()._validated(value)
+        if not INT_MIN <= number <= INT_MAX:
+            raise self.make_error("too_large")
+        return number
+
+
+class Boolean(fields.Boolean):
+    default_error_messages = {"invalid": "Must be true or false."}
+
+
+def within_range(at: date | datetime) -> bool:
+    """Whether a date, or an instant's UTC date (a naive one's own), lies in 1900..2199."""
+    if isinstance(at, datetime):
+        try:
+            at = (at.astimezone(UTC) if at.tzinfo else at).date()
+        except OverflowError:  # 0001-01-01T00:00:00+01:00 is before the first UTC instant
+            return False
+    return FIRST_DAY <= at <= LAST_DAY
+
+
+class Date(fields.Date):
+    default_error_messages = {
+        "invalid": "Must be a date as YYYY-MM-DD.",
+        "out_of_range": OUT_OF_RANGE,
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not within_range(day):
+            raise self.make_error("out_of_range")
+        return day
+
+
+class DateTime(fields.DateTime):
+    default_error_messages = {"out_of_range": OUT_OF_RANGE}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        at = super()._deserialize(value, attr, data, **kwargs)
+        if not within_range(at):
+            raise self.make_error("out_of_range")
+        return at
+
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -52,7 +175,7 @@ def validate_timezone(name: str) -> None:
 
 
 class AwareDateTime(fields.AwareDateTime):
-    """An ISO 8601 timestamp with an explicit offset; naive times are refused.
+    """An ISO 8601 timestamp with an explicit offset, in 1900..2199; naive times are refused.
 
     Loaded as UTC, so a record answered straight after a write shows its times as every
     later read does (UTC), not in the offset the client happened to send.
@@ -61,10 +184,11 @@ class AwareDateTime(fields.AwareDateTime):
     default_error_messages = {
         "invalid": "Not a valid ISO 8601 datetime.",
         "invalid_awareness": "Must include a UTC offset, e.g. 2026-05-01T14:30:00-05:00.",
+        "out_of_range": OUT_OF_RANGE,
     }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
-        try:
-            return super()._deserialize(value, attr, data, **kwargs).astimezone(UTC)
-        except OverflowError:  # 0001-01-01T00:00:00+01:00 is before the first UTC instant
-            raise self.make_error("invalid") from None
+        at = super()._deserialize(value, attr, data, **kwargs)
+        if not within_range(at):
+            raise self.make_error("out_of_range")
+        return at.astimezone(UTC)

@@ -2,7 +2,8 @@
 
 `submit` loads the posted form with a schema and runs the action; on bad input the
 transaction is rolled back and the errors come back keyed by field, for the template to
-show next to each field (the page is then answered with 422).
+show next to each field (the page is then answered with 422). `list_args` reads a list
+page's query string the same way.
 """
 
 from __future__ import annotations
@@ -63,3 +64,20 @@ def submit(
     except DomainError as err:
         db.session.rollback()
         return None, {err.field or FORM_ERROR: [err.message]}
+
+
+def list_args(
+    schema: Schema, values: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """A list page's parameters (default: the query string) and what was wrong with them.
+
+    A bad parameter (a link edited by hand, an old bookmark) is left out, so the page
+    still shows its list, and named with what it accepts; the view answers 422.
+    """
+    values = form_values(request.args) if values is None else values
+    try:
+        return schema.load(values), {}
+    except ValidationError as err:
+        bad = err.messages if isinstance(err.messages, dict) else {}
+        kept = {key: value for key, value in values.items() if key not in bad}
+        return schema.load(kept), flatten(bad)

@@ -10,16 +10,18 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
+from fieldops.core import fields
 from fieldops.core.errors import ApiError
 from fieldops.extensions import db
 
 MAX_PER_PAGE = 500
+MAX_PAGE = 1_000_000  # far past any list; its SQL offset stays within 32 bits
 
 
 class ListArgsSchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(1, MAX_PAGE))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
     sort = fields.String(
         load_default=None, metadata={"description": "sort key, '-' for descending"}

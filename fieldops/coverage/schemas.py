@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
+from fieldops.core import fields
 from fieldops.core.pagination import ListArgsSchema
 
 

@@ -60,6 +60,9 @@ class ImportReport:
 
 def read_csv(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str]]]:
     """The data lines as (line number, row without empty cells), and header errors."""
+    if "\x00" in text:  # no database can keep it in text; csv would read it as a character
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return [], [(line, "The file holds a NUL character: save it as plain CSV text.")]
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip() for name in reader.fieldnames or []]
     if not header:

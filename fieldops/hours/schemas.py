@@ -6,9 +6,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, validate, validates_schema
 
-from fieldops.core.fields import HHMM, AwareDateTime
+from fieldops.core import fields
+from fieldops.core.fields import HHMM, AwareDateTime, within_range
 from fieldops.hours.models import HoursBasis, SignalSource
 from fieldops.stores.schemas import PostedHoursSchema
 
@@ -88,7 +89,7 @@ ROW_SCHEMAS: dict[str, Schema] = {
 
 
 def _text(value: Any) -> bool:
-    return type(value) is str and 1 <= len(value) <= LONGEST_ID
+    return type(value) is str and 1 <= len(value) <= LONGEST_ID and "\x00" not in value
 
 
 def _count(value: Any, limits: tuple[int, int]) -> bool:
@@ -104,9 +105,9 @@ def _instant(value: Any) -> datetime | None:
         return None
     try:
         at = datetime.fromisoformat(value)
-        return at.astimezone(UTC) if at.utcoffset() is not None else None
-    except (ValueError, OverflowError):
+    except ValueError:
         return None
+    return at.astimezone(UTC) if at.utcoffset() is not None and within_range(at) else None
 
 
 def _quick_wifi(raw: dict[str, Any]) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from fieldops.auth.policy import Action, require
 from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
+from fieldops.core.input_checks import db_int
 from fieldops.extensions import db
 from fieldops.hours.csv_import import COLUMNS, import_signals
 from fieldops.stores.models import Store
@@ -24,7 +25,7 @@ def import_csv() -> ResponseReturnValue:
     """Upload a CSV of evidence: "Check only" lists errors by line; "Import" keeps good rows."""
     require(Action.INGEST_SIGNALS)
     report, errors, check_only = None, {}, request.form.get("action") != "import"
-    chosen = request.form.get("store_id", type=int)
+    chosen = request.form.get("store_id", type=db_int)
     if request.method == "POST":
         upload = request.files.get("file")
         if upload is None or not upload.filename:

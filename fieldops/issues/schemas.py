@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
+from fieldops.core import fields
 from fieldops.core.errors import shows_conflicts_of
 from fieldops.core.fields import not_blank
 from fieldops.core.pagination import ListArgsSchema

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from fieldops.auth.policy import Action, can, require
 from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
-from fieldops.core.forms import form_values, submit
+from fieldops.core.forms import form_values, list_args, submit
 from fieldops.core.templating import label
 from fieldops.extensions import db
 from fieldops.issues import services
@@ -48,16 +48,17 @@ def index() -> ResponseReturnValue:
     values.setdefault("open", "true")
     if values["open"] == "all":
         values.pop("open")
-    args = IssueListArgsSchema().load(values)
+    args, errors = list_args(IssueListArgsSchema(), values)
     page = services.issues_page(current_user, args)
     return render_template(
         "issues/index.html",
         page=page,
         args=args,
+        errors=errors,
         shown=request.args.get("open", "true"),
         categories=choices(IssueCategory),
         severities=choices(Severity),
-    )
+    ), 422 if errors else 200
 
 
 def _attach_photo(image: CleanImage | None, issue_id: int) -> None:

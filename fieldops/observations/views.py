@@ -13,6 +13,7 @@ from fieldops.auth.policy import Action, require
 from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, submit
+from fieldops.core.input_checks import db_int
 from fieldops.observations import services
 from fieldops.observations.models import ObservationCategory
 from fieldops.observations.schemas import FIELD_SCHEMAS, ObservationCreateSchema
@@ -62,8 +63,8 @@ def create_with_photo(data: dict[str, Any]) -> Any:
 @login_required
 def new() -> ResponseReturnValue:
     require(Action.CREATE_RECORDS)
-    store = get_visible(Store, request.args.get("store_id", type=int) or 0, current_user)
-    visit_id = request.args.get("visit_id", type=int)
+    store = get_visible(Store, request.args.get("store_id", type=db_int) or 0, current_user)
+    visit_id = request.args.get("visit_id", type=db_int)
     if visit_id is not None:  # the form is refused, not only its answer
         services.visit_to_name(visit_id, current_user)
     category_name = request.args.get("category")

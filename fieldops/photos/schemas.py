@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import Schema, ValidationError, validates_schema
 
+from fieldops.core import fields
 from fieldops.observations.schemas import PhotoBriefSchema
 
 

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from fieldops.auth.policy import Action, require
 from fieldops.clock import utcnow
-from fieldops.core.forms import form_values, submit
+from fieldops.core.forms import form_values, list_args, submit
 from fieldops.core.pagination import paginate
 from fieldops.extensions import db
 from fieldops.shifts import services
@@ -49,10 +49,12 @@ def shift_helpers() -> dict[str, Any]:
 @login_required
 def index() -> ResponseReturnValue:
     require(Action.VIEW_OVERVIEW)
-    args = ShiftListArgsSchema().load(form_values(request.args))
+    args, errors = list_args(ShiftListArgsSchema())
     stmt = services.shift_query(args.get("region"), args.get("store_id"), args.get("active"))
     page = paginate(stmt, args, services.SORTS, "name", SupportShift.id)
-    return render_template("shifts/index.html", page=page, args=args, regions=_regions())
+    return render_template(
+        "shifts/index.html", page=page, args=args, errors=errors, regions=_regions()
+    ), 422 if errors else 200
 
 
 def _regions() -> list[str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, validate, validates_schema
 
+from fieldops.core import fields
 from fieldops.core.fields import HHMM, not_blank, validate_timezone
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.stores.models import StoreKind

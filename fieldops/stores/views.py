@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from fieldops.auth.policy import Action, require
 from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
-from fieldops.core.forms import form_values, submit
+from fieldops.core.forms import form_values, list_args, submit
 from fieldops.core.pagination import paginate
 from fieldops.extensions import db
 from fieldops.hours.chart import hours_chart
@@ -54,10 +54,12 @@ EXCEPTION_LINE = re.compile(
 @login_required
 def index() -> ResponseReturnValue:
     require(Action.READ_RECORDS)
-    args = StoreListArgsSchema().load(form_values(request.args))
+    args, errors = list_args(StoreListArgsSchema())
     stmt = services.store_query(current_user, args.get("region"), args.get("q"))
     page = paginate(stmt, args, services.SORTS, "name", Store.id)
-    return render_template("stores/index.html", page=page, args=args, regions=services.regions())
+    return render_template(
+        "stores/index.html", page=page, args=args, errors=errors, regions=services.regions()
+    ), 422 if errors else 200
 
 
 def _detail_page(

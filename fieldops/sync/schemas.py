@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema
 
+from fieldops.core import fields
 from fieldops.sync.services import MAX_OPERATIONS, OperationSchema
 
 

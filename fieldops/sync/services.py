@@ -18,12 +18,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, validate
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from fieldops.auth.policy import Action, can
 from fieldops.auth.scoping import get_visible
+from fieldops.core import fields
 from fieldops.core.errors import (
     CONFLICT_SCHEMAS,
     ApiError,
@@ -174,6 +175,8 @@ def _path_id(op: Operation, payload: dict[str, Any]) -> int:
     value = payload.pop(op.path_id)
     if not isinstance(value, int) or isinstance(value, bool):
         raise ValidationError({op.path_id: ["Not a valid integer."]})
+    if not fields.INT_MIN <= value <= fields.INT_MAX:  # as in the route's path: not found
+        raise ApiError(404, "No record has so large an id.")
     return value
 
 

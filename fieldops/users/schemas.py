@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, post_dump, validate
+from marshmallow import Schema, post_dump, validate
 
 from fieldops.auth.passwords import MIN_PASSWORD_LENGTH
+from fieldops.core import fields
 from fieldops.core.fields import not_blank
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.users.models import Role

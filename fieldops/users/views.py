@@ -16,7 +16,7 @@ from fieldops.auth.policy import Action, require
 from fieldops.auth.schemas import TokenSchema
 from fieldops.clock import utcnow
 from fieldops.core.errors import NotFound
-from fieldops.core.forms import form_values, submit
+from fieldops.core.forms import form_values, list_args, submit
 from fieldops.core.pagination import paginate
 from fieldops.extensions import db
 from fieldops.stores.models import Store
@@ -43,10 +43,12 @@ def _user(user_id: int) -> User:
 @login_required
 def index() -> ResponseReturnValue:
     require(Action.READ_USERS)
-    args = UserListArgsSchema().load(form_values(request.args))
+    args, errors = list_args(UserListArgsSchema())
     stmt = services.user_query(args.get("role"), args.get("q"), args.get("active"))
     page = paginate(stmt, args, services.SORTS, "name", User.id)
-    return render_template("users/index.html", page=page, args=args, roles=list(Role))
+    return render_template(
+        "users/index.html", page=page, args=args, errors=errors, roles=list(Role)
+    ), 422 if errors else 200
 
 
 def _user_form(user: User | None) -> ResponseReturnValue:

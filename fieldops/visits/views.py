@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -12,7 +12,9 @@ from flask_login import current_user, login_required
 from fieldops.auth.policy import Action, require
 from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
-from fieldops.core.forms import form_values, submit
+from fieldops.core.fields import within_range
+from fieldops.core.forms import form_values, list_args, submit
+from fieldops.core.input_checks import db_int
 from fieldops.extensions import db
 from fieldops.observations.models import Observation
 from fieldops.observations.services import observation_query
@@ -117,7 +119,7 @@ def check_out(visit_id: int) -> ResponseReturnValue:
 def index() -> ResponseReturnValue:
     """All visits, filtered: for admins (planning) and the CIO."""
     require(Action.READ_RECORDS)
-    args = VisitListArgsSchema().load(form_values(request.args))
+    args, errors = list_args(VisitListArgsSchema())
     if not {"date", "date_from", "date_to"} & set(args):  # by default: what is coming
         args["date_from"] = utcnow().date() - timedelta(days=1)
         args["sort"] = args.get("sort") or "planned_start"
@@ -126,9 +128,10 @@ def index() -> ResponseReturnValue:
         "visits/index.html",
         page=page,
         args=args,
+        errors=errors,
         engineers=users_with_role(Role.ENGINEER),
         statuses=list(VisitStatus),
-    )
+    ), 422 if errors else 200
 
 
 def planning_values(store: Store | None) -> dict[str, Any]:
@@ -138,6 +141,9 @@ def planning_values(store: Store | None) -> dict[str, Any]:
     if store is not None and day and start:
         try:
             local_day = datetime.strptime(day, "%Y-%m-%d").date()
+            if not within_range(local_day):  # to_utc could overflow; the schema names the range
+                values["planned_start"] = datetime.combine(local_day, time(), UTC).isoformat()
+                return values
             values["planned_start"] = to_utc(
                 local_day, datetime.strptime(start, "%H:%M").time(), store.timezone
             ).isoformat()
@@ -154,7 +160,7 @@ def _plan_form(visit: Visit | None) -> ResponseReturnValue:
     require(Action.PLAN_VISITS)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        store_id = request.form.get("store_id", type=int)
+        store_id = request.form.get("store_id", type=db_int)
         store = visit.store if visit else (db.session.get(Store, store_id) if store_id else None)
         values = planning_values(store)
         if visit is None:

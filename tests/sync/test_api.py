@@ -273,7 +273,8 @@ def test_a_value_the_database_refuses_stops_only_its_operation(now, app, setup, 
         {"store_id": setup["store"].id, "category": "wifi", "severity": "high", "title": "A\x00B"},
     )
     results = sync(client, nul, op("check_in", {"visit_id": setup["visit"].id}))
-    # PostgreSQL refuses NUL in text (SQLite stores it): either way the check-in applies.
-    assert results[0]["status"] in ("applied", "rejected")
+    # PostgreSQL cannot store a NUL in text: refused, on both databases, naming the field.
+    assert results[0]["status"] == "rejected"
+    assert "title" in results[0]["error"]["errors"]
     assert results[1]["status"] == "applied"
     assert fetch(app, Visit, setup["visit"].id).status == VisitStatus.CHECKED_IN

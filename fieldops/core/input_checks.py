@@ -1,0 +1,112 @@
+"""Checks on every request's input, before any route, schema or extension reads it.
+
+What no field of any schema could accept is refused here once, for the API and the pages
+alike, so a route written tomorrow is covered too:
+
+- a JSON body nested deeper than 64 levels: 400 (Python's json recurses once per level,
+  and some thousand levels raised RecursionError, a 500);
+- a NUL character in a query parameter or a form field: 422 naming it (PostgreSQL cannot
+  take a NUL in text; pages read some parameters by hand). In JSON, fields.String refuses
+  it, so one row of a batch is refused on its own;
+- a path id beyond what an id column holds (32 bits) matches no route: 404 (PostgreSQL
+  refuses to compare an integer column with 2**31, SQLite with 2**63).
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import accumulate
+from typing import Any
+
+from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, Map
+
+from fieldops.core.errors import ApiError
+from fieldops.core.fields import INT_MAX, INT_MIN, NO_NUL
+
+MAX_JSON_DEPTH = 64
+TOO_DEEP = f"JSON may nest arrays and objects at most {MAX_JSON_DEPTH} levels deep."
+
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"')
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}  # the depth a bracket adds
+
+
+def json_too_deep(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON text nests arrays and objects deeper than `limit`, read without parsing.
+
+    Brackets inside strings do not count. With escapes removed, quotes alternate opening
+    and closing, so dropping adjacent pairs keeps them so; a quote left means a string
+    holding brackets. About 5 ms for a batch of 10,000 signals (1 MB), in C but for the
+    count of brackets kept.
+    """
+    body = text.encode() if isinstance(text, str) else text
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    if b"\\" in body:
+        body = _ESCAPE.sub(b"", body)
+    structure = body.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+    if b'"' in structure:
+        structure = b"".join(structure.split(b'"')[::2])
+    return max(accumulate(map(_STEP.__getitem__, structure)), default=0) > limit
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, refusing nesting too deep: `request.get_json()` then answers 400."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        if json_too_deep(s):
+            raise ValueError(TOO_DEEP)
+        return super().loads(s, **kwargs)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>`: an id an id column can hold; a larger number is not found (404)."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", INT_MAX)
+        super().__init__(url_map, *args, **kwargs)
+
+    def to_python(self, value: str) -> int:
+        """NotFound, not ValidationError: werkzeug would answer a PATCH with 405 when a GET
+        rule shares the path; the length check spares int() thousands of digits."""
+        if len(value.lstrip("0")) > 10 or int(value) > self.max:
+            raise NotFound("No record has so large an id.")
+        return super().to_python(value)
+
+
+def db_int(text: str) -> int:
+    """int() for an id read by hand, `request.args.get("store_id", type=db_int)`.
+
+    Beyond what an integer column holds it raises ValueError, so werkzeug treats the id
+    as not given.
+    """
+    number = int(text)
+    if not INT_MIN <= number <= INT_MAX:
+        raise ValueError(f"{text} is beyond an integer column")
+    return number
+
+
+def check_request_input() -> None:
+    """Refuse a JSON body nested too deep (400) and a NUL in a query or form field (422)."""
+    if request.is_json and json_too_deep(request.get_data(cache=True)):
+        raise ApiError(400, TOO_DEEP, {"json": [TOO_DEEP]})
+    names = sorted(
+        {
+            key.replace("\x00", "\\u0000")
+            for source in (request.args, request.form)
+            for key, value in source.items(multi=True)
+            if "\x00" in key or "\x00" in value
+        }
+    )
+    if names:
+        raise ApiError(422, NO_NUL, {name: [NO_NUL] for name in names})
+
+
+def init_input_checks(app: Flask) -> None:
+    """Before the blueprints: the converter applies to the rules as they are added."""
+    app.json = JSONProvider(app)
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(check_request_input)
