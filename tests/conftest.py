@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ from config import TestingConfig
 from fieldops import create_app
 from fieldops.extensions import db, limiter
 from tests.builders import Builder
+from tests.openapi_conformance import conformance
 
 PG_URL = os.environ.get("FIELDOPS_TEST_DATABASE_URL")
 NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)  # a Wednesday, 09:00 in Chicago
@@ -92,7 +94,10 @@ def build(app: Flask) -> Builder:
 
 
 class ApiClient:
-    """A test client that sends the CSRF token on unsafe requests, as the web app does."""
+    """A test client that sends the CSRF token on unsafe requests, as the web app does.
+
+    Every answer it gets must match what the OpenAPI document declares for it.
+    """
 
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
@@ -102,7 +107,15 @@ class ApiClient:
         headers = kwargs.pop("headers", {})
         if method != "GET":
             headers.setdefault("X-CSRFToken", self.csrf)
-        return self.client.open(url, method=method, headers=headers, **kwargs)
+        response = self.client.open(url, method=method, headers=headers, **kwargs)
+        body = response.get_json(silent=True)
+        mismatches = conformance(self.client.application).mismatches(
+            method, urlsplit(url).path, response.status_code, response.content_type, body
+        )
+        assert not mismatches, "the OpenAPI document does not declare this answer:\n" + (
+            "\n".join(mismatches)
+        )
+        return response
 
     def get(self, url: str, **kwargs: Any) -> Any:
         return self._send("GET", url, **kwargs)
