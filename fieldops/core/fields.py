@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from marshmallow import ValidationError, fields
+from marshmallow import Schema, ValidationError, fields
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -68,3 +68,12 @@ class AwareDateTime(fields.AwareDateTime):
             return super()._deserialize(value, attr, data, **kwargs).astimezone(UTC)
         except OverflowError:  # 0001-01-01T00:00:00+01:00 is before the first UTC instant
             raise self.make_error("invalid") from None
+
+
+def partial_schema(schema: type[Schema], partial: bool = True) -> Schema:
+    """`schema` where any top-level field may be left out (an edit), nested items still whole.
+
+    marshmallow's `partial=True` reaches into nested schemas too, so a store's exception
+    without its date got past validation and failed in the rules (a 500, not a 422).
+    """
+    return schema(partial=tuple(schema().fields) if partial else False)
