@@ -39,7 +39,7 @@ test: install-dev
 
 ## Fuzz the API against its OpenAPI document (schemathesis, admin and engineer); docs/fuzzing.md
 fuzz: install-dev
-	$(BIN)/pytest -p no:cacheprovider fuzz $(FUZZ_ARGS)
+	$(BIN)/pytest -p no:cacheprovider -rf fuzz $(FUZZ_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

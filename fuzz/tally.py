@@ -7,10 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Batch operations whose bodies must really be generated (not all refused by the generator).
-BATCHES = {
-    ("POST", "/api/sync"): "operations",
-    ("POST", "/api/stores/{store_id}/signals"): "signals",
-}
+BATCHES = {"POST /api/sync": "operations", "POST /api/stores/{store_id}/signals": "signals"}
 
 
 @dataclass
@@ -19,21 +16,23 @@ class Tally:
     statuses: Counter[int] = field(default_factory=Counter)
     batches: Counter[tuple[str, str]] = field(default_factory=Counter)
 
-    def count(self, role: str, method: str, path: str, body: Any, status: int, answer: Any) -> None:
-        """One request sent; `body` as generated, `answer` the JSON answer (or None)."""
-        self.requests[(role, f"{method} {path}")] += 1
+    def count(
+        self, role: str, operation: str, method: str, body: Any, status: int, answer: Any
+    ) -> None:
+        """One request sent for `operation` ("POST /api/sync"), with `method` (the coverage
+        phase also tries methods the path does not have); `answer` is the JSON answer."""
+        self.requests[(role, operation)] += 1
         self.statuses[status] += 1
-        key = BATCHES.get((method, path))
+        key = BATCHES.get(operation)
         items = body.get(key) if key and isinstance(body, dict) else None
-        if not (isinstance(items, list) and items):
+        if method != operation.split()[0] or not (isinstance(items, list) and items):
             return
-        operation = f"{method} {path}"
         self.batches[(operation, "bodies with rows")] += 1
         self.batches[(operation, f"answered {status}")] += 1
         if status == 200 and isinstance(answer, dict):
-            # signals: {"accepted": n, ...}; sync: {"results": [{"status": ...}, ...]}
-            self.batches[(operation, "rows accepted")] += answer.get("accepted", 0)
-            for result in answer.get("results", []):
+            if "accepted" in answer:  # signals: {"accepted": n, "duplicates": n, ...}
+                self.batches[(operation, "rows accepted")] += answer["accepted"]
+            for result in answer.get("results", []):  # sync: a result per operation
                 self.batches[(operation, f"operations {result['status']}")] += 1
 
     def report(self) -> list[str]:
@@ -46,7 +45,7 @@ class Tally:
             "fuzz: answers by status: "
             + ", ".join(f"{s}: {n}" for s, n in sorted(self.statuses.items())),
         ]
-        lines += [f"fuzz: {op} {what}: {n}" for (op, what), n in sorted(self.batches.items())]
+        lines += [f"fuzz: {op}: {what}: {n}" for (op, what), n in sorted(self.batches.items())]
         return lines
 
 

@@ -43,11 +43,12 @@ def test_api(case: schemathesis.Case, role: str) -> None:
     response = case.call_and_validate(headers=session.headers, cookies=session.cookies)
     is_json = response.headers.get("content-type", [""])[0].startswith("application/json")
     answer = response.json() if is_json else None
-    TALLY.count(role, case.method, case.operation.path, case.body, response.status_code, answer)
+    operation = f"{case.operation.method.upper()} {case.operation.path}"
+    TALLY.count(role, operation, case.method.upper(), case.body, response.status_code, answer)
 
 
 def test_batch_bodies_were_generated() -> None:
     """The sync and signal batches were fuzzed with real rows, and some were accepted."""
-    for method, path in BATCHES:
-        assert TALLY.batches[(f"{method} {path}", "bodies with rows")] > 0, path
-        assert TALLY.batches[(f"{method} {path}", "answered 200")] > 0, path
+    for operation in BATCHES:
+        assert TALLY.batches[(operation, "bodies with rows")] > 0, operation
+        assert TALLY.batches[(operation, "answered 200")] > 0, operation
