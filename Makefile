@@ -6,9 +6,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
+FUZZ_ARGS ?=
 export FLASK_APP := wsgi
 
-.PHONY: run test lint fmt bench lighthouse install install-dev clean
+.PHONY: run test fuzz lint fmt bench lighthouse install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +36,10 @@ run: install
 ## Run the whole test suite (SQLite; set FIELDOPS_TEST_DATABASE_URL for PostgreSQL)
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Fuzz the API against its OpenAPI document (schemathesis, admin and engineer); docs/fuzzing.md
+fuzz: install-dev
+	$(BIN)/pytest -p no:cacheprovider -rf fuzz $(FUZZ_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ from fieldops import create_app
 from fieldops.extensions import db, limiter
 from tests.builders import Builder
 from tests.helpers import other_app
+from tests.openapi_conformance import conformance
 
 PG_URL = os.environ.get("FIELDOPS_TEST_DATABASE_URL")
 NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)  # a Wednesday, 09:00 in Chicago
@@ -97,6 +99,8 @@ class ApiClient:
 
     Signing in or out renews the token, so after any unsafe /api/auth/ request the client
     fetches it again, as the web app's outbox does when a token is refused.
+
+    Every answer it gets must match what the OpenAPI document declares for it.
     """
 
     def __init__(self, client: FlaskClient) -> None:
@@ -111,6 +115,13 @@ class ApiClient:
         if method != "GET":
             headers.setdefault("X-CSRFToken", self.csrf)
         response = self.client.open(url, method=method, headers=headers, **kwargs)
+        body = response.get_json(silent=True)
+        mismatches = conformance(self.client.application).mismatches(
+            method, urlsplit(url).path, response.status_code, response.content_type, body
+        )
+        assert not mismatches, "the OpenAPI document does not declare this answer:\n" + (
+            "\n".join(mismatches)
+        )
         if method != "GET" and url.startswith("/api/auth/"):
             self.csrf = self.fetch_csrf()
         return response

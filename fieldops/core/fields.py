@@ -25,7 +25,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from marshmallow import ValidationError, fields
+from marshmallow import Schema, ValidationError, fields
 from marshmallow.fields import (
     UUID,
     Dict,
@@ -58,6 +58,7 @@ __all__ = [
     "Raw",
     "String",
     "not_blank",
+    "partial_schema",
     "validate_timezone",
 ]
 
@@ -192,3 +193,12 @@ class AwareDateTime(fields.AwareDateTime):
         if not within_range(at):
             raise self.make_error("out_of_range")
         return at.astimezone(UTC)
+
+
+def partial_schema(schema: type[Schema], partial: bool = True) -> Schema:
+    """`schema` where any top-level field may be left out (an edit), nested items still whole.
+
+    marshmallow's `partial=True` reaches into nested schemas too, so a store's exception
+    without its date got past validation and failed in the rules (a 500, not a 422).
+    """
+    return schema(partial=tuple(schema().fields) if partial else False)

@@ -193,8 +193,8 @@ class CloseoutOutSchema(Schema):
     id = fields.Integer()
     store_id = fields.Integer()
     business_date = fields.Date(data_key="date")
-    last_customer_at = HHMM()
-    first_customer_at = HHMM()
+    last_customer_at = HHMM(allow_none=True)
+    first_customer_at = HHMM(allow_none=True)
     closed = fields.Boolean()
     reported_at = fields.DateTime()
 

@@ -46,18 +46,18 @@ class CommentSchema(Schema):
     author_id = fields.Integer()
     author = fields.Nested(UserBriefSchema)
     body = fields.String()
-    client_id = fields.UUID()
+    client_id = fields.UUID(allow_none=True)
     created_at = fields.DateTime()
 
 
 class IssueEventSchema(Schema):
     id = fields.Integer()
-    actor_id = fields.Integer()
-    actor = fields.Nested(UserBriefSchema)
+    actor_id = fields.Integer(allow_none=True)
+    actor = fields.Nested(UserBriefSchema, allow_none=True)
     at = fields.DateTime()
     field = fields.String()
-    old_value = fields.String()
-    new_value = fields.String()
+    old_value = fields.String(allow_none=True)
+    new_value = fields.String(allow_none=True)
 
 
 @shows_conflicts_of(Issue)
@@ -67,19 +67,19 @@ class IssueSchema(Schema):
     store = fields.Nested(StoreBriefSchema)
     reporter_id = fields.Integer()
     reporter = fields.Nested(UserBriefSchema)
-    assignee_id = fields.Integer()
+    assignee_id = fields.Integer(allow_none=True)
     assignee = fields.Nested(UserBriefSchema, allow_none=True)
     category = fields.Enum(IssueCategory, by_value=True)
     severity = fields.Enum(Severity, by_value=True)
     status = fields.Enum(IssueStatus, by_value=True)
     title = fields.String()
     description = fields.String()
-    client_id = fields.UUID()
+    client_id = fields.UUID(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
-    acknowledged_at = fields.DateTime()
-    resolved_at = fields.DateTime()
-    closed_at = fields.DateTime()
+    acknowledged_at = fields.DateTime(allow_none=True)
+    resolved_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
     version = fields.Integer()
 
 

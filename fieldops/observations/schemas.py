@@ -104,15 +104,15 @@ class PhotoBriefSchema(Schema):
 class ObservationSchema(Schema):
     id = fields.Integer()
     store_id = fields.Integer()
-    visit_id = fields.Integer()
+    visit_id = fields.Integer(allow_none=True)
     author_id = fields.Integer()
     author = fields.Nested(UserBriefSchema)
     category = fields.Enum(ObservationCategory, by_value=True)
     fields_ = fields.Dict(data_key="fields", attribute="fields")
-    note = fields.String()
+    note = fields.String(allow_none=True)
     observed_at = fields.DateTime()
     created_at = fields.DateTime()
-    client_id = fields.UUID()
+    client_id = fields.UUID(allow_none=True)
     photos = fields.List(fields.Nested(PhotoBriefSchema))
 
 

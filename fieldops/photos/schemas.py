@@ -32,8 +32,8 @@ class PhotoFileSchema(Schema):
 
 class PhotoSchema(PhotoBriefSchema):
     store_id = fields.Integer()
-    observation_id = fields.Integer()
-    issue_id = fields.Integer()
+    observation_id = fields.Integer(allow_none=True)
+    issue_id = fields.Integer(allow_none=True)
     uploader_id = fields.Integer()
     client_id = fields.UUID()
     content_type = fields.String()

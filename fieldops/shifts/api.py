@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from fieldops.auth.policy import Action, requires
 from fieldops.clock import utcnow
+from fieldops.core.fields import partial_schema
 from fieldops.core.pagination import page_schema, paginate
 from fieldops.shifts import services
 from fieldops.shifts.models import SupportShift
@@ -45,7 +46,7 @@ def get_shift(shift_id: int) -> SupportShift:
 
 @blp.route("/<int:shift_id>", methods=["PATCH"])
 @requires(Action.MANAGE_SHIFTS)
-@blp.arguments(ShiftSchema(partial=True))
+@blp.arguments(partial_schema(ShiftSchema))
 @blp.response(200, ShiftSchema)
 def update_shift(data: dict[str, Any], shift_id: int) -> SupportShift:
     """Change a shift (admin). Lists given replace the old ones; a region drops the stores

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from fieldops.auth.policy import Action, require
 from fieldops.clock import utcnow
+from fieldops.core.fields import partial_schema
 from fieldops.core.forms import form_values, list_args, submit
 from fieldops.core.pagination import paginate
 from fieldops.extensions import db
@@ -161,7 +162,9 @@ def _shift_form(shift: SupportShift | None) -> ResponseReturnValue:
                 return services.create_shift(data, current_user, utcnow())
             return services.update_shift(shift, data, current_user, utcnow())
 
-        saved, errors = submit(ShiftSchema(partial=shift is not None), shift_form_values(), save)
+        saved, errors = submit(
+            partial_schema(ShiftSchema, shift is not None), shift_form_values(), save
+        )
         if saved is not None:
             flash(f"Shift {saved.name} saved.")
             return redirect(url_for("shifts.index"))

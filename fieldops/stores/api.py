@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from fieldops.auth.policy import Action, requires
 from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
+from fieldops.core.fields import partial_schema
 from fieldops.core.pagination import page_schema, paginate
 from fieldops.stores import services
 from fieldops.stores.models import Store
@@ -49,7 +50,7 @@ def get_store(store_id: int) -> Store:
 
 @blp.route("/<int:store_id>", methods=["PATCH", "PUT"])
 @requires(Action.MANAGE_STORES)
-@blp.arguments(StoreSchema(partial=True))
+@blp.arguments(partial_schema(StoreSchema))
 @blp.response(200, StoreSchema)
 def update_store(data: dict[str, Any], store_id: int) -> Store:
     """Change a store (admin). A list given (posted_hours, exceptions) replaces the old one."""

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from fieldops.auth.policy import Action, require
 from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
+from fieldops.core.fields import partial_schema
 from fieldops.core.forms import form_values, list_args, submit
 from fieldops.core.pagination import paginate
 from fieldops.extensions import db
@@ -188,7 +189,7 @@ def _store_form(store: Store | None) -> ResponseReturnValue:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = store_form_values()
-        schema = StoreSchema(partial=store is not None)
+        schema = partial_schema(StoreSchema, store is not None)
 
         def save(data: dict[str, Any]) -> Store:
             if store is None:

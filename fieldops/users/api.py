@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from fieldops.auth.policy import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.errors import NotFound
+from fieldops.core.fields import partial_schema
 from fieldops.core.pagination import page_schema, paginate
 from fieldops.extensions import db
 from fieldops.users import services
@@ -53,7 +54,7 @@ def read_user(user_id: int) -> User:
 
 @blp.route("/<int:user_id>", methods=["PATCH"])
 @requires(Action.MANAGE_USERS)
-@blp.arguments(UserSchema(partial=True))
+@blp.arguments(partial_schema(UserSchema))
 @blp.response(200, UserSchema)
 def update_user(data: dict[str, Any], user_id: int) -> User:
     """Change a user; a new `password` ends all of their sessions."""

@@ -32,7 +32,7 @@ class UserSchema(Schema):
         fields.Integer(), load_default=list, metadata={"description": "stores a manager runs"}
     )
     created_at = fields.DateTime(dump_only=True)
-    last_login_at = fields.DateTime(dump_only=True)
+    last_login_at = fields.DateTime(dump_only=True, allow_none=True)
 
     @post_dump(pass_original=True)
     def store_ids_for_managers(self, data: dict[str, Any], user: Any, **_: Any) -> dict[str, Any]:

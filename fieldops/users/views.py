@@ -16,6 +16,7 @@ from fieldops.auth.policy import Action, require
 from fieldops.auth.schemas import TokenSchema
 from fieldops.clock import utcnow
 from fieldops.core.errors import NotFound
+from fieldops.core.fields import partial_schema
 from fieldops.core.forms import form_values, list_args, submit
 from fieldops.core.pagination import paginate
 from fieldops.extensions import db
@@ -64,7 +65,7 @@ def _user_form(user: User | None) -> ResponseReturnValue:
                 return services.create_user(data, current_user, utcnow())
             return services.update_user(user, data, current_user, utcnow())
 
-        saved, errors = submit(UserSchema(partial=user is not None), values, save)
+        saved, errors = submit(partial_schema(UserSchema, user is not None), values, save)
         if saved is not None:
             flash(f"{saved.name} saved.")
             return redirect(url_for("users.index"))

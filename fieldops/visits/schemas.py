@@ -21,9 +21,9 @@ class StoreBriefSchema(Schema):
     code = fields.String()
     name = fields.String()
     timezone = fields.String()
-    address = fields.String()
-    latitude = fields.Float()
-    longitude = fields.Float()
+    address = fields.String(allow_none=True)
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
 
 
 class UserBriefSchema(Schema):
@@ -43,19 +43,22 @@ class VisitSchema(Schema):
     planned_end = fields.DateTime()
     local_date = fields.Date(metadata={"description": "the store-local date of planned_start"})
     status = fields.Enum(VisitStatus, by_value=True)
-    purpose = fields.String()
-    checked_in_at = fields.DateTime()
-    check_in_latitude = fields.Float()
-    check_in_longitude = fields.Float()
-    check_in_accuracy_m = fields.Float()
-    distance_m = fields.Float(metadata={"description": "check-in position to the store"})
-    far_from_store = fields.Boolean(
-        metadata={"description": "checked in more than 300 m plus the accuracy away"}
+    purpose = fields.String(allow_none=True)
+    checked_in_at = fields.DateTime(allow_none=True)
+    check_in_latitude = fields.Float(allow_none=True)
+    check_in_longitude = fields.Float(allow_none=True)
+    check_in_accuracy_m = fields.Float(allow_none=True)
+    distance_m = fields.Float(
+        allow_none=True, metadata={"description": "check-in position to the store"}
     )
-    checked_out_at = fields.DateTime()
-    summary = fields.String()
+    far_from_store = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "checked in more than 300 m plus the accuracy away"},
+    )
+    checked_out_at = fields.DateTime(allow_none=True)
+    summary = fields.String(allow_none=True)
     departments_met = fields.List(fields.String())
-    cancel_reason = fields.String()
+    cancel_reason = fields.String(allow_none=True)
     version = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
