@@ -20,7 +20,6 @@ from fieldops.extensions import db
 from fieldops.jobs import registry, runner
 from fieldops.jobs.lease import Tenure
 from fieldops.jobs.models import JobRun, RunStatus
-from tests.conftest import PG_URL
 from tests.helpers import count
 from tests.jobs.helpers import current, take
 
@@ -184,7 +183,7 @@ def test_on_postgresql_a_leader_paused_inside_its_transaction_is_fenced_too(
     assert stored_runs(app) == takeover.runs_after
 
 
-@pytest.mark.skipif(bool(PG_URL), reason="SQLite's database-wide write lock")
+@pytest.mark.sqlite_only
 def test_on_sqlite_a_leader_paused_inside_its_transaction_blocks_any_takeover(
     app, now, time_machine, probe
 ):
