@@ -99,6 +99,7 @@ def sign_in(app: Flask, email: str) -> Session:
         headers={"X-CSRFToken": csrf},
     )
     assert answer.status_code == 200, answer.get_json()
+    csrf = client.get("/api/auth/csrf").get_json()["csrf_token"]  # signing in renewed it
     cookie = client.get_cookie("session")
     assert cookie is not None
     return Session(cookies={"session": cookie.value}, headers={"X-CSRFToken": csrf})

@@ -41,6 +41,7 @@ from marshmallow.fields import (
 
 __all__ = [
     "HHMM",
+    "IdOr",
     "UUID",
     "AwareDateTime",
     "Boolean",
@@ -95,6 +96,24 @@ class Integer(fields.Integer):
         if not INT_MIN <= number <= INT_MAX:
             raise self.make_error("too_large")
         return number
+
+
+class IdOr:
+    """Validator of a filter that takes an id or one of a few words ("me", "none"): the id
+    must fit an id column, or comparing with it fails in the database (a 500, not a 422)."""
+
+    def __init__(self, *words: str) -> None:
+        self.words = words
+        self.error = "Use " + ", ".join(f'"{word}"' for word in words) + " or a user id."
+
+    def __call__(self, value: str) -> str:
+        if value in self.words:
+            return value
+        if not _WHOLE.fullmatch(value) or value.startswith(("+", "-")):
+            raise ValidationError(self.error)
+        if int(value) > INT_MAX:
+            raise ValidationError(f"A user id is at most {INT_MAX}.")
+        return value
 
 
 class Boolean(fields.Boolean):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from marshmallow import Schema, validate
 
 from fieldops.core import fields
@@ -94,7 +92,5 @@ class IssueListArgsSchema(ListArgsSchema):
     status = fields.Enum(IssueStatus, by_value=True)
     category = fields.Enum(IssueCategory, by_value=True)
     severity = fields.Enum(Severity, by_value=True)
-    assignee = fields.String(
-        validate=validate.Regexp(re.compile(r"^(me|none|\d+)$"), error='Use "me", "none" or an id.')
-    )
+    assignee = fields.String(validate=fields.IdOr("me", "none"))
     open = fields.Boolean(metadata={"description": "true: open, acknowledged or in_progress"})

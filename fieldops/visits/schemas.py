@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask_login import current_user
@@ -146,12 +145,9 @@ class CheckOutSchema(Schema):
     version = fields.Integer()
 
 
-_ENGINEER = re.compile(r"^(me|\d+)$")
-
-
 class VisitListArgsSchema(ListArgsSchema):
     engineer = fields.String(
-        validate=validate.Regexp(_ENGINEER, error='Use "me" or a user id.'),
+        validate=fields.IdOr("me"),
         metadata={"description": '"me" or a user id'},
     )
     date = fields.Date(metadata={"description": "the store's local day"})

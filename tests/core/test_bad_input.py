@@ -61,12 +61,21 @@ def test_the_largest_integer_id_is_simply_not_found(admin):
         (f"/api/stores?per_page={BIG}", "per_page"),
         (f"/api/coverage?days={BIG}", "days"),
         ("/api/issues?store_id=1.5", "store_id"),
+        (f"/api/issues?assignee={BIG}", "assignee"),
+        (f"/api/issues?assignee={INT_MAX + 1}", "assignee"),
+        ("/api/issues?assignee=-1", "assignee"),
+        (f"/api/visits?engineer={BIG}", "engineer"),
     ],
 )
 def test_numbers_beyond_range_in_a_query_are_refused(admin, url, field):
     r = admin.get(url)
     assert r.status_code == 422, r.get_json()
     assert field in errors_of(r)
+
+
+def test_an_assignee_or_engineer_of_the_largest_integer_is_nobody(admin):
+    assert admin.get(f"/api/issues?assignee={INT_MAX}").get_json()["items"] == []
+    assert admin.get(f"/api/visits?engineer={INT_MAX}").get_json()["items"] == []
 
 
 def test_a_store_id_of_the_largest_integer_is_an_unknown_store(admin):

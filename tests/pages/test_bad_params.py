@@ -30,6 +30,8 @@ def admin(build, signed_in):
         ("/issues?category=x", "<h1>Issues</h1>", "category: Must be one of: wifi"),
         ("/issues?store_id=1.5", "<h1>Issues</h1>", "store_id: Must be a whole number"),
         ("/visits?date=x", "<h1>Visits</h1>", "date: Must be a date as YYYY-MM-DD"),
+        (f"/visits?engineer={BIG}", "<h1>Visits</h1>", "engineer: A user id is at most"),
+        (f"/issues?assignee={BIG}", "<h1>Issues</h1>", "assignee: A user id is at most"),
         ("/visits?date=9999-12-31", "<h1>Visits</h1>", "date: Must be from 1900-01-01"),
         ("/stores?page=x", "<h1>Stores</h1>", "page: Must be a whole number"),
         (f"/stores?per_page={BIG}", "<h1>Stores</h1>", "per_page: Must be"),
