@@ -27,6 +27,7 @@ from fieldops.auth.session import (
     sign_in,
     sign_out,
 )
+from fieldops.auth.sessions import LiveSession
 from fieldops.auth.throttle import (
     failures_counted,
     note_failed_login,
@@ -109,10 +110,13 @@ SESSION_SORTS = {
 }
 
 
-def _shown(row: UserSession) -> dict[str, Any]:
-    here = current_session()
+SESSION_FIELDS = tuple(name for name in SessionSchema().fields if name != "current")
+
+
+def _shown(row: UserSession, here: LiveSession | None) -> dict[str, Any]:
+    """A session as answered: its fields, and whether it is the one making this request."""
     return {
-        **{name: getattr(row, name) for name in SessionSchema().fields if name != "current"},
+        **{name: getattr(row, name) for name in SESSION_FIELDS},
         "current": here is not None and here.id == row.id,
     }
 
@@ -123,7 +127,8 @@ def _shown(row: UserSession) -> dict[str, Any]:
 @blp.response(200, page_schema(SessionSchema))
 def list_sessions(args: dict[str, Any]) -> dict[str, Any]:
     """Your sessions that have not ended: one per signed-in browser or phone."""
-    rows = [_shown(row) for row in sessions.live_sessions(current_user, utcnow())]
+    here = current_session()
+    rows = [_shown(row, here) for row in sessions.live_sessions(current_user, utcnow())]
     return paginate_list(rows, args, SESSION_SORTS, "-last_seen_at")
 
 
@@ -131,8 +136,10 @@ def list_sessions(args: dict[str, Any]) -> dict[str, Any]:
 @requires(Action.READ_RECORDS)
 @blp.response(200, SessionSchema)
 def end_session(session_id: int) -> dict[str, Any]:
-    """End one of your sessions: that device is signed out. Ending this one signs you out."""
-    return _shown(end_one_session(session_id))
+    """End one of your sessions: that device is signed out. Ending this one signs you out
+    (the answer then says `current: true`)."""
+    here = current_session()
+    return _shown(end_one_session(session_id), here)
 
 
 @blp.route("/me", methods=["GET"])

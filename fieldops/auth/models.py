@@ -73,6 +73,3 @@ class UserSession(db.Model):
     device: Mapped[str] = mapped_column(sa.String(80), default="")
 
     user: Mapped[User] = relationship()
-
-    def is_live(self, now: datetime) -> bool:
-        return self.ended_at is None and now < self.expires_at

@@ -83,16 +83,17 @@ def update_user(user: User, data: dict[str, Any], actor: User, now: datetime) ->
         changes.get("active") is False or changes.get("role", user.role) != user.role
     ):
         raise Invalid("You cannot deactivate yourself or change your own role.", "role")
-    if "password" in changes:
-        validate_new_password(changes["password"])
+    new_password = changes.pop("password", None)
+    if new_password is not None:
+        validate_new_password(new_password)
+        user.password_hash = hash_password(new_password)
     if "store_ids" in changes:
         user.stores = _stores(changes.pop("store_ids"))
-    if "password" in changes:
-        user.password_hash = hash_password(changes.pop("password"))
-        end_all_sessions(user, now)
-    if changes.get("active") is False and user.active:
-        end_all_sessions(user, now)
+    deactivated = changes.get("active") is False and user.active
+    if deactivated:
         revoke_user_tokens(user, actor, now)
+    if new_password is not None or deactivated:
+        end_all_sessions(user, now)
     for key, value in changes.items():
         setattr(user, key, value)
     user.updated_at = now

@@ -1,7 +1,7 @@
 """scheduler lease generation (fencing token); a released lease keeps its row
 
 Revision ID: 0007_lease_generation
-Revises: 0005
+Revises: 0006_user_sessions
 Create Date: 2026-12-03 10:00:00
 
 """
