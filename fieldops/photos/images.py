@@ -21,6 +21,10 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+# What Pillow may name a format it opens with `formats=list(FORMATS)`: a JPEG holding more
+# pictures (a phone's depth or stereo shot) opens as "MPO", a JPEG subclass. Its first
+# picture is kept, as a plain JPEG.
+STORED_AS = {"MPO": "JPEG"} | {fmt: fmt for fmt in FORMATS}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 DECODE_LOCK = threading.Lock()
 BAND_ROWS = 64  # rows of a reduced image made at a time
@@ -104,7 +108,7 @@ def _jpeg_thumbnail(raw: bytes, px: int) -> Image.Image:
 
 
 def _clean_decoded(probe: Image.ImageFile.ImageFile, raw: bytes, px: int) -> CleanImage:
-    fmt = probe.format
+    fmt = STORED_AS[probe.format]
     thumb = _jpeg_thumbnail(raw, px) if fmt == "JPEG" else None
     image = _cleaned(probe)
     if thumb is None:
@@ -124,6 +128,8 @@ def clean(raw: bytes, thumbnail_px: int, max_pixels: int) -> CleanImage:
     re-encoded, with a thumbnail. The pixel count is checked before anything is decoded."""
     try:
         with Image.open(io.BytesIO(raw), formats=list(FORMATS)) as probe:
+            if probe.format not in STORED_AS:
+                raise NotAnImage(NOT_AN_IMAGE)
             if probe.width * probe.height > max_pixels:
                 raise too_many_pixels(max_pixels)
             with DECODE_LOCK:

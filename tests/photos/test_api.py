@@ -12,6 +12,7 @@ from werkzeug.test import encode_multipart
 
 from fieldops.photos.models import Photo
 from tests.helpers import GPS_IFD, count, errors_of, image_bytes, jpeg_with_gps, new_client_id
+from tests.photos.test_services import mpo_bytes
 
 
 def multipart(fields: dict[str, Any]) -> dict[str, Any]:
@@ -211,3 +212,11 @@ def test_files_are_stored_outside_static_under_server_made_names(app, setup, tmp
     assert len(stored) == 2  # the image and its thumbnail
     assert all("evil" not in p.name and p.suffix == "" for p in stored)
     assert "static" not in str(tmp_upload_dir)
+
+
+def test_a_multi_picture_jpeg_is_accepted_as_a_jpeg(setup):
+    r = upload(setup["as_engineer"], mpo_bytes(), "depth.jpg", issue_id=setup["issue"].id)
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["content_type"] == "image/jpeg"
+    served = download(setup["as_engineer"], r.get_json()["url"])
+    assert Image.open(io.BytesIO(served.data)).format == "JPEG"

@@ -9,6 +9,7 @@ import zlib
 import pytest
 from PIL import Image
 
+from fieldops.photos import images
 from fieldops.photos.images import NotAnImage, clean
 from tests.helpers import GPS_IFD, image_bytes, jpeg_with_gps
 
@@ -79,3 +80,28 @@ def test_an_image_with_too_many_pixels_is_refused_before_decoding():
 def test_other_content_is_not_an_image(data):
     with pytest.raises(NotAnImage):
         clean(data, 320, MAX_PIXELS)
+
+
+def mpo_bytes() -> bytes:
+    """A JPEG holding a second picture (MPO, as a phone's depth or stereo shot): red first."""
+    out = io.BytesIO()
+    first, second = Image.new("RGB", (64, 48), (200, 0, 0)), Image.new("RGB", (64, 48), "blue")
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
+    return out.getvalue()
+
+
+def test_a_multi_picture_jpeg_is_stored_as_its_first_picture():
+    cleaned = clean(mpo_bytes(), 32, MAX_PIXELS)
+    assert cleaned.content_type == "image/jpeg" and cleaned.extension == "jpg"
+    for data, size in ((cleaned.data, (64, 48)), (cleaned.thumbnail, (32, 24))):
+        stored = opened(data)
+        assert (stored.format, stored.size, getattr(stored, "n_frames", 1)) == ("JPEG", size, 1)
+        red, _green, blue = stored.getpixel((5, 5))
+        assert red > 150 and blue < 50
+
+
+def test_a_format_pillow_opens_but_not_stored_is_not_an_image(monkeypatch):
+    monkeypatch.delitem(images.STORED_AS, "MPO")  # as if Pillow named a format not expected
+    with pytest.raises(NotAnImage, match="Must be a JPEG, PNG or WebP"):
+        clean(mpo_bytes(), 320, MAX_PIXELS)
