@@ -18,7 +18,7 @@ from flask_migrate import upgrade
 
 from config import Config
 from fieldops import create_app
-from fieldops.auth.models import ApiToken
+from fieldops.auth.models import ApiToken, UserSession
 from fieldops.clock import utcnow
 from fieldops.demo import loader
 from fieldops.demo.people import ADMIN_EMAIL, DEMO_PASSWORD, ENGINEER_EMAIL
@@ -79,6 +79,12 @@ def fuzz_app() -> Flask:
 def user_id(app: Flask, email: str) -> int:
     with app.app_context():
         return db.session.execute(db.select(User.id).filter_by(email=email)).scalar_one()
+
+
+def session_ids(app: Flask) -> set[int]:
+    """The ids of every signed-in session (right after sign-in: the run's own)."""
+    with app.app_context():
+        return set(db.session.execute(db.select(UserSession.id)).scalars())
 
 
 @dataclass(frozen=True)

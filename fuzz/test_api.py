@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 
-from fuzz.harness import ROLES, fuzz_app, fuzz_settings, sign_in, user_id
+from fuzz.harness import ROLES, fuzz_app, fuzz_settings, session_ids, sign_in, user_id
 from fuzz.tally import BATCHES, TALLY
 
 APP = fuzz_app()
@@ -24,13 +24,17 @@ SESSIONS = {role: sign_in(APP, email) for role, email in ROLES.items()}
 # The accounts the run signs in with: an admin editing them (a new password, deactivation)
 # would end the sessions, so those requests are not sent.
 OWN_ACCOUNTS = {str(user_id(APP, email)) for email in ROLES.values()}
+# Nor is ending one of the run's own sessions (DELETE /api/auth/sessions/{id}).
+OWN_SESSIONS = {str(session_id) for session_id in session_ids(APP)}
 
 
 def ends_a_session(case: schemathesis.Case) -> bool:
+    path = case.operation.path
+    params = case.path_parameters or {}
+    if path.startswith("/api/users/{user_id}"):
+        return case.method != "GET" and str(params.get("user_id")) in OWN_ACCOUNTS
     return (
-        case.operation.path.startswith("/api/users/{user_id}")
-        and case.method != "GET"
-        and str((case.path_parameters or {}).get("user_id")) in OWN_ACCOUNTS
+        path == "/api/auth/sessions/{session_id}" and str(params.get("session_id")) in OWN_SESSIONS
     )
 
 

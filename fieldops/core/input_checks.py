@@ -98,7 +98,7 @@ def check_request_input() -> None:
             key.replace("\x00", "\\u0000")
             for source in (request.args, request.form)
             for key, value in source.items(multi=True)
-            if "\x00" in key or "\x00" in (value or "")  # a test client may send None
+            if "\x00" in (key or "") or "\x00" in (value or "")  # a test client may send None
         }
     )
     if names:
