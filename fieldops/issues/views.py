@@ -78,7 +78,8 @@ def new() -> ResponseReturnValue:
         values.pop("photo", None)
 
         def file(data: dict[str, Any]) -> Issue:
-            image = form_photo()  # worked on before the issue is written
+            get_visible(Store, data["store_id"], current_user, "store_id")  # refused first
+            image = form_photo()  # then worked on, before the issue is written
             issue, _created = services.file_issue(data, current_user, utcnow())
             _attach_photo(image, issue.id)
             return issue

@@ -31,16 +31,19 @@ def upload_photo(form: dict[str, Any], files: dict[str, Any]) -> tuple[Photo, in
     """Attach a JPEG, PNG or WebP (at most 10 MB) to an observation or an issue.
 
     The type is checked by content; EXIF data (location included) is removed. An image of
-    more than 40 megapixels (PHOTO_MAX_PIXELS) is refused (422) before it is decoded.
+    more than 40 megapixels (PHOTO_MAX_PIXELS) is refused (422) before it is decoded, as is
+    an upload to a record the user may not add to (404/403); a repeated client_id answers
+    the original without decoding the image again.
     """
+    observation_id, issue_id = form["observation_id"], form["issue_id"]
+    client_id = form["client_id"]
+    # who may attach, and a repeated upload, are answered before the image is decoded
+    earlier = services.photo_target(observation_id, issue_id, current_user, client_id).existing
+    if earlier is not None:
+        return earlier, 200
     image = services.clean_photo(files["file"].read())
     photo, created = services.add_photo(
-        image,
-        form["client_id"],
-        current_user,
-        utcnow(),
-        observation_id=form["observation_id"],
-        issue_id=form["issue_id"],
+        image, client_id, current_user, utcnow(), observation_id=observation_id, issue_id=issue_id
     )
     return photo, 201 if created else 200
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from fieldops.auth.scoping import get_visible
 from fieldops.core.errors import Invalid, TooLarge
@@ -30,6 +34,26 @@ def file_path(photo: Photo, thumbnail: bool = False) -> Path:
     return storage_dir() / photo.storage_name[:2] / name
 
 
+WROTE = "fieldops.wrote"  # in Session.info: the transaction has sent writes to the database
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context: Any) -> None:
+    session.info[WROTE] = True
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop(WROTE, None)
+
+
 def clean_photo(raw: bytes) -> CleanImage:
     """`raw` checked and cleaned: 413 over PHOTO_MAX_BYTES, 422 on `file` when it is no
     JPEG, PNG or WebP or has more than PHOTO_MAX_PIXELS (refused from its header).
@@ -40,11 +64,14 @@ def clean_photo(raw: bytes) -> CleanImage:
     write lock from its first query (BEGIN IMMEDIATE), so every other write would wait for
     the image, and on PostgreSQL a connection would sit idle in transaction. The writes
     that follow (`add_photo`, the record a form creates with it) begin a new transaction.
+    Ending a transaction that wrote would lose its writes, so that is refused: pending
+    changes, and writes already sent (a flush, an UPDATE; marked by the listeners above).
     """
     if len(raw) > current_app.config["PHOTO_MAX_BYTES"]:
         limit_mb = current_app.config["PHOTO_MAX_BYTES"] // (1024 * 1024)
         raise TooLarge(f"The photo is larger than {limit_mb} MB.", "file")
-    if db.session.new or db.session.dirty or db.session.deleted:
+    session = db.session()
+    if session.new or session.dirty or session.deleted or session.info.get(WROTE):
         raise RuntimeError("clean_photo() must run before the request changes anything")
     db.session.rollback()
     try:
@@ -57,16 +84,21 @@ def clean_photo(raw: bytes) -> CleanImage:
         raise Invalid(str(err), "file") from None
 
 
-def add_photo(
-    image: CleanImage,
-    client_id: uuid.UUID,
-    uploader: User,
-    now: datetime,
-    observation_id: int | None = None,
-    issue_id: int | None = None,
-) -> tuple[Photo, bool]:
-    """(photo, created) for an image `clean_photo` made. A repeated client_id answers with
-    the first upload."""
+@dataclass(frozen=True)
+class PhotoTarget:
+    """Where a photo goes: its record's store, and the photo the uploader already sent with
+    the same client_id, if any."""
+
+    store_id: int
+    existing: Photo | None
+
+
+def photo_target(
+    observation_id: int | None, issue_id: int | None, uploader: User, client_id: uuid.UUID
+) -> PhotoTarget:
+    """The record a photo goes to, once `uploader` may attach to it (404 unseen, 403 a visit
+    not theirs), only reading: run it before `clean_photo`, so a refused or repeated upload
+    is answered without its image being decoded."""
     if (observation_id is None) == (issue_id is None):
         raise Invalid("Give exactly one of observation_id and issue_id.", "observation_id")
     if observation_id is not None:
@@ -76,10 +108,30 @@ def add_photo(
         store_id = observation.store_id
     else:
         store_id = get_visible(Issue, issue_id, uploader, "issue_id").store_id
+    existing = db.session.scalar(
+        sa.select(Photo).where(Photo.uploader_id == uploader.id, Photo.client_id == client_id)
+    )
+    return PhotoTarget(store_id, existing)
+
+
+def add_photo(
+    image: CleanImage,
+    client_id: uuid.UUID,
+    uploader: User,
+    now: datetime,
+    observation_id: int | None = None,
+    issue_id: int | None = None,
+) -> tuple[Photo, bool]:
+    """(photo, created) for an image `clean_photo` made. A repeated client_id answers with
+    the first upload. The target is checked again, in the transaction that writes: the
+    image was worked on in between, with no transaction open."""
+    target = photo_target(observation_id, issue_id, uploader, client_id)
+    if target.existing is not None:
+        return target.existing, False
 
     def build() -> Photo:
         return Photo(
-            store_id=store_id,
+            store_id=target.store_id,
             observation_id=observation_id,
             issue_id=issue_id,
             uploader_id=uploader.id,

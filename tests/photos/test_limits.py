@@ -17,6 +17,7 @@ from fieldops.issues.models import Issue
 from fieldops.photos import images
 from fieldops.photos.images import clean
 from fieldops.photos.models import Photo
+from fieldops.photos.services import clean_photo
 from tests.helpers import count, errors_of, image_bytes
 from tests.photos.test_api import upload
 from tests.photos.test_services import ORIENTATION, png_claiming
@@ -161,3 +162,21 @@ def test_one_image_is_decoded_at_a_time(decodes):
         thread.join(timeout=30)
     assert len(results) == 2 and seen.finished == 2
     assert overlapped == []
+
+
+@pytest.mark.parametrize("how", ["flushed", "executed"])
+def test_an_image_is_not_worked_on_once_the_request_has_written(app, setup, how):
+    """clean_photo ends the transaction; one that has written (its changes flushed, or an
+    UPDATE sent) would lose the writes, so it is refused and they are kept."""
+    with app.app_context():
+        if how == "flushed":
+            db.session.get(Issue, setup["issue"].id).title = "Written first"
+            db.session.flush()
+            assert not db.session.dirty  # nothing pending: the write is in the transaction
+        else:
+            db.session.execute(sa.update(Issue).values(title="Written first"))
+        with pytest.raises(RuntimeError, match="before the request changes anything"):
+            clean_photo(image_bytes("PNG"))
+        db.session.commit()
+        assert clean_photo(image_bytes("PNG")).content_type == "image/png"  # a new transaction
+    assert count(app, Issue, Issue.title == "Written first") == 1

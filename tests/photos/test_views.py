@@ -48,3 +48,25 @@ def test_a_new_issue_with_a_refused_photo_is_not_filed(app, setup, signed_in):
     )
     assert r.status_code == 422 and "too many pixels" in r.get_data(as_text=True)
     assert count(app, Issue) == 1  # the fixture's only
+
+
+def test_a_new_issue_at_a_store_not_theirs_is_refused_before_its_photo(app, build, signed_in):
+    manager = build.user("manager", stores=[build.store()])
+    fields = {
+        "store_id": build.store().id,  # another store
+        "category": "hardware",
+        "severity": "high",
+        "title": "Card reader dead",
+        "photo": (io.BytesIO(b"not an image at all"), "x.png"),
+    }
+    r = signed_in(manager).submit("/issues/new", fields, content_type="multipart/form-data")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and "No store with id" in page
+    assert "Must be a JPEG, PNG or WebP" not in page
+    assert count(app, Issue) == 0
+
+
+def test_the_photo_hint_names_the_limits_of_the_settings(app, setup, signed_in, monkeypatch):
+    monkeypatch.setitem(app.config, "PHOTO_MAX_PIXELS", 12_500_000)
+    page = signed_in(setup["engineer"]).get("/issues/new").get_data(as_text=True)
+    assert "JPEG, PNG or WebP, up to 10 MB and 12.5 megapixels." in page
