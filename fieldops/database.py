@@ -14,7 +14,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, registry
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    InstrumentedAttribute,
+    ORMExecuteState,
+    Session,
+    SessionTransaction,
+    registry,
+)
 
 log = logging.getLogger(__name__)
 
@@ -139,3 +146,30 @@ def note_last_use(
     except sa.exc.OperationalError:
         conn.rollback()
         log.warning("could not note the use of %s %s", model.__tablename__, row_id)
+
+
+# In Session.info: the session's transaction has sent writes to the database. Read by
+# `has_written`, for work that must end a transaction only while it has merely read.
+WROTE = "fieldops.wrote"
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context: Any) -> None:
+    session.info[WROTE] = True
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop(WROTE, None)
+
+
+def has_written(session: Session) -> bool:
+    """Whether `session`'s current transaction has flushed or executed a write."""
+    return bool(session.info.get(WROTE))

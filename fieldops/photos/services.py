@@ -7,15 +7,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from fieldops.auth.scoping import get_visible
 from fieldops.core.errors import Invalid, TooLarge
 from fieldops.core.idempotency import create_once
+from fieldops.database import has_written
 from fieldops.extensions import db
 from fieldops.issues.models import Issue
 from fieldops.observations.models import Observation
@@ -34,26 +33,6 @@ def file_path(photo: Photo, thumbnail: bool = False) -> Path:
     return storage_dir() / photo.storage_name[:2] / name
 
 
-WROTE = "fieldops.wrote"  # in Session.info: the transaction has sent writes to the database
-
-
-@sa.event.listens_for(Session, "after_flush")
-def _flushed(session: Session, _context: Any) -> None:
-    session.info[WROTE] = True
-
-
-@sa.event.listens_for(Session, "do_orm_execute")
-def _executed(state: ORMExecuteState) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[WROTE] = True
-
-
-@sa.event.listens_for(Session, "after_transaction_end")
-def _ended(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:  # the whole transaction, not a savepoint
-        session.info.pop(WROTE, None)
-
-
 def clean_photo(raw: bytes) -> CleanImage:
     """`raw` checked and cleaned: 413 over PHOTO_MAX_BYTES, 422 on `file` when it is no
     JPEG, PNG or WebP or has more than PHOTO_MAX_PIXELS (refused from its header).
@@ -65,13 +44,13 @@ def clean_photo(raw: bytes) -> CleanImage:
     the image, and on PostgreSQL a connection would sit idle in transaction. The writes
     that follow (`add_photo`, the record a form creates with it) begin a new transaction.
     Ending a transaction that wrote would lose its writes, so that is refused: pending
-    changes, and writes already sent (a flush, an UPDATE; marked by the listeners above).
+    changes, and writes already sent (a flush, an UPDATE: `has_written`).
     """
     if len(raw) > current_app.config["PHOTO_MAX_BYTES"]:
         limit_mb = current_app.config["PHOTO_MAX_BYTES"] // (1024 * 1024)
         raise TooLarge(f"The photo is larger than {limit_mb} MB.", "file")
     session = db.session()
-    if session.new or session.dirty or session.deleted or session.info.get(WROTE):
+    if session.new or session.dirty or session.deleted or has_written(session):
         raise RuntimeError("clean_photo() must run before the request changes anything")
     db.session.rollback()
     try:
