@@ -66,6 +66,26 @@ def _signed_in_account() -> str:
     return normalize_email(current_user.email) if current_user.is_authenticated else ""
 
 
+def _failures(
+    setting: str,
+    scope: str,
+    key: Callable[[], str],
+    message: str = MESSAGE,
+    exempt_when: Callable[[], bool] | None = None,
+) -> Any:
+    """A limit on failed sign-ins, shared by every view it decorates: the limit is the
+    setting's, only POSTs that failed (`note_failed_login`) are counted."""
+    return limiter.shared_limit(
+        lambda: current_app.config[setting],
+        scope=scope,
+        key_func=key,
+        methods=["POST"],
+        exempt_when=exempt_when,
+        deduct_when=_failed,
+        error_message=message,
+    )
+
+
 def _throttle(account: Callable[[], str]) -> Callable[[View], View]:
     """Decorator for a view that counts failures against the email `account()` gives."""
 
@@ -84,30 +104,16 @@ def _throttle(account: Callable[[], str]) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         limits = (
-            limiter.shared_limit(
-                lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"],
-                scope="login-account-address",
-                key_func=per_account_and_address,
-                methods=["POST"],
-                deduct_when=_failed,
-                error_message=MESSAGE,
+            _failures(
+                "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS", "login-account-address", per_account_and_address
             ),
-            limiter.shared_limit(
-                lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
-                scope="login-address",
-                key_func=get_remote_address,
-                methods=["POST"],
-                deduct_when=_failed,
-                error_message=MESSAGE,
-            ),
-            limiter.shared_limit(
-                lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-                scope="login-account",
-                key_func=per_account,
-                methods=["POST"],
+            _failures("LOGIN_LIMIT_PER_ADDRESS", "login-address", get_remote_address),
+            _failures(
+                "LOGIN_LIMIT_PER_ACCOUNT",
+                "login-account",
+                per_account,
+                message=ACCOUNT_MESSAGE,
                 exempt_when=known_device,
-                deduct_when=_failed,
-                error_message=ACCOUNT_MESSAGE,
             ),
         )
         for limit in limits:
