@@ -4,93 +4,34 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
-
-import sqlalchemy as sa
 
 from fieldops.extensions import db
 from fieldops.issues.models import Issue, IssueStatus, Severity
 from fieldops.issues.services import update_issue
-from fieldops.observations.models import Observation
-from fieldops.photos.models import Photo
 from fieldops.users.models import User
-from fieldops.visits.models import Visit, VisitStatus
+from fieldops.visits.models import VisitStatus
 from tests.browser.support import (
     TIMEOUT_MS,
     attach_photo,
     jpeg,
-    noise_png,
     require_browser,
     sign_in,
-    wait_until,
 )
 
 require_browser()
 
 from playwright.sync_api import expect  # noqa: E402  (after the skip: it may be missing)
 
-SYNC_TIMEOUT = 20_000  # ms: the online event, the flush, the photo upload
-
-
-def plan_day(live: Any) -> tuple[Any, Any, Any, Any]:
-    """An engineer with a visit starting now and one tomorrow at another store."""
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    store = live.build.store(name="Northside Toyota", address="100 N State St, Chicago")
-    other = live.build.store(name="Lakeside Ford", address="1 Lake Shore Dr, Chicago")
-    engineer = live.build.user("engineer")
-    visit = live.build.visit(store, engineer, now)
-    tomorrow = live.build.visit(other, engineer, now + timedelta(days=1))
-    return store, engineer, visit, tomorrow
-
-
-def sync_bodies(context: Any) -> list[str]:
-    """The bodies of every POST /api/sync the browser sends (from the page or the worker)."""
-    bodies: list[str] = []
-
-    def note(request: Any) -> None:
-        if request.method == "POST" and request.url.endswith("/api/sync"):
-            bodies.append(request.post_data)
-
-    context.on("request", note)
-    return bodies
-
-
-# Every page the Today page lists for offline use is in the service worker's cache.
-ALL_PAGES_SAVED = """async () => {
-  if (!navigator.serviceWorker.controller) return false;
-  const urls = document.querySelector('meta[name="offline-pages"]').content.split(" ");
-  const cache = await caches.open("fieldops-pages");
-  const hits = await Promise.all(urls.map((url) => cache.match(url)));
-  return hits.every(Boolean);
-}"""
-
-
-def open_today_and_save_pages(page: Any) -> None:
-    expect(page).to_have_url(re.compile(r"/today$"))
-    wait_until(page, ALL_PAGES_SAVED)
-
-
-def start_the_day(live: Any, page: Any) -> tuple[Any, Any, Any]:
-    """An engineer's day planned (plan_day), the engineer signed in with the pages of the
-    day saved on the phone; the store, the engineer and today's visit there."""
-    store, engineer, visit, _tomorrow = plan_day(live)
-    sign_in(page, engineer.email)
-    open_today_and_save_pages(page)
-    return store, engineer, visit
-
-
-def stored(live: Any, visit_id: int) -> tuple[Visit, list[Observation], list[Photo]]:
-    with live.db():
-        visit = db.session.get(Visit, visit_id)
-        observations = db.session.scalars(
-            sa.select(Observation).where(Observation.visit_id == visit_id)
-        ).all()
-        photos = db.session.scalars(
-            sa.select(Photo).where(Photo.observation_id.in_([o.id for o in observations]))
-        ).all()
-        db.session.expunge_all()
-        return visit, list(observations), list(photos)
+from tests.browser.offline_day import (  # noqa: E402
+    SYNC_TIMEOUT,
+    open_today_and_save_pages,
+    plan_day,
+    start_the_day,
+    stored,
+    sync_bodies,
+)
 
 
 def test_offline_check_in_and_observation_with_photo_reach_the_server_once(live, context, page):
@@ -366,42 +307,3 @@ def test_a_whole_visit_done_offline_checks_in_then_out(live, context, page):
     saved_visit = stored(live, visit.id)[0]
     assert saved_visit.status == VisitStatus.COMPLETED
     assert saved_visit.summary == "Replaced the showroom access point"
-
-
-# IndexedDB refusing to store photos, as a full phone does.
-PHOTOS_REFUSED = """(() => {
-  const put = IDBObjectStore.prototype.put;
-  IDBObjectStore.prototype.put = function (value, key) {
-    if (value && value.kind === "photo") throw new DOMException("full", "QuotaExceededError");
-    return put.call(this, value, key);
-  };
-})()"""
-
-
-def test_a_form_the_phone_cannot_store_is_sent_once_the_classic_way(live, context, page):
-    store, engineer, visit, _tomorrow = plan_day(live)
-    context.add_init_script(PHOTOS_REFUSED)
-    sign_in(page, engineer.email)
-    open_today_and_save_pages(page)
-    page.goto(f"/observations/new?store_id={store.id}&visit_id={visit.id}&category=wifi")
-    page.fill("#f-zone", "Service lane")
-    attach_photo(page, jpeg())
-    page.get_by_role("button", name="Save observation").click()
-    expect(page).to_have_url(f"{live.url}/visits/{visit.id}")
-    assert page.evaluate("async () => (await self.FieldOpsOutbox.all()).length") == 0
-    _visit, observations, photos = stored(live, visit.id)
-    assert len(observations) == 1 and len(photos) == 1  # not half-queued and sent twice
-
-
-def test_a_large_camera_photo_is_made_smaller_on_the_phone_before_it_is_queued(live, context, page):
-    store, engineer, visit = start_the_day(live, page)
-    big = noise_png((3000, 2000))  # about 18 MB: over the server's 10 MB limit as it is
-    assert len(big) > 10 * 1024 * 1024
-    page.goto(f"/observations/new?store_id={store.id}&visit_id={visit.id}&category=wifi")
-    page.fill("#f-zone", "Roof")
-    attach_photo(page, big, "roof.png", "image/png")
-    page.get_by_role("button", name="Save observation").click()
-    expect(page).to_have_url(f"{live.url}/visits/{visit.id}")
-    expect(page.locator("[data-outbox-count]")).to_be_hidden(timeout=SYNC_TIMEOUT)
-    [photo] = stored(live, visit.id)[2]
-    assert (photo.width, photo.height) == (2048, 1365)
