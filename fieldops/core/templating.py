@@ -9,7 +9,7 @@ from flask import Flask
 from flask_login import current_user
 
 from fieldops.auth.policy import Action, can, may_name_visit, sees_check_in_position
-from fieldops.stores.hours import WEEKDAY_NAMES, zone
+from fieldops.clock import WEEKDAY_NAMES, zone
 from fieldops.users.models import Role
 
 NAV: dict[Role, list[tuple[str, str]]] = {

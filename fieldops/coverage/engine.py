@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
+from fieldops.clock import local_window, zone
 from fieldops.coverage.intervals import Interval, length, overlap, subtract, union
-from fieldops.stores.hours import local_window, zone
 
 Hours = tuple[time, time]  # opens, closes; a close at or before the open is the next day
 

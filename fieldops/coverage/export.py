@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from fieldops.clock import local_date
 from fieldops.core.exports import csv_text
 from fieldops.coverage.services import StoreCoverage
-from fieldops.stores.hours import local_date
 
 HEADER = [
     "code",

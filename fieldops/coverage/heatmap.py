@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from fieldops.stores.hours import WEEKDAY_NAMES
+from fieldops.clock import WEEKDAY_NAMES
 
 WIDTH = 420
 LABEL_WIDTH = 160

@@ -17,13 +17,13 @@ import sqlalchemy as sa
 from flask import current_app
 
 from fieldops.auth.scoping import visible
+from fieldops.clock import local_date
 from fieldops.coverage.engine import Coverage, ShiftPlan, StoreHours, coverage
 from fieldops.coverage.intervals import Interval, union
 from fieldops.database import chunks
 from fieldops.extensions import db
 from fieldops.hours.models import HoursBasis, RealHours
 from fieldops.shifts.models import ShiftException, SupportShift, shift_stores
-from fieldops.stores.hours import local_date
 from fieldops.stores.models import HoursException, PostedHours, Store
 from fieldops.users.models import User
 from fieldops.visits.models import Visit, VisitStatus

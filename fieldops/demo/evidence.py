@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from fieldops.clock import business_date
 from fieldops.extensions import db
 from fieldops.hours.ingest import ingest_signals
-from fieldops.hours.presence import business_date
 from fieldops.hours.recompute import recompute
 from fieldops.hours.simulation import Hours, Noise, StoreTruth, simulate
 from fieldops.hours.truths import shifted

@@ -21,6 +21,7 @@ from flask import current_app
 
 from fieldops.audit.services import record
 from fieldops.auth.services import hash_password
+from fieldops.clock import local_date
 from fieldops.demo.evidence import load_evidence
 from fieldops.demo.issues import plan_issues
 from fieldops.demo.observations import manager_close_outs, visit_observations
@@ -59,7 +60,6 @@ from fieldops.extensions import db
 from fieldops.issues.models import Issue, IssueComment, IssueEvent
 from fieldops.observations.models import Observation
 from fieldops.shifts.models import ShiftException, SupportShift, shift_engineers, shift_stores
-from fieldops.stores.hours import local_date
 from fieldops.stores.models import HoursException, PostedHours, Store, store_managers
 from fieldops.users.models import User
 from fieldops.visits.models import Visit, VisitStatus

@@ -11,6 +11,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from fieldops.clock import local_date, to_utc, zone
 from fieldops.demo.people import People
 from fieldops.demo.stores import StorePlan
 from fieldops.demo.texts import (
@@ -24,7 +25,6 @@ from fieldops.demo.texts import (
 from fieldops.demo.visits import PlannedVisit
 from fieldops.observations.models import ObservationCategory as Cat
 from fieldops.observations.schemas import FIELD_SCHEMAS
-from fieldops.stores.hours import local_date, to_utc, zone
 from fieldops.visits.models import VisitStatus
 
 CATEGORY_WEIGHTS = {

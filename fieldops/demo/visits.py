@@ -11,11 +11,11 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from fieldops.clock import local_date, to_utc
 from fieldops.core.geo import distance_m
 from fieldops.demo.people import People, Person
 from fieldops.demo.stores import SUNDAY, StorePlan
 from fieldops.demo.texts import CANCEL_REASONS, SUMMARIES, VISIT_PURPOSES
-from fieldops.stores.hours import local_date, to_utc
 from fieldops.visits.models import Department, VisitStatus
 
 VISIT_LENGTH = timedelta(hours=2)

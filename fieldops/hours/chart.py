@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
+from fieldops.clock import WEEKDAY_NAMES, wall_clock
 from fieldops.hours.models import HoursBasis
 from fieldops.hours.services import span
-from fieldops.stores.hours import WEEKDAY_NAMES
 
 WIDTH = 360
 LABEL_WIDTH = 34
@@ -52,10 +52,6 @@ def _minutes(opens: time | None, closes: time | None) -> tuple[int, int] | None:
     return span(opens, closes) if opens is not None and closes is not None else None
 
 
-def _clock(minute: int) -> str:
-    return f"{minute // 60 % 24:02d}:{minute % 60:02d}"
-
-
 def hours_chart(hours: dict[str, Any]) -> Chart:
     """The chart of `hours` (the shape services.hours_for answers)."""
     posted = {p.weekday: _minutes(p.opens, p.closes) for p in hours["posted"]}
@@ -74,7 +70,7 @@ def hours_chart(hours: dict[str, Any]) -> Chart:
         return Bar(
             round(x, 1),
             round((minutes[1] - minutes[0]) * scale, 1),
-            f"{what} {_clock(minutes[0])}–{_clock(minutes[1])}",
+            f"{what} {wall_clock(minutes[0])}–{wall_clock(minutes[1])}",
         )
 
     rows = []
@@ -99,7 +95,7 @@ def hours_chart(hours: dict[str, Any]) -> Chart:
     step = 180 if end - start > 12 * 60 else 120
     first_tick = -(-start // step) * step
     ticks = [
-        (round(LABEL_WIDTH + (m - start) * scale, 1), _clock(m))
+        (round(LABEL_WIDTH + (m - start) * scale, 1), wall_clock(m))
         for m in range(first_tick, end + 1, step)
     ]
     return Chart(WIDTH, TOP + 7 * ROW_HEIGHT + 4, LABEL_WIDTH, ticks, rows)

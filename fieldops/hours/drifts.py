@@ -18,9 +18,10 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from fieldops.auth.scoping import visible
+from fieldops.clock import MINUTES_A_DAY
 from fieldops.extensions import db
 from fieldops.hours.models import HoursBasis, RealHours
-from fieldops.hours.services import MINUTES_A_DAY, Drift, drifts_of
+from fieldops.hours.services import Drift, drifts_of
 from fieldops.stores.models import PostedHours, Store
 from fieldops.users.models import User
 

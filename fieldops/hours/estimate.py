@@ -18,9 +18,8 @@ from datetime import time
 
 from flask import current_app
 
+from fieldops.clock import MINUTES_A_DAY
 from fieldops.hours.models import HoursBasis
-
-MINUTES_A_DAY = 1440
 
 
 @dataclass(frozen=True)

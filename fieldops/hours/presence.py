@@ -27,13 +27,18 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from flask import current_app
 
+from fieldops.clock import (
+    DayOf,
+    business_bounds,
+    business_date,
+    clock_minute,
+    instant_of,
+    minute_of,
+)
 from fieldops.extensions import db
 from fieldops.hours.models import Closeout, DailyPresence, HoursStatus, Signal, SignalSource
 from fieldops.observations.models import Observation, ObservationCategory
-from fieldops.stores.hours import to_utc, zone
 from fieldops.stores.models import Store
-
-MINUTES_A_DAY = 1440
 
 
 @dataclass(frozen=True)
@@ -50,54 +55,6 @@ class DayRules:
             min_session=timedelta(minutes=config["HOURS_WIFI_MIN_SESSION_MINUTES"]),
             staff_span=timedelta(hours=config["HOURS_WIFI_STAFF_SPAN_HOURS"]),
         )
-
-
-def business_date(at: datetime, tz_name: str, cutoff: time) -> date:
-    """The local business day that instant `at` belongs to."""
-    local = at.astimezone(zone(tz_name)).replace(tzinfo=None)
-    return (local - timedelta(hours=cutoff.hour, minutes=cutoff.minute)).date()
-
-
-class DayOf:
-    """`business_date` for many instants of one store, remembered per quarter hour.
-
-    UTC offsets and their daylight-saving changes fall on quarter hours, and the cutoff is
-    a whole hour, so every instant of a quarter hour lies in the same business day.
-    """
-
-    def __init__(self, tz_name: str, cutoff: time) -> None:
-        self.tz_name, self.cutoff = tz_name, cutoff
-        self._days: dict[int, date] = {}
-
-    def __call__(self, at: datetime) -> date:
-        key = int(at.timestamp()) // 900
-        day = self._days.get(key)
-        if day is None:
-            day = self._days[key] = business_date(at, self.tz_name, self.cutoff)
-        return day
-
-
-def business_bounds(day: date, tz_name: str, cutoff: time) -> tuple[datetime, datetime]:
-    """The UTC instants at which business day `day` starts and ends."""
-    return to_utc(day, cutoff, tz_name), to_utc(day + timedelta(days=1), cutoff, tz_name)
-
-
-def minute_of(at: datetime, tz_name: str, day: date) -> int:
-    """Wall-clock minutes from the local midnight that starts `day` (00:20 next day = 1460)."""
-    local = at.astimezone(zone(tz_name)).replace(tzinfo=None)
-    return (local.date() - day).days * MINUTES_A_DAY + local.hour * 60 + local.minute
-
-
-def clock_minute(at: time, cutoff: time) -> int:
-    """A local time of day reported for a business day: before the cutoff means after midnight."""
-    minute = at.hour * 60 + at.minute
-    return minute + MINUTES_A_DAY if at < cutoff else minute
-
-
-def instant_of(day: date, minute: int, tz_name: str) -> datetime:
-    """The UTC instant of wall-clock `minute` of business day `day`."""
-    days, rest = divmod(minute, MINUTES_A_DAY)
-    return to_utc(day + timedelta(days=days), time(rest // 60, rest % 60), tz_name)
 
 
 @dataclass

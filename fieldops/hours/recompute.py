@@ -16,11 +16,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from fieldops.clock import business_date
 from fieldops.database import CHUNK, chunks
 from fieldops.extensions import db
 from fieldops.hours.estimate import Sample, Settings, estimate_weekday
 from fieldops.hours.models import DailyPresence, HoursStatus, RealHours
-from fieldops.hours.presence import business_date
 from fieldops.stores.models import HoursException, PostedHours, Store
 
 STALE_AFTER = timedelta(days=7)  # the window moves: refresh hours at least weekly

@@ -8,12 +8,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from fieldops.clock import MINUTES_A_DAY, WEEKDAY_NAMES
 from fieldops.extensions import db
 from fieldops.hours.models import HoursBasis, HoursStatus, RealHours
-from fieldops.stores.hours import WEEKDAY_NAMES
 from fieldops.stores.models import PostedHours, Store
-
-MINUTES_A_DAY = 1440
 
 
 def _posted_entry(weekday: int, posted: PostedHours | None) -> dict[str, Any]:

@@ -27,9 +27,10 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from fieldops.clock import MINUTES_A_DAY, minute_of_day, wall_clock, zone
 
 Hours = tuple[time, time]  # opens, closes; a close at or before the open is after midnight
 Row = dict[str, Any]
@@ -44,7 +45,6 @@ WIFI, DOOR, TRANSACTION, CLOSEOUT, OBSERVATION = (
 ALL_SOURCES = frozenset({WIFI, DOOR, TRANSACTION, CLOSEOUT, OBSERVATION})
 EXPORTED_SOURCES = (WIFI, DOOR, TRANSACTION)  # pushed daily by integrations; may be missing
 CUTOFF_MINUTE = 4 * 60  # a business day runs from 04:00 to 04:00 the next morning
-DAY = 1440
 
 
 @dataclass(frozen=True)
@@ -128,19 +128,10 @@ class Evidence:
 # --- time helpers -------------------------------------------------------------------
 
 
-@cache
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
-def minutes(at: time) -> int:
-    return at.hour * 60 + at.minute
-
-
 def window(hours: Hours) -> tuple[int, int]:
     """(opens, closes) as wall minutes of the business day; a close after midnight > 1440."""
-    opens, closes = minutes(hours[0]), minutes(hours[1])
-    return opens, closes + DAY if closes <= opens else closes
+    opens, closes = minute_of_day(hours[0]), minute_of_day(hours[1])
+    return opens, closes + MINUTES_A_DAY if closes <= opens else closes
 
 
 class DayClock:
@@ -155,7 +146,7 @@ class DayClock:
         self.day, self.tz = day, tz
         self.midnight = datetime.combine(day, time())
         self.start = self.at(CUTOFF_MINUTE).astimezone(UTC)  # the business day, in UTC
-        self.end = self.at(DAY + CUTOFF_MINUTE).astimezone(UTC)
+        self.end = self.at(MINUTES_A_DAY + CUTOFF_MINUTE).astimezone(UTC)
         start_offset, end_offset = self.start.astimezone(tz), self.end.astimezone(tz)
         steady = start_offset.utcoffset() == end_offset.utcoffset()
         self.offset = start_offset.isoformat()[-6:] if steady else None  # "-06:00"
@@ -177,12 +168,6 @@ class DayClock:
         if self.offset is not None:
             return minute - CUTOFF_MINUTE
         return (self.at(minute) - self.start).total_seconds() / 60
-
-
-def hhmm(minute: float) -> str:
-    """A wall minute of the business day as the local "HH:MM" a person would write."""
-    m = round(minute) % DAY
-    return f"{m // 60:02d}:{m % 60:02d}"
 
 
 # --- one day ------------------------------------------------------------------------
@@ -308,10 +293,10 @@ def closeout(day: date, visits: list[Visit], rng: random.Random, noise: Noise) -
     row = {
         "source": CLOSEOUT,
         "date": day.isoformat(),
-        "last_customer_at": hhmm(max(v.leave for v in visits) + rng.uniform(-3, 3)),
+        "last_customer_at": wall_clock(max(v.leave for v in visits) + rng.uniform(-3, 3)),
     }
     if rng.random() < noise.closeout_first_share:
-        row["first_customer_at"] = hhmm(visits[0].arrive + rng.uniform(-3, 3))
+        row["first_customer_at"] = wall_clock(visits[0].arrive + rng.uniform(-3, 3))
     return row
 
 
@@ -323,7 +308,7 @@ def observation(
     last = max(v.leave for v in visits)
     if rng.random() < 0.3:
         at = last + rng.uniform(2, 15)
-        fields = {"customers_present": 0, "last_customer_at": hhmm(last + rng.uniform(-2, 2))}
+        fields = {"customers_present": 0, "last_customer_at": wall_clock(last + rng.uniform(-2, 2))}
     else:
         at = rng.choice(visits).arrive + 1
         fields = {"customers_present": sum(v.party for v in visits if v.arrive <= at < v.leave)}
@@ -357,7 +342,7 @@ def simulate(
     adding a store does not change the others' evidence.
     """
     rng = random.Random(f"{seed}:{truth.key}")
-    tz = _zone(truth.timezone)
+    tz = zone(truth.timezone)
     staff = [device_id(rng) for _ in range(rng.randint(*noise.staff_devices))]
     if truth.evidence_days is not None:
         first_day = max(first_day, last_day - timedelta(days=truth.evidence_days - 1))

@@ -11,10 +11,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from fieldops.auth.policy import may_name_visit
 from fieldops.auth.scoping import get_visible, visible
+from fieldops.clock import business_date
 from fieldops.core.errors import Forbidden, Invalid
 from fieldops.core.idempotency import create_once
 from fieldops.extensions import db
-from fieldops.hours.presence import business_date, refresh_presence
+from fieldops.hours.presence import refresh_presence
 from fieldops.observations.models import Observation, ObservationCategory
 from fieldops.stores.models import Store
 from fieldops.users.models import User

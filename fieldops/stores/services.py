@@ -10,10 +10,10 @@ from sqlalchemy.orm import selectinload
 
 from fieldops.audit.services import record
 from fieldops.auth.scoping import visible
+from fieldops.clock import local_date
 from fieldops.core.errors import Invalid
 from fieldops.core.idempotency import unique_key
 from fieldops.extensions import db
-from fieldops.stores.hours import local_date
 from fieldops.stores.models import HoursException, PostedHours, Store
 from fieldops.users.models import User
 from fieldops.visits.models import Visit

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from fieldops.auth.policy import Action, require
 from fieldops.auth.scoping import get_visible
-from fieldops.clock import utcnow
+from fieldops.clock import WEEKDAY_NAMES, local_date, utcnow
 from fieldops.core.fields import partial_schema
 from fieldops.core.forms import form_values, list_args, submit
 from fieldops.core.pagination import paginate
@@ -26,7 +26,6 @@ from fieldops.observations.models import Observation
 from fieldops.observations.services import observation_query
 from fieldops.pwa.pages import pages_for_manager
 from fieldops.stores import services
-from fieldops.stores.hours import WEEKDAY_NAMES, local_date
 from fieldops.stores.models import Store, StoreKind
 from fieldops.stores.schemas import StoreListArgsSchema, StoreSchema
 from fieldops.users.models import Role

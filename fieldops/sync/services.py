@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 
 from fieldops.auth.policy import Action, can
 from fieldops.auth.scoping import get_visible
+from fieldops.clock import business_date, zone
 from fieldops.core import fields
 from fieldops.core.errors import (
     CONFLICT_SCHEMAS,
@@ -36,13 +37,11 @@ from fieldops.core.errors import (
 from fieldops.core.fields import AwareDateTime
 from fieldops.extensions import db
 from fieldops.hours.ingest import record_closeout
-from fieldops.hours.presence import business_date
 from fieldops.hours.schemas import CloseoutSchema
 from fieldops.issues import services as issues
 from fieldops.issues.schemas import CommentCreateSchema, IssueCreateSchema, IssueUpdateSchema
 from fieldops.observations.schemas import ObservationCreateSchema
 from fieldops.observations.services import create_observation
-from fieldops.stores.hours import zone
 from fieldops.stores.models import Store
 from fieldops.sync.models import SyncReceipt
 from fieldops.users.models import User

@@ -12,11 +12,11 @@ from sqlalchemy.orm import joinedload
 
 from fieldops.audit.services import record
 from fieldops.auth.scoping import get_visible, visible
+from fieldops.clock import local_date
 from fieldops.core.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldops.core.geo import distance_m
 from fieldops.core.pagination import paginate
 from fieldops.extensions import db
-from fieldops.stores.hours import local_date
 from fieldops.stores.models import Store
 from fieldops.users.models import Role, User
 from fieldops.visits.models import Visit, VisitStatus

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from fieldops.auth.policy import Action, require
 from fieldops.auth.scoping import get_visible
-from fieldops.clock import utcnow
+from fieldops.clock import to_utc, utcnow, zone
 from fieldops.core.fields import within_range
 from fieldops.core.forms import form_values, list_args, submit
 from fieldops.core.input_checks import db_int
@@ -19,7 +19,6 @@ from fieldops.extensions import db
 from fieldops.observations.models import Observation
 from fieldops.observations.services import observation_query
 from fieldops.pwa.pages import pages_for_visits
-from fieldops.stores.hours import to_utc, zone
 from fieldops.stores.models import Store
 from fieldops.stores.services import store_query
 from fieldops.users.models import Role

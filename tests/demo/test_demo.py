@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from config import ProductionConfig
 from fieldops.auth.services import authenticate
+from fieldops.clock import local_date, zone
 from fieldops.coverage.models import Alert, AlertKind, CoverageSnapshot
 from fieldops.demo import loader
 from fieldops.demo.evidence import load_evidence
@@ -29,7 +30,6 @@ from fieldops.issues.models import Issue, IssueCategory, IssueEvent, IssueStatus
 from fieldops.observations.models import Observation, ObservationCategory
 from fieldops.observations.schemas import FIELD_SCHEMAS
 from fieldops.shifts.models import ShiftKind, SupportShift
-from fieldops.stores.hours import local_date, zone
 from fieldops.stores.models import HoursException, Store, store_managers
 from fieldops.users.models import Role, User
 from fieldops.visits.models import Visit, VisitStatus

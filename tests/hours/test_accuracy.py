@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from fieldops.clock import business_date
 from fieldops.extensions import db
 from fieldops.hours.ingest import ingest_signals
-from fieldops.hours.presence import business_date
 from fieldops.hours.recompute import recompute
 from fieldops.hours.services import hours_for
 from fieldops.hours.simulation import Evidence, StoreTruth, simulate, window

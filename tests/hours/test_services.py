@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from fieldops.clock import to_utc
 from fieldops.extensions import db
 from fieldops.hours.drifts import largest_drifts
 from fieldops.hours.ingest import ingest_signals
@@ -11,7 +12,6 @@ from fieldops.hours.models import DailyPresence, HoursStatus
 from fieldops.hours.presence import note_new_evidence
 from fieldops.hours.recompute import pending_store_ids, recompute, recompute_pending
 from fieldops.hours.services import hours_for
-from fieldops.stores.hours import to_utc
 from fieldops.stores.models import Store
 from fieldops.users.models import User
 

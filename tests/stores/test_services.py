@@ -1,4 +1,4 @@
-"""Posted hours as real time windows (fieldops/stores/hours.py) and the store rules."""
+"""Posted hours as real time windows (fieldops/stores/windows.py) and the store rules."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from fieldops import clock
 from fieldops.core.errors import Invalid
 from fieldops.extensions import db
-from fieldops.stores import hours, services
+from fieldops.stores import services, windows
 from fieldops.stores.models import HoursException, PostedHours, Store
 from fieldops.users.models import Role, User
 
@@ -39,20 +40,20 @@ FRIDAY, SATURDAY, SUNDAY = 4, 5, 6
 
 def test_window_on_a_plain_day_is_in_the_stores_zone():
     store = store_with({0: (time(9), time(20))})
-    window = hours.window_on(store, date(2026, 3, 2))  # a Monday, CST (UTC-6)
+    window = windows.window_on(store, date(2026, 3, 2))  # a Monday, CST (UTC-6)
     assert (window.start, window.end) == (utc(2026, 3, 2, 15), utc(2026, 3, 3, 2))
     assert window.minutes == 11 * 60 and not window.exception
 
 
 def test_a_weekday_without_hours_is_closed():
     store = store_with({0: (time(9), time(20))})
-    assert hours.window_on(store, date(2026, 3, 3)) is None  # Tuesday
-    assert not hours.is_open_at(store, utc(2026, 3, 3, 18))
+    assert windows.window_on(store, date(2026, 3, 3)) is None  # Tuesday
+    assert not windows.is_open_at(store, utc(2026, 3, 3, 18))
 
 
 def test_close_after_midnight_ends_the_next_morning():
     store = store_with({FRIDAY: (time(17), time(1, 30))})
-    window = hours.window_on(store, date(2026, 3, 6))  # Friday
+    window = windows.window_on(store, date(2026, 3, 6))  # Friday
     assert window.start == utc(2026, 3, 6, 23)  # 17:00 CST
     assert window.end == utc(2026, 3, 7, 7, 30)  # Saturday 01:30 CST
     assert window.minutes == 8 * 60 + 30
@@ -71,12 +72,12 @@ def test_close_after_midnight_ends_the_next_morning():
 )
 def test_is_open_at_counts_yesterdays_after_midnight_close(at, open_):
     store = store_with({FRIDAY: (time(17), time(1, 30))})
-    assert hours.is_open_at(store, at) is open_
+    assert windows.is_open_at(store, at) is open_
 
 
 def test_close_equal_to_open_means_open_round_the_clock():
     store = store_with({0: (time(6), time(6))})
-    window = hours.window_on(store, date(2026, 3, 2))
+    window = windows.window_on(store, date(2026, 3, 2))
     assert window.minutes == 24 * 60
 
 
@@ -85,7 +86,7 @@ def test_close_equal_to_open_means_open_round_the_clock():
 
 def test_night_window_over_spring_forward_is_an_hour_shorter():
     store = store_with({SATURDAY: (time(20), time(4))})
-    window = hours.window_on(store, date(2026, 3, 7))
+    window = windows.window_on(store, date(2026, 3, 7))
     assert window.start == utc(2026, 3, 8, 2)  # 20:00 CST
     assert window.end == utc(2026, 3, 8, 9)  # 04:00 CDT
     assert window.minutes == 7 * 60
@@ -93,7 +94,7 @@ def test_night_window_over_spring_forward_is_an_hour_shorter():
 
 def test_night_window_over_fall_back_is_an_hour_longer():
     store = store_with({SATURDAY: (time(20), time(4))})
-    window = hours.window_on(store, date(2026, 10, 31))
+    window = windows.window_on(store, date(2026, 10, 31))
     assert window.start == utc(2026, 11, 1, 1)  # 20:00 CDT
     assert window.end == utc(2026, 11, 1, 10)  # 04:00 CST
     assert window.minutes == 9 * 60
@@ -101,8 +102,8 @@ def test_night_window_over_fall_back_is_an_hour_longer():
 
 def test_same_posted_hours_fall_at_different_utc_times_either_side_of_the_change():
     store = store_with({d: (time(9), time(20)) for d in range(7)})
-    before = hours.window_on(store, date(2026, 3, 7))
-    after = hours.window_on(store, date(2026, 3, 9))
+    before = windows.window_on(store, date(2026, 3, 7))
+    after = windows.window_on(store, date(2026, 3, 9))
     assert before.start == utc(2026, 3, 7, 15)  # CST, UTC-6
     assert after.start == utc(2026, 3, 9, 14)  # CDT, UTC-5
     assert before.minutes == after.minutes == 11 * 60
@@ -123,20 +124,20 @@ def test_same_posted_hours_fall_at_different_utc_times_either_side_of_the_change
 )
 def test_is_open_at_through_the_night_of_a_change(at, open_):
     store = store_with({SATURDAY: (time(20), time(4))})
-    assert hours.is_open_at(store, at) is open_
+    assert windows.is_open_at(store, at) is open_
 
 
 def test_a_time_skipped_by_spring_forward_is_read_before_the_change():
     # 02:30 does not exist on 2026-03-08 in Chicago: read with CST it is 08:30 UTC (03:30 CDT)
-    assert hours.to_utc(date(2026, 3, 8), time(2, 30), "America/Chicago") == utc(2026, 3, 8, 8, 30)
+    assert clock.to_utc(date(2026, 3, 8), time(2, 30), "America/Chicago") == utc(2026, 3, 8, 8, 30)
 
 
 def test_local_date_and_midnight_follow_the_zone():
     at = utc(2026, 3, 5, 5, 30)
-    assert hours.local_date(at, "America/Los_Angeles") == date(2026, 3, 4)
-    assert hours.local_date(at, "America/New_York") == date(2026, 3, 5)
-    assert hours.local_midnight(date(2026, 3, 9), "America/Chicago") == utc(2026, 3, 9, 5)
-    assert hours.local_midnight(date(2026, 3, 7), "America/Chicago") == utc(2026, 3, 7, 6)
+    assert clock.local_date(at, "America/Los_Angeles") == date(2026, 3, 4)
+    assert clock.local_date(at, "America/New_York") == date(2026, 3, 5)
+    assert clock.local_midnight(date(2026, 3, 9), "America/Chicago") == utc(2026, 3, 9, 5)
+    assert clock.local_midnight(date(2026, 3, 7), "America/Chicago") == utc(2026, 3, 7, 6)
 
 
 # --- dated exceptions ---------------------------------------------------------------
@@ -147,9 +148,9 @@ def test_an_exception_closes_the_store_for_that_date_only():
         {d: (time(9), time(20)) for d in range(7)},
         exceptions=[HoursException(date=date(2026, 12, 25), closed=True)],
     )
-    assert hours.window_on(store, date(2026, 12, 25)) is None
-    assert not hours.is_open_at(store, utc(2026, 12, 25, 18))
-    assert hours.is_open_at(store, utc(2026, 12, 26, 18))
+    assert windows.window_on(store, date(2026, 12, 25)) is None
+    assert not windows.is_open_at(store, utc(2026, 12, 25, 18))
+    assert windows.is_open_at(store, utc(2026, 12, 26, 18))
 
 
 def test_an_exception_with_special_hours_replaces_the_weekday():
@@ -159,10 +160,10 @@ def test_an_exception_with_special_hours_replaces_the_weekday():
             HoursException(date=date(2026, 12, 24), closed=False, opens=time(9), closes=time(14))
         ],
     )
-    window = hours.window_on(store, date(2026, 12, 24))
+    window = windows.window_on(store, date(2026, 12, 24))
     assert (window.opens, window.closes, window.exception) == (time(9), time(14), True)
-    assert hours.is_open_at(store, utc(2026, 12, 24, 19, 59))  # 13:59 CST
-    assert not hours.is_open_at(store, utc(2026, 12, 24, 20, 0))  # 14:00 CST
+    assert windows.is_open_at(store, utc(2026, 12, 24, 19, 59))  # 13:59 CST
+    assert not windows.is_open_at(store, utc(2026, 12, 24, 20, 0))  # 14:00 CST
 
 
 def test_special_hours_on_a_normally_closed_day_open_the_store():
@@ -172,9 +173,9 @@ def test_special_hours_on_a_normally_closed_day_open_the_store():
             HoursException(date=date(2026, 3, 8), closed=False, opens=time(12), closes=time(16))
         ],
     )
-    assert hours.is_open_at(store, utc(2026, 3, 8, 18))  # Sunday 13:00 CDT
-    windows = hours.windows_between(store, date(2026, 3, 7), date(2026, 3, 9))
-    assert [w.day for w in windows] == [date(2026, 3, 8), date(2026, 3, 9)]
+    assert windows.is_open_at(store, utc(2026, 3, 8, 18))  # Sunday 13:00 CDT
+    found = windows.windows_between(store, date(2026, 3, 7), date(2026, 3, 9))
+    assert [w.day for w in found] == [date(2026, 3, 8), date(2026, 3, 9)]
 
 
 # --- store rules (services) ---------------------------------------------------------
@@ -200,7 +201,7 @@ def test_create_store_saves_hours_and_exceptions(ctx, admin, now):
     )
     assert store.id is not None
     assert [(p.weekday, p.closes) for p in store.posted_hours] == [(FRIDAY, time(0, 30))]
-    assert hours.is_open_at(store, utc(2026, 3, 7, 6, 15))  # Saturday 00:15 CST
+    assert windows.is_open_at(store, utc(2026, 3, 7, 6, 15))  # Saturday 00:15 CST
 
 
 def test_create_store_refuses_a_code_in_use_whatever_its_case(ctx, build, admin, now):

@@ -1,4 +1,4 @@
-"""Posted opening hours as real time windows, correct across daylight-saving changes.
+"""A store's posted opening hours as real time windows, correct across daylight-saving changes.
 
 Hours are times of day in the store's own zone. A close at or before the open means the
 store closes after midnight (on the next calendar day). A dated exception replaces the
@@ -8,48 +8,10 @@ weekday's hours for that date (closed, or special hours).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
+from fieldops.clock import local_date, local_window
 from fieldops.stores.models import Store
-
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-@cache
-def zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
-def local_date(at: datetime, tz_name: str) -> date:
-    """The calendar date at instant `at` in zone `tz_name`."""
-    return at.astimezone(zone(tz_name)).date()
-
-
-def local_midnight(day: date, tz_name: str) -> datetime:
-    """The UTC instant at which `day` starts in zone `tz_name`."""
-    return datetime.combine(day, time(0), tzinfo=zone(tz_name)).astimezone(UTC)
-
-
-def to_utc(day: date, at: time, tz_name: str) -> datetime:
-    """Local wall-clock `day` `at` in `tz_name` as a UTC instant.
-
-    A time skipped by a spring-forward change is read with the offset before the change
-    (02:30 on that night becomes 03:30 daylight time); a repeated autumn time is its first
-    occurrence.
-    """
-    return datetime.combine(day, at, tzinfo=zone(tz_name)).astimezone(UTC)
-
-
-def crosses_midnight(opens: time, closes: time) -> bool:
-    return closes <= opens
-
-
-def local_window(day: date, opens: time, closes: time, tz_name: str) -> tuple[datetime, datetime]:
-    """The UTC span of a window opening on local `day` (closing the next day if need be)."""
-    end_day = day + timedelta(days=1) if crosses_midnight(opens, closes) else day
-    return to_utc(day, opens, tz_name), to_utc(end_day, closes, tz_name)
 
 
 @dataclass(frozen=True)
