@@ -51,9 +51,9 @@ def measure_coverage(meta: Meta, rounds: int = 3) -> CoverageResult:
     import sqlalchemy as sa
     from flask import current_app
 
+    from fieldops.auth.models import User
     from fieldops.coverage.services import store_coverage, totals
     from fieldops.extensions import db
-    from fieldops.users.models import User
 
     result = CoverageResult()
 

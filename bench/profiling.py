@@ -163,9 +163,9 @@ def profile_recompute(use_cprofile: bool) -> None:
 def profile_coverage(use_cprofile: bool) -> None:
     import sqlalchemy as sa
 
+    from fieldops.auth.models import User
     from fieldops.coverage.services import store_coverage
     from fieldops.extensions import db
-    from fieldops.users.models import User
 
     totals: dict[str, float] = defaultdict(float)
     time_phases(totals, COVERAGE_PHASES)

@@ -11,6 +11,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from marshmallow import ValidationError
 
+from fieldops.auth.models import Role
+from fieldops.auth.schemas import UserSchema
 from fieldops.clock import utcnow
 from fieldops.core.errors import DomainError, describe
 from fieldops.demo import loader
@@ -21,8 +23,6 @@ from fieldops.jobs.models import RunStatus
 from fieldops.jobs.scheduler import SchedulerProcess
 from fieldops.stores.models import Store
 from fieldops.users import services as users
-from fieldops.users.models import Role
-from fieldops.users.schemas import UserSchema
 
 fieldops_cli = AppGroup("fieldops", help="FieldOps administration commands.")
 

@@ -1,7 +1,7 @@
 """Every feature's models, imported together so the mapper registry and Alembic see them all."""
 
 from fieldops.audit.models import AuditEvent
-from fieldops.auth.models import ApiToken, UserSession
+from fieldops.auth.models import ApiToken, User, UserSession
 from fieldops.coverage.models import Alert, CoverageSnapshot
 from fieldops.hours.models import (
     Closeout,
@@ -17,7 +17,6 @@ from fieldops.photos.models import Photo
 from fieldops.shifts.models import ShiftException, SupportShift, shift_engineers, shift_stores
 from fieldops.stores.models import HoursException, PostedHours, Store, store_managers
 from fieldops.sync.models import SyncReceipt
-from fieldops.users.models import User
 from fieldops.visits.models import Visit
 
 __all__ = [

@@ -18,7 +18,7 @@ from flask_migrate import upgrade
 
 from config import Config
 from fieldops import create_app
-from fieldops.auth.models import ApiToken, UserSession
+from fieldops.auth.models import ApiToken, User, UserSession
 from fieldops.clock import utcnow
 from fieldops.demo import loader
 from fieldops.demo.people import ADMIN_EMAIL, DEMO_PASSWORD, ENGINEER_EMAIL
@@ -28,7 +28,6 @@ from fieldops.observations.models import Observation
 from fieldops.photos.models import Photo
 from fieldops.shifts.models import SupportShift
 from fieldops.stores.models import Store
-from fieldops.users.models import User
 from fieldops.visits.models import Visit
 
 ROLES = {"admin": ADMIN_EMAIL, "engineer": ENGINEER_EMAIL}

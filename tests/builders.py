@@ -8,14 +8,13 @@ from typing import Any
 
 from flask import Flask
 
-from fieldops.auth.models import TokenScope
+from fieldops.auth.models import Role, TokenScope, User
 from fieldops.auth.services import create_token, hash_password
 from fieldops.clock import local_date
 from fieldops.extensions import db
 from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
 from fieldops.observations.models import Observation, ObservationCategory
 from fieldops.stores.models import HoursException, PostedHours, Store
-from fieldops.users.models import Role, User
 from fieldops.visits.models import Visit, VisitStatus
 
 _seq = itertools.count(1)

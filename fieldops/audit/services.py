@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from fieldops.audit.models import AuditEvent
 from fieldops.extensions import db
-from fieldops.users.models import User
+
+if TYPE_CHECKING:
+    from fieldops.auth.models import User
 
 
 def _plain(value: Any) -> Any:

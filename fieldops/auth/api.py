@@ -11,7 +11,7 @@ from flask_wtf.csrf import generate_csrf
 
 from fieldops.auth import services, sessions
 from fieldops.auth.device import remember_device
-from fieldops.auth.models import UserSession
+from fieldops.auth.models import User, UserSession
 from fieldops.auth.policy import Action, requires
 from fieldops.auth.schemas import (
     CsrfSchema,
@@ -19,6 +19,7 @@ from fieldops.auth.schemas import (
     PasswordChangeSchema,
     SessionSchema,
     StatusSchema,
+    UserSchema,
 )
 from fieldops.auth.session import (
     current_session,
@@ -37,8 +38,6 @@ from fieldops.auth.throttle import (
 from fieldops.clock import utcnow
 from fieldops.core.errors import ApiError
 from fieldops.core.pagination import ListArgsSchema, page_schema, paginate_list
-from fieldops.users.models import User
-from fieldops.users.schemas import UserSchema
 
 blp = Blueprint("Auth", __name__, url_prefix="/api", description="Signing in and out")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Response, after_this_request, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from fieldops.users.models import User
+from fieldops.auth.models import User
 
 SALT = "fieldops.known-device"
 

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from flask import g, has_request_context
 from flask_login import current_user
 
-from fieldops.auth.models import TokenScope
+from fieldops.auth.models import Role, TokenScope, User
 from fieldops.core.errors import ApiError
-from fieldops.users.models import Role, User
 
 if TYPE_CHECKING:
     from fieldops.visits.models import Visit

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, validate
+from typing import Any
 
-from fieldops.auth.models import TokenScope
+from marshmallow import Schema, post_dump, validate
+
+from fieldops.auth.models import Role, TokenScope
+from fieldops.auth.passwords import MIN_PASSWORD_LENGTH
 from fieldops.core import fields
 from fieldops.core.fields import not_blank
 from fieldops.core.pagination import ListArgsSchema
@@ -63,3 +66,31 @@ class NewTokenSchema(TokenSchema):
 
 class TokenListArgsSchema(ListArgsSchema):
     active = fields.Boolean()
+
+
+class UserSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name = fields.String(required=True, validate=[validate.Length(1, 120), not_blank])
+    role = fields.Enum(Role, by_value=True, required=True)
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    active = fields.Boolean(load_default=True)
+    password = fields.String(
+        load_only=True,
+        required=True,
+        validate=validate.Length(min=MIN_PASSWORD_LENGTH, max=200),
+        metadata={
+            "description": f"at least {MIN_PASSWORD_LENGTH} characters, not a commonly used one"
+        },
+    )
+    store_ids = fields.List(
+        fields.Integer(), load_default=list, metadata={"description": "stores a manager runs"}
+    )
+    created_at = fields.DateTime(dump_only=True)
+    last_login_at = fields.DateTime(dump_only=True, allow_none=True)
+
+    @post_dump(pass_original=True)
+    def store_ids_for_managers(self, data: dict[str, Any], user: Any, **_: Any) -> dict[str, Any]:
+        if getattr(user, "role", None) != Role.MANAGER:
+            data.pop("store_ids", None)
+        return data

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -12,13 +13,12 @@ from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fieldops.audit.services import record
-from fieldops.auth.models import ApiToken, TokenScope, digest
+from fieldops.auth.models import ApiToken, Role, TokenScope, User, digest
 from fieldops.auth.passwords import validate_new_password
 from fieldops.auth.sessions import end_all_sessions
 from fieldops.core.errors import Invalid, NotFound
 from fieldops.database import note_last_use
 from fieldops.extensions import db
-from fieldops.users.models import User
 
 TOKEN_PREFIX = "fo_"
 # A token's last use is written at most this often.
@@ -164,3 +164,28 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or "\\" in target or any(ord(c) < 32 for c in target):
         return None
     return target
+
+
+def user_query(
+    role: Role | None = None, q: str | None = None, active: bool | None = None
+) -> sa.Select[Any]:
+    stmt = sa.select(User)
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    if active is not None:
+        stmt = stmt.where(User.active == active)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
+    return stmt
+
+
+def users_with_role(role: Role) -> list[User]:
+    return list(db.session.scalars(user_query(role, active=True).order_by(User.name)))
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user with id {user_id}.")
+    return user

@@ -16,14 +16,13 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from fieldops.auth import services, sessions
-from fieldops.auth.models import UserSession
+from fieldops.auth.models import User, UserSession
 from fieldops.auth.policy import token_may_reach
 from fieldops.auth.sessions import LiveSession
 from fieldops.clock import utcnow
 from fieldops.core.errors import ApiError, is_api_request
 from fieldops.database import write_intent
 from fieldops.extensions import csrf, login_manager
-from fieldops.users.models import User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

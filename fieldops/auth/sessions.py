@@ -15,11 +15,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from fieldops.auth.models import UserSession, digest
+from fieldops.auth.models import User, UserSession, digest
 from fieldops.core.errors import NotFound
 from fieldops.database import note_last_use
 from fieldops.extensions import db
-from fieldops.users.models import User
 
 # `last_seen_at` is written at most this often, so most requests write nothing.
 SESSION_TOUCH_INTERVAL = timedelta(minutes=15)

@@ -12,9 +12,9 @@ from fieldops.auth import services
 from fieldops.auth.models import ApiToken
 from fieldops.auth.policy import Action, requires
 from fieldops.auth.schemas import NewTokenSchema, TokenListArgsSchema, TokenSchema
+from fieldops.auth.services import get_user
 from fieldops.clock import utcnow
 from fieldops.core.pagination import page_schema, paginate
-from fieldops.users.api import get_user
 
 blp = Blueprint("Tokens", __name__, url_prefix="/api/tokens", description="API tokens")
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from fieldops.auth import services, sessions
 from fieldops.auth.device import remember_device
+from fieldops.auth.models import Role
 from fieldops.auth.schemas import LoginSchema, PasswordChangeSchema
 from fieldops.auth.session import (
     current_session,
@@ -24,7 +25,6 @@ from fieldops.auth.throttle import (
 )
 from fieldops.clock import utcnow
 from fieldops.core.forms import FORM_ERROR, form_values, submit
-from fieldops.users.models import Role
 
 blp = Blueprint("auth", __name__)
 

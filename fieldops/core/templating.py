@@ -8,9 +8,9 @@ from typing import Any
 from flask import Flask
 from flask_login import current_user
 
+from fieldops.auth.models import Role
 from fieldops.auth.policy import Action, can, may_name_visit, sees_check_in_position
 from fieldops.clock import WEEKDAY_NAMES, zone
-from fieldops.users.models import Role
 
 NAV: dict[Role, list[tuple[str, str]]] = {
     Role.ENGINEER: [

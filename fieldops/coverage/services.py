@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from fieldops.auth.scoping import visible
+from fieldops.auth.models import User
 from fieldops.clock import local_date
 from fieldops.coverage.engine import Coverage, ShiftPlan, StoreHours, coverage
 from fieldops.coverage.intervals import Interval, union
@@ -25,7 +25,7 @@ from fieldops.extensions import db
 from fieldops.hours.models import HoursBasis, RealHours
 from fieldops.shifts.models import ShiftException, SupportShift, shift_stores
 from fieldops.stores.models import HoursException, PostedHours, Store
-from fieldops.users.models import User
+from fieldops.stores.scoping import visible
 from fieldops.visits.models import Visit, VisitStatus
 
 YEAR = timedelta(days=365)

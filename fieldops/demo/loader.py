@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from fieldops.audit.services import record
+from fieldops.auth.models import User
 from fieldops.auth.services import hash_password
 from fieldops.clock import local_date
 from fieldops.demo.evidence import load_evidence
@@ -61,7 +62,6 @@ from fieldops.issues.models import Issue, IssueComment, IssueEvent
 from fieldops.observations.models import Observation
 from fieldops.shifts.models import ShiftException, SupportShift, shift_engineers, shift_stores
 from fieldops.stores.models import HoursException, PostedHours, Store, store_managers
-from fieldops.users.models import User
 from fieldops.visits.models import Visit, VisitStatus
 
 __all__ = ["DEMO_PASSWORD", "is_empty", "load", "top_up"]

@@ -8,7 +8,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from fieldops.auth.policy import Action, requires
-from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
 from fieldops.hours import services
 from fieldops.hours.ingest import IngestResult, ingest_signals, record_closeout
@@ -21,6 +20,7 @@ from fieldops.hours.schemas import (
     StoreHoursSchema,
 )
 from fieldops.stores.models import Store
+from fieldops.stores.scoping import get_visible
 
 blp = Blueprint(
     "Hours", __name__, url_prefix="/api/stores", description="Evidence and real customer hours"

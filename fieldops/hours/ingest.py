@@ -18,6 +18,7 @@ from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
 
+from fieldops.auth.models import User
 from fieldops.clock import DayOf, business_date, clock_minute, minute_of, zone
 from fieldops.core.errors import Invalid, TooLarge, describe
 from fieldops.extensions import db
@@ -25,7 +26,6 @@ from fieldops.hours.models import Closeout, Signal, SignalSource
 from fieldops.hours.presence import as_utc, refresh_presence
 from fieldops.hours.schemas import ROW_SCHEMAS, load_row
 from fieldops.stores.models import Store
-from fieldops.users.models import User
 
 
 @dataclass

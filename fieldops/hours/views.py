@@ -7,12 +7,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from fieldops.auth.policy import Action, require
-from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
 from fieldops.core.input_checks import db_int
 from fieldops.extensions import db
 from fieldops.hours.csv_import import COLUMNS, import_signals
 from fieldops.stores.models import Store
+from fieldops.stores.scoping import get_visible
 from fieldops.stores.services import store_query
 
 blp = Blueprint("hours", __name__, url_prefix="/admin")

@@ -9,8 +9,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from fieldops.auth.models import Role
 from fieldops.auth.policy import Action, can, require
-from fieldops.auth.scoping import get_visible
+from fieldops.auth.services import users_with_role
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, list_args, submit
 from fieldops.core.templating import label
@@ -28,9 +29,8 @@ from fieldops.photos.images import CleanImage
 from fieldops.photos.schemas import PhotoFileSchema
 from fieldops.photos.services import add_photo
 from fieldops.stores.models import Store
+from fieldops.stores.scoping import get_visible
 from fieldops.stores.services import store_query
-from fieldops.users.models import Role
-from fieldops.users.services import users_with_role
 
 blp = Blueprint("issues", __name__)
 

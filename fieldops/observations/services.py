@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
+from fieldops.auth.models import User
 from fieldops.auth.policy import may_name_visit
-from fieldops.auth.scoping import get_visible, visible
 from fieldops.clock import business_date
 from fieldops.core.errors import Forbidden, Invalid
 from fieldops.core.idempotency import create_once
@@ -18,7 +18,7 @@ from fieldops.extensions import db
 from fieldops.hours.presence import refresh_presence
 from fieldops.observations.models import Observation, ObservationCategory
 from fieldops.stores.models import Store
-from fieldops.users.models import User
+from fieldops.stores.scoping import get_visible, visible
 from fieldops.visits.models import Visit
 
 SORTS = {"observed_at": Observation.observed_at, "created_at": Observation.created_at}

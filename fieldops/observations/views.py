@@ -10,7 +10,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from fieldops.auth.policy import Action, require
-from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, submit
 from fieldops.core.input_checks import db_int
@@ -20,6 +19,7 @@ from fieldops.observations.schemas import FIELD_SCHEMAS, ObservationCreateSchema
 from fieldops.photos.forms import form_photo
 from fieldops.photos.services import add_photo
 from fieldops.stores.models import Store
+from fieldops.stores.scoping import get_visible
 
 blp = Blueprint("observations", __name__)
 

@@ -13,13 +13,13 @@ from typing import Any
 
 from flask import current_app, url_for
 
+from fieldops.auth.models import User
 from fieldops.coverage import cadence
 from fieldops.coverage import dashboard as dash
 from fieldops.coverage.heatmap import Heatmap, Line, heatmap
 from fieldops.coverage.trend import trend_chart
 from fieldops.hours.drifts import largest_drifts
 from fieldops.overview import services
-from fieldops.users.models import User
 
 ALERTS_SHOWN = 8
 DRIFTS_SHOWN = 10

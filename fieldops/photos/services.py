@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from fieldops.auth.scoping import get_visible
+from fieldops.auth.models import User
 from fieldops.core.errors import Invalid, TooLarge
 from fieldops.core.idempotency import create_once
 from fieldops.database import has_written
@@ -21,7 +21,7 @@ from fieldops.observations.models import Observation
 from fieldops.observations.services import check_may_name_visit
 from fieldops.photos.images import CleanImage, NotAnImage, clean
 from fieldops.photos.models import Photo
-from fieldops.users.models import User
+from fieldops.stores.scoping import get_visible
 
 
 def storage_dir() -> Path:

@@ -8,13 +8,13 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from fieldops.auth.policy import Action, requires
-from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
 from fieldops.core.fields import partial_schema
 from fieldops.core.pagination import page_schema, paginate
 from fieldops.stores import services
 from fieldops.stores.models import Store
 from fieldops.stores.schemas import StoreListArgsSchema, StoreSchema, StoreSummarySchema
+from fieldops.stores.scoping import get_visible
 
 blp = Blueprint("Stores", __name__, url_prefix="/api/stores", description="Stores and posted hours")
 

@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from fieldops.audit.services import record
-from fieldops.auth.scoping import visible
+from fieldops.auth.models import User
 from fieldops.clock import local_date
 from fieldops.core.errors import Invalid
 from fieldops.core.idempotency import unique_key
 from fieldops.extensions import db
 from fieldops.stores.models import HoursException, PostedHours, Store
-from fieldops.users.models import User
+from fieldops.stores.scoping import visible
 from fieldops.visits.models import Visit
 
 SORTS = {"name": Store.name, "code": Store.code, "region": Store.region}

@@ -9,8 +9,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from fieldops.auth.models import Role
 from fieldops.auth.policy import Action, require
-from fieldops.auth.scoping import get_visible
 from fieldops.clock import WEEKDAY_NAMES, local_date, utcnow
 from fieldops.core.fields import partial_schema
 from fieldops.core.forms import form_values, list_args, submit
@@ -28,7 +28,7 @@ from fieldops.pwa.pages import pages_for_manager
 from fieldops.stores import services
 from fieldops.stores.models import Store, StoreKind
 from fieldops.stores.schemas import StoreListArgsSchema, StoreSchema
-from fieldops.users.models import Role
+from fieldops.stores.scoping import get_visible
 from fieldops.visits.models import Visit, VisitStatus
 from fieldops.visits.services import visit_query
 

@@ -22,8 +22,8 @@ from marshmallow import Schema, ValidationError, validate
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from fieldops.auth.models import User
 from fieldops.auth.policy import Action, can
-from fieldops.auth.scoping import get_visible
 from fieldops.clock import business_date, zone
 from fieldops.core import fields
 from fieldops.core.errors import (
@@ -43,8 +43,8 @@ from fieldops.issues.schemas import CommentCreateSchema, IssueCreateSchema, Issu
 from fieldops.observations.schemas import ObservationCreateSchema
 from fieldops.observations.services import create_observation
 from fieldops.stores.models import Store
+from fieldops.stores.scoping import get_visible
 from fieldops.sync.models import SyncReceipt
-from fieldops.users.models import User
 from fieldops.visits import services as visits
 from fieldops.visits.schemas import CheckInSchema, CheckOutSchema
 

@@ -7,24 +7,17 @@ from typing import Any
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from fieldops.auth.models import User
 from fieldops.auth.policy import Action, requires
+from fieldops.auth.schemas import UserSchema
+from fieldops.auth.services import get_user, user_query
 from fieldops.clock import utcnow
-from fieldops.core.errors import NotFound
 from fieldops.core.fields import partial_schema
 from fieldops.core.pagination import page_schema, paginate
-from fieldops.extensions import db
 from fieldops.users import services
-from fieldops.users.models import User
-from fieldops.users.schemas import UserListArgsSchema, UserSchema
+from fieldops.users.schemas import UserListArgsSchema
 
 blp = Blueprint("Users", __name__, url_prefix="/api/users", description="User accounts")
-
-
-def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"No user with id {user_id}.")
-    return user
 
 
 @blp.route("", methods=["GET"])
@@ -33,7 +26,7 @@ def get_user(user_id: int) -> User:
 @blp.response(200, page_schema(UserSchema))
 def list_users(args: dict[str, Any]) -> dict[str, Any]:
     """Users; filter by `role`, `active`, search `q` in name and email."""
-    stmt = services.user_query(args.get("role"), args.get("q"), args.get("active"))
+    stmt = user_query(args.get("role"), args.get("q"), args.get("active"))
     return paginate(stmt, args, services.SORTS, "name", User.id)
 
 

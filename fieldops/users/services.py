@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from fieldops.audit.services import record
+from fieldops.auth.models import User
 from fieldops.auth.passwords import validate_new_password
 from fieldops.auth.services import hash_password, normalize_email, revoke_user_tokens
 from fieldops.auth.sessions import end_all_sessions
@@ -15,27 +16,8 @@ from fieldops.core.errors import Invalid
 from fieldops.core.idempotency import unique_key
 from fieldops.extensions import db
 from fieldops.stores.models import Store
-from fieldops.users.models import Role, User
 
 SORTS = {"name": User.name, "email": User.email, "role": User.role, "created_at": User.created_at}
-
-
-def user_query(
-    role: Role | None = None, q: str | None = None, active: bool | None = None
-) -> sa.Select[Any]:
-    stmt = sa.select(User)
-    if role is not None:
-        stmt = stmt.where(User.role == role)
-    if active is not None:
-        stmt = stmt.where(User.active == active)
-    if q:
-        pattern = f"%{q.strip().lower()}%"
-        stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
-    return stmt
-
-
-def users_with_role(role: Role) -> list[User]:
-    return list(db.session.scalars(user_query(role, active=True).order_by(User.name)))
 
 
 def _stores(ids: list[int]) -> list[Store]:

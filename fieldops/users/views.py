@@ -11,9 +11,10 @@ from flask_login import current_user, login_required
 
 from fieldops.audit.services import recent_events
 from fieldops.auth import services as auth
-from fieldops.auth.models import ApiToken, TokenScope
+from fieldops.auth.models import ApiToken, Role, TokenScope, User
 from fieldops.auth.policy import Action, require
-from fieldops.auth.schemas import TokenSchema
+from fieldops.auth.schemas import TokenSchema, UserSchema
+from fieldops.auth.services import user_query
 from fieldops.clock import utcnow
 from fieldops.core.errors import NotFound
 from fieldops.core.fields import partial_schema
@@ -22,8 +23,7 @@ from fieldops.core.pagination import paginate
 from fieldops.extensions import db
 from fieldops.stores.models import Store
 from fieldops.users import services
-from fieldops.users.models import Role, User
-from fieldops.users.schemas import UserListArgsSchema, UserSchema
+from fieldops.users.schemas import UserListArgsSchema
 
 blp = Blueprint("users", __name__, url_prefix="/admin")
 
@@ -45,7 +45,7 @@ def _user(user_id: int) -> User:
 def index() -> ResponseReturnValue:
     require(Action.READ_USERS)
     args, errors = list_args(UserListArgsSchema())
-    stmt = services.user_query(args.get("role"), args.get("q"), args.get("active"))
+    stmt = user_query(args.get("role"), args.get("q"), args.get("active"))
     page = paginate(stmt, args, services.SORTS, "name", User.id)
     return render_template(
         "users/index.html", page=page, args=args, errors=errors, roles=list(Role)

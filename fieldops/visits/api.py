@@ -8,9 +8,9 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from fieldops.auth.policy import Action, requires
-from fieldops.auth.scoping import get_visible
 from fieldops.clock import utcnow
 from fieldops.core.pagination import page_schema
+from fieldops.stores.scoping import get_visible
 from fieldops.visits import services
 from fieldops.visits.models import Visit
 from fieldops.visits.schemas import (

@@ -11,14 +11,14 @@ from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from fieldops.audit.services import record
-from fieldops.auth.scoping import get_visible, visible
+from fieldops.auth.models import Role, User
 from fieldops.clock import local_date
 from fieldops.core.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldops.core.geo import distance_m
 from fieldops.core.pagination import paginate
 from fieldops.extensions import db
 from fieldops.stores.models import Store
-from fieldops.users.models import Role, User
+from fieldops.stores.scoping import get_visible, visible
 from fieldops.visits.models import Visit, VisitStatus
 
 DEFAULT_LENGTH = timedelta(hours=2)

@@ -9,8 +9,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from fieldops.auth.models import Role
 from fieldops.auth.policy import Action, require
-from fieldops.auth.scoping import get_visible
+from fieldops.auth.services import users_with_role
 from fieldops.clock import to_utc, utcnow, zone
 from fieldops.core.fields import within_range
 from fieldops.core.forms import form_values, list_args, submit
@@ -20,9 +21,8 @@ from fieldops.observations.models import Observation
 from fieldops.observations.services import observation_query
 from fieldops.pwa.pages import pages_for_visits
 from fieldops.stores.models import Store
+from fieldops.stores.scoping import get_visible
 from fieldops.stores.services import store_query
-from fieldops.users.models import Role
-from fieldops.users.services import users_with_role
 from fieldops.visits import services
 from fieldops.visits.models import Department, Visit, VisitStatus
 from fieldops.visits.schemas import (

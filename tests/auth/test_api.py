@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fieldops.users.models import User
+from fieldops.auth.models import User
 from tests.conftest import ApiClient
 from tests.helpers import fetch
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldops.users.models import User
+from fieldops.auth.models import User
 from tests.auth.throttle_support import MESSAGE, client_at
 from tests.helpers import fetch
 

@@ -13,11 +13,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from fieldops.auth.models import ApiToken
+from fieldops.auth.models import ApiToken, User
 from fieldops.extensions import db
 from fieldops.issues.models import IssueStatus
 from fieldops.stores.models import Store
-from fieldops.users.models import User
 from fieldops.visits.models import VisitStatus
 from tests.helpers import image_bytes, new_client_id
 

@@ -7,10 +7,9 @@ from datetime import timedelta
 import pytest
 
 from fieldops.auth import services
-from fieldops.auth.models import ApiToken
+from fieldops.auth.models import ApiToken, User
 from fieldops.core.errors import Invalid
 from fieldops.extensions import db
-from fieldops.users.models import User
 
 
 def test_authenticate_checks_the_password_and_notes_the_sign_in(ctx, build, now):

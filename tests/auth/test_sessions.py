@@ -8,10 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from fieldops.auth import sessions
-from fieldops.auth.models import UserSession
+from fieldops.auth.models import User, UserSession
 from fieldops.core.errors import NotFound
 from fieldops.extensions import db
-from fieldops.users.models import User
 
 
 def start(user: User, now, remembered: bool = False) -> str:

@@ -7,10 +7,10 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from fieldops.auth.models import User
 from fieldops.extensions import db
 from fieldops.issues.models import Issue, IssueStatus, Severity
 from fieldops.issues.services import update_issue
-from fieldops.users.models import User
 from fieldops.visits.models import VisitStatus
 from tests.browser.support import (
     TIMEOUT_MS,

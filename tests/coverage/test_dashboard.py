@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 import pytest
 import sqlalchemy as sa
 
+from fieldops.auth.models import User
 from fieldops.coverage import cadence, dashboard, snapshots
 from fieldops.coverage.dashboard import TrendPoint
 from fieldops.coverage.heatmap import Line, heatmap, level
@@ -16,7 +17,6 @@ from fieldops.coverage.trend import trend_chart
 from fieldops.extensions import db
 from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
 from fieldops.overview.services import open_issue_counts
-from fieldops.users.models import User
 from tests.coverage.test_snapshots import add_shift, visited
 
 # NOW: Wednesday 2026-03-04 15:00 UTC. Stores are posted Mon-Sat 09:00-20:00.

@@ -14,6 +14,7 @@ from flask import Flask
 from sqlalchemy.orm import joinedload, selectinload
 
 from config import ProductionConfig
+from fieldops.auth.models import Role, User
 from fieldops.auth.services import authenticate
 from fieldops.clock import local_date, zone
 from fieldops.coverage.models import Alert, AlertKind, CoverageSnapshot
@@ -31,7 +32,6 @@ from fieldops.observations.models import Observation, ObservationCategory
 from fieldops.observations.schemas import FIELD_SCHEMAS
 from fieldops.shifts.models import ShiftKind, SupportShift
 from fieldops.stores.models import HoursException, Store, store_managers
-from fieldops.users.models import Role, User
 from fieldops.visits.models import Visit, VisitStatus
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from fieldops.auth.models import Role, User
 from fieldops.clock import business_date
 from fieldops.extensions import db
 from fieldops.hours.ingest import ingest_signals
@@ -31,7 +32,6 @@ from fieldops.hours.truths import PRESIDENTS_DAY_2026, varied_truths
 from fieldops.observations.schemas import ObservationCreateSchema
 from fieldops.observations.services import create_observation
 from fieldops.stores.models import Store
-from fieldops.users.models import Role, User
 from tests.builders import Builder
 
 NOW = datetime(2026, 3, 23, 12, tzinfo=UTC)  # Monday; every US store is in its Monday

@@ -6,10 +6,10 @@ from datetime import time
 
 import pytest
 
+from fieldops.auth.models import User
 from fieldops.extensions import db
 from fieldops.hours import drifts
 from fieldops.hours.models import HoursBasis, RealHours
-from fieldops.users.models import User
 
 Span = tuple[time, time] | None
 

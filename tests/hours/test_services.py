@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from fieldops.auth.models import User
 from fieldops.clock import to_utc
 from fieldops.extensions import db
 from fieldops.hours.drifts import largest_drifts
@@ -13,7 +14,6 @@ from fieldops.hours.presence import note_new_evidence
 from fieldops.hours.recompute import pending_store_ids, recompute, recompute_pending
 from fieldops.hours.services import hours_for
 from fieldops.stores.models import Store
-from fieldops.users.models import User
 
 YESTERDAY = date(2026, 3, 3)  # NOW is 2026-03-04 (a Wednesday)
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
+from fieldops.auth.models import User
 from fieldops.core.errors import Conflict, Forbidden, NotFound
 from fieldops.extensions import db
 from fieldops.issues import services
 from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
-from fieldops.users.models import User
 
 
 @pytest.fixture

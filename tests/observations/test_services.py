@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
+from fieldops.auth.models import User
 from fieldops.core.errors import Invalid, NotFound
 from fieldops.extensions import db
 from fieldops.observations import services
 from fieldops.observations.models import ObservationCategory
-from fieldops.users.models import User
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from fieldops import clock
+from fieldops.auth.models import Role, User
 from fieldops.core.errors import Invalid
 from fieldops.extensions import db
 from fieldops.stores import services, windows
 from fieldops.stores.models import HoursException, PostedHours, Store
-from fieldops.users.models import Role, User
 
 
 def store_with(

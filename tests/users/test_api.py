@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from fieldops.users.models import User
+from fieldops.auth.models import User
 from tests.helpers import count, errors_of, fetch
 
 

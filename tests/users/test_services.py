@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from fieldops.audit.models import AuditEvent
+from fieldops.auth.models import Role, User
 from fieldops.auth.sessions import load_session, start_session
 from fieldops.core.errors import Invalid
 from fieldops.extensions import db
 from fieldops.users import services
-from fieldops.users.models import Role, User
 
 
 def user(record) -> User:

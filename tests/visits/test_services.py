@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from fieldops.auth.models import User
 from fieldops.core.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldops.extensions import db
-from fieldops.users.models import User
 from fieldops.visits import services
 from fieldops.visits.models import Department, Visit, VisitStatus
 

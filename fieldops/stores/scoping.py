@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
+from fieldops.auth.models import Role, User
 from fieldops.core.errors import NotFound
 from fieldops.extensions import db
 from fieldops.stores.models import store_managers
-from fieldops.users.models import Role, User
 
 T = TypeVar("T")
 
