@@ -20,19 +20,21 @@ from fieldops.cli import fieldops_cli
 from fieldops.core.errors import register_error_handlers
 from fieldops.core.health import blp as health
 from fieldops.core.input_checks import init_input_checks
-from fieldops.core.openapi import spec_kwargs
+from fieldops.core.openapi import api, spec_kwargs
 from fieldops.core.security import init_security_headers
-from fieldops.core.templating import init_templating
 from fieldops.coverage.api import blp as coverage_api
 from fieldops.database import install_sqlite_hooks
-from fieldops.extensions import api, csrf, db, limiter, login_manager, migrate
+from fieldops.extensions import csrf, db, limiter, login_manager, migrate
 from fieldops.hours.api import blp as hours_api
 from fieldops.hours.views import blp as hours_views
 from fieldops.issues.api import blp as issues_api
-from fieldops.issues.views import blp as issues_views
 from fieldops.observations.api import blp as observations_api
-from fieldops.observations.views import blp as observations_views
 from fieldops.overview.views import blp as overview_views
+from fieldops.pages.issues import blp as issues_pages
+from fieldops.pages.observations import blp as observation_pages
+from fieldops.pages.store import blp as store_pages
+from fieldops.pages.templating import init_templating
+from fieldops.pages.visits import blp as visit_pages
 from fieldops.photos.api import blp as photos_api
 from fieldops.pwa.views import blp as pwa_views
 from fieldops.shifts.api import blp as shifts_api
@@ -112,8 +114,10 @@ def register_blueprints(app: Flask) -> None:
         users_views,
         stores_views,
         visits_views,
-        observations_views,
-        issues_views,
+        store_pages,
+        visit_pages,
+        observation_pages,
+        issues_pages,
         overview_views,
         hours_views,
         shifts_views,

@@ -1,4 +1,8 @@
-"""The Flask extensions, created unbound here and initialised in `create_app`."""
+"""The Flask extensions, created unbound here and initialised in `create_app`.
+
+The API extension (flask-smorest) is `core.openapi.api`, beside the OpenAPI customisation it
+needs; this module sits on the ground floor and imports no other part of the package.
+"""
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -7,7 +11,6 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from fieldops.core.openapi import FieldOpsApi
 from fieldops.database import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -15,4 +18,3 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
-api = FieldOpsApi()

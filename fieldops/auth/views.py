@@ -29,8 +29,8 @@ from fieldops.core.forms import FORM_ERROR, form_values, submit
 blp = Blueprint("auth", __name__)
 
 HOME = {
-    Role.ENGINEER: "visits.today",
-    Role.MANAGER: "stores.my_store",
+    Role.ENGINEER: "visit_pages.today",
+    Role.MANAGER: "store_pages.my_store",
     Role.CIO: "overview.index",
     Role.ADMIN: "overview.index",
 }

@@ -62,6 +62,9 @@ class FieldOpsApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
 
+api = FieldOpsApi()  # the API extension, initialised in create_app
+
+
 def form_fields_into_multipart_body(operation: dict[str, Any], schemas: dict[str, Any]) -> None:
     """Document form fields sent beside files as part of the multipart body.
 

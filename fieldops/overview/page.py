@@ -49,7 +49,7 @@ def _heatmap(where: dash.Scope, worst: list[dash.StoreSnapshot]) -> Heatmap | No
             title=f"{r.code} {r.name}",
             by_weekday=r.by_weekday,
             days=r.days,
-            href=url_for("stores.detail", store_id=r.store_id),
+            href=url_for("store_pages.detail", store_id=r.store_id),
         )
         for r in worst
     ]

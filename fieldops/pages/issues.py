@@ -14,7 +14,6 @@ from fieldops.auth.policy import Action, can, require
 from fieldops.auth.services import users_with_role
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, list_args, submit
-from fieldops.core.templating import label
 from fieldops.extensions import db
 from fieldops.issues import services
 from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
@@ -24,6 +23,7 @@ from fieldops.issues.schemas import (
     IssueListArgsSchema,
     IssueUpdateSchema,
 )
+from fieldops.pages.templating import label
 from fieldops.photos.forms import form_photo
 from fieldops.photos.images import CleanImage
 from fieldops.photos.schemas import PhotoFileSchema

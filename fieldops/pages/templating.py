@@ -14,11 +14,11 @@ from fieldops.clock import WEEKDAY_NAMES, zone
 
 NAV: dict[Role, list[tuple[str, str]]] = {
     Role.ENGINEER: [
-        ("visits.today", "Today"),
+        ("visit_pages.today", "Today"),
         ("issues.index", "Issues"),
         ("stores.index", "Stores"),
     ],
-    Role.MANAGER: [("stores.my_store", "My store"), ("issues.index", "Issues")],
+    Role.MANAGER: [("store_pages.my_store", "My store"), ("issues.index", "Issues")],
     Role.CIO: [
         ("overview.index", "Overview"),
         ("stores.index", "Stores"),

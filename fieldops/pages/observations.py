@@ -80,8 +80,8 @@ def new() -> ResponseReturnValue:
         if created is not None:
             flash(f"{category.value.title()} observation saved.")
             if visit_id:
-                return redirect(url_for("visits.detail", visit_id=visit_id))
-            return redirect(url_for("stores.detail", store_id=store.id))
+                return redirect(url_for("visit_pages.detail", visit_id=visit_id))
+            return redirect(url_for("store_pages.detail", store_id=store.id))
     schema = FIELD_SCHEMAS[category]() if category else None
     return render_template(
         "observations/new.html",

@@ -39,7 +39,7 @@ def _pages_for_stores(store_ids: list[int], user: User) -> list[str]:
         url
         for store_id in store_ids
         for url in (
-            url_for("stores.detail", store_id=store_id),
+            url_for("store_pages.detail", store_id=store_id),
             url_for("issues.new", store_id=store_id),
             *(url_for("issues.detail", issue_id=issue_id) for issue_id in newest[store_id]),
         )
@@ -48,12 +48,12 @@ def _pages_for_stores(store_ids: list[int], user: User) -> list[str]:
 
 def pages_for_visits(visits: Iterable[Visit], user: User) -> list[str]:
     """Each visit's page, the forms used on site, and each store's pages."""
-    urls: list[str] = [url_for("auth.home"), url_for("visits.today")]
+    urls: list[str] = [url_for("auth.home"), url_for("visit_pages.today")]
     store_ids: list[int] = []
     for visit in visits:
         if visit.status == VisitStatus.CANCELLED:
             continue
-        urls.append(url_for("visits.detail", visit_id=visit.id))
+        urls.append(url_for("visit_pages.detail", visit_id=visit.id))
         form = {"store_id": visit.store_id, "visit_id": visit.id}
         urls.append(url_for("observations.new", **form))
         urls.extend(
@@ -66,5 +66,5 @@ def pages_for_visits(visits: Iterable[Visit], user: User) -> list[str]:
 
 def pages_for_manager(store_id: int, user: User) -> list[str]:
     """What a store manager needs without a network: the store's pages and the start page."""
-    urls = [url_for("auth.home"), url_for("stores.my_store")]
+    urls = [url_for("auth.home"), url_for("store_pages.my_store")]
     return list(dict.fromkeys(urls + _pages_for_stores([store_id], user)))

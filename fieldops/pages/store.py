@@ -1,0 +1,114 @@
+"""The store page (posted and real hours, visits, open issues, observations, the close-out
+form) and My store, the manager's start page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from fieldops.auth.models import Role
+from fieldops.auth.policy import Action, require
+from fieldops.clock import local_date, utcnow
+from fieldops.core.forms import form_values, submit
+from fieldops.extensions import db
+from fieldops.hours.chart import hours_chart
+from fieldops.hours.ingest import record_closeout
+from fieldops.hours.schemas import CloseoutSchema
+from fieldops.hours.services import hours_for
+from fieldops.issues.models import Issue
+from fieldops.issues.services import issue_query
+from fieldops.observations.models import Observation
+from fieldops.observations.services import observation_query
+from fieldops.pages.offline import pages_for_manager
+from fieldops.stores.models import Store
+from fieldops.stores.scoping import get_visible
+from fieldops.visits.models import Visit, VisitStatus
+from fieldops.visits.services import visit_query
+
+blp = Blueprint("store_pages", __name__)
+
+
+def _detail_page(
+    store_id: int, errors: dict[str, list[str]] | None = None, values: dict[str, Any] | None = None
+) -> ResponseReturnValue:
+    """The store page; with the close-out form's errors (422) when it was refused."""
+    store = get_visible(Store, store_id, current_user)
+    now = utcnow()
+    today = local_date(now, store.timezone)
+    visits = db.session.scalars(
+        visit_query(current_user, store_id=store.id).order_by(Visit.planned_start.desc()).limit(20)
+    ).all()
+    hours = hours_for(store)
+    page = render_template(
+        "stores/detail.html",
+        store=store,
+        hours=hours,
+        chart=hours_chart(hours),
+        today=today,
+        upcoming_exceptions=[e for e in store.exceptions if e.date >= today][:10],
+        open_issues=db.session.scalars(
+            issue_query(current_user, store_id=store.id, open_only=True)
+            .order_by(Issue.created_at.desc())
+            .limit(50)
+        ).all(),
+        offline_pages=(
+            pages_for_manager(store.id, current_user) if current_user.role == Role.MANAGER else []
+        ),
+        planned=[v for v in visits if v.status == VisitStatus.PLANNED][::-1],
+        history=[v for v in visits if v.status != VisitStatus.PLANNED],
+        observations=db.session.scalars(
+            observation_query(current_user, store_id=store.id)
+            .order_by(Observation.observed_at.desc())
+            .limit(10)
+        ).all(),
+        errors=errors or {},
+        values=values or {},
+    )
+    return page, 422 if errors else 200
+
+
+@blp.get("/stores/<int:store_id>")
+@login_required
+def detail(store_id: int) -> ResponseReturnValue:
+    require(Action.READ_RECORDS)
+    return _detail_page(store_id)
+
+
+@blp.post("/stores/<int:store_id>/closeout")
+@login_required
+def closeout(store_id: int) -> ResponseReturnValue:
+    """The manager's "Last customer just left": the store page's form, without JavaScript.
+
+    With JavaScript the same button is queued in the phone's outbox and sent by /api/sync.
+    """
+    require(Action.SEND_CLOSEOUT)
+    store = get_visible(Store, store_id, current_user)
+    values = form_values()
+    result, errors = submit(
+        CloseoutSchema(), values, lambda data: record_closeout(store, data, current_user, utcnow())
+    )
+    if result is None:
+        return _detail_page(store.id, errors, values)
+    if result.closed:
+        flash(f"Close-out sent: closed on {result.business_date:%a %d %b}.")
+    else:
+        flash(
+            f"Close-out sent: the last customer left at {result.last_customer_at:%H:%M} "
+            f"on {result.business_date:%a %d %b}."
+        )
+    return redirect(url_for("store_pages.detail", store_id=store.id) + "#closeout")
+
+
+@blp.get("/my-store")
+@login_required
+def my_store() -> ResponseReturnValue:
+    """The manager's start page: their stores, open issues and planned visits."""
+    if current_user.role != Role.MANAGER:
+        return redirect(url_for("stores.index"))
+    stores = current_user.stores
+    if len(stores) == 1:
+        return redirect(url_for("store_pages.detail", store_id=stores[0].id))
+    return render_template("stores/my_store.html", stores=stores)

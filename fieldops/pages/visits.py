@@ -1,0 +1,103 @@
+"""The engineer's Today page, and a visit's page with its check-in and check-out forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from fieldops.auth.models import Role
+from fieldops.auth.policy import Action, require
+from fieldops.clock import utcnow
+from fieldops.core.forms import form_values, submit
+from fieldops.extensions import db
+from fieldops.observations.models import Observation
+from fieldops.observations.services import observation_query
+from fieldops.pages.offline import pages_for_visits
+from fieldops.stores.scoping import get_visible
+from fieldops.visits import services
+from fieldops.visits.models import Department, Visit
+from fieldops.visits.schemas import (
+    CheckInSchema,
+    CheckOutSchema,
+)
+
+blp = Blueprint("visit_pages", __name__)
+
+
+@blp.get("/today")
+@login_required
+def today() -> ResponseReturnValue:
+    """The engineer's day: today's visits, tomorrow's, then the coming week.
+
+    Today's and tomorrow's visits, their stores and the forms used on site are listed for
+    the service worker to save on the phone (see fieldops/pages/offline.py).
+    """
+    if current_user.role != Role.ENGINEER:
+        return redirect(url_for("visits.index"))
+    now = utcnow()
+    visits = services.visits_today(current_user, now)
+    tomorrow = services.visits_today(current_user, now, days_ahead=1)
+    shown = {v.id for v in visits} | {v.id for v in tomorrow}
+    return render_template(
+        "visits/today.html",
+        visits=visits,
+        tomorrow=tomorrow,
+        upcoming=[v for v in services.upcoming_visits(current_user, now) if v.id not in shown],
+        offline_pages=pages_for_visits(visits + tomorrow, current_user),
+        now=now,
+    )
+
+
+def _detail_page(
+    visit_id: int, errors: dict[str, list[str]] | None = None, values: dict[str, Any] | None = None
+) -> ResponseReturnValue:
+    visit = get_visible(Visit, visit_id, current_user)
+    observations = db.session.scalars(
+        observation_query(current_user, visit_id=visit.id).order_by(Observation.observed_at)
+    ).all()
+    page = render_template(
+        "visits/detail.html",
+        visit=visit,
+        observations=observations,
+        departments=list(Department),
+        errors=errors or {},
+        values=values or {},
+    )
+    return page, 422 if errors else 200
+
+
+@blp.get("/visits/<int:visit_id>")
+@login_required
+def detail(visit_id: int) -> ResponseReturnValue:
+    require(Action.READ_RECORDS)
+    return _detail_page(visit_id)
+
+
+def _visit_action(visit_id: int, schema: Any, action: Any, done: str) -> ResponseReturnValue:
+    require(Action.CHECK_IN_OUT)
+    visit = services.own_visit(visit_id, current_user)
+    values = form_values(lists=("departments_met",))
+    result, errors = submit(
+        schema, values, lambda data: action(visit, data, current_user, utcnow())
+    )
+    if result is not None:
+        flash(done)
+        return redirect(url_for("visit_pages.detail", visit_id=visit_id))
+    return _detail_page(visit_id, errors, values)
+
+
+@blp.post("/visits/<int:visit_id>/check-in")
+@login_required
+def check_in(visit_id: int) -> ResponseReturnValue:
+    return _visit_action(visit_id, CheckInSchema(), services.check_in, "Checked in.")
+
+
+@blp.post("/visits/<int:visit_id>/check-out")
+@login_required
+def check_out(visit_id: int) -> ResponseReturnValue:
+    return _visit_action(
+        visit_id, CheckOutSchema(), services.check_out, "Checked out. Visit completed."
+    )
