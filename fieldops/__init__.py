@@ -26,9 +26,11 @@ from fieldops.coverage.api import blp as coverage_api
 from fieldops.database import install_sqlite_hooks
 from fieldops.extensions import csrf, db, limiter, login_manager, migrate
 from fieldops.hours.api import blp as hours_api
+from fieldops.hours.presence import refresh_day
 from fieldops.hours.views import blp as hours_views
 from fieldops.issues.api import blp as issues_api
 from fieldops.observations.api import blp as observations_api
+from fieldops.observations.services import hours_evidence
 from fieldops.overview.views import blp as overview_views
 from fieldops.pages.issues import blp as issues_pages
 from fieldops.pages.observations import blp as observation_pages
@@ -40,11 +42,13 @@ from fieldops.pwa.views import blp as pwa_views
 from fieldops.shifts.api import blp as shifts_api
 from fieldops.shifts.views import blp as shifts_views
 from fieldops.stores.api import blp as stores_api
+from fieldops.stores.services import zone_changed
 from fieldops.stores.views import blp as stores_views
 from fieldops.sync.api import blp as sync_api
 from fieldops.users.api import blp as users_api
 from fieldops.users.views import blp as users_views
 from fieldops.visits.api import blp as visits_api
+from fieldops.visits.services import follow_store_zone
 from fieldops.visits.views import blp as visits_views
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +74,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     register_hooks(app)
     register_commands(app)
     register_template_helpers(app)
+    connect_features()
     return app
 
 
@@ -124,6 +129,15 @@ def register_blueprints(app: Flask) -> None:
         pwa_views,
     ):
         app.register_blueprint(blueprint)
+
+
+def connect_features() -> None:
+    """The two places where a change in one feature is another's business, and the lower
+    feature may not import the higher one: a store's new zone moves its visits' local days,
+    and an `hours` observation is evidence for the learned hours. Connecting twice (one app
+    per test) is harmless: a receiver is held once."""
+    zone_changed.connect(follow_store_zone)
+    hours_evidence.connect(refresh_day)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -252,3 +252,9 @@ def note_new_evidence(store_id: int, now: datetime) -> None:
     else:
         status.evidence_changed_at = now
     db.session.flush()
+
+
+def refresh_day(store: Store, day: date, now: datetime) -> int:
+    """Recompute `store`'s presence on one business `day` (connected to
+    `observations.services.hours_evidence` by the app factory)."""
+    return refresh_presence(store, [day], now)

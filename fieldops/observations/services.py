@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from blinker import Signal
 from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -15,11 +16,15 @@ from fieldops.clock import business_date
 from fieldops.core.errors import Forbidden, Invalid
 from fieldops.core.idempotency import create_once
 from fieldops.extensions import db
-from fieldops.hours.presence import refresh_presence
 from fieldops.observations.models import Observation, ObservationCategory
 from fieldops.stores.models import Store
 from fieldops.stores.scoping import get_visible, visible
 from fieldops.visits.models import Visit
+
+# Sent with the store when an `hours` observation is recorded, with `day` (its business day)
+# and `now`, inside the request's transaction. The app factory connects the hours feature,
+# which counts it as evidence of customer presence.
+hours_evidence = Signal("hours-observation-recorded")
 
 SORTS = {"observed_at": Observation.observed_at, "created_at": Observation.created_at}
 
@@ -89,7 +94,6 @@ def create_observation(
     if created and observation.category == ObservationCategory.HOURS:  # evidence of hours
         store = db.session.get(Store, observation.store_id)
         cutoff = current_app.config["HOURS_BUSINESS_DAY_CUTOFF"]
-        refresh_presence(
-            store, [business_date(observation.observed_at, store.timezone, cutoff)], now
-        )
+        day = business_date(observation.observed_at, store.timezone, cutoff)
+        hours_evidence.send(store, day=day, now=now)
     return observation, created

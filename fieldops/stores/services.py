@@ -6,17 +6,20 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from blinker import Signal
 from sqlalchemy.orm import selectinload
 
 from fieldops.audit.services import record
 from fieldops.auth.models import User
-from fieldops.clock import local_date
 from fieldops.core.errors import Invalid
 from fieldops.core.idempotency import unique_key
 from fieldops.extensions import db
 from fieldops.stores.models import HoursException, PostedHours, Store
 from fieldops.stores.scoping import visible
-from fieldops.visits.models import Visit
+
+# Sent with the store when its time zone changes, inside the request's transaction. The
+# app factory connects the features that keep local days of the store's records (visits).
+zone_changed = Signal("store-zone-changed")
 
 SORTS = {"name": Store.name, "code": Store.code, "region": Store.region}
 
@@ -87,13 +90,7 @@ def update_store(store: Store, data: dict[str, Any], actor: User, now: datetime)
     _apply(store, data)
     store.updated_at = now
     if store.timezone != old_zone:
-        _relocalise_visits(store)
+        zone_changed.send(store)
     db.session.flush()
     record(actor, "store.updated", "store", store.id, now=now, fields=sorted(data))
     return store
-
-
-def _relocalise_visits(store: Store) -> None:
-    """A store that changes zone changes the local day of its visits."""
-    for visit in db.session.scalars(sa.select(Visit).where(Visit.store_id == store.id)):
-        visit.local_date = local_date(visit.planned_start, store.timezone)

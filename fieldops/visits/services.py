@@ -257,3 +257,10 @@ def own_visit(visit_id: int, engineer: User, *, for_update: bool = False) -> Vis
     if visit.engineer_id != engineer.id:
         raise Forbidden("This visit is assigned to another engineer.")
     return visit
+
+
+def follow_store_zone(store: Store) -> None:
+    """A store that changes zone changes the local day of its visits (connected to
+    `stores.services.zone_changed` by the app factory)."""
+    for visit in db.session.scalars(sa.select(Visit).where(Visit.store_id == store.id)):
+        visit.local_date = local_date(visit.planned_start, store.timezone)
