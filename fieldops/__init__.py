@@ -32,7 +32,7 @@ from fieldops.issues.api import blp as issues_api
 from fieldops.issues.views import blp as issues_views
 from fieldops.observations.api import blp as observations_api
 from fieldops.observations.views import blp as observations_views
-from fieldops.overview.views import blp as overview_views
+from fieldops.pages.overview import blp as overview_views
 from fieldops.photos.api import blp as photos_api
 from fieldops.pwa.views import blp as pwa_views
 from fieldops.shifts.api import blp as shifts_api

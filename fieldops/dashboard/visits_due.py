@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
-from fieldops.coverage.dashboard import Scope, Snap
+from fieldops.dashboard.figures import Scope, Snap
 from fieldops.extensions import db
 from fieldops.stores.hours import local_date
 from fieldops.stores.models import Store

@@ -1,0 +1,1 @@
+"""Pages that combine several features (the top floor, above the features)."""
