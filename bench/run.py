@@ -70,8 +70,8 @@ MISSED = {
     "coverage": "- Coverage computed live missed its target: see the SQL above, then profile "
     "it in-process (`python -m bench.profiling coverage --cprofile`).",
     "overview": "- The CIO dashboard missed its target: profile one request in-process "
-    "(`python -m bench.profiling overview --cprofile`): the SQL of fieldops/coverage/dashboard.py "
-    "and cadence.py, the charts of heatmap.py and trend.py, the template.",
+    "(`python -m bench.profiling overview --cprofile`): the SQL of fieldops/dashboard/figures.py "
+    "and visits_due.py, the charts of heatmap.py and trend.py, the template.",
     "stores": "- Store list missed its target. On 2026-11-23 the cause was Python, not SQL "
     "(under 1 ms a page): building and dumping every store's hours exceptions, and full "
     "garbage collections rescanning the app's long-lived objects. Both were fixed (list items "

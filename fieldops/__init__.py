@@ -31,9 +31,9 @@ from fieldops.hours.views import blp as hours_views
 from fieldops.issues.api import blp as issues_api
 from fieldops.observations.api import blp as observations_api
 from fieldops.observations.services import hours_evidence
-from fieldops.overview.views import blp as overview_views
 from fieldops.pages.issues import blp as issues_pages
 from fieldops.pages.observations import blp as observation_pages
+from fieldops.pages.overview import blp as overview_views
 from fieldops.pages.store import blp as store_pages
 from fieldops.pages.templating import init_templating
 from fieldops.pages.visits import blp as visit_pages

@@ -28,7 +28,7 @@ from fieldops.stores.models import HoursException, PostedHours, Store
 from fieldops.stores.scoping import visible
 from fieldops.visits.models import Visit, VisitStatus
 
-YEAR = timedelta(days=365)
+YEAR = timedelta(days=365)  # visit cadence counts completed visits of the rolling year
 
 
 @dataclass(frozen=True)
@@ -210,10 +210,15 @@ def store_coverage(
 ) -> list[StoreCoverage]:
     """Coverage of every active store the user may see over its local dates
     [first, first + days) (default: from its today, COVERAGE_DEFAULT_DAYS days)."""
+    return coverage_of(active_stores(user, region), now, first, days)
+
+
+def active_stores(user: User, region: str | None = None) -> list[Store]:
+    """The active stores the user may see, in the region if one is given, by name."""
     stmt = visible(sa.select(Store), Store, user).where(Store.active.is_(True)).order_by(Store.name)
     if region:
         stmt = stmt.where(Store.region == region)
-    return coverage_of(list(db.session.scalars(stmt)), now, first, days)
+    return list(db.session.scalars(stmt))
 
 
 def coverage_of(

@@ -1,8 +1,10 @@
 """What the CIO dashboard (/overview) shows, gathered for its template.
 
 Coverage and visit cadence come from the latest nightly snapshot of each store
-(fieldops.coverage.dashboard); without any snapshot yet (a fresh installation) the page
-says so and shows visit cadence counted live, open issues and the hours drift.
+(fieldops.dashboard.figures, .visits_due); without any snapshot yet (a fresh installation)
+the page says so and shows visit cadence counted live by coverage's rule
+(fieldops.coverage.services.visit_cadence, the one the snapshots store), open issues and
+the hours drift.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from typing import Any
 from flask import current_app, url_for
 
 from fieldops.auth.models import User
-from fieldops.coverage import cadence
-from fieldops.coverage import dashboard as dash
-from fieldops.coverage.heatmap import Heatmap, Line, heatmap
-from fieldops.coverage.trend import trend_chart
+from fieldops.coverage import services as coverage
+from fieldops.dashboard import figures, visits_due
+from fieldops.dashboard.heatmap import Heatmap, Line, heatmap
+from fieldops.dashboard.open_issues import open_issue_counts
+from fieldops.dashboard.trend import trend_chart
 from fieldops.hours.drifts import largest_drifts
-from fieldops.overview import services
 
 ALERTS_SHOWN = 8
 DRIFTS_SHOWN = 10
@@ -40,7 +42,7 @@ class VisitLine:
     next_planned: datetime | None = None
 
 
-def _heatmap(where: dash.Scope, worst: list[dash.StoreSnapshot]) -> Heatmap | None:
+def _heatmap(where: figures.Scope, worst: list[figures.StoreSnapshot]) -> Heatmap | None:
     if not worst:
         return None
     stores = [
@@ -60,12 +62,12 @@ def _heatmap(where: dash.Scope, worst: list[dash.StoreSnapshot]) -> Heatmap | No
             by_weekday=g.by_weekday,
             days=g.days,
         )
-        for g in dash.by_region(where)
+        for g in figures.by_region(where)
     ]
     return heatmap(stores, regions)
 
 
-def _visit_line(due: cadence.VisitDue) -> VisitLine:
+def _visit_line(due: visits_due.VisitDue) -> VisitLine:
     row = due.row
     return VisitLine(
         row.store_id,
@@ -79,54 +81,60 @@ def _visit_line(due: cadence.VisitDue) -> VisitLine:
     )
 
 
-def _from_snapshots(where: dash.Scope, now: datetime) -> dict[str, Any]:
+def _from_snapshots(where: figures.Scope, now: datetime) -> dict[str, Any]:
     config = current_app.config
-    head = dash.headline(where, float(config["COVERAGE_ALERT_PERCENT"]))
+    head = figures.headline(where, float(config["COVERAGE_ALERT_PERCENT"]))
     if not head.stores:
         return {}
-    worst = dash.largest_gaps(where, dash.HEATMAP_STORES)
-    due = cadence.due_soon(where, now, config["COVERAGE_DUE_SOON_DAYS"])
+    worst = figures.largest_gaps(where, figures.HEATMAP_STORES)
+    due = visits_due.due_soon(where, now, config["COVERAGE_DUE_SOON_DAYS"])
     shown = due[:DUE_SOON_SHOWN]
-    visits = cadence.visits_of([r.store_id for r in shown], now)
-    points = dash.trend(where.user, where.region, where.taken_on)
+    visits = visits_due.visits_of([r.store_id for r in shown], now)
+    points = figures.trend(where.user, where.region, where.taken_on)
     return {
         "snapshot_on": where.taken_on,
         "stale": where.taken_on < now.astimezone(UTC).date() - timedelta(days=1),
         "head": head,
         "days": worst[0].days if worst else current_app.config["COVERAGE_DEFAULT_DAYS"],
-        "gaps": worst[: dash.LIST_LENGTH],
+        "gaps": worst[: figures.LIST_LENGTH],
         "heat": _heatmap(where, worst),
         "trend": trend_chart(points),
         "trend_points": points,
-        "overdue": [_visit_line(d) for d in cadence.overdue_visits(where, now, dash.LIST_LENGTH)],
+        "overdue": [
+            _visit_line(d) for d in visits_due.overdue_visits(where, now, figures.LIST_LENGTH)
+        ],
         "overdue_count": head.overdue,
         "due_soon": [
-            _visit_line(cadence.VisitDue(r, *visits.get(r.store_id, (None, None)))) for r in shown
+            _visit_line(visits_due.VisitDue(r, *visits.get(r.store_id, (None, None))))
+            for r in shown
         ],
         "due_soon_count": len(due),
     }
 
 
-def _live_cadence(now: datetime, region: str | None) -> dict[str, Any]:
-    """Visit cadence counted from the visits (no snapshot yet)."""
-    coverage = services.visit_coverage(now, region)
-    overdue = sorted((c for c in coverage if c.missing), key=lambda c: (-c.missing, c.store.name))
-    shown = overdue[: dash.LIST_LENGTH]
-    visits = cadence.visits_of([c.store.id for c in shown], now)
+def _live_cadence(user: User, now: datetime, region: str | None) -> dict[str, Any]:
+    """Visit cadence counted from the visits (no snapshot yet), by the rule the snapshots
+    store: completed visits of the rolling year (docs/coverage.md)."""
+    stores = coverage.active_stores(user, region)
+    counted = coverage.visit_cadence(stores, now)
+    overdue = sorted(
+        ((store, counted[store.id]) for store in stores if counted[store.id].overdue),
+        key=lambda pair: (pair[1].completed_12m - pair[1].cadence, pair[0].name),
+    )  # most visits missing first
     return {
-        "live_stores": len(coverage),
-        "live_meeting": len(coverage) - len(overdue),
+        "live_stores": len(stores),
+        "live_meeting": len(stores) - len(overdue),
         "overdue": [
             VisitLine(
-                c.store.id,
-                c.store.name,
-                c.store.code,
-                c.completed,
-                c.store.cadence_per_year,
-                last_visit=c.last_visit,
-                next_planned=visits.get(c.store.id, (None, None))[1],
+                store.id,
+                store.name,
+                store.code,
+                visits.completed_12m,
+                visits.cadence,
+                last_visit=visits.last_visit,
+                next_planned=visits.next_planned,
             )
-            for c in shown
+            for store, visits in overdue[: figures.LIST_LENGTH]
         ],
         "overdue_count": len(overdue),
         "due_soon": [],
@@ -136,18 +144,18 @@ def _live_cadence(now: datetime, region: str | None) -> dict[str, Any]:
 
 def overview(user: User, now: datetime, region: str | None) -> dict[str, Any]:
     """The template's context for the dashboard, for one region or all."""
-    alerts, alert_counts = dash.open_alerts(user, region, ALERTS_SHOWN)
+    alerts, alert_counts = figures.open_alerts(user, region, ALERTS_SHOWN)
     context: dict[str, Any] = {
         "threshold": current_app.config["COVERAGE_ALERT_PERCENT"],
         "horizon": current_app.config["COVERAGE_DUE_SOON_DAYS"],
-        "issues": services.open_issue_counts(region),
+        "issues": open_issue_counts(region),
         "alerts": alerts,
         "alert_counts": alert_counts,
         "drifts": largest_drifts(user, limit=DRIFTS_SHOWN, region=region),
-        "stores_active": dash.active_store_count(user, region),
+        "stores_active": figures.active_store_count(user, region),
     }
-    where = dash.scope(user, region)
+    where = figures.scope(user, region)
     snapshot = _from_snapshots(where, now) if where else {}
     if snapshot:
         return context | snapshot
-    return context | {"snapshot_on": None} | _live_cadence(now, region)
+    return context | {"snapshot_on": None} | _live_cadence(user, now, region)

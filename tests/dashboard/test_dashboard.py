@@ -9,14 +9,16 @@ import pytest
 import sqlalchemy as sa
 
 from fieldops.auth.models import User
-from fieldops.coverage import cadence, dashboard, snapshots
-from fieldops.coverage.dashboard import TrendPoint
-from fieldops.coverage.heatmap import Line, heatmap, level
+from fieldops.coverage import snapshots
 from fieldops.coverage.models import CoverageSnapshot
-from fieldops.coverage.trend import trend_chart
+from fieldops.dashboard import figures as dashboard
+from fieldops.dashboard import visits_due as cadence
+from fieldops.dashboard.figures import TrendPoint
+from fieldops.dashboard.heatmap import Line, heatmap, level
+from fieldops.dashboard.open_issues import open_issue_counts
+from fieldops.dashboard.trend import trend_chart
 from fieldops.extensions import db
 from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
-from fieldops.overview.services import open_issue_counts
 from tests.coverage.test_snapshots import add_shift, visited
 
 # NOW: Wednesday 2026-03-04 15:00 UTC. Stores are posted Mon-Sat 09:00-20:00.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fieldops.coverage.dashboard import TrendPoint
+from fieldops.dashboard.figures import TrendPoint
 
 WIDTH = 360
 HEIGHT = 170

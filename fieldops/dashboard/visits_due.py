@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 
 from fieldops.clock import local_date
-from fieldops.coverage.dashboard import Scope, Snap
+from fieldops.dashboard.figures import Scope, Snap
 from fieldops.extensions import db
 from fieldops.stores.models import Store
 from fieldops.visits.models import Visit, VisitStatus

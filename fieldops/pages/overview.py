@@ -1,4 +1,5 @@
-"""The CIO dashboard: support and visit coverage from the nightly snapshots, alerts, issues."""
+"""The CIO dashboard page (/overview): support and visit coverage from the nightly
+snapshots, alerts, issues; its figures come from fieldops.dashboard."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from flask_login import current_user, login_required
 
 from fieldops.auth.policy import Action, require
 from fieldops.clock import utcnow
-from fieldops.overview.page import overview
+from fieldops.dashboard import overview
 from fieldops.stores.services import regions
 
 blp = Blueprint("overview", __name__)

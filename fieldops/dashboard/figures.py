@@ -4,7 +4,7 @@ Nothing here recomputes coverage: the nightly job (fieldops.coverage.snapshots) 
 that, for every active store. The database does the sums over the latest run's rows
 (totals, the regions' weekday averages, the weekly trend) and hands over only the short
 lists shown (the worst stores): a few queries of a few milliseconds each with 5,000
-stores, no row per store built in Python. Visit cadence: fieldops.coverage.cadence.
+stores, no row per store built in Python. Visit cadence: fieldops.dashboard.visits_due.
 """
 
 from __future__ import annotations
