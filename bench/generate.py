@@ -117,7 +117,7 @@ def migrate(path: Path) -> None:
 def learn_hours(path: Path, now: datetime) -> tuple[int, float]:
     """Fill real_hours (and hours_status) with the app's own recompute; (rows, seconds)."""
     from fieldops.extensions import db
-    from fieldops.hours.recompute import recompute
+    from fieldops.hours.learning import recompute
 
     app = bench_app(path)
     with app.app_context():

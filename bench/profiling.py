@@ -143,7 +143,7 @@ def profile_ingest(count: int, use_cprofile: bool) -> None:
 
 def profile_recompute(use_cprofile: bool) -> None:
     from fieldops.extensions import db
-    from fieldops.hours.recompute import recompute
+    from fieldops.hours.learning import recompute
 
     app = bench_app(ensure_dataset().database)
     profiler = cProfile.Profile()

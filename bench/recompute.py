@@ -1,6 +1,6 @@
 """Recompute of real hours for every store, in-process on the cached data set.
 
-Runs `fieldops.hours.recompute.recompute(now)` (the nightly job's work, all active
+Runs `fieldops.hours.learning.recompute(now)` (the nightly job's work, all active
 stores) `rounds` times in an app context on the cache file, each time committed: the
 result replaces the real hours learned when the cache was built, so the cache stays as
 good for the next run. Every SQL statement of the last run is recorded with its time;
@@ -141,7 +141,7 @@ def sql_lines(
 
 def measure_recompute(meta: Meta, rounds: int = 2) -> RecomputeResult:
     from fieldops.extensions import db
-    from fieldops.hours.recompute import recompute
+    from fieldops.hours.learning import recompute
 
     result = RecomputeResult()
 

@@ -11,18 +11,17 @@ from flask import current_app
 from flask.cli import AppGroup
 from marshmallow import ValidationError
 
-from fieldops.auth.models import Role
-from fieldops.auth.schemas import UserSchema
+from fieldops.auth import Role, UserSchema
 from fieldops.clock import utcnow
 from fieldops.core.errors import DomainError, describe
 from fieldops.demo import loader
 from fieldops.extensions import db
-from fieldops.hours.csv_import import import_signals
+from fieldops.hours import import_signals
 from fieldops.jobs import lease, runner, tasks
 from fieldops.jobs.models import RunStatus
 from fieldops.jobs.scheduler import SchedulerProcess
-from fieldops.stores.models import Store
-from fieldops.users import services as users
+from fieldops.stores import Store
+from fieldops.users import create_user as create_account
 
 fieldops_cli = AppGroup("fieldops", help="FieldOps administration commands.")
 
@@ -63,7 +62,7 @@ def create_user(email: str, name: str, role: str) -> None:
     password = getpass.getpass("Password (at least 12 characters, not a common one): ")
     try:
         data = UserSchema().load({"email": email, "name": name, "role": role, "password": password})
-        user = users.create_user(data, None, utcnow())
+        user = create_account(data, None, utcnow())
     except ValidationError as err:
         raise click.ClickException("; ".join(describe(err.messages))) from None
     except DomainError as err:

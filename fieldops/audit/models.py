@@ -12,7 +12,7 @@ from fieldops.clock import utcnow
 from fieldops.extensions import db
 
 if TYPE_CHECKING:
-    from fieldops.auth.models import User
+    from fieldops.auth import User
 
 
 class AuditEvent(db.Model):

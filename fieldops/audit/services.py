@@ -11,7 +11,7 @@ from fieldops.audit.models import AuditEvent
 from fieldops.extensions import db
 
 if TYPE_CHECKING:
-    from fieldops.auth.models import User
+    from fieldops.auth import User
 
 
 def _plain(value: Any) -> Any:

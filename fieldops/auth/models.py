@@ -17,7 +17,7 @@ from fieldops.database import enum_type
 from fieldops.extensions import db
 
 if TYPE_CHECKING:
-    from fieldops.stores.models import Store
+    from fieldops.stores import Store
 
 
 def digest(secret: str) -> str:

@@ -17,7 +17,7 @@ from fieldops.auth.models import Role, TokenScope, User
 from fieldops.core.errors import ApiError
 
 if TYPE_CHECKING:
-    from fieldops.visits.models import Visit
+    from fieldops.visits import Visit
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from fieldops.audit.services import record
+from fieldops.audit import record
 from fieldops.auth.models import ApiToken, Role, TokenScope, User, digest
 from fieldops.auth.passwords import validate_new_password
 from fieldops.auth.sessions import end_all_sessions

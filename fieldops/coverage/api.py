@@ -8,7 +8,7 @@ from flask import Response, current_app
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldops.auth.policy import Action, requires
+from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.pagination import paginate_list
 from fieldops.coverage import services

@@ -15,7 +15,7 @@ from fieldops.database import enum_type
 from fieldops.extensions import db
 
 if TYPE_CHECKING:
-    from fieldops.stores.models import Store
+    from fieldops.stores import Store
 
 
 class CoverageSnapshot(db.Model):

@@ -16,17 +16,16 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from fieldops.auth.models import User
+from fieldops.auth import User
 from fieldops.clock import local_date
 from fieldops.coverage.engine import Coverage, ShiftPlan, StoreHours, coverage
 from fieldops.coverage.intervals import Interval, union
 from fieldops.database import chunks
 from fieldops.extensions import db
-from fieldops.hours.models import HoursBasis, RealHours
-from fieldops.shifts.models import ShiftException, SupportShift, shift_stores
-from fieldops.stores.models import HoursException, PostedHours, Store
-from fieldops.stores.scoping import visible
-from fieldops.visits.models import Visit, VisitStatus
+from fieldops.hours import HoursBasis, RealHours
+from fieldops.shifts import ShiftException, SupportShift, shift_stores
+from fieldops.stores import HoursException, PostedHours, Store, visible
+from fieldops.visits import Visit, VisitStatus
 
 YEAR = timedelta(days=365)  # visit cadence counts completed visits of the rolling year
 

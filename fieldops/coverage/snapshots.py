@@ -31,7 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from fieldops.coverage.models import Alert, AlertKind, CoverageSnapshot
 from fieldops.coverage.services import StoreCoverage, coverage_of
 from fieldops.extensions import db
-from fieldops.stores.models import Store
+from fieldops.stores import Store
 
 UPDATED = (
     "days",

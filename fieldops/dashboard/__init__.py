@@ -4,6 +4,9 @@ Read from the latest nightly coverage snapshot (figures, visits_due), drawn as s
 SVG (heatmap, trend), with open issues (open_issues); before the first snapshot, visit
 cadence is counted live by coverage's one rule (fieldops.coverage.services.visit_cadence).
 `overview` gathers all of it for the page's template.
+
+The front door: other packages import these names from `fieldops.dashboard`, never from its
+modules (checked by `lint-imports`, see docs/architecture.md).
 """
 
 from fieldops.dashboard.context import overview

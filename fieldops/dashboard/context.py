@@ -15,13 +15,13 @@ from typing import Any
 
 from flask import current_app, url_for
 
-from fieldops.auth.models import User
-from fieldops.coverage import services as coverage
+from fieldops.auth import User
+from fieldops.coverage import active_stores, visit_cadence
 from fieldops.dashboard import figures, visits_due
 from fieldops.dashboard.heatmap import Heatmap, Line, heatmap
 from fieldops.dashboard.open_issues import open_issue_counts
 from fieldops.dashboard.trend import trend_chart
-from fieldops.hours.drifts import largest_drifts
+from fieldops.hours import largest_drifts
 
 ALERTS_SHOWN = 8
 DRIFTS_SHOWN = 10
@@ -115,8 +115,8 @@ def _from_snapshots(where: figures.Scope, now: datetime) -> dict[str, Any]:
 def _live_cadence(user: User, now: datetime, region: str | None) -> dict[str, Any]:
     """Visit cadence counted from the visits (no snapshot yet), by the rule the snapshots
     store: completed visits of the rolling year (docs/coverage.md)."""
-    stores = coverage.active_stores(user, region)
-    counted = coverage.visit_cadence(stores, now)
+    stores = active_stores(user, region)
+    counted = visit_cadence(stores, now)
     overdue = sorted(
         ((store, counted[store.id]) for store in stores if counted[store.id].overdue),
         key=lambda pair: (pair[1].completed_12m - pair[1].cadence, pair[0].name),

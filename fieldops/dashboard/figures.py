@@ -15,11 +15,10 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
-from fieldops.auth.models import User
-from fieldops.coverage.models import Alert, AlertKind, CoverageSnapshot
+from fieldops.auth import User
+from fieldops.coverage import Alert, AlertKind, CoverageSnapshot
 from fieldops.extensions import db
-from fieldops.stores.models import Store
-from fieldops.stores.scoping import SEES_ALL_STORES, visible
+from fieldops.stores import SEES_ALL_STORES, Store, visible
 
 TREND_WEEKS = 12  # the trend spans this many weeks back from the latest snapshot
 HEATMAP_STORES = 50

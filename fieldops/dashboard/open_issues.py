@@ -5,9 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from fieldops.extensions import db
-from fieldops.issues.models import Issue, IssueCategory, Severity
-from fieldops.issues.services import OPEN_STATUSES
-from fieldops.stores.models import Store
+from fieldops.issues import OPEN_STATUSES, Issue, IssueCategory, Severity
+from fieldops.stores import Store
 
 
 def open_issue_counts(region: str | None = None) -> dict[str, dict[str, int]]:

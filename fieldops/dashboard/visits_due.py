@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from fieldops.clock import local_date
 from fieldops.dashboard.figures import Scope, Snap
 from fieldops.extensions import db
-from fieldops.stores.models import Store
-from fieldops.visits.models import Visit, VisitStatus
+from fieldops.stores import Store
+from fieldops.visits import Visit, VisitStatus
 
 
 class VisitRow(NamedTuple):

@@ -17,12 +17,11 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from fieldops.clock import business_date
+from fieldops.demo.simulation import Hours, Noise, StoreTruth, simulate
+from fieldops.demo.truths import shifted
 from fieldops.extensions import db
-from fieldops.hours.ingest import ingest_signals
-from fieldops.hours.recompute import recompute
-from fieldops.hours.simulation import Hours, Noise, StoreTruth, simulate
-from fieldops.hours.truths import shifted
-from fieldops.stores.models import Store
+from fieldops.hours import ingest_signals, recompute
+from fieldops.stores import Store
 
 WEEKS = 8
 # Hourly door-counter bins keep the demo quick; the tests use 15-minute bins.

@@ -11,12 +11,12 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from fieldops.auth.models import Role
+from fieldops.auth import Role
 from fieldops.demo.observations import new_client_id
 from fieldops.demo.people import MANAGER_EMAIL, People, Person
 from fieldops.demo.stores import StorePlan
 from fieldops.demo.texts import ISSUE_COMMENTS, ISSUE_TEMPLATES
-from fieldops.issues.models import IssueCategory, IssueStatus, Severity
+from fieldops.issues import IssueCategory, IssueStatus, Severity
 
 ISSUE_COUNT = 180
 # Issues at the demo manager's stores, so "My store" has a history in every status.

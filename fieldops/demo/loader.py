@@ -19,9 +19,8 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
-from fieldops.audit.services import record
-from fieldops.auth.models import User
-from fieldops.auth.services import hash_password
+from fieldops.audit import record
+from fieldops.auth import User, hash_password
 from fieldops.clock import local_date
 from fieldops.demo.evidence import load_evidence
 from fieldops.demo.issues import plan_issues
@@ -58,11 +57,11 @@ from fieldops.demo.visits import (
     plan_past,
 )
 from fieldops.extensions import db
-from fieldops.issues.models import Issue, IssueComment, IssueEvent
-from fieldops.observations.models import Observation
-from fieldops.shifts.models import ShiftException, SupportShift, shift_engineers, shift_stores
-from fieldops.stores.models import HoursException, PostedHours, Store, store_managers
-from fieldops.visits.models import Visit, VisitStatus
+from fieldops.issues import Issue, IssueComment, IssueEvent
+from fieldops.observations import Observation
+from fieldops.shifts import ShiftException, SupportShift, shift_engineers, shift_stores
+from fieldops.stores import HoursException, PostedHours, Store, store_managers
+from fieldops.visits import Visit, VisitStatus
 
 __all__ = ["DEMO_PASSWORD", "is_empty", "load", "top_up"]
 

@@ -23,9 +23,9 @@ from fieldops.demo.texts import (
     WIFI_ZONES,
 )
 from fieldops.demo.visits import PlannedVisit
-from fieldops.observations.models import ObservationCategory as Cat
-from fieldops.observations.schemas import FIELD_SCHEMAS
-from fieldops.visits.models import VisitStatus
+from fieldops.observations import FIELD_SCHEMAS
+from fieldops.observations import ObservationCategory as Cat
+from fieldops.visits import VisitStatus
 
 CATEGORY_WEIGHTS = {
     Cat.WIFI: 30,

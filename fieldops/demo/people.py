@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from fieldops.auth.models import Role
+from fieldops.auth import Role
 from fieldops.demo.places import ENGINEERS_PER_REGION, MIDWEST
 from fieldops.demo.stores import StorePlan
 from fieldops.demo.texts import FIRST_NAMES, LAST_NAMES

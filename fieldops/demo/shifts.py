@@ -31,7 +31,7 @@ from fieldops.demo.places import (
     WEST,
 )
 from fieldops.demo.stores import SATURDAY, StorePlan, fourth_thursday_of_november
-from fieldops.shifts.models import ShiftKind
+from fieldops.shifts import ShiftKind
 
 WEEKDAYS = [0, 1, 2, 3, 4]
 DESK_ZONE = {

@@ -13,10 +13,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fieldops.coverage.services import coverage_of
-from fieldops.coverage.snapshots import run_date, save_snapshots, take_snapshot
+from fieldops.coverage import coverage_of, run_date, save_snapshots, take_snapshot
 from fieldops.extensions import db
-from fieldops.stores.models import Store
+from fieldops.stores import Store
 
 WEEKS = 12
 

@@ -19,7 +19,7 @@ from fieldops.demo.places import (
     SUNDAY_CLOSED_STATES,
     City,
 )
-from fieldops.stores.models import StoreKind
+from fieldops.stores import StoreKind
 
 Hours = tuple[time, time]
 

@@ -7,14 +7,13 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from fieldops.auth.models import User
+from fieldops.auth import User
 from fieldops.clock import local_date, to_utc
 from fieldops.demo.people import ADMIN_EMAIL, ENGINEER_EMAIL
 from fieldops.demo.places import DEMO_ENGINEER_HOME, DEMO_ENGINEER_TIMEZONE, store_codes_in
 from fieldops.extensions import db
-from fieldops.stores.models import Store
-from fieldops.stores.windows import Window, window_on
-from fieldops.visits.models import Visit, VisitStatus
+from fieldops.stores import Store, Window, window_on
+from fieldops.visits import Visit, VisitStatus
 
 TOP_UP_DAYS = 8  # today and the next 7 days
 VISIT_LENGTH = timedelta(hours=2)

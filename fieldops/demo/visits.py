@@ -16,7 +16,7 @@ from fieldops.core.geo import distance_m
 from fieldops.demo.people import People, Person
 from fieldops.demo.stores import SUNDAY, StorePlan
 from fieldops.demo.texts import CANCEL_REASONS, SUMMARIES, VISIT_PURPOSES
-from fieldops.visits.models import Department, VisitStatus
+from fieldops.visits import Department, VisitStatus
 
 VISIT_LENGTH = timedelta(hours=2)
 # Morning and afternoon: an engineer does at most two visits a day.

@@ -7,7 +7,7 @@ from typing import Any
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldops.auth.policy import Action, requires
+from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.hours import services
 from fieldops.hours.ingest import IngestResult, ingest_signals, record_closeout
@@ -19,8 +19,7 @@ from fieldops.hours.schemas import (
     SignalBatchSchema,
     StoreHoursSchema,
 )
-from fieldops.stores.models import Store
-from fieldops.stores.scoping import get_visible
+from fieldops.stores import Store, get_visible
 
 blp = Blueprint(
     "Hours", __name__, url_prefix="/api/stores", description="Evidence and real customer hours"

@@ -20,10 +20,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from fieldops.auth.models import User
+from fieldops.auth import User
 from fieldops.extensions import db
 from fieldops.hours.ingest import check_rows, ingest_signals
-from fieldops.stores.models import Store
+from fieldops.stores import Store
 
 COLUMNS = (
     "store_code",

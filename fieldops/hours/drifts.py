@@ -17,13 +17,12 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from fieldops.auth.models import User
+from fieldops.auth import User
 from fieldops.clock import MINUTES_A_DAY
 from fieldops.extensions import db
 from fieldops.hours.models import HoursBasis, RealHours
 from fieldops.hours.services import Drift, drifts_of
-from fieldops.stores.models import PostedHours, Store
-from fieldops.stores.scoping import visible
+from fieldops.stores import PostedHours, Store, visible
 
 
 class minute_of_day(FunctionElement):  # noqa: N801 (an SQL function, named like one)

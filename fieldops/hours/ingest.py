@@ -18,14 +18,14 @@ from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
 
-from fieldops.auth.models import User
+from fieldops.auth import User
 from fieldops.clock import DayOf, business_date, clock_minute, minute_of, zone
 from fieldops.core.errors import Invalid, TooLarge, describe
 from fieldops.extensions import db
 from fieldops.hours.models import Closeout, Signal, SignalSource
 from fieldops.hours.presence import as_utc, refresh_presence
 from fieldops.hours.schemas import ROW_SCHEMAS, load_row
-from fieldops.stores.models import Store
+from fieldops.stores import Store
 
 
 @dataclass

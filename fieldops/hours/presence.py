@@ -37,8 +37,8 @@ from fieldops.clock import (
 )
 from fieldops.extensions import db
 from fieldops.hours.models import Closeout, DailyPresence, HoursStatus, Signal, SignalSource
-from fieldops.observations.models import Observation, ObservationCategory
-from fieldops.stores.models import Store
+from fieldops.observations import Observation, ObservationCategory
+from fieldops.stores import Store
 
 
 @dataclass(frozen=True)

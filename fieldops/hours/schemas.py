@@ -11,7 +11,7 @@ from marshmallow import Schema, ValidationError, validate, validates_schema
 from fieldops.core import fields
 from fieldops.core.fields import HHMM, AwareDateTime, within_range
 from fieldops.hours.models import HoursBasis, SignalSource
-from fieldops.stores.schemas import PostedHoursSchema
+from fieldops.stores import PostedHoursSchema
 
 ROW_SOURCES = [
     SignalSource.WIFI_SESSION,

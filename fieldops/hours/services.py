@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from fieldops.clock import MINUTES_A_DAY, WEEKDAY_NAMES
 from fieldops.extensions import db
 from fieldops.hours.models import HoursBasis, HoursStatus, RealHours
-from fieldops.stores.models import PostedHours, Store
+from fieldops.stores import PostedHours, Store
 
 
 def _posted_entry(weekday: int, posted: PostedHours | None) -> dict[str, Any]:

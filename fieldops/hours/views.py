@@ -6,14 +6,12 @@ from flask import Blueprint, flash, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from fieldops.auth.policy import Action, require
+from fieldops.auth import Action, require
 from fieldops.clock import utcnow
 from fieldops.core.input_checks import db_int
 from fieldops.extensions import db
 from fieldops.hours.csv_import import COLUMNS, import_signals
-from fieldops.stores.models import Store
-from fieldops.stores.scoping import get_visible
-from fieldops.stores.services import store_query
+from fieldops.stores import Store, get_visible, store_query
 
 blp = Blueprint("hours", __name__, url_prefix="/admin")
 SHOWN_ERRORS = 200

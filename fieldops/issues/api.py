@@ -9,7 +9,7 @@ from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldops.auth.policy import Action, requires
+from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.pagination import ListArgsSchema, page_schema, paginate
 from fieldops.issues import services

@@ -15,9 +15,9 @@ from fieldops.database import enum_type
 from fieldops.extensions import db
 
 if TYPE_CHECKING:
-    from fieldops.auth.models import User
-    from fieldops.photos.models import Photo
-    from fieldops.stores.models import Store
+    from fieldops.auth import User
+    from fieldops.photos import Photo
+    from fieldops.stores import Store
 
 
 class IssueCategory(StrEnum):

@@ -9,8 +9,8 @@ from fieldops.core.errors import shows_conflicts_of
 from fieldops.core.fields import not_blank
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
-from fieldops.observations.schemas import PhotoBriefSchema
-from fieldops.visits.schemas import StoreBriefSchema, UserBriefSchema
+from fieldops.observations import PhotoBriefSchema
+from fieldops.visits import StoreBriefSchema, UserBriefSchema
 
 
 class IssueCreateSchema(Schema):

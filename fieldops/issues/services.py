@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from fieldops.auth.models import Role, User
+from fieldops.auth import Role, User
 from fieldops.core.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldops.core.idempotency import create_once
 from fieldops.core.pagination import paginate
@@ -22,8 +22,7 @@ from fieldops.issues.models import (
     IssueStatus,
     Severity,
 )
-from fieldops.stores.models import Store
-from fieldops.stores.scoping import get_visible, visible
+from fieldops.stores import Store, get_visible, visible
 
 OPEN_STATUSES = (IssueStatus.OPEN, IssueStatus.ACKNOWLEDGED, IssueStatus.IN_PROGRESS)
 # A manager may only close an issue of their store, or reopen it.

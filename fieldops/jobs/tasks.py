@@ -11,8 +11,8 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from fieldops.coverage import snapshots
-from fieldops.hours import recompute as hours
+from fieldops.coverage import take_snapshot
+from fieldops.hours import recompute, recompute_pending
 
 
 def recompute_real_hours(now: datetime) -> dict[str, Any]:
@@ -21,12 +21,12 @@ def recompute_real_hours(now: datetime) -> dict[str, Any]:
     Idempotent: a store whose evidence has not changed since is left alone, so a second
     run (a catch-up, or a run by a scheduler that lost its lease mid-way) finds nothing.
     """
-    return hours.recompute_pending(now)
+    return recompute_pending(now)
 
 
 def recompute_hours(now: datetime, store_ids: Collection[int] | None = None) -> dict[str, Any]:
     """Relearn real hours for every store (or these), whatever changed: the by-hand command."""
-    return hours.recompute(now, store_ids)
+    return recompute(now, store_ids)
 
 
 def coverage_snapshot(now: datetime) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def coverage_snapshot(now: datetime) -> dict[str, Any]:
     Idempotent: a second run the same day replaces that day's snapshots, and finds the
     alerts already open (or closed).
     """
-    return snapshots.take_snapshot(now)
+    return take_snapshot(now)
 
 
 def heartbeat(now: datetime) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldops.auth.policy import Action, requires
+from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.pagination import page_schema, paginate
 from fieldops.observations import services
@@ -17,7 +17,7 @@ from fieldops.observations.schemas import (
     ObservationListArgsSchema,
     ObservationSchema,
 )
-from fieldops.stores.scoping import get_visible
+from fieldops.stores import get_visible
 
 blp = Blueprint(
     "Observations", __name__, url_prefix="/api/observations", description="On-site observations"

@@ -15,10 +15,10 @@ from fieldops.database import enum_type
 from fieldops.extensions import db
 
 if TYPE_CHECKING:
-    from fieldops.auth.models import User
-    from fieldops.photos.models import Photo
-    from fieldops.stores.models import Store
-    from fieldops.visits.models import Visit
+    from fieldops.auth import User
+    from fieldops.photos import Photo
+    from fieldops.stores import Store
+    from fieldops.visits import Visit
 
 
 class ObservationCategory(StrEnum):

@@ -10,7 +10,7 @@ from fieldops.core import fields
 from fieldops.core.fields import HHMM, AwareDateTime, not_blank
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.observations.models import ObservationCategory
-from fieldops.visits.schemas import UserBriefSchema
+from fieldops.visits import UserBriefSchema
 
 
 def text(max_length: int, **kwargs: Any) -> fields.String:

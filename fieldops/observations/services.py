@@ -10,16 +10,14 @@ from blinker import Signal
 from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
-from fieldops.auth.models import User
-from fieldops.auth.policy import may_name_visit
+from fieldops.auth import User, may_name_visit
 from fieldops.clock import business_date
 from fieldops.core.errors import Forbidden, Invalid
 from fieldops.core.idempotency import create_once
 from fieldops.extensions import db
 from fieldops.observations.models import Observation, ObservationCategory
-from fieldops.stores.models import Store
-from fieldops.stores.scoping import get_visible, visible
-from fieldops.visits.models import Visit
+from fieldops.stores import Store, get_visible, visible
+from fieldops.visits import Visit
 
 # Sent with the store when an `hours` observation is recorded, with `day` (its business day)
 # and `now`, inside the request's transaction. The app factory connects the hours feature,

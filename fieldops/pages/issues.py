@@ -9,28 +9,28 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from fieldops.auth.models import Role
-from fieldops.auth.policy import Action, can, require
-from fieldops.auth.services import users_with_role
+from fieldops.auth import Action, Role, can, require, users_with_role
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, list_args, submit
 from fieldops.extensions import db
-from fieldops.issues import services
-from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
-from fieldops.issues.schemas import (
+from fieldops.issues import (
     CommentCreateSchema,
+    Issue,
+    IssueCategory,
     IssueCreateSchema,
     IssueListArgsSchema,
+    IssueStatus,
     IssueUpdateSchema,
+    Severity,
+    add_comment,
+    file_issue,
+    issues_page,
+    update_issue,
+    visible_issue,
 )
 from fieldops.pages.templating import label
-from fieldops.photos.forms import form_photo
-from fieldops.photos.images import CleanImage
-from fieldops.photos.schemas import PhotoFileSchema
-from fieldops.photos.services import add_photo
-from fieldops.stores.models import Store
-from fieldops.stores.scoping import get_visible
-from fieldops.stores.services import store_query
+from fieldops.photos import CleanImage, PhotoFileSchema, add_photo, form_photo
+from fieldops.stores import Store, get_visible, store_query
 
 blp = Blueprint("issues", __name__)
 
@@ -49,7 +49,7 @@ def index() -> ResponseReturnValue:
     if values["open"] == "all":
         values.pop("open")
     args, errors = list_args(IssueListArgsSchema(), values)
-    page = services.issues_page(current_user, args)
+    page = issues_page(current_user, args)
     return render_template(
         "issues/index.html",
         page=page,
@@ -80,7 +80,7 @@ def new() -> ResponseReturnValue:
         def file(data: dict[str, Any]) -> Issue:
             get_visible(Store, data["store_id"], current_user, "store_id")  # refused first
             image = form_photo()  # then worked on, before the issue is written
-            issue, _created = services.file_issue(data, current_user, utcnow())
+            issue, _created = file_issue(data, current_user, utcnow())
             _attach_photo(image, issue.id)
             return issue
 
@@ -101,7 +101,7 @@ def new() -> ResponseReturnValue:
 
 
 def _detail_page(issue_id: int, errors: dict[str, list[str]] | None = None) -> ResponseReturnValue:
-    issue = services.visible_issue(issue_id, current_user)
+    issue = visible_issue(issue_id, current_user)
     manager = current_user.role == Role.MANAGER
     statuses = [IssueStatus.OPEN, IssueStatus.CLOSED] if manager else list(IssueStatus)
     return render_template(
@@ -129,7 +129,7 @@ def detail(issue_id: int) -> ResponseReturnValue:
 @login_required
 def update(issue_id: int) -> ResponseReturnValue:
     require(Action.TRIAGE_ISSUES)
-    issue = services.visible_issue(issue_id, current_user)
+    issue = visible_issue(issue_id, current_user)
     values = form_values()
     if current_user.role == Role.MANAGER:  # the manager's form only carries the status
         values = {k: v for k, v in values.items() if k in ("status", "version")}
@@ -138,7 +138,7 @@ def update(issue_id: int) -> ResponseReturnValue:
     result, errors = submit(
         IssueUpdateSchema(),
         values,
-        lambda d: services.update_issue(issue, d, current_user, utcnow()),
+        lambda d: update_issue(issue, d, current_user, utcnow()),
     )
     if result is None:
         return _detail_page(issue_id, errors)
@@ -150,11 +150,11 @@ def update(issue_id: int) -> ResponseReturnValue:
 @login_required
 def comment(issue_id: int) -> ResponseReturnValue:
     require(Action.CREATE_RECORDS)
-    issue = services.visible_issue(issue_id, current_user)
+    issue = visible_issue(issue_id, current_user)
     result, errors = submit(
         CommentCreateSchema(),
         form_values(),
-        lambda d: services.add_comment(issue, d, current_user, utcnow()),
+        lambda d: add_comment(issue, d, current_user, utcnow()),
     )
     if result is None:
         return _detail_page(issue_id, errors)

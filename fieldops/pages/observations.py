@@ -9,17 +9,19 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from fieldops.auth.policy import Action, require
+from fieldops.auth import Action, require
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, submit
 from fieldops.core.input_checks import db_int
-from fieldops.observations import services
-from fieldops.observations.models import ObservationCategory
-from fieldops.observations.schemas import FIELD_SCHEMAS, ObservationCreateSchema
-from fieldops.photos.forms import form_photo
-from fieldops.photos.services import add_photo
-from fieldops.stores.models import Store
-from fieldops.stores.scoping import get_visible
+from fieldops.observations import (
+    FIELD_SCHEMAS,
+    ObservationCategory,
+    ObservationCreateSchema,
+    create_observation,
+    visit_to_name,
+)
+from fieldops.photos import add_photo, form_photo
+from fieldops.stores import Store, get_visible
 
 blp = Blueprint("observations", __name__)
 
@@ -53,7 +55,7 @@ def observation_values(category: ObservationCategory) -> dict[str, Any]:
 
 def create_with_photo(data: dict[str, Any]) -> Any:
     image = form_photo()  # worked on before the observation is written
-    observation, _created = services.create_observation(data, current_user, utcnow())
+    observation, _created = create_observation(data, current_user, utcnow())
     if image is not None:
         add_photo(image, uuid.uuid4(), current_user, utcnow(), observation_id=observation.id)
     return observation
@@ -66,7 +68,7 @@ def new() -> ResponseReturnValue:
     store = get_visible(Store, request.args.get("store_id", type=db_int) or 0, current_user)
     visit_id = request.args.get("visit_id", type=db_int)
     if visit_id is not None:  # the form is refused, not only its answer
-        services.visit_to_name(visit_id, current_user)
+        visit_to_name(visit_id, current_user)
     category_name = request.args.get("category")
     category = (
         ObservationCategory(category_name) if category_name in set(ObservationCategory) else None

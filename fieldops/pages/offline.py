@@ -12,12 +12,11 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from flask import url_for
 
-from fieldops.auth.models import User
+from fieldops.auth import User
 from fieldops.extensions import db
-from fieldops.issues.models import Issue
-from fieldops.issues.services import issue_query
-from fieldops.observations.models import ObservationCategory
-from fieldops.visits.models import Visit, VisitStatus
+from fieldops.issues import Issue, issue_query
+from fieldops.observations import ObservationCategory
+from fieldops.visits import Visit, VisitStatus
 
 OPEN_ISSUES_PER_STORE = 10
 

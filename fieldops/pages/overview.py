@@ -7,10 +7,10 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from fieldops.auth.policy import Action, require
+from fieldops.auth import Action, require
 from fieldops.clock import utcnow
 from fieldops.dashboard import overview
-from fieldops.stores.services import regions
+from fieldops.stores import regions
 
 blp = Blueprint("overview", __name__)
 

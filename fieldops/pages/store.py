@@ -9,24 +9,16 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from fieldops.auth.models import Role
-from fieldops.auth.policy import Action, require
+from fieldops.auth import Action, Role, require
 from fieldops.clock import local_date, utcnow
 from fieldops.core.forms import form_values, submit
 from fieldops.extensions import db
-from fieldops.hours.chart import hours_chart
-from fieldops.hours.ingest import record_closeout
-from fieldops.hours.schemas import CloseoutSchema
-from fieldops.hours.services import hours_for
-from fieldops.issues.models import Issue
-from fieldops.issues.services import issue_query
-from fieldops.observations.models import Observation
-from fieldops.observations.services import observation_query
+from fieldops.hours import CloseoutSchema, hours_chart, hours_for, record_closeout
+from fieldops.issues import Issue, issue_query
+from fieldops.observations import Observation, observation_query
 from fieldops.pages.offline import pages_for_manager
-from fieldops.stores.models import Store
-from fieldops.stores.scoping import get_visible
-from fieldops.visits.models import Visit, VisitStatus
-from fieldops.visits.services import visit_query
+from fieldops.stores import Store, get_visible
+from fieldops.visits import Visit, VisitStatus, visit_query
 
 blp = Blueprint("store_pages", __name__)
 

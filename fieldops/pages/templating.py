@@ -8,8 +8,7 @@ from typing import Any
 from flask import Flask
 from flask_login import current_user
 
-from fieldops.auth.models import Role
-from fieldops.auth.policy import Action, can, may_name_visit, sees_check_in_position
+from fieldops.auth import Action, Role, can, may_name_visit, sees_check_in_position
 from fieldops.clock import WEEKDAY_NAMES, zone
 
 NAV: dict[Role, list[tuple[str, str]]] = {

@@ -8,21 +8,24 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from fieldops.auth.models import Role
-from fieldops.auth.policy import Action, require
+from fieldops.auth import Action, Role, require
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, submit
 from fieldops.extensions import db
-from fieldops.observations.models import Observation
-from fieldops.observations.services import observation_query
+from fieldops.observations import Observation, observation_query
 from fieldops.pages.offline import pages_for_visits
-from fieldops.stores.scoping import get_visible
-from fieldops.visits import services
-from fieldops.visits.models import Department, Visit
-from fieldops.visits.schemas import (
+from fieldops.stores import get_visible
+from fieldops.visits import (
     CheckInSchema,
     CheckOutSchema,
+    Department,
+    Visit,
+    own_visit,
+    upcoming_visits,
+    visits_today,
 )
+from fieldops.visits import check_in as check_in_visit
+from fieldops.visits import check_out as check_out_visit
 
 blp = Blueprint("visit_pages", __name__)
 
@@ -38,14 +41,14 @@ def today() -> ResponseReturnValue:
     if current_user.role != Role.ENGINEER:
         return redirect(url_for("visits.index"))
     now = utcnow()
-    visits = services.visits_today(current_user, now)
-    tomorrow = services.visits_today(current_user, now, days_ahead=1)
+    visits = visits_today(current_user, now)
+    tomorrow = visits_today(current_user, now, days_ahead=1)
     shown = {v.id for v in visits} | {v.id for v in tomorrow}
     return render_template(
         "visits/today.html",
         visits=visits,
         tomorrow=tomorrow,
-        upcoming=[v for v in services.upcoming_visits(current_user, now) if v.id not in shown],
+        upcoming=[v for v in upcoming_visits(current_user, now) if v.id not in shown],
         offline_pages=pages_for_visits(visits + tomorrow, current_user),
         now=now,
     )
@@ -78,7 +81,7 @@ def detail(visit_id: int) -> ResponseReturnValue:
 
 def _visit_action(visit_id: int, schema: Any, action: Any, done: str) -> ResponseReturnValue:
     require(Action.CHECK_IN_OUT)
-    visit = services.own_visit(visit_id, current_user)
+    visit = own_visit(visit_id, current_user)
     values = form_values(lists=("departments_met",))
     result, errors = submit(
         schema, values, lambda data: action(visit, data, current_user, utcnow())
@@ -92,12 +95,12 @@ def _visit_action(visit_id: int, schema: Any, action: Any, done: str) -> Respons
 @blp.post("/visits/<int:visit_id>/check-in")
 @login_required
 def check_in(visit_id: int) -> ResponseReturnValue:
-    return _visit_action(visit_id, CheckInSchema(), services.check_in, "Checked in.")
+    return _visit_action(visit_id, CheckInSchema(), check_in_visit, "Checked in.")
 
 
 @blp.post("/visits/<int:visit_id>/check-out")
 @login_required
 def check_out(visit_id: int) -> ResponseReturnValue:
     return _visit_action(
-        visit_id, CheckOutSchema(), services.check_out, "Checked out. Visit completed."
+        visit_id, CheckOutSchema(), check_out_visit, "Checked out. Visit completed."
     )

@@ -8,13 +8,13 @@ from flask import Response, send_file
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldops.auth.policy import Action, requires
+from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.photos import services
 from fieldops.photos.images import EXTENSIONS, FORMATS
 from fieldops.photos.models import Photo
 from fieldops.photos.schemas import PhotoFileSchema, PhotoFormSchema, PhotoSchema
-from fieldops.stores.scoping import get_visible
+from fieldops.stores import get_visible
 
 blp = Blueprint("Photos", __name__, url_prefix="/api/photos", description="Photos")
 

@@ -13,8 +13,8 @@ from fieldops.clock import utcnow
 from fieldops.extensions import db
 
 if TYPE_CHECKING:
-    from fieldops.issues.models import Issue
-    from fieldops.observations.models import Observation
+    from fieldops.issues import Issue
+    from fieldops.observations import Observation
 
 
 class Photo(db.Model):

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, validates_schema
 
 from fieldops.core import fields
-from fieldops.observations.schemas import PhotoBriefSchema
+from fieldops.observations import PhotoBriefSchema
 
 
 class PhotoFormSchema(Schema):

@@ -11,17 +11,16 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from fieldops.auth.models import User
+from fieldops.auth import User
 from fieldops.core.errors import Invalid, TooLarge
 from fieldops.core.idempotency import create_once
 from fieldops.database import has_written
 from fieldops.extensions import db
-from fieldops.issues.models import Issue
-from fieldops.observations.models import Observation
-from fieldops.observations.services import check_may_name_visit
+from fieldops.issues import Issue
+from fieldops.observations import Observation, check_may_name_visit
 from fieldops.photos.images import CleanImage, NotAnImage, clean
 from fieldops.photos.models import Photo
-from fieldops.stores.scoping import get_visible
+from fieldops.stores import get_visible
 
 
 def storage_dir() -> Path:

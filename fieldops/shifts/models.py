@@ -15,8 +15,8 @@ from fieldops.database import enum_type
 from fieldops.extensions import db
 
 if TYPE_CHECKING:
-    from fieldops.auth.models import User
-    from fieldops.stores.models import Store
+    from fieldops.auth import User
+    from fieldops.stores import Store
 
 
 class ShiftKind(StrEnum):

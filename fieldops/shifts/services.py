@@ -8,12 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from fieldops.audit.services import record
-from fieldops.auth.models import Role, User
+from fieldops.audit import record
+from fieldops.auth import Role, User
 from fieldops.core.errors import Invalid, NotFound
 from fieldops.extensions import db
 from fieldops.shifts.models import ShiftException, SupportShift, shift_stores
-from fieldops.stores.models import Store
+from fieldops.stores import Store
 
 SORTS = {
     "name": SupportShift.name,

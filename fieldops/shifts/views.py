@@ -10,8 +10,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from fieldops.auth.policy import Action, require
-from fieldops.clock import WEEKDAY_NAMES, utcnow
+from fieldops.auth import Action, require
+from fieldops.clock import US_ZONES, WEEKDAY_NAMES, utcnow
 from fieldops.core.fields import partial_schema
 from fieldops.core.forms import form_values, list_args, submit
 from fieldops.core.pagination import paginate
@@ -19,9 +19,7 @@ from fieldops.extensions import db
 from fieldops.shifts import services
 from fieldops.shifts.models import ShiftKind, SupportShift
 from fieldops.shifts.schemas import ShiftListArgsSchema, ShiftSchema
-from fieldops.stores.models import Store
-from fieldops.stores.services import regions
-from fieldops.stores.views import US_ZONES
+from fieldops.stores import Store, regions
 
 blp = Blueprint("shifts", __name__, url_prefix="/admin")
 

@@ -15,7 +15,7 @@ from fieldops.database import enum_type
 from fieldops.extensions import db
 
 if TYPE_CHECKING:
-    from fieldops.auth.models import User
+    from fieldops.auth import User
 
 
 class StoreKind(StrEnum):

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from fieldops.auth.models import Role, User
+from fieldops.auth import Role, User
 from fieldops.core.errors import NotFound
 from fieldops.extensions import db
 from fieldops.stores.models import store_managers

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from blinker import Signal
 from sqlalchemy.orm import selectinload
 
-from fieldops.audit.services import record
-from fieldops.auth.models import User
+from fieldops.audit import record
+from fieldops.auth import User
 from fieldops.core.errors import Invalid
 from fieldops.core.idempotency import unique_key
 from fieldops.extensions import db

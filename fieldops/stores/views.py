@@ -9,8 +9,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from fieldops.auth.policy import Action, require
-from fieldops.clock import WEEKDAY_NAMES, utcnow
+from fieldops.auth import Action, require
+from fieldops.clock import US_ZONES, WEEKDAY_NAMES, utcnow
 from fieldops.core.fields import partial_schema
 from fieldops.core.forms import form_values, list_args, submit
 from fieldops.core.pagination import paginate
@@ -21,15 +21,6 @@ from fieldops.stores.scoping import get_visible
 
 blp = Blueprint("stores", __name__)
 
-US_ZONES = [
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Phoenix",
-    "America/Los_Angeles",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-]
 EXCEPTION_LINE = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})\s+(?:(?P<closed>closed)|(?P<opens>\d{1,2}:\d{2})\s*-\s*"
     r"(?P<closes>\d{1,2}:\d{2}))\s*(?P<note>.*)$",

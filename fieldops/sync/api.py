@@ -7,7 +7,7 @@ from typing import Any
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldops.auth.policy import Action, requires
+from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.sync.schemas import SyncRequestSchema, SyncResponseSchema
 from fieldops.sync.services import apply_batch

@@ -22,8 +22,7 @@ from marshmallow import Schema, ValidationError, validate
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from fieldops.auth.models import User
-from fieldops.auth.policy import Action, can
+from fieldops.auth import Action, User, can
 from fieldops.clock import business_date, zone
 from fieldops.core import fields
 from fieldops.core.errors import (
@@ -36,17 +35,21 @@ from fieldops.core.errors import (
 )
 from fieldops.core.fields import AwareDateTime
 from fieldops.extensions import db
-from fieldops.hours.ingest import record_closeout
-from fieldops.hours.schemas import CloseoutSchema
-from fieldops.issues import services as issues
-from fieldops.issues.schemas import CommentCreateSchema, IssueCreateSchema, IssueUpdateSchema
-from fieldops.observations.schemas import ObservationCreateSchema
-from fieldops.observations.services import create_observation
-from fieldops.stores.models import Store
-from fieldops.stores.scoping import get_visible
+from fieldops.hours import CloseoutSchema, record_closeout
+from fieldops.issues import (
+    CommentCreateSchema,
+    IssueCreateSchema,
+    IssueUpdateSchema,
+    add_comment,
+    check_triage_rights,
+    file_issue,
+    update_issue,
+    visible_issue,
+)
+from fieldops.observations import ObservationCreateSchema, create_observation
+from fieldops.stores import Store, get_visible
 from fieldops.sync.models import SyncReceipt
-from fieldops.visits import services as visits
-from fieldops.visits.schemas import CheckInSchema, CheckOutSchema
+from fieldops.visits import CheckInSchema, CheckOutSchema, check_in, check_out, own_visit
 
 
 class OperationSchema(Schema):
@@ -92,13 +95,13 @@ class Operation:
 
 
 def _check_in(user: User, data: dict, visit_id: int | None, now: datetime, _at: datetime):
-    visit = visits.own_visit(visit_id, user, for_update=True)
-    return visits.check_in(visit, data, user, now), True
+    visit = own_visit(visit_id, user, for_update=True)
+    return check_in(visit, data, user, now), True
 
 
 def _check_out(user: User, data: dict, visit_id: int | None, now: datetime, _at: datetime):
-    visit = visits.own_visit(visit_id, user, for_update=True)
-    return visits.check_out(visit, data, user, now), True
+    visit = own_visit(visit_id, user, for_update=True)
+    return check_out(visit, data, user, now), True
 
 
 def _observation(user: User, data: dict, _id: int | None, now: datetime, _at: datetime):
@@ -106,16 +109,16 @@ def _observation(user: User, data: dict, _id: int | None, now: datetime, _at: da
 
 
 def _issue_create(user: User, data: dict, _id: int | None, now: datetime, _at: datetime):
-    return issues.file_issue(data, user, now)
+    return file_issue(data, user, now)
 
 
 def _issue_update(user: User, data: dict, issue_id: int | None, now: datetime, _at: datetime):
-    issue = issues.visible_issue(issue_id, user, for_update=True)
-    return issues.update_issue(issue, data, user, now), True
+    issue = visible_issue(issue_id, user, for_update=True)
+    return update_issue(issue, data, user, now), True
 
 
 def _issue_comment(user: User, data: dict, issue_id: int | None, now: datetime, _at: datetime):
-    return issues.add_comment(issues.visible_issue(issue_id, user), data, user, now)
+    return add_comment(visible_issue(issue_id, user), data, user, now)
 
 
 def _closeout(user: User, data: dict, store_id: int | None, now: datetime, at: datetime):
@@ -130,11 +133,11 @@ def _closeout(user: User, data: dict, store_id: int | None, now: datetime, at: d
 
 
 def _own_visit(user: User, visit_id: int, _raw: dict) -> None:
-    visits.own_visit(visit_id, user)
+    own_visit(visit_id, user)
 
 
 def _may_triage(user: User, issue_id: int, raw: dict) -> None:
-    issues.check_triage_rights(user, raw, issues.visible_issue(issue_id, user))
+    check_triage_rights(user, raw, visible_issue(issue_id, user))
 
 
 OPERATIONS: dict[str, Operation] = {

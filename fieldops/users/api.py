@@ -7,10 +7,7 @@ from typing import Any
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldops.auth.models import User
-from fieldops.auth.policy import Action, requires
-from fieldops.auth.schemas import UserSchema
-from fieldops.auth.services import get_user, user_query
+from fieldops.auth import Action, User, UserSchema, get_user, requires, user_query
 from fieldops.clock import utcnow
 from fieldops.core.fields import partial_schema
 from fieldops.core.pagination import page_schema, paginate

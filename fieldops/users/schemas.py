@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fieldops.auth.models import Role
+from fieldops.auth import Role
 from fieldops.core import fields
 from fieldops.core.pagination import ListArgsSchema
 

@@ -7,15 +7,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fieldops.audit.services import record
-from fieldops.auth.models import User
-from fieldops.auth.passwords import validate_new_password
-from fieldops.auth.services import hash_password, normalize_email, revoke_user_tokens
-from fieldops.auth.sessions import end_all_sessions
+from fieldops.audit import record
+from fieldops.auth import (
+    User,
+    end_all_sessions,
+    hash_password,
+    normalize_email,
+    revoke_user_tokens,
+    validate_new_password,
+)
 from fieldops.core.errors import Invalid
 from fieldops.core.idempotency import unique_key
 from fieldops.extensions import db
-from fieldops.stores.models import Store
+from fieldops.stores import Store
 
 SORTS = {"name": User.name, "email": User.email, "role": User.role, "created_at": User.created_at}
 

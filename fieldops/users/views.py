@@ -9,19 +9,27 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from fieldops.audit.services import recent_events
-from fieldops.auth import services as auth
-from fieldops.auth.models import ApiToken, Role, TokenScope, User
-from fieldops.auth.policy import Action, require
-from fieldops.auth.schemas import TokenSchema, UserSchema
-from fieldops.auth.services import user_query
+from fieldops.audit import recent_events
+from fieldops.auth import (
+    Action,
+    ApiToken,
+    Role,
+    TokenSchema,
+    TokenScope,
+    User,
+    UserSchema,
+    create_token,
+    require,
+    user_query,
+)
+from fieldops.auth import revoke_token as revoke_api_token
 from fieldops.clock import utcnow
 from fieldops.core.errors import NotFound
 from fieldops.core.fields import partial_schema
 from fieldops.core.forms import form_values, list_args, submit
 from fieldops.core.pagination import paginate
 from fieldops.extensions import db
-from fieldops.stores.models import Store
+from fieldops.stores import Store
 from fieldops.users import services
 from fieldops.users.schemas import UserListArgsSchema
 
@@ -104,7 +112,7 @@ def tokens() -> ResponseReturnValue:
 
         def create(data: dict[str, Any]) -> str:
             owner = _user(data["user_id"])
-            return auth.create_token(owner, data["name"], current_user, utcnow(), data["scope"])[1]
+            return create_token(owner, data["name"], current_user, utcnow(), data["scope"])[1]
 
         new_token, errors = submit(TokenSchema(), form_values(), create)
     tokens = db.session.scalars(
@@ -127,7 +135,7 @@ def tokens() -> ResponseReturnValue:
 @login_required
 def revoke_token(token_id: int) -> ResponseReturnValue:
     require(Action.MANAGE_TOKENS)
-    token = auth.revoke_token(token_id, current_user, utcnow())
+    token = revoke_api_token(token_id, current_user, utcnow())
     flash(f"Token {token.prefix}… revoked.")
     return redirect(url_for("users.tokens"))
 

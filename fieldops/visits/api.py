@@ -7,10 +7,10 @@ from typing import Any
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldops.auth.policy import Action, requires
+from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.pagination import page_schema
-from fieldops.stores.scoping import get_visible
+from fieldops.stores import get_visible
 from fieldops.visits import services
 from fieldops.visits.models import Visit
 from fieldops.visits.schemas import (

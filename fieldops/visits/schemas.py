@@ -7,7 +7,7 @@ from typing import Any
 from flask_login import current_user
 from marshmallow import Schema, ValidationError, post_dump, validate, validates_schema
 
-from fieldops.auth.policy import sees_check_in_position
+from fieldops.auth import sees_check_in_position
 from fieldops.core import fields
 from fieldops.core.errors import shows_conflicts_of
 from fieldops.core.fields import AwareDateTime, not_blank

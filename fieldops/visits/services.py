@@ -10,15 +10,14 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
-from fieldops.audit.services import record
-from fieldops.auth.models import Role, User
+from fieldops.audit import record
+from fieldops.auth import Role, User
 from fieldops.clock import local_date
 from fieldops.core.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldops.core.geo import distance_m
 from fieldops.core.pagination import paginate
 from fieldops.extensions import db
-from fieldops.stores.models import Store
-from fieldops.stores.scoping import get_visible, visible
+from fieldops.stores import Store, get_visible, visible
 from fieldops.visits.models import Visit, VisitStatus
 
 DEFAULT_LENGTH = timedelta(hours=2)

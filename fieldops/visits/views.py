@@ -9,17 +9,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from fieldops.auth.models import Role
-from fieldops.auth.policy import Action, require
-from fieldops.auth.services import users_with_role
+from fieldops.auth import Action, Role, require, users_with_role
 from fieldops.clock import to_utc, utcnow, zone
 from fieldops.core.fields import within_range
 from fieldops.core.forms import form_values, list_args, submit
 from fieldops.core.input_checks import db_int
 from fieldops.extensions import db
-from fieldops.stores.models import Store
-from fieldops.stores.scoping import get_visible
-from fieldops.stores.services import store_query
+from fieldops.stores import Store, get_visible, store_query
 from fieldops.visits import services
 from fieldops.visits.models import Visit, VisitStatus
 from fieldops.visits.schemas import (

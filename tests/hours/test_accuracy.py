@@ -1,6 +1,6 @@
 """Accuracy: hours learned from 8 weeks of simulated evidence against the known truth.
 
-A dozen stores (fieldops.hours.truths.varied_truths) post hours that differ from
+A dozen stores (fieldops.demo.truths.varied_truths) post hours that differ from
 when their customers really come; 8 weeks of noisy evidence from every source (staff
 devices, passers-by, missing exports, close-outs, engineers' observations), spanning the
 2026-03-08 daylight-saving change, go in through the same services as the API; then
@@ -23,12 +23,12 @@ from flask import Flask
 
 from fieldops.auth.models import Role, User
 from fieldops.clock import business_date
+from fieldops.demo.simulation import Evidence, StoreTruth, simulate, window
+from fieldops.demo.truths import PRESIDENTS_DAY_2026, varied_truths
 from fieldops.extensions import db
 from fieldops.hours.ingest import ingest_signals
-from fieldops.hours.recompute import recompute
+from fieldops.hours.learning import recompute
 from fieldops.hours.services import hours_for
-from fieldops.hours.simulation import Evidence, StoreTruth, simulate, window
-from fieldops.hours.truths import PRESIDENTS_DAY_2026, varied_truths
 from fieldops.observations.schemas import ObservationCreateSchema
 from fieldops.observations.services import create_observation
 from fieldops.stores.models import Store

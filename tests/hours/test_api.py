@@ -8,8 +8,8 @@ import pytest
 
 from fieldops.auth.models import TokenScope
 from fieldops.extensions import db
+from fieldops.hours.learning import recompute
 from fieldops.hours.models import Closeout, DailyPresence, Signal
-from fieldops.hours.recompute import recompute
 from tests.helpers import count
 
 # NOW (tests/conftest.py) is Wednesday 2026-03-04 15:00 UTC = 09:00 in Chicago.

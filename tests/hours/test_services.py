@@ -9,9 +9,9 @@ from fieldops.clock import to_utc
 from fieldops.extensions import db
 from fieldops.hours.drifts import largest_drifts
 from fieldops.hours.ingest import ingest_signals
+from fieldops.hours.learning import pending_store_ids, recompute, recompute_pending
 from fieldops.hours.models import DailyPresence, HoursStatus
 from fieldops.hours.presence import note_new_evidence
-from fieldops.hours.recompute import pending_store_ids, recompute, recompute_pending
 from fieldops.hours.services import hours_for
 from fieldops.stores.models import Store
 

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fieldops.hours.schemas import ROW_SCHEMAS
-from fieldops.hours.simulation import (
+from fieldops.demo.simulation import (
     DOOR,
     TRANSACTION,
     WIFI,
@@ -19,7 +18,8 @@ from fieldops.hours.simulation import (
     simulate,
     window,
 )
-from fieldops.hours.truths import varied_truths
+from fieldops.demo.truths import varied_truths
+from fieldops.hours.schemas import ROW_SCHEMAS
 from fieldops.observations.schemas import HoursFieldsSchema
 
 FIRST, LAST = date(2026, 1, 26), date(2026, 3, 22)  # 8 weeks across the 2026-03-08 DST change

@@ -10,8 +10,8 @@ import pytest
 
 from fieldops.audit.models import AuditEvent
 from fieldops.extensions import db
-from fieldops.hours import recompute as recompute_module
 from fieldops.jobs import registry
+from fieldops.jobs import tasks as tasks_module
 from tests.conftest import PG_URL
 
 
@@ -23,7 +23,7 @@ def _postgres_only(request: pytest.FixtureRequest) -> None:
 
 
 class HoursCalls:
-    """What the jobs asked of fieldops.hours.recompute, and what it should do next."""
+    """What the jobs asked of fieldops.hours.learning, and what it should do next."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[Any, ...]] = []
@@ -47,10 +47,10 @@ class HoursCalls:
 
 @pytest.fixture
 def hours(monkeypatch: pytest.MonkeyPatch) -> HoursCalls:
-    """Stands in for fieldops.hours.recompute, to see what the jobs ask of it."""
+    """Stands in for fieldops.hours.learning, to see what the jobs ask of it."""
     fake = HoursCalls()
-    monkeypatch.setattr(recompute_module, "recompute", fake.recompute)
-    monkeypatch.setattr(recompute_module, "recompute_pending", fake.recompute_pending)
+    monkeypatch.setattr(tasks_module, "recompute", fake.recompute)
+    monkeypatch.setattr(tasks_module, "recompute_pending", fake.recompute_pending)
     return fake
 
 

@@ -21,7 +21,7 @@ from fieldops.database import CHUNK, chunks
 from fieldops.extensions import db
 from fieldops.hours.estimate import Sample, Settings, estimate_weekday
 from fieldops.hours.models import DailyPresence, HoursStatus, RealHours
-from fieldops.stores.models import HoursException, PostedHours, Store
+from fieldops.stores import HoursException, PostedHours, Store
 
 STALE_AFTER = timedelta(days=7)  # the window moves: refresh hours at least weekly
 

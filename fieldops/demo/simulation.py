@@ -1,7 +1,7 @@
 """Evidence of customer presence simulated from known true hours, with real-world noise.
 
 Used by the accuracy tests (learn hours from this evidence, compare with the truth) and by
-the demo; fieldops/hours/truths.py holds the varied stores the tests simulate. Plain
+the demo; fieldops/demo/truths.py holds the varied stores the tests simulate. Plain
 Python, no Flask: give a store's truth (`StoreTruth`), a range of business days and a
 seed, get back what the store's integrations, its manager and visiting engineers would
 have sent (`Evidence`), in the exact payload formats of the API:

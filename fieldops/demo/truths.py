@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from fieldops.hours.simulation import ALL_SOURCES, DOOR, WIFI, Hours, StoreTruth
+from fieldops.demo.simulation import ALL_SOURCES, DOOR, WIFI, Hours, StoreTruth
 
 ZONES = (
     "America/New_York",
