@@ -1,7 +1,8 @@
 /* FieldOps outbox: what the user entered, kept in IndexedDB until the server has it.
  *
- * A plain script, so the same code runs in the page (imported by app.js) and in the
- * service worker (importScripts, for Background Sync). Both get self.FieldOpsOutbox.
+ * A plain script, so the same code runs in the page (imported by outbox-state.js) and in
+ * the service worker (importScripts, for Background Sync). Both get self.FieldOpsOutbox;
+ * outbox-send.js adds its sending (flush).
  *
  * Items: {client_id, kind: "op"|"photo", type, payload, created_at, seq, state, error,
  * current, attempts, next_try, label, page, user_id} and, for photos, {blob, filename,
@@ -10,20 +11,14 @@
  * changed: re-apply or discard). Nothing leaves the outbox but on the server's "applied" or
  * "duplicate" (a photo: 200/201), or when the user discards it.
  */
-(function (global) {
+((global) => {
+  // biome-ignore lint/suspicious/noRedundantUseStrict: a classic script in the service worker
   "use strict";
 
   const DB_NAME = "fieldops";
   const ITEMS = "outbox";
   const META = "meta";
-  const BATCH = 100; // operations per POST /api/sync
-  const BASE_DELAY = 5000; // first retry after a network error or a 5xx, then doubling
-  const MAX_DELAY = 30 * 60 * 1000;
-  const MAX_FAILURES = 5; // of an item's own, before it is shown as refused
-  const TRANSIENT = new Set([408, 425, 429]); // answers that pass: sent again later
   const KEEP_IDS_MS = 7 * 24 * 60 * 60 * 1000;
-  const TIMEOUT = 30000;
-  const PHOTO_TIMEOUT = 120000;
   const CHANNEL = "fieldops-outbox";
 
   let dbPromise = null;
@@ -149,181 +144,6 @@
     return item;
   }
 
-  // --- sending ---
-
-  class Stop extends Error {
-    constructor(status, detail) { super(status); this.status = status; this.detail = detail; }
-  }
-
-  // fetch with a timeout. No answer, or an answer that is not the app's (a captive
-  // portal's page, a redirect to one, a proxy's error page), counts as being offline.
-  async function request(url, options, timeout) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeout || TIMEOUT);
-    let response;
-    try {
-      response = await fetch(url, {
-        credentials: "same-origin", cache: "no-store", signal: controller.signal, ...options,
-        headers: { Accept: "application/json", ...(options && options.headers) },
-      });
-    } catch (err) {
-      throw new Stop("offline", String(err));
-    } finally {
-      clearTimeout(timer);
-    }
-    if (response.redirected || !(response.headers.get("Content-Type") || "").includes("json")) {
-      throw new Stop("offline", `not the app's answer (HTTP ${response.status})`);
-    }
-    return response;
-  }
-
-  async function bodyOf(response) {
-    try { return await response.json(); } catch (err) {
-      return { code: response.status, status: response.statusText, message: `HTTP ${response.status}` };
-    }
-  }
-
-  // Try again later, waiting longer each time. A failure that is the item's own counts
-  // towards MAX_FAILURES, after which the item is shown with the reason, for the user to
-  // send again or discard, instead of holding the queue in silence.
-  async function backOff(items, detail, itsOwn = false) {
-    for (const item of items) {
-      const attempts = (item.attempts || 0) + 1;
-      const failures = (item.failures || 0) + (itsOwn ? 1 : 0);
-      const delay = Math.min(MAX_DELAY, BASE_DELAY * 2 ** (attempts - 1));
-      await update(item, failures >= MAX_FAILURES
-        ? { state: "rejected", attempts, failures, error: { code: 0, message: `Not sent after ${failures} tries: ${detail}` } }
-        : { attempts, failures, next_try: Date.now() + delay * (0.8 + Math.random() * 0.4), last_error: detail });
-    }
-  }
-
-  // A POST carrying the CSRF token; a token refused (expired after days offline) is
-  // fetched anew and the request sent once more.
-  async function post(url, state, { headers, body }, timeout) {
-    for (let attempt = 0; ; attempt += 1) {
-      const response = await request(url, {
-        method: "POST", headers: { ...headers, "X-CSRFToken": state.token }, body,
-      }, timeout);
-      if (response.status !== 400 || attempt > 0) return response;
-      const detail = await bodyOf(response.clone());
-      if (!/csrf/i.test(detail.message || "")) return response;
-      state.token = await fetchToken();
-    }
-  }
-
-  async function fetchToken() {
-    const response = await request("/api/auth/csrf");
-    if (!response.ok) throw new Stop("error", `csrf: HTTP ${response.status}`);
-    return (await response.json()).csrf_token;
-  }
-
-  // Who is signed in: items are only ever sent with their own author's session.
-  async function whoAmI() {
-    const response = await request("/api/me");
-    if (response.status === 401) throw new Stop("signed_out");
-    if (!response.ok) throw new Stop("error", `me: HTTP ${response.status}`);
-    return response.json();
-  }
-
-  // The server's trouble, not the item's: sent again later as it is.
-  const passing = (status) => status >= 500 || TRANSIENT.has(status);
-
-  async function sendOps(ops, state) {
-    const response = await post("/api/sync", state, {
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        operations: ops.map((o) => ({
-          client_id: o.client_id, type: o.type, payload: o.payload, created_at: o.created_at,
-        })),
-      }),
-    });
-    if (response.status === 401) throw new Stop("signed_out");
-    if (response.status === 413 && ops.length > 1) {
-      const half = Math.ceil(ops.length / 2);
-      await sendOps(ops.slice(0, half), state);
-      await sendOps(ops.slice(half), state);
-      return;
-    }
-    if (!response.ok) {
-      const body = await bodyOf(response);
-      if (passing(response.status) || response.status === 404) { // 404: an older server
-        state.failed = body.message || `HTTP ${response.status}`;
-        await backOff(ops, state.failed);
-        return;
-      }
-      for (const op of ops) { // the batch as a whole was refused: say so on every item
-        await update(op, { state: "rejected", error: body });
-        state.rejected += 1;
-      }
-      return;
-    }
-    const { results } = await response.json();
-    const byId = new Map(ops.map((o) => [o.client_id, o]));
-    for (const result of results || []) {
-      const op = byId.get(result.client_id);
-      if (!op) continue;
-      if (result.status === "applied" || result.status === "duplicate") {
-        await setMeta(`id:${op.client_id}`, { id: result.id, type: op.type, at: Date.now() });
-        await remove(op.client_id);
-        state.applied.push(op);
-      } else {
-        await update(op, {
-          state: result.status === "conflict" ? "conflict" : "rejected",
-          error: result.error, current: result.current || null,
-        });
-        state.rejected += 1;
-      }
-    }
-  }
-
-  // The id of the record a photo belongs to; null while its record waits to be sent.
-  async function targetOf(photo, items) {
-    if (photo.target_id) return photo.target_id;
-    if (items.some((i) => i.client_id === photo.parent)) return null;
-    const known = await getMeta(`id:${photo.parent}`);
-    if (known && known.id) return known.id;
-    throw new Error("The record this photo belongs to was not saved (discarded?).");
-  }
-
-  async function sendPhoto(photo, state, items) {
-    let targetId;
-    try {
-      targetId = await targetOf(photo, items);
-    } catch (err) {
-      await update(photo, { state: "rejected", error: { code: 0, message: err.message } });
-      state.rejected += 1;
-      return;
-    }
-    if (targetId === null) return;
-    const form = new FormData();
-    form.append("client_id", photo.client_id);
-    form.append(photo.target, String(targetId));
-    form.append("file", photo.blob, photo.filename || "photo.jpg");
-    let response;
-    try { // a slow link gets longer for a large photo (at least 20 kB/s)
-      response = await post("/api/photos", state, { body: form }, PHOTO_TIMEOUT + (photo.blob.size || 0) / 20);
-    } catch (err) {
-      if (!(err instanceof Stop) || err.status !== "offline") throw err;
-      await whoAmI(); // still offline: this throws and the flush stops here
-      // The server answers, so the failure is this photo's own (an unreadable file, a
-      // timeout): it counts, and the other photos go on.
-      await backOff([photo], err.detail, true);
-      state.photoFailed = err.detail;
-      return;
-    }
-    if (response.status === 401) throw new Stop("signed_out");
-    if (response.ok) {
-      await remove(photo.client_id);
-      state.applied.push(photo);
-    } else if (passing(response.status)) {
-      state.failed = `HTTP ${response.status}`;
-      await backOff([photo], state.failed);
-    } else { // 413 too large, 422 not an image, 404 record gone: the user decides
-      await update(photo, { state: "rejected", error: await bodyOf(response) });
-      state.rejected += 1;
-    }
-  }
-
   // The server's ids of sent records are kept for their photos still to send; a week on,
   // with no photo waiting for them, they go.
   async function pruneIds(items) {
@@ -339,54 +159,6 @@
         at.continue();
       };
     });
-  }
-
-  const due = (item, force) => item.state === "waiting" && (force || !item.next_try || item.next_try <= Date.now());
-
-  async function flushNow(force) {
-    let items = await all();
-    if (!items.some((i) => due(i, force))) return { status: "idle", applied: [], rejected: 0 };
-    const state = { applied: [], rejected: 0, failed: null, photoFailed: null, token: null };
-    try {
-      const me = await whoAmI();
-      await setMeta("session", { state: "ok", user_id: me.id, at: Date.now() });
-      const mine = (item) => !item.user_id || String(item.user_id) === String(me.id);
-      state.token = await fetchToken();
-      const ops = items.filter((i) => i.kind === "op" && mine(i) && due(i, force));
-      for (let start = 0; start < ops.length && !state.failed; start += BATCH) {
-        await sendOps(ops.slice(start, start + BATCH), state);
-      }
-      items = await all();
-      for (const photo of items.filter((i) => i.kind === "photo" && mine(i) && due(i, force))) {
-        if (state.failed) break;
-        await sendPhoto(photo, state, items);
-      }
-      await pruneIds(await all());
-    } catch (err) {
-      if (!(err instanceof Stop)) throw err;
-      if (err.status === "signed_out") await setMeta("session", { state: "expired", at: Date.now() });
-      if (err.status === "offline") {
-        await backOff((await all()).filter((i) => due(i, force)), "offline");
-      }
-      return { status: err.status, applied: state.applied, rejected: state.rejected, detail: err.detail };
-    } finally {
-      if (state.applied.length) await setMeta("synced_at", Date.now());
-      await setMeta("last_flush", { at: Date.now(), failed: state.failed });
-    }
-    const failed = state.failed || state.photoFailed;
-    return { status: failed ? "error" : "ok", applied: state.applied, rejected: state.rejected, detail: failed };
-  }
-
-  // One flush at a time across the tabs and the service worker (the server would answer a
-  // repeat with "duplicate", but there is no need to send twice); where the browser has no
-  // Web Locks (Safari before 15.4), one at a time in this page.
-  let running = null;
-  function flush(options) {
-    const force = Boolean(options && options.force);
-    const locks = global.navigator && global.navigator.locks;
-    if (locks) return locks.request("fieldops-outbox", () => flushNow(force));
-    if (!running) running = flushNow(force).finally(() => { running = null; });
-    return running;
   }
 
   // --- the user's decisions (each moves the item's revision on: see update) ---
@@ -413,6 +185,8 @@
   }
 
   global.FieldOpsOutbox = {
-    all, get, enqueue, enqueuePhoto, flush, retry, discard, onChange, getMeta, setMeta, isoLocal,
+    all, get, enqueue, enqueuePhoto, retry, discard, onChange, getMeta, setMeta, isoLocal,
+    // for outbox-send.js
+    update, remove, pruneIds,
   };
 })(self);

@@ -1,44 +1,11 @@
 // The installable app: the service worker, its updates, and the banners that say when a
 // page is a copy saved on the phone. Every page works without this module.
 
-const PAGES_CACHE = "fieldops-pages";
-const SAVED_AT = "X-FieldOps-Saved-At";
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+import "./constants.js";
+import { formatWhen, h as element, setBanner } from "./ui.js";
+
+const { PAGES_CACHE, SAVED_AT } = self.FieldOpsConstants;
 let reloading = false;
-
-// "14:05 on Mon 23 Nov", in the phone's own time.
-export function formatWhen(date) {
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${pad(date.getHours())}:${pad(date.getMinutes())} on ` +
-    `${DAYS[date.getDay()]} ${date.getDate()} ${MONTHS[date.getMonth()]}`;
-}
-
-function element(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  Object.entries(attrs || {}).forEach(([key, value]) => {
-    if (key === "onclick") node.addEventListener("click", value);
-    else if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value);
-  });
-  node.append(...children.filter((child) => child !== null && child !== undefined));
-  return node;
-}
-export { element as h };
-
-// One banner per key under the top bar; `content` null removes it.
-// content: {text, kind: "info"|"warn"|"bad", actions: [{label, href} | {label, onClick}]}
-export function setBanner(key, content) {
-  const box = document.querySelector("[data-banners]");
-  if (!box) return;
-  const old = box.querySelector(`[data-banner="${key}"]`);
-  if (!content) { if (old) old.remove(); return; }
-  const actions = (content.actions || []).map((action) => (action.href
-    ? element("a", { class: "button small secondary", href: action.href }, action.label)
-    : element("button", { type: "button", class: "small secondary", onclick: action.onClick }, action.label)));
-  const banner = element("div", { class: `banner banner-${content.kind || "info"}`, "data-banner": key },
-    element("span", {}, content.text), ...actions);
-  if (old) old.replaceWith(banner); else box.append(banner);
-}
 
 function offlineBanner() {
   const fromCache = Boolean(document.querySelector('meta[name="served-from"]'));

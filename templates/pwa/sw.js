@@ -6,25 +6,29 @@
  * - pages: network first; a good answer is saved in the pages cache; without a network
  *   (or after NETWORK_TIMEOUT with a saved copy) the saved copy, else the offline page.
  * - "cache-pages" messages from the Today page save the pages needed on site.
- * - Background Sync flushes the outbox with the same code as the page (outbox.js).
+ * - Background Sync flushes the outbox with the same code as the page (outbox.js,
+ *   outbox-http.js, outbox-send.js); names shared with the page come from constants.js.
  */
+// biome-ignore lint/suspicious/noRedundantUseStrict: a classic script, not a module
 "use strict";
 
-const VERSION = {{ version|tojson }};
-const SHELL = {{ shell|tojson }};
-const SHELL_CACHE = "fieldops-shell-" + VERSION;
-const PAGES_CACHE = "fieldops-pages";
+// Filled in by fieldops/pwa/views.py. Each value sits inside a string, so this template is
+// plain JavaScript to Biome as well as to Jinja; the lists arrive as JSON.
+const VERSION = "{{ version }}";
+const SHELL = JSON.parse(String.raw`{{ shell|tojson }}`);
+// The pages saved on the phone, made from the app's routes (fieldops/pwa/saved.py).
+const PAGES = JSON.parse(String.raw`{{ pages|tojson }}`).map((source) => new RegExp(source));
+importScripts("{{ scripts['constants'] }}");
+importScripts("{{ scripts['outbox'] }}");
+importScripts("{{ scripts['outbox-http'] }}");
+importScripts("{{ scripts['outbox-send'] }}");
+
+const { PAGES_CACHE, SAVED_AT, SYNC_TAG } = self.FieldOpsConstants;
+const SHELL_CACHE = `fieldops-shell-${VERSION}`;
 const OFFLINE_URL = "/offline";
 const NETWORK_TIMEOUT = 8000; // ms before a saved copy is shown instead of waiting longer
 const FRESH_MS = 60 * 1000; // a saved page younger than this is not fetched again
-const SAVED_AT = "X-FieldOps-Saved-At";
-const PAGES = [
-  /^\/$/, /^\/today$/, /^\/my-store$/, /^\/visits\/\d+$/, /^\/stores\/\d+$/,
-  /^\/observations\/new$/, /^\/issues$/, /^\/issues\/new$/, /^\/issues\/\d+$/, /^\/outbox$/,
-];
 const THUMBNAIL = /^\/api\/photos\/\d+\/thumbnail$/;
-
-importScripts({{ outbox_script|tojson }});
 
 self.addEventListener("install", (event) => {
   // The shell pages are fetched without cookies: they must not carry anyone's name.
@@ -60,7 +64,7 @@ self.addEventListener("message", (event) => {
 });
 
 self.addEventListener("sync", (event) => {
-  if (event.tag !== "fieldops-outbox") return;
+  if (event.tag !== SYNC_TAG) return;
   event.waitUntil(self.FieldOpsOutbox.flush({ force: true }).then((result) => {
     // Rejecting asks the browser to try again later; a signed-out user must sign in first.
     if (result.status === "offline" || result.status === "error") throw new Error(result.status);
