@@ -1,7 +1,14 @@
 // A form marked data-outbox read as the body of its API route (forms -> operations).
 
 // Fields sent as numbers (besides <input type="number">).
-export const NUMERIC = new Set(["version", "latitude", "longitude", "accuracy_m", "store_id", "assignee_id"]);
+export const NUMERIC = new Set([
+  "version",
+  "latitude",
+  "longitude",
+  "accuracy_m",
+  "store_id",
+  "assignee_id",
+]);
 
 export function idsOf(form) {
   const ids = {};
@@ -32,7 +39,13 @@ export function payloadOf(form) {
   const fieldsBox = form.querySelector("[data-outbox-fields]");
   if (fieldsBox) payload.fields = {};
   for (const el of form.elements) {
-    if (!el.name || el.name === "csrf_token" || el.disabled || ["file", "submit", "button"].includes(el.type)) continue;
+    if (
+      !el.name ||
+      el.name === "csrf_token" ||
+      el.disabled ||
+      ["file", "submit", "button"].includes(el.type)
+    )
+      continue;
     if (changesOnly && unchanged(el)) continue;
     const target = fieldsBox && fieldsBox.contains(el) ? payload.fields : payload;
     if (lists.includes(el.name)) {

@@ -14,12 +14,16 @@ function locate(form, status) {
   if (!("geolocation" in navigator) || !form.elements.latitude) return Promise.resolve();
   status.textContent = "Getting your position…";
   return new Promise((resolve) => {
-    navigator.geolocation.getCurrentPosition((pos) => {
-      form.elements.latitude.value = pos.coords.latitude.toFixed(6);
-      form.elements.longitude.value = pos.coords.longitude.toFixed(6);
-      form.elements.accuracy_m.value = Math.round(pos.coords.accuracy);
-      resolve();
-    }, () => resolve(), { enableHighAccuracy: true, timeout: 8000, maximumAge: 60000 });
+    navigator.geolocation.getCurrentPosition(
+      (pos) => {
+        form.elements.latitude.value = pos.coords.latitude.toFixed(6);
+        form.elements.longitude.value = pos.coords.longitude.toFixed(6);
+        form.elements.accuracy_m.value = Math.round(pos.coords.accuracy);
+        resolve();
+      },
+      () => resolve(),
+      { enableHighAccuracy: true, timeout: 8000, maximumAge: 60000 },
+    );
   });
 }
 
@@ -34,10 +38,13 @@ export function statusOf(form) {
 
 function registerBackgroundSync() {
   if (!("serviceWorker" in navigator)) return;
-  navigator.serviceWorker.getRegistration().then((registration) => {
-    if (registration && registration.sync) return registration.sync.register(SYNC_TAG);
-    return null;
-  }).catch(() => {});
+  navigator.serviceWorker
+    .getRegistration()
+    .then((registration) => {
+      if (registration && registration.sync) return registration.sync.register(SYNC_TAG);
+      return null;
+    })
+    .catch(() => {});
 }
 
 // Ask the browser not to clear this site's storage (Safari clears it after 7 days unused
@@ -56,14 +63,28 @@ async function queueForm(form) {
     if (form.hasAttribute("data-geolocate")) await locate(form, status);
     const payload = payloadOf(form);
     const page = form.dataset.outboxNext || here();
-    const common = { label: labelOf(form, payload), page, origin: here(), user_id: shared.userId, at };
+    const common = {
+      label: labelOf(form, payload),
+      page,
+      origin: here(),
+      user_id: shared.userId,
+      at,
+    };
     let item;
     if (form.dataset.outbox === "photo") {
       const [photo] = await photosOf(form);
-      if (!photo) { status.textContent = "Choose a photo first."; return; }
+      if (!photo) {
+        status.textContent = "Choose a photo first.";
+        return;
+      }
       item = await Outbox.enqueuePhoto({ ...photo, ...common, target_id: payload[photo.target] });
     } else {
-      item = await Outbox.enqueue({ ...common, type: form.dataset.outbox, payload, photos: await photosOf(form) });
+      item = await Outbox.enqueue({
+        ...common,
+        type: form.dataset.outbox,
+        payload,
+        photos: await photosOf(form),
+      });
     }
     form.dataset.queued = "1";
     form.dataset.dirty = "";
@@ -75,11 +96,15 @@ async function queueForm(form) {
       await syncNow({ force: true });
       const left = await Outbox.get(item.client_id);
       if (!left) {
-        const known = form.dataset.outboxShow === "record" && await Outbox.getMeta(`id:${item.client_id}`);
+        const known =
+          form.dataset.outboxShow === "record" && (await Outbox.getMeta(`id:${item.client_id}`));
         go(known ? `${form.dataset.outboxRecord}${known.id}` : page);
         return;
       }
-      if (left.state !== "waiting") { status.textContent = ""; return; } // shown with its reason
+      if (left.state !== "waiting") {
+        status.textContent = "";
+        return;
+      } // shown with its reason
     }
     status.textContent = "Saved on this phone — waiting to sync.";
     if (page !== here()) go(page);
@@ -96,14 +121,20 @@ export function interceptForms() {
       event.preventDefault();
       if (form.dataset.sending) return;
       form.dataset.sending = "1";
-      queueForm(form).catch((err) => {
-        console.error(err);
-        if (form.dataset.queued) return; // saved: it is sent with the rest
-        // Nothing saved (private mode, storage full): online, the form goes the classic
-        // way; offline, it stays filled in and says why.
-        if (navigator.onLine) form.submit();
-        else statusOf(form).textContent = `Could not be saved on this phone (${err.message || err}): what you entered is still here.`;
-      }).finally(() => { delete form.dataset.sending; });
+      queueForm(form)
+        .catch((err) => {
+          console.error(err);
+          if (form.dataset.queued) return; // saved: it is sent with the rest
+          // Nothing saved (private mode, storage full): online, the form goes the classic
+          // way; offline, it stays filled in and says why.
+          if (navigator.onLine) form.submit();
+          else
+            statusOf(form).textContent =
+              `Could not be saved on this phone (${err.message || err}): what you entered is still here.`;
+        })
+        .finally(() => {
+          delete form.dataset.sending;
+        });
     });
   });
   document.addEventListener("input", (event) => {
@@ -116,16 +147,23 @@ export function interceptForms() {
 export function markPending(items) {
   document.querySelectorAll("[data-after-check-in]").forEach((section) => {
     const visitId = Number(section.dataset.afterCheckIn);
-    section.hidden = !items.some((item) => item.type === "check_in" && item.payload && item.payload.visit_id === visitId);
+    section.hidden = !items.some(
+      (item) => item.type === "check_in" && item.payload && item.payload.visit_id === visitId,
+    );
   });
   document.querySelectorAll("form[data-outbox-once]").forEach((form) => {
     const ids = idsOf(form);
-    const waiting = items.find((item) => item.type === form.dataset.outbox &&
-      Object.entries(ids).every(([key, value]) => item.payload && item.payload[key] === value));
+    const waiting = items.find(
+      (item) =>
+        item.type === form.dataset.outbox &&
+        Object.entries(ids).every(([key, value]) => item.payload && item.payload[key] === value),
+    );
     const button = form.querySelector('[type="submit"]');
     if (!waiting || !button) return;
     button.disabled = true;
-    statusOf(form).textContent = `Saved on this phone at ${formatWhen(new Date(waiting.created_at))} — ${
-      waiting.state === "waiting" ? "waiting to sync" : "needs your attention in the outbox"}.`;
+    statusOf(form).textContent =
+      `Saved on this phone at ${formatWhen(new Date(waiting.created_at))} — ${
+        waiting.state === "waiting" ? "waiting to sync" : "needs your attention in the outbox"
+      }.`;
   });
 }

@@ -12,7 +12,11 @@
   const TIMEOUT = 30000;
 
   class Stop extends Error {
-    constructor(status, detail) { super(status); this.status = status; this.detail = detail; }
+    constructor(status, detail) {
+      super(status);
+      this.status = status;
+      this.detail = detail;
+    }
   }
 
   // fetch with a timeout. No answer, or an answer that is not the app's (a captive
@@ -23,7 +27,10 @@
     let response;
     try {
       response = await fetch(url, {
-        credentials: "same-origin", cache: "no-store", signal: controller.signal, ...options,
+        credentials: "same-origin",
+        cache: "no-store",
+        signal: controller.signal,
+        ...options,
         headers: { Accept: "application/json", ...(options && options.headers) },
       });
     } catch (err) {
@@ -38,8 +45,14 @@
   }
 
   async function bodyOf(response) {
-    try { return await response.json(); } catch (err) {
-      return { code: response.status, status: response.statusText, message: `HTTP ${response.status}` };
+    try {
+      return await response.json();
+    } catch (err) {
+      return {
+        code: response.status,
+        status: response.statusText,
+        message: `HTTP ${response.status}`,
+      };
     }
   }
 
@@ -47,9 +60,15 @@
   // fetched anew and the request sent once more.
   async function post(url, state, { headers, body }, timeout) {
     for (let attempt = 0; ; attempt += 1) {
-      const response = await request(url, {
-        method: "POST", headers: { ...headers, "X-CSRFToken": state.token }, body,
-      }, timeout);
+      const response = await request(
+        url,
+        {
+          method: "POST",
+          headers: { ...headers, "X-CSRFToken": state.token },
+          body,
+        },
+        timeout,
+      );
       if (response.status !== 400 || attempt > 0) return response;
       const detail = await bodyOf(response.clone());
       if (!/csrf/i.test(detail.message || "")) return response;

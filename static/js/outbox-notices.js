@@ -11,7 +11,10 @@ export function renderCount(mine) {
     count.hidden = mine.length === 0;
     count.textContent = `${mine.length} waiting`;
     count.classList.toggle("attention", attention);
-    count.setAttribute("aria-label", `${mine.length} waiting to sync${attention ? ", some need your attention" : ""}`);
+    count.setAttribute(
+      "aria-label",
+      `${mine.length} waiting to sync${attention ? ", some need your attention" : ""}`,
+    );
   }
 }
 
@@ -19,10 +22,16 @@ export function renderCount(mine) {
 export async function renderSessionBanner(items, mine) {
   const session = await Outbox.getMeta("session");
   if (location.pathname === "/login" && items.length) {
-    setBanner("session", { kind: "info", text: `${plural(items.length, "item")} wait on this phone: they are sent once you sign in.` });
+    setBanner("session", {
+      kind: "info",
+      text: `${plural(items.length, "item")} wait on this phone: they are sent once you sign in.`,
+    });
   } else if (session && session.state === "expired" && mine.length) {
-    setBanner("session", { kind: "bad", text: `Your session has expired — sign in to send ${plural(mine.length, "waiting item")}.`,
-      actions: [{ label: "Sign in", href: `/login?next=${encodeURIComponent(here())}` }] });
+    setBanner("session", {
+      kind: "bad",
+      text: `Your session has expired — sign in to send ${plural(mine.length, "waiting item")}.`,
+      actions: [{ label: "Sign in", href: `/login?next=${encodeURIComponent(here())}` }],
+    });
   } else {
     setBanner("session", null);
   }
@@ -38,17 +47,48 @@ export function renderNotice(items) {
     return;
   }
   if (!notice) {
-    notice = h("section", { class: "card outbox-notice", "data-outbox-notice": "", "aria-live": "polite" });
+    notice = h("section", {
+      class: "card outbox-notice",
+      "data-outbox-notice": "",
+      "aria-live": "polite",
+    });
     main.prepend(notice);
   }
   notice.replaceChildren(
-    h("div", { class: "row" }, h("h2", {}, "Saved on this phone"),
-      h("button", { type: "button", class: "small secondary", "data-sync-now": "" }, "Sync now")),
-    h("ul", { class: "list small" }, ...mine.map((item) => h("li", {},
-      h("div", { class: "row" }, h("span", {}, item.label),
-        h("span", { class: `badge outbox-${item.state}` }, STATES[item.state] || item.state)),
-      item.state === "waiting" ? null : h("div", {}, h("span", { class: "field-error" },
-        (item.error && item.error.message) || "Refused."), " ",
-      h("a", { href: `/outbox#item-${item.client_id}` }, "Fix or discard in the outbox"))))),
+    h(
+      "div",
+      { class: "row" },
+      h("h2", {}, "Saved on this phone"),
+      h("button", { type: "button", class: "small secondary", "data-sync-now": "" }, "Sync now"),
+    ),
+    h(
+      "ul",
+      { class: "list small" },
+      ...mine.map((item) =>
+        h(
+          "li",
+          {},
+          h(
+            "div",
+            { class: "row" },
+            h("span", {}, item.label),
+            h("span", { class: `badge outbox-${item.state}` }, STATES[item.state] || item.state),
+          ),
+          item.state === "waiting"
+            ? null
+            : h(
+                "div",
+                {},
+                h(
+                  "span",
+                  { class: "field-error" },
+                  (item.error && item.error.message) || "Refused.",
+                ),
+                " ",
+                h("a", { href: `/outbox#item-${item.client_id}` }, "Fix or discard in the outbox"),
+              ),
+        ),
+      ),
+    ),
   );
 }

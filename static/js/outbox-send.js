@@ -23,9 +23,22 @@
       const attempts = (item.attempts || 0) + 1;
       const failures = (item.failures || 0) + (itsOwn ? 1 : 0);
       const delay = Math.min(MAX_DELAY, BASE_DELAY * 2 ** (attempts - 1));
-      await update(item, failures >= MAX_FAILURES
-        ? { state: "rejected", attempts, failures, error: { code: 0, message: `Not sent after ${failures} tries: ${detail}` } }
-        : { attempts, failures, next_try: Date.now() + delay * (0.8 + Math.random() * 0.4), last_error: detail });
+      await update(
+        item,
+        failures >= MAX_FAILURES
+          ? {
+              state: "rejected",
+              attempts,
+              failures,
+              error: { code: 0, message: `Not sent after ${failures} tries: ${detail}` },
+            }
+          : {
+              attempts,
+              failures,
+              next_try: Date.now() + delay * (0.8 + Math.random() * 0.4),
+              last_error: detail,
+            },
+      );
     }
   }
 
@@ -34,7 +47,10 @@
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({
         operations: ops.map((o) => ({
-          client_id: o.client_id, type: o.type, payload: o.payload, created_at: o.created_at,
+          client_id: o.client_id,
+          type: o.type,
+          payload: o.payload,
+          created_at: o.created_at,
         })),
       }),
     });
@@ -47,12 +63,14 @@
     }
     if (!response.ok) {
       const body = await bodyOf(response);
-      if (passing(response.status) || response.status === 404) { // 404: an older server
+      if (passing(response.status) || response.status === 404) {
+        // 404: an older server
         state.failed = body.message || `HTTP ${response.status}`;
         await backOff(ops, state.failed);
         return;
       }
-      for (const op of ops) { // the batch as a whole was refused: say so on every item
+      for (const op of ops) {
+        // the batch as a whole was refused: say so on every item
         await update(op, { state: "rejected", error: body });
         state.rejected += 1;
       }
@@ -70,7 +88,8 @@
       } else {
         await update(op, {
           state: result.status === "conflict" ? "conflict" : "rejected",
-          error: result.error, current: result.current || null,
+          error: result.error,
+          current: result.current || null,
         });
         state.rejected += 1;
       }
@@ -101,8 +120,14 @@
     form.append(photo.target, String(targetId));
     form.append("file", photo.blob, photo.filename || "photo.jpg");
     let response;
-    try { // a slow link gets longer for a large photo (at least 20 kB/s)
-      response = await post("/api/photos", state, { body: form }, PHOTO_TIMEOUT + (photo.blob.size || 0) / 20);
+    try {
+      // a slow link gets longer for a large photo (at least 20 kB/s)
+      response = await post(
+        "/api/photos",
+        state,
+        { body: form },
+        PHOTO_TIMEOUT + (photo.blob.size || 0) / 20,
+      );
     } catch (err) {
       if (!(err instanceof Stop) || err.status !== "offline") throw err;
       await whoAmI(); // still offline: this throws and the flush stops here
@@ -119,13 +144,15 @@
     } else if (passing(response.status)) {
       state.failed = `HTTP ${response.status}`;
       await backOff([photo], state.failed);
-    } else { // 413 too large, 422 not an image, 404 record gone: the user decides
+    } else {
+      // 413 too large, 422 not an image, 404 record gone: the user decides
       await update(photo, { state: "rejected", error: await bodyOf(response) });
       state.rejected += 1;
     }
   }
 
-  const due = (item, force) => item.state === "waiting" && (force || !item.next_try || item.next_try <= Date.now());
+  const due = (item, force) =>
+    item.state === "waiting" && (force || !item.next_try || item.next_try <= Date.now());
 
   async function flushNow(force) {
     let items = await all();
@@ -148,17 +175,31 @@
       await pruneIds(await all());
     } catch (err) {
       if (!(err instanceof Stop)) throw err;
-      if (err.status === "signed_out") await setMeta("session", { state: "expired", at: Date.now() });
+      if (err.status === "signed_out")
+        await setMeta("session", { state: "expired", at: Date.now() });
       if (err.status === "offline") {
-        await backOff((await all()).filter((i) => due(i, force)), "offline");
+        await backOff(
+          (await all()).filter((i) => due(i, force)),
+          "offline",
+        );
       }
-      return { status: err.status, applied: state.applied, rejected: state.rejected, detail: err.detail };
+      return {
+        status: err.status,
+        applied: state.applied,
+        rejected: state.rejected,
+        detail: err.detail,
+      };
     } finally {
       if (state.applied.length) await setMeta("synced_at", Date.now());
       await setMeta("last_flush", { at: Date.now(), failed: state.failed });
     }
     const failed = state.failed || state.photoFailed;
-    return { status: failed ? "error" : "ok", applied: state.applied, rejected: state.rejected, detail: failed };
+    return {
+      status: failed ? "error" : "ok",
+      applied: state.applied,
+      rejected: state.rejected,
+      detail: failed,
+    };
   }
 
   // One flush at a time across the tabs and the service worker (the server would answer a
@@ -169,7 +210,10 @@
     const force = Boolean(options && options.force);
     const locks = global.navigator && global.navigator.locks;
     if (locks) return locks.request("fieldops-outbox", () => flushNow(force));
-    if (!running) running = flushNow(force).finally(() => { running = null; });
+    if (!running)
+      running = flushNow(force).finally(() => {
+        running = null;
+      });
     return running;
   }
 

@@ -26,5 +26,6 @@ export const here = () => location.pathname + location.search;
 
 export function go(url) {
   shared.leaving = true;
-  if (url === here()) location.reload(); else location.assign(url);
+  if (url === here()) location.reload();
+  else location.assign(url);
 }

@@ -30,11 +30,13 @@ export function describeResult() {
   if (!lastResult) return "";
   const when = formatWhen(lastResult.at);
   const sent = lastResult.applied.length ? `sent ${lastResult.applied.length}. ` : "";
-  return {
-    ok: `Last sync at ${when}: ${sent || "all sent. "}`,
-    idle: `Last sync at ${when}: nothing to send.`,
-    offline: `No network at ${when}: ${sent}the rest is sent when the network returns.`,
-    signed_out: `Your session has expired: ${sent}sign in to send the rest.`,
-    error: `The server did not take them at ${when} (${lastResult.detail || "error"}): ${sent}trying again later.`,
-  }[lastResult.status] || "";
+  return (
+    {
+      ok: `Last sync at ${when}: ${sent || "all sent. "}`,
+      idle: `Last sync at ${when}: nothing to send.`,
+      offline: `No network at ${when}: ${sent}the rest is sent when the network returns.`,
+      signed_out: `Your session has expired: ${sent}sign in to send the rest.`,
+      error: `The server did not take them at ${when} (${lastResult.detail || "error"}): ${sent}trying again later.`,
+    }[lastResult.status] || ""
+  );
 }

@@ -18,7 +18,12 @@ function reloadWhenSent(items) {
   const ids = new Set(items.filter((item) => item.page === here()).map((item) => item.client_id));
   const sent = onThisPage && [...onThisPage].some((id) => !ids.has(id));
   onThisPage = ids;
-  if (sent && !shared.holdReload && !shared.leaving && !document.querySelector('form[data-dirty="1"]')) {
+  if (
+    sent &&
+    !shared.holdReload &&
+    !shared.leaving &&
+    !document.querySelector('form[data-dirty="1"]')
+  ) {
     go(here());
     return true;
   }
@@ -29,7 +34,9 @@ async function render() {
   const items = await Outbox.all();
   if (reloadWhenSent(items)) return;
   const userId = shared.userId;
-  const mine = items.filter((item) => !userId || !item.user_id || String(item.user_id) === String(userId));
+  const mine = items.filter(
+    (item) => !userId || !item.user_id || String(item.user_id) === String(userId),
+  );
   renderCount(mine);
   await renderSessionBanner(items, mine);
   markPending(mine);
@@ -39,7 +46,10 @@ async function render() {
 
 function debounce(fn, ms) {
   let timer = null;
-  return () => { clearTimeout(timer); timer = setTimeout(fn, ms); };
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(fn, ms);
+  };
 }
 
 export function initOutbox() {
@@ -52,9 +62,16 @@ export function initOutbox() {
     const button = event.target.closest("[data-sync-now]");
     if (!button) return;
     button.disabled = true;
-    syncNow({ force: true }).finally(() => { button.disabled = false; });
+    syncNow({ force: true }).finally(() => {
+      button.disabled = false;
+    });
   });
   window.addEventListener("online", () => syncNow({ force: true }));
-  setInterval(() => { if (navigator.onLine) syncNow(); }, MINUTE);
-  learnSession().then(render).then(() => (navigator.onLine ? syncNow({ force: true }) : null)).catch(console.error);
+  setInterval(() => {
+    if (navigator.onLine) syncNow();
+  }, MINUTE);
+  learnSession()
+    .then(render)
+    .then(() => (navigator.onLine ? syncNow({ force: true }) : null))
+    .catch(console.error);
 }

@@ -37,10 +37,16 @@
         };
         request.onsuccess = () => {
           const db = request.result;
-          db.onversionchange = () => { db.close(); dbPromise = null; };
+          db.onversionchange = () => {
+            db.close();
+            dbPromise = null;
+          };
           resolve(db);
         };
-        request.onerror = () => { dbPromise = null; reject(request.error); };
+        request.onerror = () => {
+          dbPromise = null;
+          reject(request.error);
+        };
       });
     }
     return dbPromise;
@@ -53,7 +59,8 @@
       let request;
       try {
         request = action(tx.objectStore(store));
-      } catch (err) { // a write refused (storage full): none of the transaction's writes stay
+      } catch (err) {
+        // a write refused (storage full): none of the transaction's writes stay
         tx.abort();
         reject(err);
         return;
@@ -63,8 +70,8 @@
     });
   }
 
-  const all = () => run(ITEMS, "readonly", (s) => s.getAll())
-    .then((items) => items.sort((a, b) => a.seq - b.seq));
+  const all = () =>
+    run(ITEMS, "readonly", (s) => s.getAll()).then((items) => items.sort((a, b) => a.seq - b.seq));
   const get = (id) => run(ITEMS, "readonly", (s) => s.get(id));
   const getMeta = (key) => run(META, "readonly", (s) => s.get(key));
   const setMeta = (key, value) => run(META, "readwrite", (s) => s.put(value, key));
@@ -75,11 +82,16 @@
   }
   // Several items in one transaction: all of them are saved, or none.
   async function putAll(items) {
-    await run(ITEMS, "readwrite", (s) => { items.forEach((item) => s.put(item)); });
+    await run(ITEMS, "readwrite", (s) => {
+      items.forEach((item) => s.put(item));
+    });
     changed();
   }
   const put = (item) => putAll([item]);
-  async function remove(id) { await run(ITEMS, "readwrite", (s) => s.delete(id)); changed(); }
+  async function remove(id) {
+    await run(ITEMS, "readwrite", (s) => s.delete(id));
+    changed();
+  }
 
   // What the sender learnt about an item it read before its request, written in one
   // transaction, unless the item is gone (discarded) or the user changed it meanwhile
@@ -94,12 +106,15 @@
     });
     changed();
   }
-  function onChange(fn) { listeners.add(fn); }
+  function onChange(fn) {
+    listeners.add(fn);
+  }
 
   function uuid() {
     if (global.crypto && global.crypto.randomUUID) return global.crypto.randomUUID();
     const b = global.crypto.getRandomValues(new Uint8Array(16)); // plain-HTTP fallback
-    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    b[6] = (b[6] & 15) | 64;
+    b[8] = (b[8] & 63) | 128;
     const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
@@ -108,16 +123,25 @@
   function isoLocal(date) {
     const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, "0");
     const offset = -date.getTimezoneOffset();
-    return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T` +
+    return (
+      `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T` +
       `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
-      `${offset < 0 ? "-" : "+"}${pad(offset / 60)}:${pad(offset % 60)}`;
+      `${offset < 0 ? "-" : "+"}${pad(offset / 60)}:${pad(offset % 60)}`
+    );
   }
 
   function newItem(fields, now) {
     seq += 1;
     return {
-      client_id: uuid(), created_at: isoLocal(now), seq: now.getTime() * 1000 + (seq % 1000),
-      state: "waiting", error: null, current: null, attempts: 0, next_try: 0, ...fields,
+      client_id: uuid(),
+      created_at: isoLocal(now),
+      seq: now.getTime() * 1000 + (seq % 1000),
+      state: "waiting",
+      error: null,
+      current: null,
+      attempts: 0,
+      next_try: 0,
+      ...fields,
     };
   }
 
@@ -126,20 +150,58 @@
   async function enqueue({ type, payload, label, page, origin, user_id, photos = [], at }) {
     const now = at || new Date();
     const op = newItem({ kind: "op", type, payload, label, page, origin, user_id }, now);
-    await putAll([op, ...photos.map((photo) => newItem({
-      kind: "photo", type: "photo", label: photo.label || `Photo for: ${label}`, page, origin, user_id,
-      blob: photo.blob, filename: photo.filename || "photo.jpg", target: photo.target,
-      parent: photo.target_id ? null : op.client_id, target_id: photo.target_id || null,
-    }, now))]);
+    await putAll([
+      op,
+      ...photos.map((photo) =>
+        newItem(
+          {
+            kind: "photo",
+            type: "photo",
+            label: photo.label || `Photo for: ${label}`,
+            page,
+            origin,
+            user_id,
+            blob: photo.blob,
+            filename: photo.filename || "photo.jpg",
+            target: photo.target,
+            parent: photo.target_id ? null : op.client_id,
+            target_id: photo.target_id || null,
+          },
+          now,
+        ),
+      ),
+    ]);
     return op;
   }
 
   // Queue a photo for a record the server already has (an issue's "Add photo").
-  async function enqueuePhoto({ blob, filename, target, target_id, label, page, origin, user_id, at }) {
-    const item = newItem({
-      kind: "photo", type: "photo", label, page, origin, user_id, blob, filename, target, target_id,
-      parent: null,
-    }, at || new Date());
+  async function enqueuePhoto({
+    blob,
+    filename,
+    target,
+    target_id,
+    label,
+    page,
+    origin,
+    user_id,
+    at,
+  }) {
+    const item = newItem(
+      {
+        kind: "photo",
+        type: "photo",
+        label,
+        page,
+        origin,
+        user_id,
+        blob,
+        filename,
+        target,
+        target_id,
+        parent: null,
+      },
+      at || new Date(),
+    );
     await put(item);
     return item;
   }
@@ -155,7 +217,8 @@
         const at = cursor.result;
         if (!at) return;
         const key = String(at.key);
-        if (key.startsWith("id:") && !(at.value.at >= cutoff) && !parents.has(key.slice(3))) at.delete();
+        if (key.startsWith("id:") && !(at.value.at >= cutoff) && !parents.has(key.slice(3)))
+          at.delete();
         at.continue();
       };
     });
@@ -171,7 +234,12 @@
       item.payload = { ...item.payload, version: item.current.version }; // on top of it
     }
     Object.assign(item, {
-      state: "waiting", error: null, current: null, attempts: 0, failures: 0, next_try: 0,
+      state: "waiting",
+      error: null,
+      current: null,
+      attempts: 0,
+      failures: 0,
+      next_try: 0,
       rev: (item.rev || 0) + 1,
     });
     await put(item);
@@ -185,8 +253,19 @@
   }
 
   global.FieldOpsOutbox = {
-    all, get, enqueue, enqueuePhoto, retry, discard, onChange, getMeta, setMeta, isoLocal,
+    all,
+    get,
+    enqueue,
+    enqueuePhoto,
+    retry,
+    discard,
+    onChange,
+    getMeta,
+    setMeta,
+    isoLocal,
     // for outbox-send.js
-    update, remove, pruneIds,
+    update,
+    remove,
+    pruneIds,
   };
 })(self);

@@ -7,7 +7,12 @@ const PHOTO_SMALL = 1024 * 1024; // bytes: smaller photos are queued as they are
 // 10 MB photo may never finish uploading. Anything that cannot be read this way (not an
 // image, an old browser) is queued as it is, for the server to judge.
 async function shrink(file) {
-  if (file.size <= PHOTO_SMALL || !/^image\/(jpeg|png|webp)$/.test(file.type) || !window.createImageBitmap) return file;
+  if (
+    file.size <= PHOTO_SMALL ||
+    !/^image\/(jpeg|png|webp)$/.test(file.type) ||
+    !window.createImageBitmap
+  )
+    return file;
   try {
     const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
     const scale = Math.min(1, PHOTO_SIDE / Math.max(bitmap.width, bitmap.height));
@@ -28,5 +33,9 @@ export async function photosOf(form) {
   const input = form.querySelector('input[type="file"]');
   if (!input || !input.files.length) return [];
   const files = await Promise.all(Array.from(input.files, shrink));
-  return files.map((file) => ({ blob: file, filename: file.name, target: form.dataset.outboxPhoto }));
+  return files.map((file) => ({
+    blob: file,
+    filename: file.name,
+    target: form.dataset.outboxPhoto,
+  }));
 }

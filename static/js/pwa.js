@@ -12,12 +12,18 @@ function offlineBanner() {
   const stamp = document.querySelector('meta[name="rendered-at"]');
   const saved = stamp ? `showing the copy saved at ${formatWhen(new Date(stamp.content))}` : null;
   if (!navigator.onLine) {
-    setBanner("offline", { kind: "warn", text: saved
-      ? `Offline: ${saved}.`
-      : "Offline: what you enter is kept on this phone and sent when the network returns." });
+    setBanner("offline", {
+      kind: "warn",
+      text: saved
+        ? `Offline: ${saved}.`
+        : "Offline: what you enter is kept on this phone and sent when the network returns.",
+    });
   } else if (fromCache && saved) {
-    setBanner("offline", { kind: "warn", text: `The network did not answer: ${saved}.`,
-      actions: [{ label: "Reload", onClick: () => location.reload() }] });
+    setBanner("offline", {
+      kind: "warn",
+      text: `The network did not answer: ${saved}.`,
+      actions: [{ label: "Reload", onClick: () => location.reload() }],
+    });
   } else {
     setBanner("offline", null);
   }
@@ -26,20 +32,29 @@ function offlineBanner() {
 function watchForUpdates(registration) {
   const offer = () => {
     if (!registration.waiting || !navigator.serviceWorker.controller) return;
-    setBanner("update", { kind: "info", text: "A new version is ready —", actions: [{
-      label: "Reload",
-      onClick: () => {
-        reloading = true;
-        // Another tab may have applied it already: then this one just reloads.
-        if (registration.waiting) registration.waiting.postMessage({ type: "skip-waiting" });
-        else location.reload();
-      },
-    }] });
+    setBanner("update", {
+      kind: "info",
+      text: "A new version is ready —",
+      actions: [
+        {
+          label: "Reload",
+          onClick: () => {
+            reloading = true;
+            // Another tab may have applied it already: then this one just reloads.
+            if (registration.waiting) registration.waiting.postMessage({ type: "skip-waiting" });
+            else location.reload();
+          },
+        },
+      ],
+    });
   };
   offer();
   registration.addEventListener("updatefound", () => {
     const worker = registration.installing;
-    if (worker) worker.addEventListener("statechange", () => { if (worker.state === "installed") offer(); });
+    if (worker)
+      worker.addEventListener("statechange", () => {
+        if (worker.state === "installed") offer();
+      });
   });
   // A phone may keep the app open for days: look for a new version every hour.
   setInterval(() => registration.update().catch(() => {}), 60 * 60 * 1000);
@@ -70,11 +85,24 @@ async function listSavedPages() {
     if (url.pathname.startsWith("/api/") || url.pathname === "/") continue;
     const response = await cache.match(request);
     const match = /<title>([^<]*)<\/title>/.exec(await response.text());
-    const title = match ? new DOMParser().parseFromString(match[1], "text/html").documentElement.textContent : url.pathname;
+    const title = match
+      ? new DOMParser().parseFromString(match[1], "text/html").documentElement.textContent
+      : url.pathname;
     const savedAt = Number(response.headers.get(SAVED_AT));
-    rows.push(element("li", {}, element("div", { class: "row" },
-      element("a", { href: url.pathname + url.search }, title.replace(/ · FieldOps$/, "")),
-      savedAt ? element("span", { class: "muted small" }, `saved ${formatWhen(new Date(savedAt))}`) : null)));
+    rows.push(
+      element(
+        "li",
+        {},
+        element(
+          "div",
+          { class: "row" },
+          element("a", { href: url.pathname + url.search }, title.replace(/ · FieldOps$/, "")),
+          savedAt
+            ? element("span", { class: "muted small" }, `saved ${formatWhen(new Date(savedAt))}`)
+            : null,
+        ),
+      ),
+    );
   }
   if (!rows.length) return;
   box.querySelector("[data-saved-list]").append(...rows);
@@ -93,8 +121,16 @@ export function initPwa() {
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (reloading) location.reload();
     else if (hadController) {
-      setBanner("update", { kind: "info", text: "A new version is ready —", actions: [{
-        label: "Reload", onClick: () => location.reload() }] });
+      setBanner("update", {
+        kind: "info",
+        text: "A new version is ready —",
+        actions: [
+          {
+            label: "Reload",
+            onClick: () => location.reload(),
+          },
+        ],
+      });
     }
   });
   navigator.serviceWorker.addEventListener("message", (event) => {

@@ -11,11 +11,23 @@ export function guardSignOut() {
   document.querySelectorAll("form[data-signout]").forEach((form) => {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const waiting = async () => (await Outbox.all()).filter((i) => !i.user_id || String(i.user_id) === String(shared.userId)).length;
+      const waiting = async () =>
+        (await Outbox.all()).filter(
+          (i) => !i.user_id || String(i.user_id) === String(shared.userId),
+        ).length;
       let count = await waiting();
-      if (count && navigator.onLine) { await syncNow({ force: true }); count = await waiting(); }
-      if (count && !window.confirm(`${plural(count, "item")} you entered ${count === 1 ? "is" : "are"} still waiting to be sent. ` +
-        "They stay on this phone and are sent the next time you sign in. Sign out anyway?")) return;
+      if (count && navigator.onLine) {
+        await syncNow({ force: true });
+        count = await waiting();
+      }
+      if (
+        count &&
+        !window.confirm(
+          `${plural(count, "item")} you entered ${count === 1 ? "is" : "are"} still waiting to be sent. ` +
+            "They stay on this phone and are sent the next time you sign in. Sign out anyway?",
+        )
+      )
+        return;
       await forgetSavedPages();
       await Outbox.setMeta("session", { state: "signed_out", at: Date.now() });
       form.submit();
@@ -30,12 +42,23 @@ export function guardSignOut() {
 export async function learnSession() {
   const session = await Outbox.getMeta("session");
   if (fromCache) {
-    if (!shared.userId && session && session.state === "ok") shared.userId = String(session.user_id);
+    if (!shared.userId && session && session.state === "ok")
+      shared.userId = String(session.user_id);
     return;
   }
   const before = session && session.user_id ? String(session.user_id) : null;
   if (!shared.userId || (before && before !== shared.userId)) await forgetSavedPages();
-  await Outbox.setMeta("session", shared.userId
-    ? { state: "ok", user_id: shared.userId, at: Date.now() }
-    : { state: session && session.state === "ok" ? "expired" : (session && session.state) || "signed_out", user_id: before, at: Date.now() });
+  await Outbox.setMeta(
+    "session",
+    shared.userId
+      ? { state: "ok", user_id: shared.userId, at: Date.now() }
+      : {
+          state:
+            session && session.state === "ok"
+              ? "expired"
+              : (session && session.state) || "signed_out",
+          user_id: before,
+          at: Date.now(),
+        },
+  );
 }
