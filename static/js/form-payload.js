@@ -47,7 +47,7 @@ export function payloadOf(form) {
     )
       continue;
     if (changesOnly && unchanged(el)) continue;
-    const target = fieldsBox && fieldsBox.contains(el) ? payload.fields : payload;
+    const target = fieldsBox?.contains(el) ? payload.fields : payload;
     if (lists.includes(el.name)) {
       target[el.name] = target[el.name] || [];
       if (el.checked) target[el.name].push(el.value);

@@ -19,7 +19,7 @@ export function flatten(value, prefix = "", out = {}) {
 // `onCancel` redraws the outbox page.
 export function fixForm(item, li, onCancel) {
   const values = flatten(item.payload);
-  const errors = flatten(item.error && item.error.errors);
+  const errors = flatten(item.error?.errors);
   const skip = (name) =>
     ["_schema", "_form", "json"].includes(name) ||
     Object.keys(values).some((other) => other.startsWith(`${name}.`)) ||

@@ -2,7 +2,7 @@
 // when the network allows; a check-in or check-out already waiting is not offered twice.
 // Without JavaScript (or without IndexedDB) the forms post as usual.
 import { idsOf, labelOf, payloadOf } from "./form-payload.js";
-import { Outbox, go, here, shared } from "./outbox-state.js";
+import { go, here, Outbox, shared } from "./outbox-state.js";
 import { syncNow } from "./outbox-sync.js";
 import { photosOf } from "./photos.js";
 import { formatWhen, h } from "./ui.js";
@@ -41,7 +41,7 @@ function registerBackgroundSync() {
   navigator.serviceWorker
     .getRegistration()
     .then((registration) => {
-      if (registration && registration.sync) return registration.sync.register(SYNC_TAG);
+      if (registration?.sync) return registration.sync.register(SYNC_TAG);
       return null;
     })
     .catch(() => {});
@@ -50,7 +50,7 @@ function registerBackgroundSync() {
 // Ask the browser not to clear this site's storage (Safari clears it after 7 days unused
 // unless the app is installed): the outbox lives there.
 function keepStorage() {
-  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+  if (navigator.storage?.persist) navigator.storage.persist().catch(() => {});
 }
 
 async function queueForm(form) {

@@ -31,7 +31,7 @@
         cache: "no-store",
         signal: controller.signal,
         ...options,
-        headers: { Accept: "application/json", ...(options && options.headers) },
+        headers: { Accept: "application/json", ...options?.headers },
       });
     } catch (err) {
       throw new Stop("offline", String(err));
@@ -47,7 +47,7 @@
   async function bodyOf(response) {
     try {
       return await response.json();
-    } catch (err) {
+    } catch {
       return {
         code: response.status,
         status: response.statusText,

@@ -1,6 +1,6 @@
 // What the page says about the outbox: the count in the header, the session banner, and
 // what was entered on this page and still waits.
-import { Outbox, STATES, here } from "./outbox-state.js";
+import { here, Outbox, STATES } from "./outbox-state.js";
 import { h, plural, setBanner } from "./ui.js";
 
 // The "3 waiting" count in the header (marked when some need the user's attention).
@@ -79,11 +79,7 @@ export function renderNotice(items) {
             : h(
                 "div",
                 {},
-                h(
-                  "span",
-                  { class: "field-error" },
-                  (item.error && item.error.message) || "Refused.",
-                ),
+                h("span", { class: "field-error" }, item.error?.message || "Refused."),
                 " ",
                 h("a", { href: `/outbox#item-${item.client_id}` }, "Fix or discard in the outbox"),
               ),

@@ -186,7 +186,7 @@ export async function renderOutboxPage(items) {
   });
   items.forEach((item, index) => {
     let li = document.getElementById(`item-${item.client_id}`);
-    if (li && li.dataset.editing) return; // the user is typing a fix: leave it alone
+    if (li?.dataset.editing) return; // the user is typing a fix: leave it alone
     if (!li || li.dataset.signature !== signature(item)) {
       const fresh = itemView(item);
       fresh.dataset.signature = signature(item);

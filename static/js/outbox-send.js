@@ -101,7 +101,7 @@
     if (photo.target_id) return photo.target_id;
     if (items.some((i) => i.client_id === photo.parent)) return null;
     const known = await getMeta(`id:${photo.parent}`);
-    if (known && known.id) return known.id;
+    if (known?.id) return known.id;
     throw new Error("The record this photo belongs to was not saved (discarded?).");
   }
 
@@ -207,8 +207,8 @@
   // Web Locks (Safari before 15.4), one at a time in this page.
   let running = null;
   function flush(options) {
-    const force = Boolean(options && options.force);
-    const locks = global.navigator && global.navigator.locks;
+    const force = Boolean(options?.force);
+    const locks = global.navigator?.locks;
     if (locks) return locks.request("fieldops-outbox", () => flushNow(force));
     if (!running)
       running = flushNow(force).finally(() => {

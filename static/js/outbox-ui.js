@@ -5,7 +5,7 @@
 import { interceptForms, markPending } from "./outbox-forms.js";
 import { renderCount, renderNotice, renderSessionBanner } from "./outbox-notices.js";
 import { renderOutboxPage } from "./outbox-page.js";
-import { Outbox, go, here, shared } from "./outbox-state.js";
+import { go, here, Outbox, shared } from "./outbox-state.js";
 import { setRender, syncNow } from "./outbox-sync.js";
 import { guardSignOut, learnSession } from "./session.js";
 

@@ -24,8 +24,11 @@
   let dbPromise = null;
   let seq = 0;
   const listeners = new Set();
+  const notify = () => {
+    for (const fn of listeners) fn();
+  };
   const channel = "BroadcastChannel" in global ? new BroadcastChannel(CHANNEL) : null;
-  if (channel) channel.onmessage = () => listeners.forEach((fn) => fn());
+  if (channel) channel.onmessage = notify;
 
   function openDb() {
     if (!dbPromise) {
@@ -77,13 +80,13 @@
   const setMeta = (key, value) => run(META, "readwrite", (s) => s.put(value, key));
 
   function changed() {
-    listeners.forEach((fn) => fn());
+    notify();
     if (channel) channel.postMessage("changed");
   }
   // Several items in one transaction: all of them are saved, or none.
   async function putAll(items) {
     await run(ITEMS, "readwrite", (s) => {
-      items.forEach((item) => s.put(item));
+      for (const item of items) s.put(item);
     });
     changed();
   }
@@ -111,7 +114,7 @@
   }
 
   function uuid() {
-    if (global.crypto && global.crypto.randomUUID) return global.crypto.randomUUID();
+    if (global.crypto?.randomUUID) return global.crypto.randomUUID();
     const b = global.crypto.getRandomValues(new Uint8Array(16)); // plain-HTTP fallback
     b[6] = (b[6] & 15) | 64;
     b[8] = (b[8] & 63) | 128;

@@ -23,15 +23,15 @@ async function shrink(file) {
     bitmap.close();
     const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
     if (!blob || blob.size >= file.size) return file;
-    return new File([blob], file.name.replace(/\.\w+$/, "") + ".jpg", { type: "image/jpeg" });
-  } catch (err) {
+    return new File([blob], `${file.name.replace(/\.\w+$/, "")}.jpg`, { type: "image/jpeg" });
+  } catch {
     return file;
   }
 }
 
 export async function photosOf(form) {
   const input = form.querySelector('input[type="file"]');
-  if (!input || !input.files.length) return [];
+  if (!input?.files.length) return [];
   const files = await Promise.all(Array.from(input.files, shrink));
   return files.map((file) => ({
     blob: file,

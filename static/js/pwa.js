@@ -2,7 +2,7 @@
 // page is a copy saved on the phone. Every page works without this module.
 
 import "./constants.js";
-import { formatWhen, h as element, setBanner } from "./ui.js";
+import { h as element, formatWhen, setBanner } from "./ui.js";
 
 const { PAGES_CACHE, SAVED_AT } = self.FieldOpsConstants;
 let reloading = false;

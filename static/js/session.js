@@ -1,6 +1,6 @@
 // Whose outbox and whose saved pages: the sign-out guard, and what a page learns about
 // the session it was rendered for.
-import { Outbox, fromCache, shared } from "./outbox-state.js";
+import { fromCache, Outbox, shared } from "./outbox-state.js";
 import { syncNow } from "./outbox-sync.js";
 import { forgetSavedPages } from "./pwa.js";
 import { plural } from "./ui.js";
@@ -46,17 +46,14 @@ export async function learnSession() {
       shared.userId = String(session.user_id);
     return;
   }
-  const before = session && session.user_id ? String(session.user_id) : null;
+  const before = session?.user_id ? String(session.user_id) : null;
   if (!shared.userId || (before && before !== shared.userId)) await forgetSavedPages();
   await Outbox.setMeta(
     "session",
     shared.userId
       ? { state: "ok", user_id: shared.userId, at: Date.now() }
       : {
-          state:
-            session && session.state === "ok"
-              ? "expired"
-              : (session && session.state) || "signed_out",
+          state: session && session.state === "ok" ? "expired" : session?.state || "signed_out",
           user_id: before,
           at: Date.now(),
         },

@@ -22,6 +22,7 @@ function element(tag, attrs, ...children) {
   node.append(...children.filter((child) => child !== null && child !== undefined));
   return node;
 }
+
 export { element as h };
 
 // One banner per key under the top bar; `content` null removes it.

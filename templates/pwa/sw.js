@@ -13,10 +13,13 @@
 "use strict";
 
 // Filled in by fieldops/pwa/views.py. Each value sits inside a string, so this template is
-// plain JavaScript to Biome as well as to Jinja; the lists arrive as JSON.
+// plain JavaScript to Biome as well as to Jinja; the lists arrive as JSON in raw strings,
+// which hand their backslashes ("\\d") to JSON.parse untouched.
 const VERSION = "{{ version }}";
+// biome-ignore lint/complexity/noUselessStringRaw: the rendered JSON may hold backslashes
 const SHELL = JSON.parse(String.raw`{{ shell|tojson }}`);
 // The pages saved on the phone, made from the app's routes (fieldops/pwa/saved.py).
+// biome-ignore lint/complexity/noUselessStringRaw: the rendered JSON holds backslashes
 const PAGES = JSON.parse(String.raw`{{ pages|tojson }}`).map((source) => new RegExp(source));
 importScripts("{{ scripts['constants'] }}");
 importScripts("{{ scripts['outbox'] }}");
@@ -242,7 +245,7 @@ async function cachePages(urls, force) {
           continue;
         await savePage(key, response);
         saved += 1;
-      } catch (err) {
+      } catch {
         return; // offline again: the rest waits for the next visit of Today
       }
     }
