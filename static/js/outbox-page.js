@@ -115,30 +115,15 @@ function itemView(item) {
       ),
     );
   }
+  const resend = () => Outbox.retry(item.client_id).then(() => syncNow({ force: true }));
   if (item.state === "rejected") {
     actions.append(
-      h(
-        "button",
-        {
-          type: "button",
-          class: "small secondary",
-          onclick: () => Outbox.retry(item.client_id).then(() => syncNow({ force: true })),
-        },
-        "Send again",
-      ),
+      h("button", { type: "button", class: "small secondary", onclick: resend }, "Send again"),
     );
   }
   if (item.state === "conflict") {
     actions.append(
-      h(
-        "button",
-        {
-          type: "button",
-          class: "small",
-          onclick: () => Outbox.retry(item.client_id).then(() => syncNow({ force: true })),
-        },
-        "Apply mine on top",
-      ),
+      h("button", { type: "button", class: "small", onclick: resend }, "Apply mine on top"),
     );
   }
   actions.append(
