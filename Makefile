@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 FUZZ_ARGS ?=
 export FLASK_APP := wsgi
 
-.PHONY: run test fuzz lint fmt bench lighthouse install install-dev clean
+.PHONY: run test fuzz lint fmt bench lighthouse install install-dev install-biome clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,13 +41,27 @@ test: install-dev
 fuzz: install-dev
 	$(BIN)/pytest -p no:cacheprovider -rf fuzz $(FUZZ_ARGS)
 
-lint: install-dev
+# Biome (npm, pinned in tools/biome) lints and formats the JavaScript: static/js and the
+# service worker's template (biome.json).
+BIOME_NPM := tools/biome
+BIOME := $(BIOME_NPM)/node_modules/.bin/biome
+JS := static/js templates/pwa/sw.js
+
+$(BIOME_NPM)/node_modules/.installed: $(BIOME_NPM)/package.json $(BIOME_NPM)/package-lock.json
+	npm ci --prefix $(BIOME_NPM) --no-audit --no-fund --loglevel=error
+	touch $@
+
+install-biome: $(BIOME_NPM)/node_modules/.installed
+
+lint: install-dev install-biome
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIOME) ci --error-on-warnings $(JS)
 
-fmt: install-dev
+fmt: install-dev install-biome
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+	$(BIOME) check --write $(JS)
 
 ## Benchmarks over HTTP with gunicorn; figures go to docs/benchmarks.md
 bench: install-dev
@@ -68,4 +82,4 @@ lighthouse: install-dev $(LIGHTHOUSE_NPM)/node_modules/.installed /usr/bin/chrom
 	$(BIN)/python -m bench.lighthouse
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache $(LIGHTHOUSE_NPM)/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(LIGHTHOUSE_NPM)/node_modules $(BIOME_NPM)/node_modules

@@ -16,10 +16,25 @@ from flask import Flask
 # Files under static/ that every page needs, in the order they are precached.
 STATIC_FILES = (
     "css/app.css",
+    # The page's modules (app.js imports the rest); constants.js and outbox*.js are loaded
+    # by the service worker too.
     "js/app.js",
-    "js/outbox.js",
-    "js/outbox-ui.js",
+    "js/ui.js",
+    "js/constants.js",
     "js/pwa.js",
+    "js/outbox.js",
+    "js/outbox-http.js",
+    "js/outbox-send.js",
+    "js/outbox-state.js",
+    "js/outbox-sync.js",
+    "js/form-payload.js",
+    "js/photos.js",
+    "js/outbox-forms.js",
+    "js/outbox-fix.js",
+    "js/outbox-page.js",
+    "js/outbox-notices.js",
+    "js/session.js",
+    "js/outbox-ui.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
     "icons/maskable-512.png",

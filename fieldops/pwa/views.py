@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from fieldops.clock import utcnow
+from fieldops.pwa.saved import saved_page_patterns
 from fieldops.pwa.shell import shell_of
 
 blp = Blueprint("pwa", __name__)
@@ -31,7 +32,11 @@ def service_worker() -> ResponseReturnValue:
         "pwa/sw.js",
         version=shell.version,
         shell=list(shell.urls),
-        outbox_script=url_for("static", filename="js/outbox.js"),
+        pages=saved_page_patterns(current_app),
+        scripts={
+            name: url_for("static", filename=f"js/{name}.js")
+            for name in ("constants", "outbox", "outbox-http", "outbox-send")
+        },
     )
     headers = {"Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache"}
     return body, 200, headers
@@ -45,5 +50,5 @@ def offline() -> ResponseReturnValue:
 
 @blp.get("/outbox")
 def outbox() -> ResponseReturnValue:
-    """What waits on this phone to be sent: listed by outbox-ui.js from IndexedDB."""
+    """What waits on this phone to be sent: listed by outbox-page.js from IndexedDB."""
     return render_template("pwa/outbox.html")

@@ -1,8 +1,9 @@
 // FieldOps page enhancements. Every page works without this file; it only adds comfort:
 // the installable app and its offline copies (pwa.js), the outbox (outbox-ui.js), and the
 // small helpers below.
-import { initPwa } from "./pwa.js";
+
 import { initOutbox } from "./outbox-ui.js";
+import { initPwa } from "./pwa.js";
 
 // Buttons that undo work ask first.
 function enhanceConfirm(element) {

@@ -1,56 +1,29 @@
 // The installable app: the service worker, its updates, and the banners that say when a
 // page is a copy saved on the phone. Every page works without this module.
 
-const PAGES_CACHE = "fieldops-pages";
-const SAVED_AT = "X-FieldOps-Saved-At";
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+import "./constants.js";
+import { h as element, formatWhen, setBanner } from "./ui.js";
+
+const { PAGES_CACHE, SAVED_AT } = self.FieldOpsConstants;
 let reloading = false;
-
-// "14:05 on Mon 23 Nov", in the phone's own time.
-export function formatWhen(date) {
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${pad(date.getHours())}:${pad(date.getMinutes())} on ` +
-    `${DAYS[date.getDay()]} ${date.getDate()} ${MONTHS[date.getMonth()]}`;
-}
-
-function element(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  Object.entries(attrs || {}).forEach(([key, value]) => {
-    if (key === "onclick") node.addEventListener("click", value);
-    else if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value);
-  });
-  node.append(...children.filter((child) => child !== null && child !== undefined));
-  return node;
-}
-export { element as h };
-
-// One banner per key under the top bar; `content` null removes it.
-// content: {text, kind: "info"|"warn"|"bad", actions: [{label, href} | {label, onClick}]}
-export function setBanner(key, content) {
-  const box = document.querySelector("[data-banners]");
-  if (!box) return;
-  const old = box.querySelector(`[data-banner="${key}"]`);
-  if (!content) { if (old) old.remove(); return; }
-  const actions = (content.actions || []).map((action) => (action.href
-    ? element("a", { class: "button small secondary", href: action.href }, action.label)
-    : element("button", { type: "button", class: "small secondary", onclick: action.onClick }, action.label)));
-  const banner = element("div", { class: `banner banner-${content.kind || "info"}`, "data-banner": key },
-    element("span", {}, content.text), ...actions);
-  if (old) old.replaceWith(banner); else box.append(banner);
-}
 
 function offlineBanner() {
   const fromCache = Boolean(document.querySelector('meta[name="served-from"]'));
   const stamp = document.querySelector('meta[name="rendered-at"]');
   const saved = stamp ? `showing the copy saved at ${formatWhen(new Date(stamp.content))}` : null;
   if (!navigator.onLine) {
-    setBanner("offline", { kind: "warn", text: saved
-      ? `Offline: ${saved}.`
-      : "Offline: what you enter is kept on this phone and sent when the network returns." });
+    setBanner("offline", {
+      kind: "warn",
+      text: saved
+        ? `Offline: ${saved}.`
+        : "Offline: what you enter is kept on this phone and sent when the network returns.",
+    });
   } else if (fromCache && saved) {
-    setBanner("offline", { kind: "warn", text: `The network did not answer: ${saved}.`,
-      actions: [{ label: "Reload", onClick: () => location.reload() }] });
+    setBanner("offline", {
+      kind: "warn",
+      text: `The network did not answer: ${saved}.`,
+      actions: [{ label: "Reload", onClick: () => location.reload() }],
+    });
   } else {
     setBanner("offline", null);
   }
@@ -59,20 +32,29 @@ function offlineBanner() {
 function watchForUpdates(registration) {
   const offer = () => {
     if (!registration.waiting || !navigator.serviceWorker.controller) return;
-    setBanner("update", { kind: "info", text: "A new version is ready —", actions: [{
-      label: "Reload",
-      onClick: () => {
-        reloading = true;
-        // Another tab may have applied it already: then this one just reloads.
-        if (registration.waiting) registration.waiting.postMessage({ type: "skip-waiting" });
-        else location.reload();
-      },
-    }] });
+    setBanner("update", {
+      kind: "info",
+      text: "A new version is ready —",
+      actions: [
+        {
+          label: "Reload",
+          onClick: () => {
+            reloading = true;
+            // Another tab may have applied it already: then this one just reloads.
+            if (registration.waiting) registration.waiting.postMessage({ type: "skip-waiting" });
+            else location.reload();
+          },
+        },
+      ],
+    });
   };
   offer();
   registration.addEventListener("updatefound", () => {
     const worker = registration.installing;
-    if (worker) worker.addEventListener("statechange", () => { if (worker.state === "installed") offer(); });
+    if (worker)
+      worker.addEventListener("statechange", () => {
+        if (worker.state === "installed") offer();
+      });
   });
   // A phone may keep the app open for days: look for a new version every hour.
   setInterval(() => registration.update().catch(() => {}), 60 * 60 * 1000);
@@ -103,11 +85,24 @@ async function listSavedPages() {
     if (url.pathname.startsWith("/api/") || url.pathname === "/") continue;
     const response = await cache.match(request);
     const match = /<title>([^<]*)<\/title>/.exec(await response.text());
-    const title = match ? new DOMParser().parseFromString(match[1], "text/html").documentElement.textContent : url.pathname;
+    const title = match
+      ? new DOMParser().parseFromString(match[1], "text/html").documentElement.textContent
+      : url.pathname;
     const savedAt = Number(response.headers.get(SAVED_AT));
-    rows.push(element("li", {}, element("div", { class: "row" },
-      element("a", { href: url.pathname + url.search }, title.replace(/ · FieldOps$/, "")),
-      savedAt ? element("span", { class: "muted small" }, `saved ${formatWhen(new Date(savedAt))}`) : null)));
+    rows.push(
+      element(
+        "li",
+        {},
+        element(
+          "div",
+          { class: "row" },
+          element("a", { href: url.pathname + url.search }, title.replace(/ · FieldOps$/, "")),
+          savedAt
+            ? element("span", { class: "muted small" }, `saved ${formatWhen(new Date(savedAt))}`)
+            : null,
+        ),
+      ),
+    );
   }
   if (!rows.length) return;
   box.querySelector("[data-saved-list]").append(...rows);
@@ -126,8 +121,16 @@ export function initPwa() {
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (reloading) location.reload();
     else if (hadController) {
-      setBanner("update", { kind: "info", text: "A new version is ready —", actions: [{
-        label: "Reload", onClick: () => location.reload() }] });
+      setBanner("update", {
+        kind: "info",
+        text: "A new version is ready —",
+        actions: [
+          {
+            label: "Reload",
+            onClick: () => location.reload(),
+          },
+        ],
+      });
     }
   });
   navigator.serviceWorker.addEventListener("message", (event) => {

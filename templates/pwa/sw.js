@@ -6,44 +6,59 @@
  * - pages: network first; a good answer is saved in the pages cache; without a network
  *   (or after NETWORK_TIMEOUT with a saved copy) the saved copy, else the offline page.
  * - "cache-pages" messages from the Today page save the pages needed on site.
- * - Background Sync flushes the outbox with the same code as the page (outbox.js).
+ * - Background Sync flushes the outbox with the same code as the page (outbox.js,
+ *   outbox-http.js, outbox-send.js); names shared with the page come from constants.js.
  */
+// biome-ignore lint/suspicious/noRedundantUseStrict: a classic script, not a module
 "use strict";
 
-const VERSION = {{ version|tojson }};
-const SHELL = {{ shell|tojson }};
-const SHELL_CACHE = "fieldops-shell-" + VERSION;
-const PAGES_CACHE = "fieldops-pages";
+// Filled in by fieldops/pwa/views.py. Each value sits inside a string, so this template is
+// plain JavaScript to Biome as well as to Jinja; the lists arrive as JSON in raw strings,
+// which hand their backslashes ("\\d") to JSON.parse untouched.
+const VERSION = "{{ version }}";
+// biome-ignore lint/complexity/noUselessStringRaw: the rendered JSON may hold backslashes
+const SHELL = JSON.parse(String.raw`{{ shell|tojson }}`);
+// The pages saved on the phone, made from the app's routes (fieldops/pwa/saved.py).
+// biome-ignore lint/complexity/noUselessStringRaw: the rendered JSON holds backslashes
+const PAGES = JSON.parse(String.raw`{{ pages|tojson }}`).map((source) => new RegExp(source));
+importScripts("{{ scripts['constants'] }}");
+importScripts("{{ scripts['outbox'] }}");
+importScripts("{{ scripts['outbox-http'] }}");
+importScripts("{{ scripts['outbox-send'] }}");
+
+const { PAGES_CACHE, SAVED_AT, SYNC_TAG } = self.FieldOpsConstants;
+const SHELL_CACHE = `fieldops-shell-${VERSION}`;
 const OFFLINE_URL = "/offline";
 const NETWORK_TIMEOUT = 8000; // ms before a saved copy is shown instead of waiting longer
 const FRESH_MS = 60 * 1000; // a saved page younger than this is not fetched again
-const SAVED_AT = "X-FieldOps-Saved-At";
-const PAGES = [
-  /^\/$/, /^\/today$/, /^\/my-store$/, /^\/visits\/\d+$/, /^\/stores\/\d+$/,
-  /^\/observations\/new$/, /^\/issues$/, /^\/issues\/new$/, /^\/issues\/\d+$/, /^\/outbox$/,
-];
 const THUMBNAIL = /^\/api\/photos\/\d+\/thumbnail$/;
-
-importScripts({{ outbox_script|tojson }});
 
 self.addEventListener("install", (event) => {
   // The shell pages are fetched without cookies: they must not carry anyone's name.
   event.waitUntil(
-    caches.open(SHELL_CACHE).then((cache) =>
-      cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload", credentials: "omit" }))),
-    ),
+    caches
+      .open(SHELL_CACHE)
+      .then((cache) =>
+        cache.addAll(
+          SHELL.map((url) => new Request(url, { cache: "reload", credentials: "omit" })),
+        ),
+      ),
   );
 });
 
 self.addEventListener("activate", (event) => {
-  event.waitUntil((async () => {
-    const names = await caches.keys();
-    await Promise.all(names
-      .filter((name) => name.startsWith("fieldops-shell-") && name !== SHELL_CACHE)
-      .map((name) => caches.delete(name)));
-    if (self.registration.navigationPreload) await self.registration.navigationPreload.enable();
-    await self.clients.claim();
-  })());
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      await Promise.all(
+        names
+          .filter((name) => name.startsWith("fieldops-shell-") && name !== SHELL_CACHE)
+          .map((name) => caches.delete(name)),
+      );
+      if (self.registration.navigationPreload) await self.registration.navigationPreload.enable();
+      await self.clients.claim();
+    })(),
+  );
 });
 
 self.addEventListener("message", (event) => {
@@ -53,18 +68,22 @@ self.addEventListener("message", (event) => {
   } else if (data.type === "claim") {
     event.waitUntil(self.clients.claim()); // a page that loaded while this worker activated
   } else if (data.type === "cache-pages" && Array.isArray(data.urls)) {
-    event.waitUntil(cachePages(data.urls, Boolean(data.force)).then((count) => {
-      if (event.source) event.source.postMessage({ type: "pages-cached", count });
-    }));
+    event.waitUntil(
+      cachePages(data.urls, Boolean(data.force)).then((count) => {
+        if (event.source) event.source.postMessage({ type: "pages-cached", count });
+      }),
+    );
   }
 });
 
 self.addEventListener("sync", (event) => {
-  if (event.tag !== "fieldops-outbox") return;
-  event.waitUntil(self.FieldOpsOutbox.flush({ force: true }).then((result) => {
-    // Rejecting asks the browser to try again later; a signed-out user must sign in first.
-    if (result.status === "offline" || result.status === "error") throw new Error(result.status);
-  }));
+  if (event.tag !== SYNC_TAG) return;
+  event.waitUntil(
+    self.FieldOpsOutbox.flush({ force: true }).then((result) => {
+      // Rejecting asks the browser to try again later; a signed-out user must sign in first.
+      if (result.status === "offline" || result.status === "error") throw new Error(result.status);
+    }),
+  );
 });
 
 self.addEventListener("fetch", (event) => {
@@ -75,9 +94,12 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") {
     event.respondWith(navigate(event, url));
   } else if (SHELL.includes(url.pathname) && !url.search) {
-    event.respondWith(caches.open(SHELL_CACHE)
-      .then((cache) => cache.match(url.pathname))
-      .then((hit) => hit || fetch(request)));
+    event.respondWith(
+      caches
+        .open(SHELL_CACHE)
+        .then((cache) => cache.match(url.pathname))
+        .then((hit) => hit || fetch(request)),
+    );
   } else if (THUMBNAIL.test(url.pathname)) {
     event.respondWith(thumbnail(event, request));
   }
@@ -86,15 +108,29 @@ self.addEventListener("fetch", (event) => {
 // Photo thumbnails seen online stay viewable offline (in the pages cache: cleared on sign-out).
 function thumbnail(event, request) {
   let saving = Promise.resolve();
-  const answer = fetch(request).then((response) => {
-    if (response.ok) {
-      const copy = response.clone();
-      saving = caches.open(PAGES_CACHE).then((cache) => cache.put(request, copy)).catch(() => {});
-    }
-    return response;
-  }, () => caches.open(PAGES_CACHE).then((cache) => cache.match(request))
-    .then((hit) => hit || Response.error()));
-  event.waitUntil(answer.then(() => saving, () => undefined));
+  const answer = fetch(request).then(
+    (response) => {
+      if (response.ok) {
+        const copy = response.clone();
+        saving = caches
+          .open(PAGES_CACHE)
+          .then((cache) => cache.put(request, copy))
+          .catch(() => {});
+      }
+      return response;
+    },
+    () =>
+      caches
+        .open(PAGES_CACHE)
+        .then((cache) => cache.match(request))
+        .then((hit) => hit || Response.error()),
+  );
+  event.waitUntil(
+    answer.then(
+      () => saving,
+      () => undefined,
+    ),
+  );
   return answer;
 }
 
@@ -110,21 +146,36 @@ async function navigate(event, url) {
     return response;
   })();
   // Keeps the worker alive until the page is saved, also when a saved copy answered first.
-  event.waitUntil(network.then(() => saving, () => undefined));
+  event.waitUntil(
+    network.then(
+      () => saving,
+      () => undefined,
+    ),
+  );
   return new Promise((resolve) => {
     let done = false;
-    const finish = (response) => { if (!done) { done = true; resolve(response); } };
+    const finish = (response) => {
+      if (!done) {
+        done = true;
+        resolve(response);
+      }
+    };
     // A slow network inside a store: after a while a saved copy beats waiting.
-    const timer = setTimeout(() => savedPage(url).then((saved) => saved && finish(saved)),
-      NETWORK_TIMEOUT);
-    network.then(async (response) => {
-      clearTimeout(timer);
-      if (response.status >= 500) finish((await savedPage(url)) || response);
-      else finish(response);
-    }, async () => {
-      clearTimeout(timer);
-      finish((await savedPage(url)) || (await offlinePage()));
-    });
+    const timer = setTimeout(
+      () => savedPage(url).then((saved) => saved && finish(saved)),
+      NETWORK_TIMEOUT,
+    );
+    network.then(
+      async (response) => {
+        clearTimeout(timer);
+        if (response.status >= 500) finish((await savedPage(url)) || response);
+        else finish(response);
+      },
+      async () => {
+        clearTimeout(timer);
+        finish((await savedPage(url)) || (await offlinePage()));
+      },
+    );
   });
 }
 
@@ -144,7 +195,8 @@ async function savePage(key, response) {
 async function savedPage(url) {
   const cache = await caches.open(PAGES_CACHE);
   let hit = await cache.match(url.href);
-  if (!hit && SHELL.includes(url.pathname)) hit = await caches.match(url.pathname, { cacheName: SHELL_CACHE });
+  if (!hit && SHELL.includes(url.pathname))
+    hit = await caches.match(url.pathname, { cacheName: SHELL_CACHE });
   return hit ? marked(hit) : null;
 }
 
@@ -153,15 +205,20 @@ async function marked(hit) {
   const html = await hit.text();
   const headers = new Headers(hit.headers);
   headers.delete("Content-Length");
-  return new Response(html.replace("<head>", '<head>\n  <meta name="served-from" content="cache">'),
-    { status: 200, headers });
+  return new Response(
+    html.replace("<head>", '<head>\n  <meta name="served-from" content="cache">'),
+    { status: 200, headers },
+  );
 }
 
 async function offlinePage() {
   const hit = await caches.match(OFFLINE_URL, { cacheName: SHELL_CACHE });
-  return hit ? marked(hit) : new Response("You are offline.", {
-    status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" },
-  });
+  return hit
+    ? marked(hit)
+    : new Response("You are offline.", {
+        status: 503,
+        headers: { "Content-Type": "text/plain; charset=utf-8" },
+      });
 }
 
 // Save the pages the Today page lists (a few at a time), unless saved a moment ago and
@@ -170,7 +227,9 @@ async function cachePages(urls, force) {
   const cache = await caches.open(PAGES_CACHE);
   const synced = Number(await self.FieldOpsOutbox.getMeta("synced_at")) || 0;
   const fresh = force ? Infinity : Math.max(Date.now() - FRESH_MS, synced);
-  const queue = urls.filter((url) => PAGES.some((p) => p.test(new URL(url, self.location).pathname)));
+  const queue = urls.filter((url) =>
+    PAGES.some((p) => p.test(new URL(url, self.location).pathname)),
+  );
   let saved = 0;
   const worker = async () => {
     while (queue.length) {
@@ -182,10 +241,11 @@ async function cachePages(urls, force) {
         // Redirected to the sign-in page (the session ended) or away (a captive portal):
         // not the page, so the old copy stays. "/" and /my-store redirect within the app.
         const to = new URL(response.url);
-        if (!response.ok || to.origin !== self.location.origin || to.pathname === "/login") continue;
+        if (!response.ok || to.origin !== self.location.origin || to.pathname === "/login")
+          continue;
         await savePage(key, response);
         saved += 1;
-      } catch (err) {
+      } catch {
         return; // offline again: the rest waits for the next visit of Today
       }
     }

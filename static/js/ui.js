@@ -1,0 +1,57 @@
+// Small helpers shared by the page modules: dates as people read them, elements, banners.
+
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+// "14:05 on Mon 23 Nov", in the phone's own time.
+export function formatWhen(date) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return (
+    `${pad(date.getHours())}:${pad(date.getMinutes())} on ` +
+    `${DAYS[date.getDay()]} ${date.getDate()} ${MONTHS[date.getMonth()]}`
+  );
+}
+
+function element(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  Object.entries(attrs || {}).forEach(([key, value]) => {
+    if (key === "onclick") node.addEventListener("click", value);
+    else if (value !== null && value !== undefined && value !== false)
+      node.setAttribute(key, value);
+  });
+  node.append(...children.filter((child) => child !== null && child !== undefined));
+  return node;
+}
+
+export { element as h };
+
+// One banner per key under the top bar; `content` null removes it.
+// content: {text, kind: "info"|"warn"|"bad", actions: [{label, href} | {label, onClick}]}
+export function setBanner(key, content) {
+  const box = document.querySelector("[data-banners]");
+  if (!box) return;
+  const old = box.querySelector(`[data-banner="${key}"]`);
+  if (!content) {
+    if (old) old.remove();
+    return;
+  }
+  const actions = (content.actions || []).map((action) =>
+    action.href
+      ? element("a", { class: "button small secondary", href: action.href }, action.label)
+      : element(
+          "button",
+          { type: "button", class: "small secondary", onclick: action.onClick },
+          action.label,
+        ),
+  );
+  const banner = element(
+    "div",
+    { class: `banner banner-${content.kind || "info"}`, "data-banner": key },
+    element("span", {}, content.text),
+    ...actions,
+  );
+  if (old) old.replaceWith(banner);
+  else box.append(banner);
+}
+
+export const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
