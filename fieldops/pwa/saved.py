@@ -14,10 +14,10 @@ from flask import Flask
 # The pages worth having on site without a network, in the order the worker tries them.
 SAVED_ENDPOINTS = (
     "auth.home",
-    "visits.today",
-    "stores.my_store",
-    "visits.detail",
-    "stores.detail",
+    "visit_pages.today",
+    "store_pages.my_store",
+    "visit_pages.detail",
+    "store_pages.detail",
     "observations.new",
     "issues.index",
     "issues.new",
