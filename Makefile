@@ -56,6 +56,7 @@ install-biome: $(BIOME_NPM)/node_modules/.installed
 lint: install-dev install-biome
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIOME) ci --error-on-warnings $(JS)
 
 fmt: install-dev install-biome

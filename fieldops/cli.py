@@ -17,9 +17,9 @@ from fieldops.core.errors import DomainError, describe
 from fieldops.demo import loader
 from fieldops.extensions import db
 from fieldops.hours import import_signals
-from fieldops.jobs import lease, runner, tasks
-from fieldops.jobs.models import RunStatus
-from fieldops.jobs.scheduler import SchedulerProcess
+from fieldops.jobs import RunStatus, SchedulerProcess, new_holder, recent_runs, record_run
+from fieldops.jobs import current as current_lease
+from fieldops.jobs import recompute_hours as recompute_hours_task
 from fieldops.stores import Store
 from fieldops.users import create_user as create_account
 
@@ -96,10 +96,10 @@ def recompute_hours(code: str | None) -> None:
         if store_id is None:
             raise click.ClickException(f"No store with code {code!r}.")
         store_ids = [store_id]
-    outcome = runner.record_run(
+    outcome = record_run(
         MANUAL_RECOMPUTE,
-        lease.new_holder("cli"),
-        lambda now: tasks.recompute_hours(now, store_ids),
+        new_holder("cli"),
+        lambda now: recompute_hours_task(now, store_ids),
         utcnow(),
         store=code,
     )
@@ -119,7 +119,7 @@ def jobs(limit: int) -> None:
     """Who holds the scheduler lease, and the most recent job runs."""
     now = utcnow()
     with db.engine.connect() as conn:
-        held = lease.current(conn)
+        held = current_lease(conn)
     if held is None or not held.held_at(now):
         click.echo("Scheduler lease: free (no scheduler is running jobs).")
     else:
@@ -127,7 +127,7 @@ def jobs(limit: int) -> None:
             f"Scheduler lease: {held.holder}, since {held.acquired_at:%Y-%m-%d %H:%M:%S}Z, "
             f"renewed until {held.expires_at:%H:%M:%S}Z."
         )
-    for run in runner.recent_runs(limit):
+    for run in recent_runs(limit):
         details = dict(run.details or {})
         seconds = details.pop("seconds", None)
         took = f"{seconds:.1f} s" if seconds is not None else "-"
