@@ -1,8 +1,7 @@
 """Who people are and what they may do: users and roles, sign-in and sessions, API tokens,
 and the role matrix with its route decorator.
 
-The front door: other packages import these names from `fieldops.auth`, never from its
-modules (checked by `lint-imports`, see docs/architecture.md).
+Other packages import from here, never from its modules (docs/architecture.md).
 """
 
 from fieldops.auth.models import ApiToken, Role, TokenScope, User
@@ -27,28 +26,3 @@ from fieldops.auth.services import (
     users_with_role,
 )
 from fieldops.auth.sessions import end_all_sessions
-
-__all__ = [
-    "Action",
-    "ApiToken",
-    "Role",
-    "TokenSchema",
-    "TokenScope",
-    "User",
-    "UserSchema",
-    "can",
-    "create_token",
-    "end_all_sessions",
-    "get_user",
-    "hash_password",
-    "may_name_visit",
-    "normalize_email",
-    "require",
-    "requires",
-    "revoke_token",
-    "revoke_user_tokens",
-    "sees_check_in_position",
-    "user_query",
-    "users_with_role",
-    "validate_new_password",
-]

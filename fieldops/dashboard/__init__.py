@@ -5,10 +5,7 @@ SVG (heatmap, trend), with open issues (open_issues); before the first snapshot,
 cadence is counted live by coverage's one rule (fieldops.coverage.services.visit_cadence).
 `overview` gathers all of it for the page's template.
 
-The front door: other packages import these names from `fieldops.dashboard`, never from its
-modules (checked by `lint-imports`, see docs/architecture.md).
+Other packages import from here, never from its modules (docs/architecture.md).
 """
 
 from fieldops.dashboard.context import overview
-
-__all__ = ["overview"]

@@ -1,7 +1,6 @@
 """Issues filed at a store: filing, commenting, triage.
 
-The front door: other packages import these names from `fieldops.issues`, never from its
-modules (checked by `lint-imports`, see docs/architecture.md).
+Other packages import from here, never from its modules (docs/architecture.md).
 """
 
 from fieldops.issues.models import (
@@ -28,24 +27,3 @@ from fieldops.issues.services import (
     update_issue,
     visible_issue,
 )
-
-__all__ = [
-    "CommentCreateSchema",
-    "Issue",
-    "IssueCategory",
-    "IssueComment",
-    "IssueCreateSchema",
-    "IssueEvent",
-    "IssueListArgsSchema",
-    "IssueStatus",
-    "IssueUpdateSchema",
-    "OPEN_STATUSES",
-    "Severity",
-    "add_comment",
-    "check_triage_rights",
-    "file_issue",
-    "issue_query",
-    "issues_page",
-    "update_issue",
-    "visible_issue",
-]

@@ -1,7 +1,6 @@
 """On-site observations (Wi-Fi, paperwork, hours, ...) logged by engineers.
 
-The front door: other packages import these names from `fieldops.observations`, never from its
-modules (checked by `lint-imports`, see docs/architecture.md).
+Other packages import from here, never from its modules (docs/architecture.md).
 """
 
 from fieldops.observations.models import Observation, ObservationCategory
@@ -12,15 +11,3 @@ from fieldops.observations.services import (
     observation_query,
     visit_to_name,
 )
-
-__all__ = [
-    "FIELD_SCHEMAS",
-    "Observation",
-    "ObservationCategory",
-    "ObservationCreateSchema",
-    "PhotoBriefSchema",
-    "check_may_name_visit",
-    "create_observation",
-    "observation_query",
-    "visit_to_name",
-]

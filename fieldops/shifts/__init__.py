@@ -1,7 +1,6 @@
 """Support shifts: who covers which stores, on which days and hours.
 
-The front door: other packages import these names from `fieldops.shifts`, never from its
-modules (checked by `lint-imports`, see docs/architecture.md).
+Other packages import from here, never from its modules (docs/architecture.md).
 """
 
 from fieldops.shifts.models import (
@@ -11,5 +10,3 @@ from fieldops.shifts.models import (
     shift_engineers,
     shift_stores,
 )
-
-__all__ = ["ShiftException", "ShiftKind", "SupportShift", "shift_engineers", "shift_stores"]

@@ -1,7 +1,6 @@
 """Field visits: planning, check-in and check-out, the engineer's day.
 
-The front door: other packages import these names from `fieldops.visits`, never from its
-modules (checked by `lint-imports`, see docs/architecture.md).
+Other packages import from here, never from its modules (docs/architecture.md).
 """
 
 from fieldops.visits.models import Department, Visit, VisitStatus
@@ -14,19 +13,3 @@ from fieldops.visits.services import (
     visit_query,
     visits_today,
 )
-
-__all__ = [
-    "CheckInSchema",
-    "CheckOutSchema",
-    "Department",
-    "StoreBriefSchema",
-    "UserBriefSchema",
-    "Visit",
-    "VisitStatus",
-    "check_in",
-    "check_out",
-    "own_visit",
-    "upcoming_visits",
-    "visit_query",
-    "visits_today",
-]
