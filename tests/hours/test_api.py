@@ -38,11 +38,6 @@ def store(build):
     return build.store(timezone="America/Chicago")
 
 
-@pytest.fixture
-def as_admin(login, build):
-    return login(build.user("admin"))
-
-
 def test_a_batch_keeps_good_rows_and_names_each_bad_one(now, app, store, as_admin):
     bad = [
         wifi("b1", "2026-03-03T10:05:00", "2026-03-03T10:50:00"),  # naive

@@ -17,11 +17,6 @@ BIG = 2**70
 INT_MAX = 2**31 - 1
 
 
-@pytest.fixture
-def admin(build, signed_in):
-    return signed_in(build.user("admin"))
-
-
 @pytest.mark.parametrize(
     ("url", "heading", "named"),
     [
@@ -40,10 +35,10 @@ def admin(build, signed_in):
     ],
 )
 def test_a_list_page_with_a_bad_parameter_shows_the_list_and_names_it(
-    admin, build, url, heading, named
+    browser_as_admin, build, url, heading, named
 ):
     build.store(name="Northside Motors")
-    r = admin.get(url)
+    r = browser_as_admin.get(url)
     page = r.get_data(as_text=True)
     assert r.status_code == 422, page[:500]
     assert heading in page
@@ -52,10 +47,10 @@ def test_a_list_page_with_a_bad_parameter_shows_the_list_and_names_it(
         assert "Northside Motors" in page  # the list, without the bad filter
 
 
-def test_good_and_bad_parameters_together_keep_the_good_ones(admin, build):
+def test_good_and_bad_parameters_together_keep_the_good_ones(browser_as_admin, build):
     build.store(name="Northside Motors", region="Midwest")
     build.store(name="Bayside Autos", region="West")
-    r = admin.get("/stores?region=West&page=x")
+    r = browser_as_admin.get("/stores?region=West&page=x")
     page = r.get_data(as_text=True)
     assert r.status_code == 422
     assert "Bayside Autos" in page
@@ -71,19 +66,21 @@ def test_good_and_bad_parameters_together_keep_the_good_ones(admin, build):
         "/admin/users?q=%00",
     ],
 )
-def test_a_nul_in_a_page_query_is_refused(admin, url):
-    r = admin.get(url)
+def test_a_nul_in_a_page_query_is_refused(browser_as_admin, url):
+    r = browser_as_admin.get(url)
     assert r.status_code == 422
     assert "NUL" in r.get_data(as_text=True)
 
 
-def test_an_id_beyond_an_integer_column_in_a_page_query_is_not_found(admin):
-    assert admin.get(f"/observations/new?store_id={INT_MAX + 1}").status_code == 404
+def test_an_id_beyond_an_integer_column_in_a_page_query_is_not_found(browser_as_admin):
+    assert browser_as_admin.get(f"/observations/new?store_id={INT_MAX + 1}").status_code == 404
 
 
-def test_a_store_id_beyond_an_integer_column_in_the_plan_form_is_named(admin, build, app):
+def test_a_store_id_beyond_an_integer_column_in_the_plan_form_is_named(
+    browser_as_admin, build, app
+):
     engineer = build.user("engineer")
-    r = admin.submit(
+    r = browser_as_admin.submit(
         "/visits/new",
         {"store_id": str(BIG), "engineer_id": engineer.id, "day": "2026-03-05", "start": "10:00"},
     )
@@ -99,17 +96,21 @@ def import_csv(browser, text: str, **extra):
     )
 
 
-def test_a_store_id_beyond_an_integer_column_in_the_signal_import_is_no_store(admin, app):
-    r = import_csv(admin, "source,at\ntransaction,2026-03-03T17:12:00-06:00\n", store_id=BIG)
+def test_a_store_id_beyond_an_integer_column_in_the_signal_import_is_no_store(
+    browser_as_admin, app
+):
+    r = import_csv(
+        browser_as_admin, "source,at\ntransaction,2026-03-03T17:12:00-06:00\n", store_id=BIG
+    )
     assert r.status_code == 200
     assert "store_code: Missing (or choose a store" in r.get_data(as_text=True)
     assert count(app, Signal) == 0
 
 
-def test_a_csv_with_a_nul_is_refused_naming_its_line(admin, app, build):
+def test_a_csv_with_a_nul_is_refused_naming_its_line(browser_as_admin, app, build):
     build.store(code="CHI1")
     text = "store_code,source,at,id\nCHI1,transaction,2026-03-03T17:12:00-06:00,INV\x00-1\n"
-    r = import_csv(admin, text)
+    r = import_csv(browser_as_admin, text)
     page = r.get_data(as_text=True)
     assert r.status_code == 200
     assert "NUL character" in page
@@ -117,9 +118,9 @@ def test_a_csv_with_a_nul_is_refused_naming_its_line(admin, app, build):
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
-def test_a_visit_planned_out_of_range_is_refused_on_the_form(admin, build, day):
+def test_a_visit_planned_out_of_range_is_refused_on_the_form(browser_as_admin, build, day):
     store, engineer = build.store(), build.user("engineer")
-    r = admin.submit(
+    r = browser_as_admin.submit(
         "/visits/new",
         {"store_id": store.id, "engineer_id": engineer.id, "day": day, "start": "23:00"},
     )
