@@ -20,6 +20,14 @@ class World:
     def __init__(self, build: Builder) -> None:
         self.build = build
 
+    def made(self, *names: str) -> World:
+        """Make these members now. A test that reads through its own session (a service test
+        under `ctx`) must have its records made before its first read: rows committed later,
+        from another session, are not seen (SQLite even refuses the write while it reads)."""
+        for name in names:
+            getattr(self, name)
+        return self
+
     @cached_property
     def store(self) -> Store:
         return self.build.store(name="Alpha Motors")
