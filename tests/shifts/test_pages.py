@@ -205,3 +205,18 @@ def test_cio_cannot_post_the_form_or_deactivate(app, browser_as_admin, browser_a
 
 def test_unknown_shift_page_is_404(browser_as_admin):
     assert browser_as_admin.get("/admin/shifts/999999/edit").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "heading", "named"),
+    [("/admin/shifts?active=x", "<h1>Support shifts</h1>", "active: Must be true or false")],
+)
+def test_a_list_page_with_a_bad_parameter_shows_the_list_and_names_it(
+    browser_as_admin, build, url, heading, named
+):
+    build.store(name="Northside Motors")
+    r = browser_as_admin.get(url)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422, page[:500]
+    assert heading in page
+    assert named in page
