@@ -82,3 +82,23 @@ def test_the_cli_imports_a_file_and_reports_bad_lines(app, build, now, tmp_path)
     assert count(app, Signal) == 3
     unknown = runner.invoke(args=["fieldops", "import-signals", str(path), "--store", "X"])
     assert unknown.exit_code != 0 and "No store with code 'X'" in unknown.output
+
+
+def test_a_store_id_beyond_an_integer_column_in_the_signal_import_is_no_store(
+    browser_as_admin, app
+):
+    text = "source,at\ntransaction,2026-03-03T17:12:00-06:00\n"
+    r = upload(browser_as_admin, text, "import", store_id=2**70)
+    assert r.status_code == 200
+    assert "store_code: Missing (or choose a store" in r.get_data(as_text=True)
+    assert count(app, Signal) == 0
+
+
+def test_a_csv_with_a_nul_is_refused_naming_its_line(browser_as_admin, app, build):
+    build.store(code="CHI1")
+    text = "store_code,source,at,id\nCHI1,transaction,2026-03-03T17:12:00-06:00,INV\x00-1\n"
+    r = upload(browser_as_admin, text, "import")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert "NUL character" in page
+    assert count(app, Signal) == 0
