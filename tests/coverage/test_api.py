@@ -166,8 +166,8 @@ def test_csv_lists_every_store(now, build, as_cio):
 
 
 @pytest.mark.parametrize("role", ["engineer", "manager"])
-def test_only_admins_and_the_cio_see_coverage(now, build, login, role):
-    client = login(build.user(role))
+def test_only_admins_and_the_cio_see_coverage(now, login, role, world):
+    client = login(getattr(world, role))
     assert client.get("/api/coverage").status_code == 403
     assert client.get("/api/coverage.csv").status_code == 403
 
@@ -195,10 +195,10 @@ FORMULAS = {
 CONTROL = {"TAB": "\t=1+1", "CR": "\r=1+1"}
 
 
-def test_csv_cells_a_spreadsheet_would_run_are_written_as_text(now, build, login, as_cio):
+def test_csv_cells_a_spreadsheet_would_run_are_written_as_text(now, build, as_cio, as_admin):
     """Store names and regions come from people; a cell starting like a formula gets a
     leading apostrophe (OWASP), while numbers stay numbers."""
-    admin = login(build.user("admin"))
+    admin = as_admin
     for code, text in FORMULAS.items():
         store = {"code": code, "name": text, "region": text, "timezone": "America/Chicago"}
         assert admin.post("/api/stores", json=store).status_code == 201

@@ -21,9 +21,9 @@ def test_unknown_shift_is_404(as_admin):
 
 
 @pytest.mark.parametrize("role", ["cio", "engineer", "manager"])
-def test_only_admins_write_even_with_a_bad_body(app, as_admin, build, login, role):
+def test_only_admins_write_even_with_a_bad_body(app, as_admin, login, role, world):
     shift = create(as_admin)
-    client = login(build.user(role))
+    client = login(getattr(world, role))
     for r in (
         client.post("/api/shifts", json={}),
         client.post("/api/shifts", json=shift_body()),

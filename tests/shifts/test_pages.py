@@ -186,8 +186,8 @@ def test_cio_sees_the_list_read_only(browser_as_admin, browser_as_cio):
 
 
 @pytest.mark.parametrize("role", ["engineer", "manager"])
-def test_engineers_and_managers_may_not_see_shifts(build, signed_in, role):
-    b = signed_in(build.user(role))
+def test_engineers_and_managers_may_not_see_shifts(signed_in, role, world):
+    b = signed_in(getattr(world, role))
     assert b.get("/admin/shifts").status_code == 403
     assert b.get("/admin/shifts/new").status_code == 403
 
