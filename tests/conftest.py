@@ -202,6 +202,12 @@ def as_manager(world: World, login: Any) -> ApiClient:
 
 
 @pytest.fixture
+def as_other_manager(world: World, login: Any) -> ApiClient:
+    """An API client signed in as world.other_manager (of world.other_store only)."""
+    return login(world.other_manager)
+
+
+@pytest.fixture
 def tmp_upload_dir(app: Flask) -> Path:
     return Path(app.config["UPLOAD_FOLDER"])
 

@@ -304,26 +304,24 @@ def test_lists_show_a_manager_only_their_stores(world, records, login, url):
             assert own < ids
 
 
-def test_filtering_a_list_by_another_store_shows_a_manager_nothing(world, records, login):
-    client = login(world.manager)
+def test_filtering_a_list_by_another_store_shows_a_manager_nothing(records, as_manager):
+    client = as_manager
     for url in ("/api/visits", "/api/observations", "/api/issues"):
         body = client.get(f"{url}?store_id={records.b.id}").get_json()
         assert body["items"] == [] and body["total"] == 0
 
 
 @pytest.mark.parametrize("action", ["check-in", "check-out"])
-def test_another_engineers_visit_is_403(world, records, login, action):
+def test_another_engineers_visit_is_403(records, as_other_engineer, action):
     visit = records.visit_a if action == "check-in" else records.visit_checked_in
-    r = login(world.other_engineer).post(
-        f"/api/visits/{visit.id}/{action}", json={"summary": "not mine"}
-    )
+    r = as_other_engineer.post(f"/api/visits/{visit.id}/{action}", json={"summary": "not mine"})
     assert r.status_code == 403
     assert "another engineer" in r.get_json()["message"]
 
 
-def test_a_manager_may_not_reopen_an_issue_still_being_worked_on(world, records, login, build):
+def test_a_manager_may_not_reopen_an_issue_still_being_worked_on(world, records, as_manager, build):
     in_progress = build.issue(records.a, world.manager, status=IssueStatus.IN_PROGRESS)
-    r = login(world.manager).patch(f"/api/issues/{in_progress.id}", json={"status": "open"})
+    r = as_manager.patch(f"/api/issues/{in_progress.id}", json={"status": "open"})
     assert r.status_code == 403
 
 

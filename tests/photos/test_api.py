@@ -132,12 +132,12 @@ def test_served_photos_are_never_sniffed_as_html(as_engineer, observation):
 
 
 def test_manager_of_another_store_gets_404_for_the_photo(
-    world, as_engineer, as_manager, observation, login
+    as_engineer, as_manager, as_other_manager, observation
 ):
     r = upload(as_engineer, image_bytes("PNG"), observation_id=observation.id)
     photo = r.get_json()
     own_manager = as_manager
-    stranger = login(world.other_manager)
+    stranger = as_other_manager
     assert download(own_manager, photo["url"]).status_code == 200
     assert stranger.get(photo["url"]).status_code == 404
     assert stranger.get(photo["thumbnail_url"]).status_code == 404

@@ -41,9 +41,9 @@ def test_a_visit_not_theirs_is_403_whatever_the_file(
 
 
 def test_a_record_of_another_store_is_404_whatever_the_file(
-    app, world, observation, issue, login, forbid_decoding
+    app, observation, issue, as_other_manager, forbid_decoding
 ):
-    stranger = login(world.other_manager)
+    stranger = as_other_manager
     forbid_decoding()
     for target in ({"observation_id": observation.id}, {"issue_id": issue.id}):
         r = upload(stranger, NOT_AN_IMAGE, **target)
