@@ -163,6 +163,8 @@ def login(app: Flask, build: Builder) -> Any:
 
 
 # --- the shared world and a signed-in API client per role ---
+# A client signs in when its fixture is set up: a test that freezes time names `now` before
+# it (or marks the module `pytest.mark.usefixtures("now")`), so the sign-in happens at NOW.
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 `world.store` is a Chicago store (Mon-Sat 09-20) run by `world.manager`; `world.other_store`
 is a second Chicago store run by `world.other_manager`. `world.admin`, `world.cio`,
-`world.engineer` and `world.other_engineer` complete the cast. Each is built (and
+`world.engineer` and `world.other_engineer` complete the cast (Ada Admin, Eddie Engineer
+and Mia Manager are named so that tests can look for their names). Each is built (and
 committed) the first time a test or fixture names it, so a test that never names the CIO
 has none, and lists and counts hold only what the test asked for.
 """
