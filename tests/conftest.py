@@ -27,6 +27,7 @@ from fieldops.extensions import db, limiter
 from tests.builders import Builder
 from tests.helpers import other_app
 from tests.openapi_conformance import conformance
+from tests.world import World
 
 PG_URL = os.environ.get("FIELDOPS_TEST_DATABASE_URL")
 NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)  # a Wednesday, 09:00 in Chicago
@@ -161,6 +162,53 @@ def login(app: Flask, build: Builder) -> Any:
     return sign_in
 
 
+# --- the shared world and a signed-in API client per role ---
+# A client signs in when its fixture is set up: a test that freezes time names `now` before
+# it (or marks the module `pytest.mark.usefixtures("now")`), so the sign-in happens at NOW.
+
+
+@pytest.fixture
+def world(build: Builder) -> World:
+    """The stores and people of tests/world.py, each made the first time it is named."""
+    return World(build)
+
+
+@pytest.fixture
+def as_admin(world: World, login: Any) -> ApiClient:
+    """An API client signed in as world.admin."""
+    return login(world.admin)
+
+
+@pytest.fixture
+def as_cio(world: World, login: Any) -> ApiClient:
+    """An API client signed in as world.cio."""
+    return login(world.cio)
+
+
+@pytest.fixture
+def as_engineer(world: World, login: Any) -> ApiClient:
+    """An API client signed in as world.engineer."""
+    return login(world.engineer)
+
+
+@pytest.fixture
+def as_other_engineer(world: World, login: Any) -> ApiClient:
+    """An API client signed in as world.other_engineer."""
+    return login(world.other_engineer)
+
+
+@pytest.fixture
+def as_manager(world: World, login: Any) -> ApiClient:
+    """An API client signed in as world.manager (of world.store)."""
+    return login(world.manager)
+
+
+@pytest.fixture
+def as_other_manager(world: World, login: Any) -> ApiClient:
+    """An API client signed in as world.other_manager (of world.other_store only)."""
+    return login(world.other_manager)
+
+
 @pytest.fixture
 def tmp_upload_dir(app: Flask) -> Path:
     return Path(app.config["UPLOAD_FOLDER"])
@@ -207,6 +255,30 @@ def signed_in(app: Flask) -> Any:
         return b
 
     return sign_in
+
+
+@pytest.fixture
+def browser_as_admin(world: World, signed_in: Any) -> Browser:
+    """A browser signed in through the form as world.admin."""
+    return signed_in(world.admin)
+
+
+@pytest.fixture
+def browser_as_cio(world: World, signed_in: Any) -> Browser:
+    """A browser signed in through the form as world.cio."""
+    return signed_in(world.cio)
+
+
+@pytest.fixture
+def browser_as_engineer(world: World, signed_in: Any) -> Browser:
+    """A browser signed in through the form as world.engineer."""
+    return signed_in(world.engineer)
+
+
+@pytest.fixture
+def browser_as_manager(world: World, signed_in: Any) -> Browser:
+    """A browser signed in through the form as world.manager (of world.store)."""
+    return signed_in(world.manager)
 
 
 # --- the production configuration: secure cookies, strict CSRF referrer check ---

@@ -45,15 +45,15 @@ def test_changing_to_a_common_password_is_refused(login, api, build):
     assert api.login(user.email).status_code == 200  # the old password still works
 
 
-def test_the_account_page_names_the_field_of_a_short_password(signed_in, build):
-    page = signed_in(build.user("engineer"))
+def test_the_account_page_names_the_field_of_a_short_password(build, browser_as_engineer):
+    page = browser_as_engineer
     r = page.submit("/account", {"current_password": build.PASSWORD, "new_password": "elevenchars"})
     assert r.status_code == 422 and "Use at least 12 characters." in r.text
 
 
 @pytest.mark.parametrize("password", ["elevenchars", "1qaz2wsx3edc"])
-def test_an_admin_cannot_give_a_short_or_common_password(login, api, build, password):
-    as_admin, engineer = login(build.user("admin")), build.user("engineer")
+def test_an_admin_cannot_give_a_short_or_common_password(api, world, password, as_admin):
+    engineer = world.engineer
     new = {"email": "nina@example.test", "name": "Nina", "role": "cio", "password": password}
     r = as_admin.post("/api/users", json=new)
     assert r.status_code == 422 and list(r.get_json()["errors"]) == ["password"]

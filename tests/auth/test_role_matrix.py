@@ -13,20 +13,20 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from fieldops.auth.models import ApiToken, User
+from fieldops.auth.models import ApiToken
 from fieldops.extensions import db
 from fieldops.issues.models import IssueStatus
 from fieldops.stores.models import Store
 from fieldops.visits.models import VisitStatus
 from tests.helpers import image_bytes, new_client_id
+from tests.world import World
 
 ROLES = ("admin", "cio", "engineer", "manager")
 
 
 @dataclass
-class World:
-    users: dict[str, User]
-    other_engineer: User
+class Records:
+    people: World  # the shared world: its admin, cio, engineer, manager (of a), other_engineer
     a: Store
     b: Store
     visit_a: Any
@@ -41,22 +41,18 @@ class World:
 
 
 @pytest.fixture
-def world(app, build, now) -> World:
-    a, b = build.store(name="Alpha Motors"), build.store(name="Bravo Motors")
-    users = {
-        "admin": build.user("admin"),
-        "cio": build.user("cio"),
-        "engineer": build.user("engineer"),
-        "manager": build.user("manager", stores=[a]),
-    }
-    build.user("manager", stores=[b])
-    engineer, other_engineer = users["engineer"], build.user("engineer")
-    build.token(other_engineer)
+def records(app, build, now, world) -> Records:
+    """Store A (world.store, run by world.manager) and store B (world.other_store, run by
+    world.other_manager), each with a visit, an observation and an issue."""
+    a, b = world.store, world.other_store
+    for person in ("admin", "cio", "engineer", "manager", "other_manager", "other_engineer"):
+        getattr(world, person)  # everyone exists before the first request
+    engineer, manager = world.engineer, world.manager
+    build.token(world.other_engineer)
     with app.app_context():
         token_id = db.session.scalar(sa.select(ApiToken.id))
-    return World(
-        users=users,
-        other_engineer=other_engineer,
+    return Records(
+        people=world,
         a=a,
         b=b,
         visit_a=build.visit(a, engineer),
@@ -64,9 +60,9 @@ def world(app, build, now) -> World:
         visit_checked_in=build.visit(a, engineer, status=VisitStatus.CHECKED_IN, checked_in_at=now),
         observation_a=build.observation(a, engineer),
         observation_b=build.observation(b, engineer),
-        issue_a=build.issue(a, users["manager"]),
+        issue_a=build.issue(a, manager),
         issue_b=build.issue(b, engineer),
-        closed_issue_a=build.issue(a, users["manager"], status=IssueStatus.CLOSED),
+        closed_issue_a=build.issue(a, manager, status=IssueStatus.CLOSED),
         token_id=token_id,
     )
 
@@ -139,7 +135,7 @@ MATRIX: dict[str, tuple[Any, dict[str, int]]] = {
     ),
     "list users": (lambda c, w: c.get("/api/users"), expect(200, 200, 403, 403)),
     "read a user": (
-        lambda c, w: c.get(f"/api/users/{w.other_engineer.id}"),
+        lambda c, w: c.get(f"/api/users/{w.people.other_engineer.id}"),
         expect(200, 200, 403, 403),
     ),
     # stores, users, tokens, planning: admin only
@@ -159,16 +155,18 @@ MATRIX: dict[str, tuple[Any, dict[str, int]]] = {
         expect(201, 403, 403, 403),
     ),
     "update user": (
-        lambda c, w: c.patch(f"/api/users/{w.other_engineer.id}", json={"name": "Renamed"}),
+        lambda c, w: c.patch(f"/api/users/{w.people.other_engineer.id}", json={"name": "Renamed"}),
         expect(200, 403, 403, 403),
     ),
     "deactivate user": (
-        lambda c, w: c.post(f"/api/users/{w.other_engineer.id}/deactivate"),
+        lambda c, w: c.post(f"/api/users/{w.people.other_engineer.id}/deactivate"),
         expect(200, 403, 403, 403),
     ),
     "list tokens": (lambda c, w: c.get("/api/tokens"), expect(200, 403, 403, 403)),
     "create token": (
-        lambda c, w: c.post("/api/tokens", json={"user_id": w.other_engineer.id, "name": "dms"}),
+        lambda c, w: c.post(
+            "/api/tokens", json={"user_id": w.people.other_engineer.id, "name": "dms"}
+        ),
         expect(201, 403, 403, 403),
     ),
     "revoke token": (
@@ -180,7 +178,7 @@ MATRIX: dict[str, tuple[Any, dict[str, int]]] = {
             "/api/visits",
             json={
                 "store_id": w.a.id,
-                "engineer_id": w.users["engineer"].id,
+                "engineer_id": w.people.engineer.id,
                 "planned_start": "2026-03-10T15:00:00Z",
             },
         ),
@@ -257,7 +255,7 @@ MATRIX: dict[str, tuple[Any, dict[str, int]]] = {
     ),
     "assign issue": (
         lambda c, w: c.patch(
-            f"/api/issues/{w.issue_a.id}", json={"assignee_id": w.users["engineer"].id}
+            f"/api/issues/{w.issue_a.id}", json={"assignee_id": w.people.engineer.id}
         ),
         expect(200, 403, 200, 403),
     ),
@@ -278,9 +276,9 @@ MATRIX: dict[str, tuple[Any, dict[str, int]]] = {
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", MATRIX)
-def test_role_matrix(world, login, role, action):
+def test_role_matrix(world, records, login, role, action):
     send, expected = MATRIX[action]
-    r = send(login(world.users[role]), world)
+    r = send(login(getattr(world, role)), records)
     assert r.status_code == expected[role], (role, action, r.get_json())
     if r.status_code >= 400:
         assert r.is_json and r.get_json()["code"] == r.status_code
@@ -295,10 +293,10 @@ LISTS = {
 
 
 @pytest.mark.parametrize("url", LISTS)
-def test_lists_show_a_manager_only_their_stores(world, login, url):
-    own = LISTS[url](world)
+def test_lists_show_a_manager_only_their_stores(world, records, login, url):
+    own = LISTS[url](records)
     for role in ROLES:
-        body = login(world.users[role]).get(url).get_json()
+        body = login(getattr(world, role)).get(url).get_json()
         ids = {item["id"] for item in body["items"]}
         if role == "manager":
             assert ids == own and body["total"] == len(own)
@@ -306,28 +304,24 @@ def test_lists_show_a_manager_only_their_stores(world, login, url):
             assert own < ids
 
 
-def test_filtering_a_list_by_another_store_shows_a_manager_nothing(world, login):
-    client = login(world.users["manager"])
+def test_filtering_a_list_by_another_store_shows_a_manager_nothing(records, as_manager):
+    client = as_manager
     for url in ("/api/visits", "/api/observations", "/api/issues"):
-        body = client.get(f"{url}?store_id={world.b.id}").get_json()
+        body = client.get(f"{url}?store_id={records.b.id}").get_json()
         assert body["items"] == [] and body["total"] == 0
 
 
 @pytest.mark.parametrize("action", ["check-in", "check-out"])
-def test_another_engineers_visit_is_403(world, login, action):
-    visit = world.visit_a if action == "check-in" else world.visit_checked_in
-    r = login(world.other_engineer).post(
-        f"/api/visits/{visit.id}/{action}", json={"summary": "not mine"}
-    )
+def test_another_engineers_visit_is_403(records, as_other_engineer, action):
+    visit = records.visit_a if action == "check-in" else records.visit_checked_in
+    r = as_other_engineer.post(f"/api/visits/{visit.id}/{action}", json={"summary": "not mine"})
     assert r.status_code == 403
     assert "another engineer" in r.get_json()["message"]
 
 
-def test_a_manager_may_not_reopen_an_issue_still_being_worked_on(world, login, build):
-    in_progress = build.issue(world.a, world.users["manager"], status=IssueStatus.IN_PROGRESS)
-    r = login(world.users["manager"]).patch(
-        f"/api/issues/{in_progress.id}", json={"status": "open"}
-    )
+def test_a_manager_may_not_reopen_an_issue_still_being_worked_on(world, records, as_manager, build):
+    in_progress = build.issue(records.a, world.manager, status=IssueStatus.IN_PROGRESS)
+    r = as_manager.patch(f"/api/issues/{in_progress.id}", json={"status": "open"})
     assert r.status_code == 403
 
 
@@ -381,13 +375,13 @@ FORBIDDEN_WITH_BAD_BODY = {
 
 
 @pytest.mark.parametrize("case", FORBIDDEN_WITH_BAD_BODY)
-def test_authorization_comes_before_validation(world, login, case):
+def test_authorization_comes_before_validation(world, records, login, case):
     who, method, url, body = FORBIDDEN_WITH_BAD_BODY[case]
-    user = world.other_engineer if who == "other_engineer" else world.users[who]
-    r = getattr(login(user), method)(url(world), json=body)
+    user = getattr(world, who)
+    r = getattr(login(user), method)(url(records), json=body)
     assert r.status_code == 403, r.get_json()
 
 
-def test_anonymous_request_with_a_bad_body_is_401(world, api):
+def test_anonymous_request_with_a_bad_body_is_401(records, api):
     r = api.post("/api/issues", json={"severity": "apocalyptic"})
     assert r.status_code == 401

@@ -69,13 +69,13 @@ def test_security_headers_on_every_answer(api, url):
     assert r.headers["X-Frame-Options"] == "DENY"
 
 
-def test_json_answers_are_not_cached(login, build):
-    r = login(build.user("admin")).get("/api/me")
+def test_json_answers_are_not_cached(as_admin):
+    r = as_admin.get("/api/me")
     assert r.headers["Cache-Control"] == "no-store"
 
 
-def test_an_unhandled_error_is_500_json_without_a_traceback(app, login, build, monkeypatch):
-    client = login(build.user("admin"))
+def test_an_unhandled_error_is_500_json_without_a_traceback(app, monkeypatch, as_admin):
+    client = as_admin
 
     def explode(*_args, **_kwargs):
         raise RuntimeError("secret internals: password=hunter2")
@@ -113,15 +113,13 @@ def test_unknown_api_path_is_404_json(api):
     assert r.status_code == 404 and r.is_json and r.get_json()["code"] == 404
 
 
-def test_wrong_method_is_405_json(login, build):
-    r = login(build.user("admin")).delete("/api/stores")
+def test_wrong_method_is_405_json(as_admin):
+    r = as_admin.delete("/api/stores")
     assert r.status_code == 405 and r.is_json
 
 
-def test_malformed_json_is_refused_with_json(login, build):
-    r = login(build.user("admin")).post(
-        "/api/stores", data="{not json", content_type="application/json"
-    )
+def test_malformed_json_is_refused_with_json(as_admin):
+    r = as_admin.post("/api/stores", data="{not json", content_type="application/json")
     assert r.status_code in (400, 422) and r.is_json
     assert errors_of(r) == {"json": ["Invalid JSON body."]}
     assert "Invalid JSON body." in r.get_json()["message"]
@@ -142,14 +140,11 @@ LISTS = [
 
 
 @pytest.fixture
-def lister(now, build, login):
-    admin = build.user("admin")
-    store = build.store()
-    issue = build.issue(store, admin)
-    client = login(admin)
+def lister(now, world, build, as_admin):
+    issue = build.issue(world.store, world.admin)
 
     def get(url: str, query: str = ""):
-        return client.get(url.format(issue=issue.id) + query)
+        return as_admin.get(url.format(issue=issue.id) + query)
 
     return get
 

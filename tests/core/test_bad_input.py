@@ -20,16 +20,11 @@ INT_PATH = re.compile(r"<int:\w+>")
 
 
 @pytest.fixture
-def admin(build, login):
-    return login(build.user("admin"))
-
-
-@pytest.fixture
 def store(build):
     return build.store()
 
 
-def test_every_path_id_beyond_an_integer_column_is_not_found(app, admin):
+def test_every_path_id_beyond_an_integer_column_is_not_found(app, as_admin):
     """Every route with an <int:...> id, with every method it takes."""
     answers = {}
     for rule in app.url_map.iter_rules():
@@ -38,14 +33,14 @@ def test_every_path_id_beyond_an_integer_column_is_not_found(app, admin):
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for number in (str(BIG), str(2**63), str(INT_MAX + 1), "9" * 5000):
                 url = INT_PATH.sub(number, rule.rule)
-                answers[method, url] = admin._send(method, url, json={}).status_code
+                answers[method, url] = as_admin._send(method, url, json={}).status_code
     assert answers, "no route with an id"
     assert {key: code for key, code in answers.items() if code != 404} == {}
 
 
-def test_the_largest_integer_id_is_simply_not_found(admin):
-    assert admin.get(f"/api/issues/{INT_MAX}").status_code == 404
-    assert admin.get(f"/api/stores/{INT_MAX}/hours").status_code == 404
+def test_the_largest_integer_id_is_simply_not_found(as_admin):
+    assert as_admin.get(f"/api/issues/{INT_MAX}").status_code == 404
+    assert as_admin.get(f"/api/stores/{INT_MAX}/hours").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -67,19 +62,19 @@ def test_the_largest_integer_id_is_simply_not_found(admin):
         (f"/api/visits?engineer={BIG}", "engineer"),
     ],
 )
-def test_numbers_beyond_range_in_a_query_are_refused(admin, url, field):
-    r = admin.get(url)
+def test_numbers_beyond_range_in_a_query_are_refused(as_admin, url, field):
+    r = as_admin.get(url)
     assert r.status_code == 422, r.get_json()
     assert field in errors_of(r)
 
 
-def test_an_assignee_or_engineer_of_the_largest_integer_is_nobody(admin):
-    assert admin.get(f"/api/issues?assignee={INT_MAX}").get_json()["items"] == []
-    assert admin.get(f"/api/visits?engineer={INT_MAX}").get_json()["items"] == []
+def test_an_assignee_or_engineer_of_the_largest_integer_is_nobody(as_admin):
+    assert as_admin.get(f"/api/issues?assignee={INT_MAX}").get_json()["items"] == []
+    assert as_admin.get(f"/api/visits?engineer={INT_MAX}").get_json()["items"] == []
 
 
-def test_a_store_id_of_the_largest_integer_is_an_unknown_store(admin):
-    r = admin.get(f"/api/issues?store_id={INT_MAX}")
+def test_a_store_id_of_the_largest_integer_is_an_unknown_store(as_admin):
+    r = as_admin.get(f"/api/issues?store_id={INT_MAX}")
     assert r.status_code == 200
     assert r.get_json()["items"] == []
 
@@ -87,17 +82,19 @@ def test_a_store_id_of_the_largest_integer_is_an_unknown_store(admin):
 @pytest.mark.parametrize(
     "value", [BIG, -BIG, 2**63, INT_MAX + 1, -INT_MAX - 2, 1.5, 2.0, "1.5", True]
 )
-def test_an_issue_for_a_store_id_that_is_not_a_whole_integer_is_refused(app, admin, store, value):
+def test_an_issue_for_a_store_id_that_is_not_a_whole_integer_is_refused(
+    app, as_admin, store, value
+):
     body = {"store_id": value, "category": "wifi", "severity": "high", "title": "Wi-Fi down"}
-    r = admin.post("/api/issues", json=body)
+    r = as_admin.post("/api/issues", json=body)
     assert r.status_code == 422, r.get_json()
     assert "store_id" in errors_of(r)
     assert count(app, Issue) == 0
 
 
-def test_a_store_id_as_a_whole_number_is_accepted(admin, store):
+def test_a_store_id_as_a_whole_number_is_accepted(as_admin, store):
     body = {"store_id": store.id, "category": "wifi", "severity": "high", "title": "Wi-Fi down"}
-    assert admin.post("/api/issues", json=body).status_code == 201
+    assert as_admin.post("/api/issues", json=body).status_code == 201
 
 
 @pytest.fixture
@@ -122,9 +119,9 @@ def issue(build, store):
     ],
 )  # fmt: skip
 def test_numbers_beyond_an_integer_column_in_a_body_are_refused(
-    admin, issue, method, url, body, field
+    as_admin, issue, method, url, body, field
 ):
-    r = getattr(admin, method)(url.format(issue=issue.id, store=issue.store_id), json=body)
+    r = getattr(as_admin, method)(url.format(issue=issue.id, store=issue.store_id), json=body)
     assert r.status_code == 422, r.get_json()
     assert field in errors_of(r)
 
@@ -148,14 +145,14 @@ def test_json_nested_deeper_than_64_levels_is_a_bad_request(api, build, store, u
     assert "64" in body["message"]
 
 
-def test_deep_nesting_inside_a_sync_operation_is_a_bad_request(admin, app):
+def test_deep_nesting_inside_a_sync_operation_is_a_bad_request(as_admin, app):
     operation = {
         "client_id": "0b1c8f4e-3c1a-4a53-9d2b-6f0d7f1f2a10",
         "type": "observation",
         "payload": json.loads('{"fields": ' + nested(70) + "}"),
         "created_at": "2026-03-04T14:55:00+00:00",
     }
-    r = admin.post("/api/sync", json={"operations": [operation]})
+    r = as_admin.post("/api/sync", json={"operations": [operation]})
     assert r.status_code == 400
     assert "64" in r.get_json()["message"]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 
@@ -23,20 +24,12 @@ YEAR_ONE = "0001-01-01T00:00:00Z"
 
 
 @pytest.fixture
-def setup(build):
-    store = build.store()
-    engineer = build.user("engineer")
-    return {
-        "store": store,
-        "engineer": engineer,
-        "visit": build.visit(store, engineer, datetime(2026, 3, 4, 14, tzinfo=UTC)),
-        "issue": build.issue(store, build.user("manager", stores=[store])),
-    }
-
-
-@pytest.fixture
-def admin(build, login):
-    return login(build.user("admin"))
+def records(world, build):
+    """A visit of world.engineer and an issue filed by world.manager, both at world.store."""
+    return SimpleNamespace(
+        visit=build.visit(world.store, world.engineer, datetime(2026, 3, 4, 14, tzinfo=UTC)),
+        issue=build.issue(world.store, world.manager),
+    )
 
 
 def issue_body(store_id: int, **kw) -> dict:
@@ -52,8 +45,8 @@ def issue_body(store_id: int, **kw) -> dict:
         ("/api/stores?region%00=x", "region\\u0000"),
     ],
 )
-def test_a_nul_in_a_query_is_refused(admin, url, field):
-    r = admin.get(url)
+def test_a_nul_in_a_query_is_refused(as_admin, url, field):
+    r = as_admin.get(url)
     assert r.status_code == 422, r.get_json()
     assert field in errors_of(r)
 
@@ -61,24 +54,26 @@ def test_a_nul_in_a_query_is_refused(admin, url, field):
 @pytest.mark.parametrize(
     ("url", "body", "field"),
     [
-        ("/api/issues", lambda s: issue_body(s["store"].id, title=NUL), "title"),
-        ("/api/issues", lambda s: issue_body(s["store"].id, description=NUL), "description"),
-        ("/api/issues/{issue}/comments", lambda s: {"body": NUL}, "body"),
+        ("/api/issues", lambda w: issue_body(w.store.id, title=NUL), "title"),
+        ("/api/issues", lambda w: issue_body(w.store.id, description=NUL), "description"),
+        ("/api/issues/{issue}/comments", lambda w: {"body": NUL}, "body"),
         (
             "/api/observations",
-            lambda s: {"store_id": s["store"].id, "category": "general", "fields": {"text": NUL}},
+            lambda w: {"store_id": w.store.id, "category": "general", "fields": {"text": NUL}},
             "fields.text",
         ),
         (
             "/api/observations",
-            lambda s: {"store_id": s["store"].id, "category": "general", "fields": {NUL: "x"}},
+            lambda w: {"store_id": w.store.id, "category": "general", "fields": {NUL: "x"}},
             "fields",
         ),
     ],
 )
-def test_a_nul_in_a_body_is_refused_and_nothing_is_kept(app, admin, setup, url, body, field):
-    path = url.format(issue=setup["issue"].id, store=setup["store"].id)
-    r = admin.post(path, json=body(setup))
+def test_a_nul_in_a_body_is_refused_and_nothing_is_kept(
+    app, as_admin, world, records, url, body, field
+):
+    path = url.format(issue=records.issue.id, store=world.store.id)
+    r = as_admin.post(path, json=body(world))
     assert r.status_code == 422, r.get_json()
     errors = errors_of(r)
     for part in field.split("."):
@@ -89,10 +84,10 @@ def test_a_nul_in_a_body_is_refused_and_nothing_is_kept(app, admin, setup, url, 
     assert count(app, Observation) == 0
 
 
-def test_a_signal_row_with_a_nul_is_rejected_on_its_own(app, admin, setup):
+def test_a_signal_row_with_a_nul_is_rejected_on_its_own(app, as_admin, world, records):
     row = {"source": "wifi_session", "start": "2026-03-04T15:00:00Z", "end": "2026-03-04T15:10:00Z"}
     rows = [row | {"device": NUL}, row | {"device": "aa:01"}]
-    r = admin.post(f"/api/stores/{setup['store'].id}/signals", json={"signals": rows})
+    r = as_admin.post(f"/api/stores/{world.store.id}/signals", json={"signals": rows})
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
     assert body["accepted"] == 1
@@ -100,18 +95,18 @@ def test_a_signal_row_with_a_nul_is_rejected_on_its_own(app, admin, setup):
     assert "device: Must not contain a NUL character" in body["rejected"][0]["error"]
 
 
-def test_a_nul_in_the_login_email_is_refused(api, build):
-    user = build.user("admin")
+def test_a_nul_in_the_login_email_is_refused(api, world):
+    user = world.admin
     r = api.login(user.email + "\x00")
     assert r.status_code == 422
     assert "email" in errors_of(r)
 
 
-def test_a_nul_in_a_form_is_refused(app, build, signed_in, setup):
-    browser = signed_in(build.user("admin"))
+def test_a_nul_in_a_form_is_refused(app, world, records, browser_as_admin):
+    browser = browser_as_admin
     r = browser.submit(
         "/issues/new",
-        {"store_id": setup["store"].id, "category": "wifi", "severity": "high", "title": NUL},
+        {"store_id": world.store.id, "category": "wifi", "severity": "high", "title": NUL},
     )
     assert r.status_code == 422
     assert "title" in r.get_data(as_text=True)
@@ -137,23 +132,25 @@ def test_a_nul_in_a_form_is_refused(app, build, signed_in, setup):
          "exceptions"),
     ],
 )  # fmt: skip
-def test_instants_and_dates_out_of_range_are_refused(admin, login, setup, method, url, body, field):
-    base = {"store_id": setup["store"].id, "engineer_id": setup["engineer"].id}
-    client = admin
+def test_instants_and_dates_out_of_range_are_refused(
+    as_admin, as_engineer, world, records, method, url, body, field
+):
+    base = {"store_id": world.store.id, "engineer_id": world.engineer.id}
+    client = as_admin
     if url in ("/api/observations", "/api/visits/{visit}/check-in"):  # an engineer's doing
-        base = {"store_id": setup["store"].id, "category": "general", "fields": {"text": "ok"}}
-        client = login(setup["engineer"])
-    path = url.format(visit=setup["visit"].id, store=setup["store"].id)
+        base = {"store_id": world.store.id, "category": "general", "fields": {"text": "ok"}}
+        client = as_engineer
+    path = url.format(visit=records.visit.id, store=world.store.id)
     r = getattr(client, method)(path, json=(base if method == "post" else {}) | body)
     assert r.status_code == 422, r.get_json()
     assert field in errors_of(r)
     assert "1900-01-01" in r.get_json()["message"]
 
 
-def test_the_first_and_last_instants_of_the_range_are_accepted(app, admin, setup):
+def test_the_first_and_last_instants_of_the_range_are_accepted(app, as_admin, world, records):
     for start in ("1900-01-01T06:00:00Z", "2199-12-31T20:00:00Z"):
-        body = {"store_id": setup["store"].id, "engineer_id": setup["engineer"].id}
-        r = admin.post("/api/visits", json=body | {"planned_start": start})
+        body = {"store_id": world.store.id, "engineer_id": world.engineer.id}
+        r = as_admin.post("/api/visits", json=body | {"planned_start": start})
         assert r.status_code == 201, r.get_json()
     assert count(app, Visit) == 3
 
@@ -167,37 +164,39 @@ def test_the_first_and_last_instants_of_the_range_are_accepted(app, admin, setup
         ("/api/visits?date_from=1899-12-31", "date_from"),
     ],
 )
-def test_dates_out_of_range_in_a_query_are_refused(admin, url, field):
-    r = admin.get(url)
+def test_dates_out_of_range_in_a_query_are_refused(as_admin, url, field):
+    r = as_admin.get(url)
     assert r.status_code == 422, r.get_json()
     assert field in errors_of(r)
 
 
-def test_signals_out_of_range_are_rejected_by_row(admin, setup):
+def test_signals_out_of_range_are_rejected_by_row(as_admin, world, records):
     rows = [
         {"source": "wifi_session", "device": "d", "start": YEAR_ONE, "end": YEAR_ONE},
         {"source": "transaction", "at": FAR},
         {"source": "closeout", "date": "9999-12-31", "closed": True},
     ]
-    r = admin.post(f"/api/stores/{setup['store'].id}/signals", json={"signals": rows})
+    r = as_admin.post(f"/api/stores/{world.store.id}/signals", json={"signals": rows})
     assert r.status_code == 200, r.get_json()
     rejected = r.get_json()["rejected"]
     assert [row["index"] for row in rejected] == [0, 1, 2]
     assert all("1900-01-01" in row["error"] for row in rejected)
 
 
-def test_a_sync_operation_out_of_range_is_rejected_naming_the_field(app, setup, login):
+def test_a_sync_operation_out_of_range_is_rejected_naming_the_field(
+    app, world, records, as_engineer
+):
     def op(kind: str, payload: dict, created_at: str = "2026-03-04T14:55:00+00:00") -> dict:
         return {"client_id": str(uuid.uuid4()), "type": kind, "payload": payload,
                 "created_at": created_at}  # fmt: skip
 
-    observation = {"store_id": setup["store"].id, "category": "general", "fields": {"text": "x"}}
+    observation = {"store_id": world.store.id, "category": "general", "fields": {"text": "x"}}
     operations = [
         op("observation", observation | {"observed_at": YEAR_ONE}),
         op("observation", observation, created_at=FAR),
-        op("check_in", {"visit_id": setup["visit"].id, "at": FAR}),
+        op("check_in", {"visit_id": records.visit.id, "at": FAR}),
     ]
-    client = login(setup["engineer"])
+    client = as_engineer
     r = client.post("/api/sync", json={"operations": operations})
     assert r.status_code == 200, r.get_json()
     results = r.get_json()["results"]
@@ -211,7 +210,7 @@ def test_a_sync_operation_out_of_range_is_rejected_naming_the_field(app, setup, 
 
 @pytest.mark.parametrize("record_id", [2**31, -(2**31) - 1, 2**70])
 def test_a_sync_operation_for_an_id_beyond_an_integer_column_is_not_found(
-    app, setup, login, record_id
+    app, world, records, as_engineer, record_id
 ):
     operation = {
         "client_id": str(uuid.uuid4()),
@@ -219,7 +218,7 @@ def test_a_sync_operation_for_an_id_beyond_an_integer_column_is_not_found(
         "payload": {"visit_id": record_id},
         "created_at": "2026-03-04T14:55:00+00:00",
     }
-    r = login(setup["engineer"]).post("/api/sync", json={"operations": [operation]})
+    r = as_engineer.post("/api/sync", json={"operations": [operation]})
     assert r.status_code == 200, r.get_json()
     [result] = r.get_json()["results"]
     assert (result["status"], result["error"]["code"]) == ("rejected", 404)

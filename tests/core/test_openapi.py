@@ -37,8 +37,8 @@ def test_batch_rows_are_each_one_of_the_row_schemas(api):
     assert operations["items"]["oneOf"] == [{"$ref": "#/components/schemas/Operation"}]
 
 
-def test_a_stale_update_answers_409_with_current_as_the_document_says(app, login, build):
-    admin = login(build.user("admin"))
+def test_a_stale_update_answers_409_with_current_as_the_document_says(app, build, as_admin):
+    admin = as_admin
     visit = build.visit(build.store(), build.user("engineer"))
     admin.patch(f"/api/visits/{visit.id}", json={"purpose": "first edit"})
 
@@ -53,19 +53,19 @@ def test_a_stale_update_answers_409_with_current_as_the_document_says(app, login
     ]
 
 
-def test_fields_that_may_be_null_are_declared_nullable(app, login, build):
+def test_fields_that_may_be_null_are_declared_nullable(app, build, as_admin):
     visit = build.visit(build.store(address=None), build.user("engineer"))
-    r = login(build.user("admin")).get(f"/api/visits/{visit.id}")  # checked against the doc
+    r = as_admin.get(f"/api/visits/{visit.id}")  # checked against the doc
     body = r.get_json()
     assert body["checked_in_at"] is None and body["store"]["address"] is None
     schema = conformance(app).spec["components"]["schemas"]["Visit"]
     assert schema["properties"]["checked_in_at"]["nullable"] is True
 
 
-def test_the_check_refuses_what_the_document_does_not_declare(app, login, build):
+def test_the_check_refuses_what_the_document_does_not_declare(app, build, as_admin):
     """The conformance check is not vacuous: an extra field, or null where none is allowed."""
     visit = build.visit(build.store(), build.user("engineer"))
-    body = login(build.user("admin")).get(f"/api/visits/{visit.id}").get_json()
+    body = as_admin.get(f"/api/visits/{visit.id}").get_json()
     check = Conformance(conformance(app).spec).mismatches
     url = f"/api/visits/{visit.id}"
 

@@ -29,26 +29,24 @@ SHIFT = {
     ],
 )
 def test_a_store_edit_with_an_incomplete_row_is_422_and_changes_nothing(
-    app, login, build, rows, row, field
+    app, build, rows, row, field, as_admin
 ):
     store = build.store(name="Before")
-    r = login(build.user("admin")).patch(
-        f"/api/stores/{store.id}", json={"name": "After", rows: [row]}
-    )
+    r = as_admin.patch(f"/api/stores/{store.id}", json={"name": "After", rows: [row]})
     assert r.status_code == 422, r.get_json()
     assert field in errors_of(r)[rows]["0"]
     assert fetch(app, Store, store.id).name == "Before"
 
 
-def test_a_shift_edit_with_an_exception_without_date_is_422(login, build):
-    client = login(build.user("admin"))
+def test_a_shift_edit_with_an_exception_without_date_is_422(as_admin):
+    client = as_admin
     shift = client.post("/api/shifts", json=SHIFT).get_json()
     r = client.patch(f"/api/shifts/{shift['id']}", json={"exceptions": [{"off": True}]})
     assert r.status_code == 422
     assert "date" in errors_of(r)["exceptions"]["0"]
 
 
-def test_an_edit_still_may_leave_out_top_level_fields(login, build):
+def test_an_edit_still_may_leave_out_top_level_fields(build, as_admin):
     store = build.store()
-    r = login(build.user("admin")).patch(f"/api/stores/{store.id}", json={"name": "Renamed"})
+    r = as_admin.patch(f"/api/stores/{store.id}", json={"name": "Renamed"})
     assert r.status_code == 200 and r.get_json()["name"] == "Renamed"

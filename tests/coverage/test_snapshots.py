@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -13,46 +13,12 @@ from fieldops.coverage.services import coverage_of
 from fieldops.extensions import db
 from fieldops.jobs import registry, runner
 from fieldops.jobs.models import RunStatus
-from fieldops.shifts.models import ShiftException, ShiftKind, SupportShift
 from fieldops.stores.models import Store
-from fieldops.visits.models import VisitStatus
+from tests.coverage.helpers import add_shift, visited
 
 # NOW: Wednesday 2026-03-04 15:00 UTC (09:00 in Chicago); the period is 4-31 March,
 # four of each weekday. Stores are posted Mon-Sat 09:00-20:00 (660 min a day).
 DAY = 660
-
-
-def add_shift(app, **kw) -> int:
-    with app.app_context():
-        stores = [db.session.get(Store, s.id) for s in kw.pop("stores", [])]
-        off = kw.pop("off", [])
-        shift = SupportShift(
-            name=kw.pop("name", "Days"),
-            timezone=kw.pop("timezone", "America/Chicago"),
-            weekdays=kw.pop("weekdays", [0, 1, 2, 3, 4]),
-            start_time=kw.pop("start", time(8)),
-            end_time=kw.pop("end", time(20)),
-            kind=ShiftKind.ONSITE,
-            **kw,
-        )
-        shift.stores = stores
-        shift.exceptions = [ShiftException(date=d, off=True) for d in off]
-        db.session.add(shift)
-        db.session.commit()
-        return shift.id
-
-
-def visited(build, store, now, *days_ago: int) -> None:
-    engineer = build.user("engineer")
-    for ago in days_ago:
-        at = now - timedelta(days=ago)
-        build.visit(
-            store,
-            engineer,
-            at - timedelta(hours=2),
-            status=VisitStatus.COMPLETED,
-            checked_out_at=at,
-        )
 
 
 def run(app, at: datetime) -> dict:

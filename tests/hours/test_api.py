@@ -38,11 +38,6 @@ def store(build):
     return build.store(timezone="America/Chicago")
 
 
-@pytest.fixture
-def as_admin(login, build):
-    return login(build.user("admin"))
-
-
 def test_a_batch_keeps_good_rows_and_names_each_bad_one(now, app, store, as_admin):
     bad = [
         wifi("b1", "2026-03-03T10:05:00", "2026-03-03T10:50:00"),  # naive
@@ -158,7 +153,9 @@ def test_a_closeout_time_still_to_come_means_the_evening_before(now, store, buil
     assert r.get_json()["date"] == "2026-03-03"  # at 09:00 on the 4th, "21:40" was last night
 
 
-def test_closeout_refuses_a_future_date_and_another_stores_manager(now, store, build, login):
+def test_closeout_refuses_a_future_date_and_another_stores_manager(
+    now, store, build, login, as_cio
+):
     other = build.store()
     manager = login(build.user("manager", stores=[store]))
     r = manager.post(
@@ -167,12 +164,12 @@ def test_closeout_refuses_a_future_date_and_another_stores_manager(now, store, b
     )
     assert r.status_code == 422 and "date" in r.get_json()["errors"]
     assert manager.post(f"/api/stores/{other.id}/closeouts", json={}).status_code == 404
-    cio = login(build.user("cio"))
+    cio = as_cio
     assert cio.post(f"/api/stores/{store.id}/closeouts", json={}).status_code == 403
 
 
-def test_hours_show_posted_until_evidence_is_enough(now, app, store, login, build):
-    client = login(build.user("engineer"))
+def test_hours_show_posted_until_evidence_is_enough(now, app, store, as_engineer):
+    client = as_engineer
     body = client.get(f"/api/stores/{store.id}/hours").get_json()
     assert body["timezone"] == "America/Chicago" and body["computed_at"] is None
     assert len(body["real"]) == 7 and {e["basis"] for e in body["real"]} == {"posted"}
@@ -187,8 +184,8 @@ def test_hours_show_posted_until_evidence_is_enough(now, app, store, login, buil
     assert body["real"][6]["opens"] is None  # Sunday: posted closed
 
 
-def test_hours_learned_from_closeouts_on_five_tuesdays(now, app, store, login, build):
-    admin = login(build.user("admin"))
+def test_hours_learned_from_closeouts_on_five_tuesdays(now, app, store, as_admin):
+    admin = as_admin
     tuesdays = [datetime(2026, 3, 3).date() - timedelta(weeks=w) for w in range(5)]
     rows = [
         {

@@ -30,9 +30,9 @@ def upload(browser, text: str, action: str, **extra):
     )
 
 
-def test_check_lists_errors_by_line_and_changes_nothing(signed_in, build, app, now):
+def test_check_lists_errors_by_line_and_changes_nothing(build, app, now, browser_as_admin):
     build.store(code="CHI1")
-    b = signed_in(build.user("admin"))
+    b = browser_as_admin
     r = upload(b, CSV.format(code="CHI1"), "check")
     html = r.get_data(as_text=True)
     assert r.status_code == 200
@@ -42,9 +42,11 @@ def test_check_lists_errors_by_line_and_changes_nothing(signed_in, build, app, n
     assert count(app, Signal) == 0 and count(app, Closeout) == 0
 
 
-def test_import_keeps_the_good_rows_and_a_second_import_adds_nothing(signed_in, build, app, now):
+def test_import_keeps_the_good_rows_and_a_second_import_adds_nothing(
+    build, app, now, browser_as_admin
+):
     build.store(code="CHI1")
-    b = signed_in(build.user("admin"))
+    b = browser_as_admin
     r = upload(b, CSV.format(code="CHI1"), "import")
     assert "Imported 4 rows (0 were already there, 3 rejected)." in r.get_data(as_text=True)
     assert count(app, Signal) == 3 and count(app, Closeout) == 1
@@ -52,9 +54,9 @@ def test_import_keeps_the_good_rows_and_a_second_import_adds_nothing(signed_in, 
     assert "Imported 0 rows (4 were already there, 3 rejected)." in r.get_data(as_text=True)
 
 
-def test_a_file_for_one_store_needs_no_store_code(signed_in, build, app, now):
+def test_a_file_for_one_store_needs_no_store_code(build, app, now, browser_as_admin):
     store = build.store()
-    b = signed_in(build.user("admin"))
+    b = browser_as_admin
     text = "source,at,id\ntransaction,2026-03-03T17:12:00-06:00,INV-9\n"
     r = upload(b, text, "import", store_id=store.id)
     assert "Imported 1 rows" in r.get_data(as_text=True)
@@ -62,9 +64,9 @@ def test_a_file_for_one_store_needs_no_store_code(signed_in, build, app, now):
     assert "Unknown column(s): color" in r.get_data(as_text=True)
 
 
-def test_only_admins_import(signed_in, build):
-    assert signed_in(build.user("cio")).get("/admin/signals/import").status_code == 403
-    assert signed_in(build.user("engineer")).get("/admin/signals/import").status_code == 403
+def test_only_admins_import(browser_as_cio, browser_as_engineer):
+    assert browser_as_cio.get("/admin/signals/import").status_code == 403
+    assert browser_as_engineer.get("/admin/signals/import").status_code == 403
 
 
 def test_the_cli_imports_a_file_and_reports_bad_lines(app, build, now, tmp_path):
@@ -82,3 +84,23 @@ def test_the_cli_imports_a_file_and_reports_bad_lines(app, build, now, tmp_path)
     assert count(app, Signal) == 3
     unknown = runner.invoke(args=["fieldops", "import-signals", str(path), "--store", "X"])
     assert unknown.exit_code != 0 and "No store with code 'X'" in unknown.output
+
+
+def test_a_store_id_beyond_an_integer_column_in_the_signal_import_is_no_store(
+    browser_as_admin, app
+):
+    text = "source,at\ntransaction,2026-03-03T17:12:00-06:00\n"
+    r = upload(browser_as_admin, text, "import", store_id=2**70)
+    assert r.status_code == 200
+    assert "store_code: Missing (or choose a store" in r.get_data(as_text=True)
+    assert count(app, Signal) == 0
+
+
+def test_a_csv_with_a_nul_is_refused_naming_its_line(browser_as_admin, app, build):
+    build.store(code="CHI1")
+    text = "store_code,source,at,id\nCHI1,transaction,2026-03-03T17:12:00-06:00,INV\x00-1\n"
+    r = upload(browser_as_admin, text, "import")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert "NUL character" in page
+    assert count(app, Signal) == 0

@@ -15,14 +15,8 @@ from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
 
 
 @pytest.fixture
-def people(build):
-    store = build.store()
-    return {
-        "store": store,
-        "other_store": build.store(),
-        "manager": build.user("manager", stores=[store]),
-        "engineer": build.user("engineer"),
-    }
+def world(world):
+    return world.made("store", "other_store", "manager", "engineer")
 
 
 def user(record) -> User:
@@ -40,30 +34,28 @@ def new_issue(store, **extra):
     }
 
 
-def test_file_issue_records_creation_in_the_history(ctx, people, now):
-    issue, created = services.file_issue(new_issue(people["store"]), user(people["manager"]), now)
+def test_file_issue_records_creation_in_the_history(ctx, world, now):
+    issue, created = services.file_issue(new_issue(world.store), user(world.manager), now)
     assert created and issue.title == "VPN to the DMS drops"
     assert [(e.field, e.new_value, e.actor_id, e.at) for e in issue.events] == [
-        ("created", "open", people["manager"].id, now)
+        ("created", "open", world.manager.id, now)
     ]
 
 
-def test_file_issue_twice_with_a_client_id_returns_the_first(ctx, people, now):
+def test_file_issue_twice_with_a_client_id_returns_the_first(ctx, world, now):
     client_id = uuid.uuid4()
-    manager = user(people["manager"])
-    first, created = services.file_issue(
-        new_issue(people["store"], client_id=client_id), manager, now
-    )
+    manager = user(world.manager)
+    first, created = services.file_issue(new_issue(world.store, client_id=client_id), manager, now)
     again, created_again = services.file_issue(
-        new_issue(people["store"], client_id=client_id, title="other"), manager, now
+        new_issue(world.store, client_id=client_id, title="other"), manager, now
     )
     assert created and not created_again and again.id == first.id
     assert db.session.query(Issue).count() == 1
 
 
-def test_a_manager_cannot_file_for_another_store(ctx, people, now):
+def test_a_manager_cannot_file_for_another_store(ctx, world, now):
     with pytest.raises(NotFound) as err:
-        services.file_issue(new_issue(people["other_store"]), user(people["manager"]), now)
+        services.file_issue(new_issue(world.other_store), user(world.manager), now)
     assert err.value.field == "store_id"
 
 
@@ -81,19 +73,19 @@ def test_a_manager_cannot_file_for_another_store(ctx, people, now):
         ({}, True),
     ],
 )
-def test_manager_triage_rights(ctx, people, changes, allowed):
-    manager = user(people["manager"])
+def test_manager_triage_rights(ctx, world, changes, allowed):
+    manager = user(world.manager)
     if allowed:
         services.check_triage_rights(manager, changes)
     else:
         with pytest.raises(Forbidden):
             services.check_triage_rights(manager, changes)
-    services.check_triage_rights(user(people["engineer"]), changes)  # never refused
+    services.check_triage_rights(user(world.engineer), changes)  # never refused
 
 
-def test_status_timestamps(ctx, build, people, now):
-    issue_record = build.issue(people["store"], people["manager"])
-    engineer = user(people["engineer"])
+def test_status_timestamps(ctx, build, world, now):
+    issue_record = build.issue(world.store, world.manager)
+    engineer = user(world.engineer)
     issue = db.session.get(Issue, issue_record.id)
     services.update_issue(issue, {"status": IssueStatus.ACKNOWLEDGED}, engineer, now)
     later = now + timedelta(hours=2)
@@ -107,22 +99,22 @@ def test_status_timestamps(ctx, build, people, now):
     assert [e.field for e in issue.events] == ["status"] * 4
 
 
-def test_stale_version_is_a_conflict_and_changes_nothing(ctx, build, people, now):
-    record = build.issue(people["store"], people["manager"])
+def test_stale_version_is_a_conflict_and_changes_nothing(ctx, build, world, now):
+    record = build.issue(world.store, world.manager)
     issue = db.session.get(Issue, record.id)
     with pytest.raises(Conflict) as err:
         services.update_issue(
-            issue, {"severity": Severity.LOW, "version": 2}, user(people["engineer"]), now
+            issue, {"severity": Severity.LOW, "version": 2}, user(world.engineer), now
         )
     assert err.value.record is issue
     assert issue.severity == Severity.HIGH and issue.events == []
 
 
-def test_comments_are_history_but_do_not_touch_the_version(ctx, build, people, now):
-    record = build.issue(people["store"], people["manager"])
+def test_comments_are_history_but_do_not_touch_the_version(ctx, build, world, now):
+    record = build.issue(world.store, world.manager)
     issue = db.session.get(Issue, record.id)
     comment, created = services.add_comment(
-        issue, {"body": "Power-cycled the switch"}, user(people["engineer"]), now
+        issue, {"body": "Power-cycled the switch"}, user(world.engineer), now
     )
     db.session.flush()
     assert created and comment.id is not None

@@ -10,12 +10,7 @@ import pytest
 from fieldops.observations.models import Observation
 from tests.helpers import count, errors_of, new_client_id, race
 
-
-@pytest.fixture
-def setup(now, build, login):
-    store = build.store()
-    engineer = build.user("engineer")
-    return {"store": store, "engineer": engineer, "as_engineer": login(engineer)}
+pytestmark = pytest.mark.usefixtures("now")  # time frozen before the world is built
 
 
 def body(store, category: str = "wifi", fields: dict[str, Any] | None = None, **extra: Any):
@@ -41,15 +36,15 @@ GOOD_FIELDS = {
 
 
 @pytest.mark.parametrize("category", GOOD_FIELDS)
-def test_each_category_is_accepted_with_its_fields(setup, category):
-    r = setup["as_engineer"].post(
-        "/api/observations", json=body(setup["store"], category, GOOD_FIELDS[category])
+def test_each_category_is_accepted_with_its_fields(world, as_engineer, category):
+    r = as_engineer.post(
+        "/api/observations", json=body(world.store, category, GOOD_FIELDS[category])
     )
     assert r.status_code == 201, r.get_json()
     created = r.get_json()
     assert created["category"] == category and created["fields"] == GOOD_FIELDS[category]
-    assert created["author_id"] == setup["engineer"].id
-    again = setup["as_engineer"].get(f"/api/observations/{created['id']}").get_json()
+    assert created["author_id"] == world.engineer.id
+    again = as_engineer.get(f"/api/observations/{created['id']}").get_json()
     assert again["fields"] == GOOD_FIELDS[category]
 
 
@@ -74,8 +69,8 @@ BAD_FIELDS = [
 
 
 @pytest.mark.parametrize("category, fields, field", BAD_FIELDS)
-def test_bad_category_field_is_refused_naming_it(app, setup, category, fields, field):
-    r = setup["as_engineer"].post("/api/observations", json=body(setup["store"], category, fields))
+def test_bad_category_field_is_refused_naming_it(app, world, as_engineer, category, fields, field):
+    r = as_engineer.post("/api/observations", json=body(world.store, category, fields))
     assert r.status_code == 422, r.get_json()
     assert field in errors_of(r)["fields"]
     assert f"fields.{field}" in r.get_json()["message"]
@@ -94,100 +89,93 @@ def test_bad_category_field_is_refused_naming_it(app, setup, category, fields, f
         ({"photos": []}, "photos"),
     ],
 )
-def test_bad_observation_is_refused_naming_the_field(app, setup, change, field):
-    r = setup["as_engineer"].post("/api/observations", json={**body(setup["store"]), **change})
+def test_bad_observation_is_refused_naming_the_field(app, world, as_engineer, change, field):
+    r = as_engineer.post("/api/observations", json={**body(world.store), **change})
     assert r.status_code == 422 and field in errors_of(r), r.get_json()
     assert count(app, Observation) == 0
 
 
-def test_device_time_is_kept(setup):
-    r = setup["as_engineer"].post(
-        "/api/observations", json=body(setup["store"], observed_at="2026-03-03T20:45:00-06:00")
+def test_device_time_is_kept(world, as_engineer):
+    r = as_engineer.post(
+        "/api/observations", json=body(world.store, observed_at="2026-03-03T20:45:00-06:00")
     )
     created = r.get_json()
     assert created["observed_at"] == "2026-03-04T02:45:00+00:00"
     assert created["created_at"] == "2026-03-04T15:00:00+00:00"
 
 
-def test_visit_of_another_store_is_refused(app, setup, build):
+def test_visit_of_another_store_is_refused(app, world, as_engineer, build):
     other = build.store()
-    visit = build.visit(other, setup["engineer"])
-    r = setup["as_engineer"].post("/api/observations", json=body(setup["store"], visit_id=visit.id))
+    visit = build.visit(other, world.engineer)
+    r = as_engineer.post("/api/observations", json=body(world.store, visit_id=visit.id))
     assert r.status_code == 422 and "visit_id" in errors_of(r)
     assert count(app, Observation) == 0
 
 
-def test_unknown_store_or_visit_is_404(setup):
-    r = setup["as_engineer"].post("/api/observations", json=body(setup["store"], visit_id=999999))
+def test_unknown_store_or_visit_is_404(world, as_engineer):
+    r = as_engineer.post("/api/observations", json=body(world.store, visit_id=999999))
     assert r.status_code == 404 and "visit_id" in errors_of(r)
-    r = setup["as_engineer"].post(
-        "/api/observations", json={**body(setup["store"]), "store_id": 999999}
-    )
+    r = as_engineer.post("/api/observations", json={**body(world.store), "store_id": 999999})
     assert r.status_code == 404 and "store_id" in errors_of(r)
 
 
-def test_list_by_store_and_by_visit_newest_first(setup, build):
+def test_list_by_store_and_by_visit_newest_first(world, as_engineer, build):
     other = build.store()
-    visit = build.visit(setup["store"], setup["engineer"])
+    visit = build.visit(world.store, world.engineer)
     older = build.observation(
-        setup["store"], setup["engineer"], observed_at=datetime(2026, 3, 1, tzinfo=UTC)
+        world.store, world.engineer, observed_at=datetime(2026, 3, 1, tzinfo=UTC)
     )
-    newer = build.observation(setup["store"], setup["engineer"], visit_id=visit.id)
-    build.observation(other, setup["engineer"])
-    client = setup["as_engineer"]
+    newer = build.observation(world.store, world.engineer, visit_id=visit.id)
+    build.observation(other, world.engineer)
+    client = as_engineer
 
     def ids(query):
         return [o["id"] for o in client.get(f"/api/observations?{query}").get_json()["items"]]
 
-    assert ids(f"store_id={setup['store'].id}") == [newer.id, older.id]
+    assert ids(f"store_id={world.store.id}") == [newer.id, older.id]
     assert ids(f"visit_id={visit.id}") == [newer.id]
-    assert ids(f"store_id={setup['store'].id}&sort=observed_at") == [older.id, newer.id]
+    assert ids(f"store_id={world.store.id}&sort=observed_at") == [older.id, newer.id]
     assert ids("category=wifi") == []
 
 
 # --- client ids ---------------------------------------------------------------------
 
 
-def test_repeated_client_id_answers_200_with_the_original_and_creates_nothing(app, setup):
+def test_repeated_client_id_answers_200_with_the_original_and_creates_nothing(
+    app, world, as_engineer
+):
     client_id = new_client_id()
-    first = setup["as_engineer"].post(
-        "/api/observations", json=body(setup["store"], client_id=client_id)
-    )
+    first = as_engineer.post("/api/observations", json=body(world.store, client_id=client_id))
     assert first.status_code == 201
     # a retry from the phone's outbox, even one whose content drifted, changes nothing
-    again = setup["as_engineer"].post(
+    again = as_engineer.post(
         "/api/observations",
-        json=body(setup["store"], "general", {"text": "edited offline"}, client_id=client_id),
+        json=body(world.store, "general", {"text": "edited offline"}, client_id=client_id),
     )
     assert again.status_code == 200
     assert again.get_json() == first.get_json()
     assert count(app, Observation) == 1
 
 
-def test_client_ids_are_per_author(app, setup, build, login):
+def test_client_ids_are_per_author(app, world, as_engineer, as_other_engineer):
     client_id = new_client_id()
-    other = login(build.user("engineer"))
-    a = setup["as_engineer"].post(
-        "/api/observations", json=body(setup["store"], client_id=client_id)
-    )
-    b = other.post("/api/observations", json=body(setup["store"], client_id=client_id))
+    other = as_other_engineer
+    a = as_engineer.post("/api/observations", json=body(world.store, client_id=client_id))
+    b = other.post("/api/observations", json=body(world.store, client_id=client_id))
     assert (a.status_code, b.status_code) == (201, 201)
     assert a.get_json()["id"] != b.get_json()["id"]
     assert count(app, Observation) == 2
 
 
-def test_without_client_id_each_post_creates_a_record(app, setup):
+def test_without_client_id_each_post_creates_a_record(app, world, as_engineer):
     for _ in range(2):
-        assert (
-            setup["as_engineer"].post("/api/observations", json=body(setup["store"])).status_code
-            == 201
-        )
+        assert as_engineer.post("/api/observations", json=body(world.store)).status_code == 201
     assert count(app, Observation) == 2
 
 
-def test_racing_repeats_create_exactly_one(app, setup, login):
-    clients = [login(setup["engineer"]) for _ in range(2)]
-    answers = race(clients, "/api/observations", body(setup["store"], client_id=new_client_id()))
+def test_racing_repeats_create_exactly_one(app, world, login):
+    clients = [login(world.engineer) for _ in range(2)]
+    answers = race(clients, "/api/observations", body(world.store, client_id=new_client_id()))
     assert sorted(a.status_code for a in answers) == [200, 201], [a.get_json() for a in answers]
     assert answers[0].get_json()["id"] == answers[1].get_json()["id"]
     assert count(app, Observation) == 1

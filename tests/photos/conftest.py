@@ -1,4 +1,5 @@
-"""Fixtures of the photo tests."""
+"""Fixtures of the photo tests: an observation and an issue at world.store, both by
+world.engineer, to attach photos to."""
 
 from __future__ import annotations
 
@@ -6,15 +7,10 @@ import pytest
 
 
 @pytest.fixture
-def setup(now, build, login):
-    store = build.store()
-    engineer = build.user("engineer")
-    observation = build.observation(store, engineer)
-    issue = build.issue(store, engineer)
-    return {
-        "store": store,
-        "engineer": engineer,
-        "observation": observation,
-        "issue": issue,
-        "as_engineer": login(engineer),
-    }
+def observation(now, world, build):
+    return build.observation(world.store, world.engineer)
+
+
+@pytest.fixture
+def issue(now, world, build):
+    return build.issue(world.store, world.engineer)

@@ -15,6 +15,8 @@ from tests.photos.test_api import upload
 
 NOT_AN_IMAGE = b"not an image at all\n" * 20
 
+pytestmark = pytest.mark.usefixtures("now")  # time frozen before the world is built
+
 
 @pytest.fixture
 def forbid_decoding(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
@@ -26,35 +28,38 @@ def forbid_decoding(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     return lambda: monkeypatch.setattr(services, "clean", fail)
 
 
-def test_a_visit_not_theirs_is_403_whatever_the_file(app, build, login, forbid_decoding):
-    store = build.store()
-    owner, other = build.user("engineer"), build.user("engineer")
+def test_a_visit_not_theirs_is_403_whatever_the_file(
+    app, world, build, as_other_engineer, forbid_decoding
+):
+    store, owner = world.store, world.engineer
     observation = build.observation(store, owner, visit=build.visit(store, owner))
     forbid_decoding()
-    r = upload(login(other), NOT_AN_IMAGE, observation_id=observation.id)
+    r = upload(as_other_engineer, NOT_AN_IMAGE, observation_id=observation.id)
     assert r.status_code == 403, r.get_json()
     assert list(errors_of(r)) == ["observation_id"]
     assert count(app, Photo) == 0
 
 
 def test_a_record_of_another_store_is_404_whatever_the_file(
-    app, setup, build, login, forbid_decoding
+    app, observation, issue, as_other_manager, forbid_decoding
 ):
-    stranger = login(build.user("manager", stores=[build.store()]))
+    stranger = as_other_manager
     forbid_decoding()
-    for target in ({"observation_id": setup["observation"].id}, {"issue_id": setup["issue"].id}):
+    for target in ({"observation_id": observation.id}, {"issue_id": issue.id}):
         r = upload(stranger, NOT_AN_IMAGE, **target)
         assert r.status_code == 404, r.get_json()
         assert list(errors_of(r)) == list(target)
     assert count(app, Photo) == 0
 
 
-def test_a_retried_upload_answers_the_first_without_decoding(app, setup, forbid_decoding):
+def test_a_retried_upload_answers_the_first_without_decoding(
+    app, issue, as_engineer, forbid_decoding
+):
     client_id = new_client_id()
-    target = {"client_id": client_id, "issue_id": setup["issue"].id}
-    first = upload(setup["as_engineer"], image_bytes("PNG"), **target)
+    target = {"client_id": client_id, "issue_id": issue.id}
+    first = upload(as_engineer, image_bytes("PNG"), **target)
     assert first.status_code == 201
     forbid_decoding()
-    again = upload(setup["as_engineer"], image_bytes("PNG"), **target)
+    again = upload(as_engineer, image_bytes("PNG"), **target)
     assert again.status_code == 200 and again.get_json() == first.get_json()
     assert count(app, Photo) == 1

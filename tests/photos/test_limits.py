@@ -33,6 +33,9 @@ class Decodes:
         self.finished = 0
 
 
+pytestmark = pytest.mark.usefixtures("now")  # time frozen before the world is built
+
+
 @pytest.fixture
 def decodes(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Decodes]:
     """decodes(during) watches every decode from now on; `during()` runs inside each, before
@@ -62,28 +65,26 @@ def decodes(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Decodes]:
     [(8000, 8000), (10_000, 10_000), (100_000, 100_000)],
     ids=["over-the-cap", "over-pillows-warning", "over-pillows-error"],
 )
-def test_a_tiny_file_claiming_many_pixels_is_refused_without_decoding(app, setup, decodes, size):
+def test_a_tiny_file_claiming_many_pixels_is_refused_without_decoding(
+    app, as_engineer, observation, decodes, size
+):
     seen = decodes()
     data = png_claiming(*size)
     assert len(data) < 100
-    r = upload(setup["as_engineer"], data, "huge.png", observation_id=setup["observation"].id)
+    r = upload(as_engineer, data, "huge.png", observation_id=observation.id)
     assert r.status_code == 422
     assert errors_of(r)["file"] == ["The image has too many pixels (at most 40 megapixels)."]
     assert seen.started == [] and count(app, Photo) == 0
 
 
-def test_the_pixel_cap_is_a_setting(app, setup, decodes, monkeypatch):
+def test_the_pixel_cap_is_a_setting(app, as_engineer, observation, decodes, monkeypatch):
     monkeypatch.setitem(app.config, "PHOTO_MAX_PIXELS", 10_000)
     seen = decodes()
-    r = upload(
-        setup["as_engineer"], image_bytes("PNG", (101, 100)), observation_id=setup["observation"].id
-    )
+    r = upload(as_engineer, image_bytes("PNG", (101, 100)), observation_id=observation.id)
     assert r.status_code == 422
     assert errors_of(r)["file"] == ["The image has too many pixels (at most 0.01 megapixels)."]
     assert seen.started == [] and count(app, Photo) == 0
-    r = upload(
-        setup["as_engineer"], image_bytes("PNG", (100, 100)), observation_id=setup["observation"].id
-    )
+    r = upload(as_engineer, image_bytes("PNG", (100, 100)), observation_id=observation.id)
     assert r.status_code == 201, r.get_json()
     assert seen.started == [("PNG", (100, 100))]
 
@@ -107,11 +108,13 @@ def test_a_large_png_is_decoded_once(decodes):
     assert Image.open(io.BytesIO(cleaned.thumbnail)).size == (320, 213)
 
 
-def test_while_a_photo_is_decoded_the_request_holds_no_transaction(app, setup, decodes):
+def test_while_a_photo_is_decoded_the_request_holds_no_transaction(
+    app, issue, as_engineer, observation, decodes
+):
     """Another request can write meanwhile: on SQLite the write lock is free (a writer that
     may not wait at all gets through), and no transaction of the upload is open."""
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    issue_id = setup["issue"].id
+    issue_id = issue.id
     during: dict[str, bool] = {}
 
     def write_elsewhere() -> None:
@@ -128,7 +131,7 @@ def test_while_a_photo_is_decoded_the_request_holds_no_transaction(app, setup, d
         during["wrote"] = True
 
     decodes(write_elsewhere)
-    r = upload(setup["as_engineer"], image_bytes("PNG"), observation_id=setup["observation"].id)
+    r = upload(as_engineer, image_bytes("PNG"), observation_id=observation.id)
     assert r.status_code == 201, r.get_json()
     assert during == {"in_transaction": False, "wrote": True}
     assert count(app, Issue, Issue.title == "Written meanwhile") == 1
@@ -165,12 +168,12 @@ def test_one_image_is_decoded_at_a_time(decodes):
 
 
 @pytest.mark.parametrize("how", ["flushed", "executed"])
-def test_an_image_is_not_worked_on_once_the_request_has_written(app, setup, how):
+def test_an_image_is_not_worked_on_once_the_request_has_written(app, issue, how):
     """clean_photo ends the transaction; one that has written (its changes flushed, or an
     UPDATE sent) would lose the writes, so it is refused and they are kept."""
     with app.app_context():
         if how == "flushed":
-            db.session.get(Issue, setup["issue"].id).title = "Written first"
+            db.session.get(Issue, issue.id).title = "Written first"
             db.session.flush()
             assert not db.session.dirty  # nothing pending: the write is in the transaction
         else:

@@ -177,6 +177,17 @@ def test_only_managers_of_the_store_send_its_close_out(signed_in, build, now):
     assert answer.status_code == 404
 
 
+def test_manifest_and_icons(browser):
+    with browser.get("/static/manifest.webmanifest") as response:
+        manifest = response.get_json(force=True)
+    assert manifest["display"] == "standalone" and manifest["start_url"] == "/"
+    assert {"192x192", "512x512"} <= {icon["sizes"] for icon in manifest["icons"]}
+    assert any(icon.get("purpose") == "maskable" for icon in manifest["icons"])
+    for icon in manifest["icons"]:
+        with browser.get(icon["src"]) as response:
+            assert response.status_code == 200 and response.mimetype == "image/png"
+
+
 def test_the_manifest_names_the_app_and_its_scope(browser):
     with browser.get("/static/manifest.webmanifest") as answer:
         manifest = answer.get_json(force=True)

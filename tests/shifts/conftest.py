@@ -1,18 +1,9 @@
-"""Fixtures shared by the /api/shifts tests: an admin signed in, two engineers."""
+"""Fixtures shared by the /api/shifts tests: two engineers to staff shifts with (the admin
+and its client come from the shared world: world.admin, as_admin)."""
 
 from __future__ import annotations
 
 import pytest
-
-
-@pytest.fixture
-def admin(build):
-    return build.user("admin")
-
-
-@pytest.fixture
-def admin_client(admin, login):
-    return login(admin)
 
 
 @pytest.fixture

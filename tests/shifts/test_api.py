@@ -12,8 +12,8 @@ from tests.helpers import count, errors_of
 from tests.shifts.helpers import create, shift_body
 
 
-def test_create_a_region_shift_answers_it_as_later_reads_do(now, admin_client, engineers):
-    shift = create(admin_client, engineer_ids=[e.id for e in engineers])
+def test_create_a_region_shift_answers_it_as_later_reads_do(now, as_admin, engineers):
+    shift = create(as_admin, engineer_ids=[e.id for e in engineers])
     assert shift["weekdays"] == [0, 1, 2, 3, 4]  # kept in order
     assert (shift["start"], shift["end"]) == ("08:00", "18:00")
     assert shift["region"] == "Midwest" and shift["store_ids"] == []
@@ -25,13 +25,13 @@ def test_create_a_region_shift_answers_it_as_later_reads_do(now, admin_client, e
         "id", "name", "timezone", "weekdays", "start", "end", "region", "store_ids",
         "engineer_ids", "kind", "active", "exceptions", "created_at", "updated_at",
     }  # fmt: skip
-    assert admin_client.get(f"/api/shifts/{shift['id']}").get_json() == shift
+    assert as_admin.get(f"/api/shifts/{shift['id']}").get_json() == shift
 
 
-def test_create_a_remote_overnight_shift_over_stores_with_exceptions(app, admin_client, build):
+def test_create_a_remote_overnight_shift_over_stores_with_exceptions(app, as_admin, build):
     a, b = build.store(name="Alpha Motors"), build.store(name="Bravo Motors")
     shift = create(
-        admin_client,
+        as_admin,
         name="Manila overnight desk",
         timezone="Asia/Manila",
         weekdays=[5, 6],
@@ -54,36 +54,36 @@ def test_create_a_remote_overnight_shift_over_stores_with_exceptions(app, admin_
         {"date": "2026-12-31", "off": False, "start": "18:00", "end": "23:00",
          "note": "New Year's Eve"},
     ]  # fmt: skip
-    assert admin_client.get(f"/api/shifts/{shift['id']}").get_json() == shift
+    assert as_admin.get(f"/api/shifts/{shift['id']}").get_json() == shift
     assert count(app, ShiftException) == 3
 
 
-def test_an_end_equal_to_the_start_is_a_24_hour_shift(admin_client):
-    shift = create(admin_client, start="07:00", end="07:00", weekdays=list(range(7)))
+def test_an_end_equal_to_the_start_is_a_24_hour_shift(as_admin):
+    shift = create(as_admin, start="07:00", end="07:00", weekdays=list(range(7)))
     assert (shift["start"], shift["end"]) == ("07:00", "07:00")
 
 
-def test_every_write_is_audited(app, admin_client, admin):
-    shift = create(admin_client)
-    admin_client.patch(f"/api/shifts/{shift['id']}", json={"name": "Days", "end": "17:00"})
-    admin_client.delete(f"/api/shifts/{shift['id']}")
+def test_every_write_is_audited(app, world, as_admin):
+    shift = create(as_admin)
+    as_admin.patch(f"/api/shifts/{shift['id']}", json={"name": "Days", "end": "17:00"})
+    as_admin.delete(f"/api/shifts/{shift['id']}")
     with app.app_context():
         stmt = sa.select(AuditEvent).where(AuditEvent.target_type == "shift")
         events = db.session.scalars(stmt.order_by(AuditEvent.id)).all()
         db.session.expunge_all()
     assert [(e.action, e.actor_id, e.target_id) for e in events] == [
-        ("shift.created", admin.id, shift["id"]),
-        ("shift.updated", admin.id, shift["id"]),
-        ("shift.deactivated", admin.id, shift["id"]),
+        ("shift.created", world.admin.id, shift["id"]),
+        ("shift.updated", world.admin.id, shift["id"]),
+        ("shift.deactivated", world.admin.id, shift["id"]),
     ]
     assert events[1].details["fields"] == ["end_time", "name"]
 
 
-def test_name_timezone_weekdays_start_end_and_what_it_covers_are_required(app, admin_client):
-    r = admin_client.post("/api/shifts", json={})
+def test_name_timezone_weekdays_start_end_and_what_it_covers_are_required(app, as_admin):
+    r = as_admin.post("/api/shifts", json={})
     assert r.status_code == 422
     assert set(errors_of(r)) == {"name", "timezone", "weekdays", "start", "end"}
-    r = admin_client.post("/api/shifts", json=shift_body(region=None))
+    r = as_admin.post("/api/shifts", json=shift_body(region=None))
     assert r.status_code == 422
     assert set(errors_of(r)) == {"region", "store_ids"}
     assert count(app, SupportShift) == 0
@@ -146,9 +146,9 @@ def test_name_timezone_weekdays_start_end_and_what_it_covers_are_required(app, a
     ],
 )
 def test_bad_shift_is_refused_naming_the_field_and_nothing_is_saved(
-    app, admin_client, overrides, field
+    app, as_admin, overrides, field
 ):
-    r = admin_client.post("/api/shifts", json=shift_body(**overrides))
+    r = as_admin.post("/api/shifts", json=shift_body(**overrides))
     assert r.status_code == 422, r.get_json()
     assert field in errors_of(r)
     assert field in r.get_json()["message"]
@@ -157,17 +157,17 @@ def test_bad_shift_is_refused_naming_the_field_and_nothing_is_saved(
 
 
 @pytest.mark.parametrize("who", ["manager", "admin", "cio", "inactive engineer"])
-def test_only_active_engineers_staff_a_shift(app, admin_client, build, who):
+def test_only_active_engineers_staff_a_shift(app, as_admin, build, who):
     user = build.user("engineer", active=False) if who == "inactive engineer" else build.user(who)
     engineer = build.user("engineer")
-    r = admin_client.post("/api/shifts", json=shift_body(engineer_ids=[engineer.id, user.id]))
+    r = as_admin.post("/api/shifts", json=shift_body(engineer_ids=[engineer.id, user.id]))
     assert r.status_code == 422
     assert errors_of(r) == {"engineer_ids": [f"No active engineer with id {user.id}."]}
     assert count(app, SupportShift) == 0
 
 
-def test_nested_exception_errors_point_at_the_entry(admin_client):
-    r = admin_client.post(
+def test_nested_exception_errors_point_at_the_entry(as_admin):
+    r = as_admin.post(
         "/api/shifts",
         json=shift_body(exceptions=[{"date": "2026-12-25", "off": True}, {"date": "soon"}]),
     )
@@ -176,14 +176,14 @@ def test_nested_exception_errors_point_at_the_entry(admin_client):
     assert "exceptions.1.date" in r.get_json()["message"]
 
 
-def test_update_changes_only_what_is_given_and_lists_replace(app, admin_client, engineers):
+def test_update_changes_only_what_is_given_and_lists_replace(app, as_admin, engineers):
     first, second = engineers
     shift = create(
-        admin_client,
+        as_admin,
         engineer_ids=[first.id],
         exceptions=[{"date": "2026-12-25", "off": True}, {"date": "2026-12-26", "off": True}],
     )
-    r = admin_client.patch(
+    r = as_admin.patch(
         f"/api/shifts/{shift['id']}",
         json={
             "end": "02:00",
@@ -199,18 +199,18 @@ def test_update_changes_only_what_is_given_and_lists_replace(app, admin_client, 
     same = set(shift) - {"end", "engineer_ids", "exceptions", "updated_at"}
     assert {k: changed[k] for k in same} == {k: shift[k] for k in same}
     assert count(app, ShiftException) == 1
-    assert admin_client.get(f"/api/shifts/{shift['id']}").get_json() == changed
+    assert as_admin.get(f"/api/shifts/{shift['id']}").get_json() == changed
 
 
-def test_giving_stores_drops_the_region_and_back(admin_client, build):
+def test_giving_stores_drops_the_region_and_back(as_admin, build):
     store = build.store()
-    shift = create(admin_client)
-    r = admin_client.patch(f"/api/shifts/{shift['id']}", json={"store_ids": [store.id]})
+    shift = create(as_admin)
+    r = as_admin.patch(f"/api/shifts/{shift['id']}", json={"store_ids": [store.id]})
     assert r.status_code == 200, r.get_json()
     assert (r.get_json()["region"], r.get_json()["store_ids"]) == (None, [store.id])
-    r = admin_client.patch(f"/api/shifts/{shift['id']}", json={"region": "South"})
+    r = as_admin.patch(f"/api/shifts/{shift['id']}", json={"region": "South"})
     assert (r.get_json()["region"], r.get_json()["store_ids"]) == ("South", [])
-    r = admin_client.patch(f"/api/shifts/{shift['id']}", json={"region": "West", "store_ids": []})
+    r = as_admin.patch(f"/api/shifts/{shift['id']}", json={"region": "West", "store_ids": []})
     assert (r.get_json()["region"], r.get_json()["store_ids"]) == ("West", [])
 
 
@@ -229,39 +229,39 @@ def test_giving_stores_drops_the_region_and_back(admin_client, build):
         ({"name": " "}, "name"),
     ],
 )
-def test_bad_update_changes_nothing(app, admin_client, build, engineers, body, field):
+def test_bad_update_changes_nothing(app, as_admin, build, engineers, body, field):
     store = build.store()
     if body.get("store_ids") == ["STORE"]:
         body = {**body, "store_ids": [store.id]}
     shift = create(
-        admin_client,
+        as_admin,
         engineer_ids=[engineers[0].id],
         exceptions=[{"date": "2026-12-25", "off": True}],
     )
-    r = admin_client.patch(f"/api/shifts/{shift['id']}", json=body)
+    r = as_admin.patch(f"/api/shifts/{shift['id']}", json=body)
     assert r.status_code == 422, r.get_json()
     assert field in errors_of(r)
-    assert admin_client.get(f"/api/shifts/{shift['id']}").get_json() == shift
+    assert as_admin.get(f"/api/shifts/{shift['id']}").get_json() == shift
     assert count(app, AuditEvent, AuditEvent.action == "shift.updated") == 0
 
 
-def test_a_store_shift_cannot_lose_all_its_stores(admin_client, build):
+def test_a_store_shift_cannot_lose_all_its_stores(as_admin, build):
     store = build.store()
-    shift = create(admin_client, region=None, store_ids=[store.id])
-    r = admin_client.patch(f"/api/shifts/{shift['id']}", json={"store_ids": []})
+    shift = create(as_admin, region=None, store_ids=[store.id])
+    r = as_admin.patch(f"/api/shifts/{shift['id']}", json={"store_ids": []})
     assert r.status_code == 422 and "store_ids" in errors_of(r)
-    r = admin_client.patch(f"/api/shifts/{shift['id']}", json={"region": None})
+    r = as_admin.patch(f"/api/shifts/{shift['id']}", json={"region": None})
     assert r.status_code == 200 and r.get_json()["store_ids"] == [store.id]
 
 
-def test_delete_deactivates_and_patch_reactivates(app, admin_client):
-    shift = create(admin_client)
-    r = admin_client.delete(f"/api/shifts/{shift['id']}")
+def test_delete_deactivates_and_patch_reactivates(app, as_admin):
+    shift = create(as_admin)
+    r = as_admin.delete(f"/api/shifts/{shift['id']}")
     assert r.status_code == 200
     assert r.get_json()["active"] is False and r.get_json()["name"] == shift["name"]
-    assert admin_client.get(f"/api/shifts/{shift['id']}").get_json()["active"] is False
-    assert admin_client.delete(f"/api/shifts/{shift['id']}").status_code == 200  # again: no-op
+    assert as_admin.get(f"/api/shifts/{shift['id']}").get_json()["active"] is False
+    assert as_admin.delete(f"/api/shifts/{shift['id']}").status_code == 200  # again: no-op
     assert count(app, AuditEvent, AuditEvent.action == "shift.deactivated") == 1
-    r = admin_client.patch(f"/api/shifts/{shift['id']}", json={"active": True})
+    r = as_admin.patch(f"/api/shifts/{shift['id']}", json={"active": True})
     assert r.status_code == 200 and r.get_json()["active"] is True
     assert count(app, SupportShift) == 1

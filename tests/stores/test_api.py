@@ -10,11 +10,6 @@ from fieldops.stores.models import Store
 from tests.helpers import count, errors_of, fetch, race
 
 
-@pytest.fixture
-def admin_client(build, login):
-    return login(build.user("admin"))
-
-
 def store_body(**overrides: Any) -> dict[str, Any]:
     return {
         "code": "CHI-01",
@@ -38,8 +33,8 @@ def store_body(**overrides: Any) -> dict[str, Any]:
     }
 
 
-def test_create_store_answers_the_store_with_its_hours(admin_client):
-    r = admin_client.post("/api/stores", json=store_body())
+def test_create_store_answers_the_store_with_its_hours(as_admin):
+    r = as_admin.post("/api/stores", json=store_body())
     assert r.status_code == 201, r.get_json()
     store = r.get_json()
     assert store["code"] == "CHI-01" and store["cadence_per_year"] == 2
@@ -51,14 +46,14 @@ def test_create_store_answers_the_store_with_its_hours(admin_client):
         ("2026-12-24", False),
         ("2026-12-25", True),
     ]
-    assert admin_client.get(f"/api/stores/{store['id']}").get_json() == store
+    assert as_admin.get(f"/api/stores/{store['id']}").get_json() == store
 
 
-def test_only_code_name_and_timezone_are_required(admin_client):
-    r = admin_client.post("/api/stores", json={})
+def test_only_code_name_and_timezone_are_required(as_admin):
+    r = as_admin.post("/api/stores", json={})
     assert r.status_code == 422
     assert set(errors_of(r)) == {"code", "name", "timezone"}
-    r = admin_client.post(
+    r = as_admin.post(
         "/api/stores", json={"code": "X1", "name": "X", "timezone": "America/Phoenix"}
     )
     assert r.status_code == 201
@@ -107,17 +102,17 @@ def test_only_code_name_and_timezone_are_required(admin_client):
     ],
 )
 def test_bad_store_is_refused_naming_the_field_and_nothing_is_saved(
-    app, admin_client, overrides, field
+    app, as_admin, overrides, field
 ):
-    r = admin_client.post("/api/stores", json=store_body(**overrides))
+    r = as_admin.post("/api/stores", json=store_body(**overrides))
     assert r.status_code == 422, r.get_json()
     assert field in errors_of(r)
     assert field in r.get_json()["message"]
     assert count(app, Store) == 0
 
 
-def test_nested_hour_errors_point_at_the_entry(admin_client):
-    r = admin_client.post(
+def test_nested_hour_errors_point_at_the_entry(as_admin):
+    r = as_admin.post(
         "/api/stores",
         json=store_body(posted_hours=[{"weekday": 2, "opens": "09:00", "closes": "7pm"}]),
     )
@@ -126,9 +121,9 @@ def test_nested_hour_errors_point_at_the_entry(admin_client):
     assert "posted_hours.0.closes" in r.get_json()["message"]
 
 
-def test_duplicate_code_is_refused(app, admin_client, build):
+def test_duplicate_code_is_refused(app, as_admin, build):
     build.store(code="CHI-01")
-    r = admin_client.post("/api/stores", json=store_body(code="chi-01"))
+    r = as_admin.post("/api/stores", json=store_body(code="chi-01"))
     assert r.status_code == 422 and "code" in errors_of(r)
     assert count(app, Store) == 1
 
@@ -140,9 +135,9 @@ def test_racing_creates_of_one_code_make_one_store(app, build, login):
     assert count(app, Store) == 1
 
 
-def test_update_changes_only_what_is_given_and_lists_replace(app, admin_client):
-    store = admin_client.post("/api/stores", json=store_body()).get_json()
-    r = admin_client.patch(
+def test_update_changes_only_what_is_given_and_lists_replace(app, as_admin):
+    store = as_admin.post("/api/stores", json=store_body()).get_json()
+    r = as_admin.patch(
         f"/api/stores/{store['id']}",
         json={
             "name": "Chicago North",
@@ -165,30 +160,30 @@ def test_update_changes_only_what_is_given_and_lists_replace(app, admin_client):
         ({"posted_hours": [{"weekday": 1, "opens": "25:00", "closes": "20:00"}]}, "posted_hours"),
     ],
 )
-def test_bad_update_changes_nothing(app, admin_client, build, body, field):
+def test_bad_update_changes_nothing(app, as_admin, build, body, field):
     build.store(code="OTHER-1")
     store = build.store(code="MINE-1", timezone="America/Denver")
-    r = admin_client.patch(f"/api/stores/{store.id}", json=body)
+    r = as_admin.patch(f"/api/stores/{store.id}", json=body)
     assert r.status_code == 422 and field in errors_of(r)
     stored = fetch(app, Store, store.id)
     assert (stored.code, stored.timezone) == ("MINE-1", "America/Denver")
-    assert admin_client.get(f"/api/stores/{store.id}").get_json()["posted_hours"][1]["opens"] == (
+    assert as_admin.get(f"/api/stores/{store.id}").get_json()["posted_hours"][1]["opens"] == (
         "09:00"
     )
 
 
-def test_unknown_store_is_404(admin_client):
-    assert admin_client.get("/api/stores/999999").status_code == 404
-    assert admin_client.patch("/api/stores/999999", json={"name": "x"}).status_code == 404
+def test_unknown_store_is_404(as_admin):
+    assert as_admin.get("/api/stores/999999").status_code == 404
+    assert as_admin.patch("/api/stores/999999", json={"name": "x"}).status_code == 404
 
 
-def test_list_filters_by_region_and_searches_name_and_code(admin_client, build):
+def test_list_filters_by_region_and_searches_name_and_code(as_admin, build):
     build.store(code="CHI-01", name="Chicago Ford", region="Midwest")
     build.store(code="DAL-01", name="Dallas Toyota", region="South")
     build.store(code="HOU-01", name="Houston Ford", region="South")
 
     def names(query: str) -> list[str]:
-        return [s["name"] for s in admin_client.get(f"/api/stores?{query}").get_json()["items"]]
+        return [s["name"] for s in as_admin.get(f"/api/stores?{query}").get_json()["items"]]
 
     assert names("region=South") == ["Dallas Toyota", "Houston Ford"]
     assert names("q=ford") == ["Chicago Ford", "Houston Ford"]
@@ -197,11 +192,11 @@ def test_list_filters_by_region_and_searches_name_and_code(admin_client, build):
     assert names("region=Nowhere") == []
 
 
-def test_list_sorts_and_pages(admin_client, build):
+def test_list_sorts_and_pages(as_admin, build):
     for code, name in [("C", "Charlie"), ("A", "Alpha"), ("B", "Bravo")]:
         build.store(code=code, name=name)
-    body = admin_client.get("/api/stores?per_page=2&page=2").get_json()
+    body = as_admin.get("/api/stores?per_page=2&page=2").get_json()
     assert body["total"] == 3 and body["page"] == 2 and body["per_page"] == 2
     assert [s["name"] for s in body["items"]] == ["Charlie"]
-    body = admin_client.get("/api/stores?sort=-code").get_json()
+    body = as_admin.get("/api/stores?sort=-code").get_json()
     assert [s["code"] for s in body["items"]] == ["C", "B", "A"]

@@ -10,16 +10,6 @@ from fieldops.auth.models import User
 from tests.helpers import count, errors_of, fetch
 
 
-@pytest.fixture
-def admin(build):
-    return build.user("admin", name="Ada Admin")
-
-
-@pytest.fixture
-def as_admin(login, admin):
-    return login(admin)
-
-
 def new_user(**overrides: Any) -> dict[str, Any]:
     return {
         "email": "Nina.New@Example.test",
@@ -82,8 +72,8 @@ def test_list_filters_by_role_and_searches(as_admin, build):
     assert r.status_code == 422 and "role" in errors_of(r)
 
 
-def test_cio_reads_users(login, build, admin):
-    r = login(build.user("cio")).get(f"/api/users/{admin.id}")
+def test_cio_reads_users(world, as_cio):
+    r = as_cio.get(f"/api/users/{world.admin.id}")
     assert r.status_code == 200 and r.get_json()["name"] == "Ada Admin"
 
 
@@ -113,7 +103,8 @@ def test_new_password_from_the_admin_ends_the_users_sessions(as_admin, build, lo
     assert api.login(engineer.email, "reset by the admin").status_code == 200
 
 
-def test_admin_cannot_lock_themselves_out(app, as_admin, admin):
+def test_admin_cannot_lock_themselves_out(app, world, as_admin):
+    admin = world.admin
     r = as_admin.post(f"/api/users/{admin.id}/deactivate")
     assert r.status_code == 422
     r = as_admin.patch(f"/api/users/{admin.id}", json={"role": "engineer"})

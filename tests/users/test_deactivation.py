@@ -9,11 +9,6 @@ from fieldops.auth.models import ApiToken
 from tests.helpers import count
 
 
-@pytest.fixture
-def as_admin(login, build):
-    return login(build.user("admin"))
-
-
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 

@@ -1,5 +1,5 @@
-"""Fixtures shared by the /api/visits tests: a Chicago store, an admin and an engineer
-signed in, and a visit planned for the engineer this afternoon."""
+"""Fixtures shared by the /api/visits tests: a visit planned for world.engineer this
+afternoon, at world.store (Chicago)."""
 
 from __future__ import annotations
 
@@ -9,18 +9,5 @@ from tests.visits.helpers import utc
 
 
 @pytest.fixture
-def setup(now, build, login):
-    store = build.store(timezone="America/Chicago", latitude=41.8781, longitude=-87.6298)
-    admin, engineer = build.user("admin"), build.user("engineer")
-    return {
-        "store": store,
-        "admin": admin,
-        "engineer": engineer,
-        "as_admin": login(admin),
-        "as_engineer": login(engineer),
-    }
-
-
-@pytest.fixture
-def visit(setup, build):
-    return build.visit(setup["store"], setup["engineer"], start=utc(2026, 3, 4, 14, 30))
+def visit(world, build):
+    return build.visit(world.store, world.engineer, start=utc(2026, 3, 4, 14, 30))

@@ -9,5 +9,5 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-def check_in(setup, visit, **body):
-    return setup["as_engineer"].post(f"/api/visits/{visit.id}/check-in", json=body)
+def check_in(client, visit, **body):
+    return client.post(f"/api/visits/{visit.id}/check-in", json=body)

@@ -18,28 +18,28 @@ def utc(*args: int) -> datetime:
 
 
 @pytest.fixture
-def people(build):
-    store = build.store(timezone="America/Los_Angeles", latitude=34.0522, longitude=-118.2437)
-    return {
-        "store": store,
-        "admin": build.user("admin"),
-        "engineer": build.user("engineer"),
-        "manager": build.user("manager", stores=[store]),
-    }
+def store(build):
+    """A Los Angeles store: these rules turn on its local day."""
+    return build.store(timezone="America/Los_Angeles", latitude=34.0522, longitude=-118.2437)
+
+
+@pytest.fixture
+def world(world, store):
+    return world.made("admin", "engineer")
 
 
 def get(model, record):
     return db.session.get(model, record.id)
 
 
-def test_plan_visit_sets_the_store_local_day_and_a_default_length(ctx, people, now):
+def test_plan_visit_sets_the_store_local_day_and_a_default_length(ctx, store, world, now):
     visit = services.plan_visit(
         {
-            "store_id": people["store"].id,
-            "engineer_id": people["engineer"].id,
+            "store_id": store.id,
+            "engineer_id": world.engineer.id,
             "planned_start": utc(2026, 3, 5, 5, 30),  # 21:30 on 03-04 in Los Angeles
         },
-        get(User, people["admin"]),
+        get(User, world.admin),
         now,
     )
     assert visit.local_date == date(2026, 3, 4)
@@ -48,44 +48,44 @@ def test_plan_visit_sets_the_store_local_day_and_a_default_length(ctx, people, n
 
 
 @pytest.mark.parametrize("who", ["manager", "admin"])
-def test_visits_go_to_engineers_only(ctx, people, now, who):
+def test_visits_go_to_engineers_only(ctx, store, world, now, who):
     with pytest.raises(Invalid) as err:
         services.plan_visit(
             {
-                "store_id": people["store"].id,
-                "engineer_id": people[who].id,
+                "store_id": store.id,
+                "engineer_id": getattr(world, who).id,
                 "planned_start": utc(2026, 3, 10, 16),
             },
-            get(User, people["admin"]),
+            get(User, world.admin),
             now,
         )
     assert err.value.field == "engineer_id"
 
 
-def test_plan_visit_for_an_unknown_store_or_engineer(ctx, people, now):
-    admin = get(User, people["admin"])
+def test_plan_visit_for_an_unknown_store_or_engineer(ctx, world, store, now):
+    admin = get(User, world.admin)
     with pytest.raises(NotFound) as err:
         services.plan_visit(
-            {"store_id": 999999, "engineer_id": people["engineer"].id, "planned_start": now},
+            {"store_id": 999999, "engineer_id": world.engineer.id, "planned_start": now},
             admin,
             now,
         )
     assert err.value.field == "store_id"
     with pytest.raises(NotFound) as err:
         services.plan_visit(
-            {"store_id": people["store"].id, "engineer_id": 999999, "planned_start": now},
+            {"store_id": store.id, "engineer_id": 999999, "planned_start": now},
             admin,
             now,
         )
     assert err.value.field == "engineer_id"
 
 
-def test_check_in_far_from_the_store_is_flagged_with_the_distance(ctx, build, people, now):
-    visit = build.visit(people["store"], people["engineer"], start=now)
+def test_check_in_far_from_the_store_is_flagged_with_the_distance(ctx, build, store, world, now):
+    visit = build.visit(store, world.engineer, start=now)
     checked = services.check_in(
         get(Visit, visit),
         {"latitude": 34.0622, "longitude": -118.2437, "accuracy_m": 50},  # ~1.1 km north
-        get(User, people["engineer"]),
+        get(User, world.engineer),
         now,
     )
     assert checked.far_from_store is True
@@ -93,21 +93,21 @@ def test_check_in_far_from_the_store_is_flagged_with_the_distance(ctx, build, pe
     assert checked.checked_in_at == now and checked.status == VisitStatus.CHECKED_IN
 
 
-def test_accuracy_widens_the_radius(ctx, build, people, now):
-    visit = build.visit(people["store"], people["engineer"], start=now)
+def test_accuracy_widens_the_radius(ctx, build, store, world, now):
+    visit = build.visit(store, world.engineer, start=now)
     checked = services.check_in(
         get(Visit, visit),
         {"latitude": 34.0562, "longitude": -118.2437, "accuracy_m": 200},  # ~445 m away
-        get(User, people["engineer"]),
+        get(User, world.engineer),
         now,
     )
     assert 440 < checked.distance_m < 450 and checked.far_from_store is False
 
 
-def test_check_out_before_the_check_in_is_refused(ctx, build, people, now):
+def test_check_out_before_the_check_in_is_refused(ctx, build, store, world, now):
     visit = build.visit(
-        people["store"],
-        people["engineer"],
+        store,
+        world.engineer,
         start=now,
         status=VisitStatus.CHECKED_IN,
         checked_in_at=now - timedelta(minutes=30),
@@ -116,16 +116,16 @@ def test_check_out_before_the_check_in_is_refused(ctx, build, people, now):
         services.check_out(
             get(Visit, visit),
             {"summary": "x", "at": now - timedelta(hours=1)},
-            get(User, people["engineer"]),
+            get(User, world.engineer),
             now,
         )
     assert err.value.field == "at"
 
 
-def test_check_out_completes_the_visit(ctx, build, people, now):
+def test_check_out_completes_the_visit(ctx, build, store, world, now):
     visit = build.visit(
-        people["store"],
-        people["engineer"],
+        store,
+        world.engineer,
         start=now,
         status=VisitStatus.CHECKED_IN,
         checked_in_at=now - timedelta(minutes=30),
@@ -133,42 +133,40 @@ def test_check_out_completes_the_visit(ctx, build, people, now):
     done = services.check_out(
         get(Visit, visit),
         {"summary": "Replaced the AP", "departments_met": [Department.SALES, Department.PARTS]},
-        get(User, people["engineer"]),
+        get(User, world.engineer),
         now,
     )
     assert done.status == VisitStatus.COMPLETED and done.checked_out_at == now
     assert done.departments_met == ["sales", "parts"]
 
 
-def test_stale_version_is_a_conflict_carrying_the_record(ctx, build, people, now):
-    visit = build.visit(people["store"], people["engineer"], start=now + timedelta(days=1))
+def test_stale_version_is_a_conflict_carrying_the_record(ctx, build, store, world, now):
+    visit = build.visit(store, world.engineer, start=now + timedelta(days=1))
     record = get(Visit, visit)
     with pytest.raises(Conflict) as err:
-        services.update_visit(
-            record, {"purpose": "x", "version": 7}, get(User, people["admin"]), now
-        )
+        services.update_visit(record, {"purpose": "x", "version": 7}, get(User, world.admin), now)
     assert err.value.record is record and err.value.field == "version"
     assert record.purpose is None
 
 
-def test_cancel_only_planned_visits(ctx, build, people, now):
-    visit = build.visit(people["store"], people["engineer"], status=VisitStatus.COMPLETED)
+def test_cancel_only_planned_visits(ctx, build, store, world, now):
+    visit = build.visit(store, world.engineer, status=VisitStatus.COMPLETED)
     with pytest.raises(Conflict):
-        services.cancel_visit(get(Visit, visit), "x", None, get(User, people["admin"]), now)
+        services.cancel_visit(get(Visit, visit), "x", None, get(User, world.admin), now)
 
 
-def test_own_visit_refuses_another_engineers_visit(ctx, build, people):
+def test_own_visit_refuses_another_engineers_visit(ctx, build, store, world):
     other = build.user("engineer")
-    visit = build.visit(people["store"], people["engineer"])
+    visit = build.visit(store, world.engineer)
     with pytest.raises(Forbidden):
         services.own_visit(visit.id, get(User, other))
-    assert services.own_visit(visit.id, get(User, people["engineer"])).id == visit.id
+    assert services.own_visit(visit.id, get(User, world.engineer)).id == visit.id
 
 
-def test_visits_today_uses_each_stores_own_day(ctx, build, people, now):
-    la = people["store"]
+def test_visits_today_uses_each_stores_own_day(ctx, build, store, world, now):
+    la = store
     ny = build.store(timezone="America/New_York")
-    engineer = people["engineer"]
+    engineer = world.engineer
     # now is 2026-03-04 15:00 UTC: 07:00 in LA, 10:00 in New York, both on 03-04
     early_la = build.visit(la, engineer, start=utc(2026, 3, 4, 17))
     late_la = build.visit(la, engineer, start=utc(2026, 3, 5, 6, 30))  # 22:30 on 03-04 in LA
@@ -178,13 +176,13 @@ def test_visits_today_uses_each_stores_own_day(ctx, build, people, now):
     assert [v.id for v in today] == [early_la.id, late_la.id]
 
 
-def test_list_query_by_local_day(ctx, build, people):
-    la = people["store"]
+def test_list_query_by_local_day(ctx, build, store, world):
+    la = store
     ny = build.store(timezone="America/New_York")
-    engineer = people["engineer"]
+    engineer = world.engineer
     at = utc(2026, 3, 5, 5, 30)  # 21:30 on 03-04 in LA, 00:30 on 03-05 in New York
     in_la, in_ny = build.visit(la, engineer, start=at), build.visit(ny, engineer, start=at)
-    user = get(User, people["admin"])
+    user = get(User, world.admin)
 
     def ids(day):
         return [v.id for v in db.session.scalars(services.visit_query(user, day=day))]
@@ -193,9 +191,9 @@ def test_list_query_by_local_day(ctx, build, people):
     assert ids(date(2026, 3, 5)) == [in_ny.id]
 
 
-def test_manager_sees_only_visits_to_their_stores(ctx, build, people):
+def test_manager_sees_only_visits_to_their_stores(ctx, build, world, store):
     other = build.store()
-    build.visit(other, people["engineer"])
-    mine = build.visit(people["store"], people["engineer"])
-    manager = get(User, people["manager"])
+    build.visit(other, world.engineer)
+    mine = build.visit(store, world.engineer)
+    manager = get(User, build.user("manager", stores=[store]))  # the Los Angeles store's
     assert [v.id for v in db.session.scalars(services.visit_query(manager))] == [mine.id]

@@ -42,18 +42,13 @@ def add(signed: Any, **overrides: Any) -> Any:
     return r
 
 
-@pytest.fixture
-def admin(build, signed_in):
-    return signed_in(build.user("admin"))
-
-
-def test_admin_creates_a_past_midnight_shift_with_exceptions(app, build, admin):
+def test_admin_creates_a_past_midnight_shift_with_exceptions(app, build, browser_as_admin):
     a, b = build.store(name="Alpha Motors"), build.store(name="Bravo Motors")
     build.store(name="Charlie Cars")
     engineer = build.user("engineer", name="Bea Lopez")
-    page = admin.get("/admin/shifts/new").get_data(as_text=True)
+    page = browser_as_admin.get("/admin/shifts/new").get_data(as_text=True)
     assert "Alpha Motors" in page and "Bea Lopez" in page and 'list="zones"' in page
-    r = admin.submit(
+    r = browser_as_admin.submit(
         "/admin/shifts/new",
         form(
             timezone="America/New_York",
@@ -81,7 +76,7 @@ def test_admin_creates_a_past_midnight_shift_with_exceptions(app, build, admin):
         (date(2026, 12, 25), True, None, None, "Christmas"),
         (date(2026, 12, 31), False, time(18), time(23), "New Year's Eve extra"),
     ]
-    listing = admin.get("/admin/shifts").get_data(as_text=True)
+    listing = browser_as_admin.get("/admin/shifts").get_data(as_text=True)
     assert "Shift Chicago nights saved." in listing
     assert "Fri, Sat" in listing and "22:00–06:00 (+1 day)" in listing
     assert "2 stores" in listing and "Bea Lopez" in listing and "Remote" in listing
@@ -106,9 +101,9 @@ def test_admin_creates_a_past_midnight_shift_with_exceptions(app, build, admin):
     ],
 )
 def test_form_errors_show_next_to_the_field_and_nothing_is_saved(
-    app, admin, overrides, field, message
+    app, browser_as_admin, overrides, field, message
 ):
-    r = admin.submit("/admin/shifts/new", form(**overrides))
+    r = browser_as_admin.submit("/admin/shifts/new", form(**overrides))
     page = r.get_data(as_text=True)
     assert r.status_code == 422, page
     assert "Please check the form." in page and message in page
@@ -121,25 +116,25 @@ def test_form_errors_show_next_to_the_field_and_nothing_is_saved(
     assert count(app, SupportShift) == 0
 
 
-def test_unknown_engineer_is_shown_under_engineers(app, build, admin):
+def test_unknown_engineer_is_shown_under_engineers(app, build, browser_as_admin):
     manager = build.user("manager")
-    r = admin.submit("/admin/shifts/new", form(engineer_ids=[str(manager.id)]))
+    r = browser_as_admin.submit("/admin/shifts/new", form(engineer_ids=[str(manager.id)]))
     page = r.get_data(as_text=True)
     assert r.status_code == 422
     assert f'id="engineer_ids-error">No active engineer with id {manager.id}.' in page
     assert count(app, SupportShift) == 0
 
 
-def test_edit_shows_the_shift_switches_to_stores_and_deactivates(app, build, admin):
+def test_edit_shows_the_shift_switches_to_stores_and_deactivates(app, build, browser_as_admin):
     store = build.store(name="Delta Auto")
-    add(admin, exceptions="2026-07-04 off Independence Day")
+    add(browser_as_admin, exceptions="2026-07-04 off Independence Day")
     shift_id = stored(app).id
-    page = admin.get(f"/admin/shifts/{shift_id}/edit").get_data(as_text=True)
+    page = browser_as_admin.get(f"/admin/shifts/{shift_id}/edit").get_data(as_text=True)
     assert 'value="Chicago nights"' in page and "2026-07-04 off Independence Day" in page
     assert 'value="4" aria-label="Friday" checked' in page
     assert 'value="5" aria-label="Saturday" >' in page
     assert "Deactivate shift" in page
-    r = admin.submit(
+    r = browser_as_admin.submit(
         f"/admin/shifts/{shift_id}/edit",
         form(covers="stores", store_ids=[str(store.id)], end="08:00", exceptions=""),
     )
@@ -147,41 +142,43 @@ def test_edit_shows_the_shift_switches_to_stores_and_deactivates(app, build, adm
     shift = stored(app)
     assert shift.region is None and [s.name for s in shift.stores] == ["Delta Auto"]
     assert shift.end_time == time(8) and shift.exceptions == []
-    assert "08:00–08:00 (24 h)" in admin.get("/admin/shifts").get_data(as_text=True)
-    r = admin.submit(
+    assert "08:00–08:00 (24 h)" in browser_as_admin.get("/admin/shifts").get_data(as_text=True)
+    r = browser_as_admin.submit(
         f"/admin/shifts/{shift_id}/edit", {}, action=f"/admin/shifts/{shift_id}/deactivate"
     )
     assert r.status_code == 302 and stored(app).active is False
-    page = admin.get(f"/admin/shifts/{shift_id}/edit").get_data(as_text=True)
+    page = browser_as_admin.get(f"/admin/shifts/{shift_id}/edit").get_data(as_text=True)
     assert "This shift is inactive" in page and "Reactivate shift" in page
-    assert "Inactive" in admin.get("/admin/shifts?active=false").get_data(as_text=True)
-    assert "No shifts match." in admin.get("/admin/shifts?active=true").get_data(as_text=True)
-    r = admin.submit(
+    assert "Inactive" in browser_as_admin.get("/admin/shifts?active=false").get_data(as_text=True)
+    assert "No shifts match." in browser_as_admin.get("/admin/shifts?active=true").get_data(
+        as_text=True
+    )
+    r = browser_as_admin.submit(
         f"/admin/shifts/{shift_id}/edit", {}, action=f"/admin/shifts/{shift_id}/reactivate"
     )
     assert r.status_code == 302 and stored(app).active is True
 
 
-def test_a_bad_edit_changes_nothing(app, admin):
-    add(admin)
+def test_a_bad_edit_changes_nothing(app, browser_as_admin):
+    add(browser_as_admin)
     shift_id = stored(app).id
-    r = admin.submit(f"/admin/shifts/{shift_id}/edit", form(name="Renamed", end="25:00"))
+    r = browser_as_admin.submit(f"/admin/shifts/{shift_id}/edit", form(name="Renamed", end="25:00"))
     assert r.status_code == 422 and 'id="end-error"' in r.get_data(as_text=True)
     assert stored(app).name == "Chicago nights"
 
 
-def test_the_list_filters_by_region_and_admins_see_shifts_in_the_nav(admin):
-    add(admin, name="Midwest days")
-    add(admin, name="South days", region="South")
-    page = admin.get("/admin/shifts?region=South").get_data(as_text=True)
+def test_the_list_filters_by_region_and_admins_see_shifts_in_the_nav(browser_as_admin):
+    add(browser_as_admin, name="Midwest days")
+    add(browser_as_admin, name="South days", region="South")
+    page = browser_as_admin.get("/admin/shifts?region=South").get_data(as_text=True)
     assert "South days" in page and "Midwest days" not in page
     assert "Region South" in page and "Mon–Fri" in page and "08:00–18:00" in page
     assert '<a href="/admin/shifts" aria-current="page">Shifts</a>' in page
 
 
-def test_cio_sees_the_list_read_only(build, admin, signed_in):
-    add(admin)
-    cio = signed_in(build.user("cio"))
+def test_cio_sees_the_list_read_only(browser_as_admin, browser_as_cio):
+    add(browser_as_admin)
+    cio = browser_as_cio
     page = cio.get("/admin/shifts").get_data(as_text=True)
     assert "Chicago nights" in page
     assert "New shift" not in page and "/edit" not in page
@@ -189,16 +186,16 @@ def test_cio_sees_the_list_read_only(build, admin, signed_in):
 
 
 @pytest.mark.parametrize("role", ["engineer", "manager"])
-def test_engineers_and_managers_may_not_see_shifts(build, signed_in, role):
-    b = signed_in(build.user(role))
+def test_engineers_and_managers_may_not_see_shifts(signed_in, role, world):
+    b = signed_in(getattr(world, role))
     assert b.get("/admin/shifts").status_code == 403
     assert b.get("/admin/shifts/new").status_code == 403
 
 
-def test_cio_cannot_post_the_form_or_deactivate(app, build, admin, signed_in):
-    add(admin)
+def test_cio_cannot_post_the_form_or_deactivate(app, browser_as_admin, browser_as_cio):
+    add(browser_as_admin)
     shift_id = stored(app).id
-    cio = signed_in(build.user("cio"))
+    cio = browser_as_cio
     r = cio.submit("/account", form(name="CIO's"), action="/admin/shifts/new")
     assert r.status_code == 403
     r = cio.submit("/account", {}, action=f"/admin/shifts/{shift_id}/deactivate")
@@ -206,5 +203,20 @@ def test_cio_cannot_post_the_form_or_deactivate(app, build, admin, signed_in):
     assert stored(app).active and count(app, SupportShift) == 1
 
 
-def test_unknown_shift_page_is_404(admin):
-    assert admin.get("/admin/shifts/999999/edit").status_code == 404
+def test_unknown_shift_page_is_404(browser_as_admin):
+    assert browser_as_admin.get("/admin/shifts/999999/edit").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "heading", "named"),
+    [("/admin/shifts?active=x", "<h1>Support shifts</h1>", "active: Must be true or false")],
+)
+def test_a_list_page_with_a_bad_parameter_shows_the_list_and_names_it(
+    browser_as_admin, build, url, heading, named
+):
+    build.store(name="Northside Motors")
+    r = browser_as_admin.get(url)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422, page[:500]
+    assert heading in page
+    assert named in page

@@ -1,0 +1,82 @@
+"""The store admin pages: the form (hours after midnight, errors next to fields), the list
+with bad parameters, and who may reach them. (The store page itself, /stores/<id>, is in
+tests/pages/test_store_page.py.)"""
+
+from __future__ import annotations
+
+import pytest
+
+BIG = 2**70
+
+
+def test_admin_creates_store_with_hours_after_midnight(browser_as_admin):
+    b = browser_as_admin
+    r = b.submit(
+        "/stores/new",
+        {
+            "code": "NITE",
+            "name": "Night Owl Motors",
+            "timezone": "America/Denver",
+            "kind": "dealership",
+            "opens_4": "10:00",
+            "closes_4": "01:00",
+            "active": "true",
+            "exceptions": "2026-12-25 closed Christmas",
+        },
+    )
+    assert r.status_code == 302, r.get_data(as_text=True)
+    page = b.get(r.headers["Location"]).get_data(as_text=True)
+    assert "10:00–01:00" in page and "+1 day" in page
+
+
+def test_admin_store_form_shows_errors_next_to_fields(browser_as_admin):
+    r = browser_as_admin.submit(
+        "/stores/new", {"code": "X1", "name": "X", "timezone": "Mars/Olympus"}
+    )
+    assert r.status_code == 422
+    assert "Unknown time zone" in r.get_data(as_text=True)
+
+
+def test_the_store_pages_render_for_an_admin(world, browser_as_admin):
+    for url in ["/stores", "/stores/new", f"/stores/{world.store.id}/edit"]:
+        assert browser_as_admin.get(url).status_code == 200, url
+
+
+def test_cio_cannot_reach_the_store_form(browser_as_cio):
+    assert browser_as_cio.get("/stores/new").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("url", "heading", "named"),
+    [
+        ("/stores?page=x", "<h1>Stores</h1>", "page: Must be a whole number"),
+        (f"/stores?per_page={BIG}", "<h1>Stores</h1>", "per_page: Must be"),
+    ],
+)
+def test_a_list_page_with_a_bad_parameter_shows_the_list_and_names_it(
+    browser_as_admin, build, url, heading, named
+):
+    build.store(name="Northside Motors")
+    r = browser_as_admin.get(url)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422, page[:500]
+    assert heading in page
+    assert named in page
+    assert "Northside Motors" in page  # the list, without the bad filter
+
+
+def test_good_and_bad_parameters_together_keep_the_good_ones(browser_as_admin, build):
+    build.store(name="Northside Motors", region="Midwest")
+    build.store(name="Bayside Autos", region="West")
+    r = browser_as_admin.get("/stores?region=West&page=x")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "Bayside Autos" in page
+    assert "Northside Motors" not in page
+
+
+@pytest.mark.parametrize("url", ["/stores?q=a%00b"])
+def test_a_nul_in_a_page_query_is_refused(browser_as_admin, url):
+    r = browser_as_admin.get(url)
+    assert r.status_code == 422
+    assert "NUL" in r.get_data(as_text=True)

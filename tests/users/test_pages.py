@@ -1,0 +1,59 @@
+"""The user admin pages: users, API tokens (shown once) and the audit log, with bad list
+parameters and who may reach them."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_admin_creates_a_token_shown_once(world, browser_as_admin):
+    engineer = world.engineer
+    b = browser_as_admin
+    r = b.submit("/admin/tokens", {"name": "Door counter", "user_id": engineer.id})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "fo_" in html and "shown only once" in html
+    assert "shown only once" not in b.get("/admin/tokens").get_data(as_text=True)
+
+
+def test_audit_log_shows_admin_actions(browser_as_admin, browser_as_cio):
+    b = browser_as_admin  # Ada Admin
+    b.submit("/stores/new", {"code": "AUD1", "name": "Audit Motors", "timezone": "America/Chicago"})
+    page = b.get("/admin/audit").get_data(as_text=True)
+    assert "store.created" in page and "Ada Admin" in page
+    assert browser_as_cio.get("/admin/audit").status_code == 403
+
+
+def test_the_user_pages_render_for_an_admin(world, browser_as_admin):
+    for url in [
+        "/admin/users",
+        "/admin/users/new",
+        f"/admin/users/{world.engineer.id}/edit",
+        "/admin/tokens",
+    ]:
+        assert browser_as_admin.get(url).status_code == 200, url
+
+
+def test_cio_cannot_reach_the_user_form(browser_as_cio):
+    assert browser_as_cio.get("/admin/users/new").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("url", "heading", "named"),
+    [("/admin/users?role=x", "<h1>Users</h1>", "role: Must be one of: admin")],
+)
+def test_a_list_page_with_a_bad_parameter_shows_the_list_and_names_it(
+    browser_as_admin, build, url, heading, named
+):
+    build.store(name="Northside Motors")
+    r = browser_as_admin.get(url)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422, page[:500]
+    assert heading in page
+    assert named in page
+
+
+@pytest.mark.parametrize("url", ["/admin/users?q=%00"])
+def test_a_nul_in_a_page_query_is_refused(browser_as_admin, url):
+    r = browser_as_admin.get(url)
+    assert r.status_code == 422
+    assert "NUL" in r.get_data(as_text=True)
