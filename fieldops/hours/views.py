@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from fieldops.auth.policy import Action, require
+from fieldops.auth.policy import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.input_checks import db_int
 from fieldops.extensions import db
@@ -20,10 +20,9 @@ SHOWN_ERRORS = 200
 
 
 @blp.route("/signals/import", methods=["GET", "POST"])
-@login_required
+@requires(Action.INGEST_SIGNALS)
 def import_csv() -> ResponseReturnValue:
     """Upload a CSV of evidence: "Check only" lists errors by line; "Import" keeps good rows."""
-    require(Action.INGEST_SIGNALS)
     report, errors, check_only = None, {}, request.form.get("action") != "import"
     chosen = request.form.get("store_id", type=db_int)
     if request.method == "POST":

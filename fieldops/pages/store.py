@@ -7,10 +7,10 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from fieldops.auth.models import Role
-from fieldops.auth.policy import Action, require
+from fieldops.auth.policy import Action, requires
 from fieldops.clock import local_date, utcnow
 from fieldops.core.forms import form_values, submit
 from fieldops.extensions import db
@@ -71,20 +71,18 @@ def _detail_page(
 
 
 @blp.get("/stores/<int:store_id>")
-@login_required
+@requires(Action.READ_RECORDS)
 def detail(store_id: int) -> ResponseReturnValue:
-    require(Action.READ_RECORDS)
     return _detail_page(store_id)
 
 
 @blp.post("/stores/<int:store_id>/closeout")
-@login_required
+@requires(Action.SEND_CLOSEOUT)
 def closeout(store_id: int) -> ResponseReturnValue:
     """The manager's "Last customer just left": the store page's form, without JavaScript.
 
     With JavaScript the same button is queued in the phone's outbox and sent by /api/sync.
     """
-    require(Action.SEND_CLOSEOUT)
     store = get_visible(Store, store_id, current_user)
     values = form_values()
     result, errors = submit(
@@ -103,7 +101,7 @@ def closeout(store_id: int) -> ResponseReturnValue:
 
 
 @blp.get("/my-store")
-@login_required
+@requires()
 def my_store() -> ResponseReturnValue:
     """The manager's start page: their stores, open issues and planned visits."""
     if current_user.role != Role.MANAGER:

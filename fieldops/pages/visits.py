@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from fieldops.auth.models import Role
-from fieldops.auth.policy import Action, require
+from fieldops.auth.policy import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, submit
 from fieldops.extensions import db
@@ -28,7 +28,7 @@ blp = Blueprint("visit_pages", __name__)
 
 
 @blp.get("/today")
-@login_required
+@requires()
 def today() -> ResponseReturnValue:
     """The engineer's day: today's visits, tomorrow's, then the coming week.
 
@@ -70,14 +70,12 @@ def _detail_page(
 
 
 @blp.get("/visits/<int:visit_id>")
-@login_required
+@requires(Action.READ_RECORDS)
 def detail(visit_id: int) -> ResponseReturnValue:
-    require(Action.READ_RECORDS)
     return _detail_page(visit_id)
 
 
 def _visit_action(visit_id: int, schema: Any, action: Any, done: str) -> ResponseReturnValue:
-    require(Action.CHECK_IN_OUT)
     visit = services.own_visit(visit_id, current_user)
     values = form_values(lists=("departments_met",))
     result, errors = submit(
@@ -90,13 +88,13 @@ def _visit_action(visit_id: int, schema: Any, action: Any, done: str) -> Respons
 
 
 @blp.post("/visits/<int:visit_id>/check-in")
-@login_required
+@requires(Action.CHECK_IN_OUT)
 def check_in(visit_id: int) -> ResponseReturnValue:
     return _visit_action(visit_id, CheckInSchema(), services.check_in, "Checked in.")
 
 
 @blp.post("/visits/<int:visit_id>/check-out")
-@login_required
+@requires(Action.CHECK_IN_OUT)
 def check_out(visit_id: int) -> ResponseReturnValue:
     return _visit_action(
         visit_id, CheckOutSchema(), services.check_out, "Checked out. Visit completed."

@@ -8,9 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from fieldops.auth.policy import Action, require
+from fieldops.auth.policy import Action, requires
 from fieldops.clock import WEEKDAY_NAMES, utcnow
 from fieldops.core.fields import partial_schema
 from fieldops.core.forms import form_values, list_args, submit
@@ -46,9 +46,8 @@ def shift_helpers() -> dict[str, Any]:
 
 
 @blp.get("/shifts")
-@login_required
+@requires(Action.VIEW_OVERVIEW)
 def index() -> ResponseReturnValue:
-    require(Action.VIEW_OVERVIEW)
     args, errors = list_args(ShiftListArgsSchema())
     stmt = services.shift_query(args.get("region"), args.get("store_id"), args.get("active"))
     page = paginate(stmt, args, services.SORTS, "name", SupportShift.id)
@@ -152,7 +151,6 @@ def _shown(shift: SupportShift | None) -> dict[str, Any]:
 
 
 def _shift_form(shift: SupportShift | None) -> ResponseReturnValue:
-    require(Action.MANAGE_SHIFTS)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
 
@@ -185,31 +183,28 @@ def _shift_form(shift: SupportShift | None) -> ResponseReturnValue:
 
 
 @blp.route("/shifts/new", methods=["GET", "POST"])
-@login_required
+@requires(Action.MANAGE_SHIFTS)
 def new() -> ResponseReturnValue:
     return _shift_form(None)
 
 
 @blp.route("/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Action.MANAGE_SHIFTS)
 def edit(shift_id: int) -> ResponseReturnValue:
-    require(Action.MANAGE_SHIFTS)
     return _shift_form(services.get_shift(shift_id))
 
 
 @blp.post("/shifts/<int:shift_id>/deactivate")
-@login_required
+@requires(Action.MANAGE_SHIFTS)
 def deactivate(shift_id: int) -> ResponseReturnValue:
-    require(Action.MANAGE_SHIFTS)
     shift = services.deactivate_shift(services.get_shift(shift_id), current_user, utcnow())
     flash(f"Shift {shift.name} deactivated: it no longer counts as coverage.")
     return redirect(url_for("shifts.index"))
 
 
 @blp.post("/shifts/<int:shift_id>/reactivate")
-@login_required
+@requires(Action.MANAGE_SHIFTS)
 def reactivate(shift_id: int) -> ResponseReturnValue:
-    require(Action.MANAGE_SHIFTS)
     shift = services.get_shift(shift_id)
     services.update_shift(shift, {"active": True}, current_user, utcnow())
     flash(f"Shift {shift.name} reactivated.")

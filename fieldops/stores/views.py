@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from fieldops.auth.policy import Action, require
+from fieldops.auth.policy import Action, requires
 from fieldops.clock import WEEKDAY_NAMES, utcnow
 from fieldops.core.fields import partial_schema
 from fieldops.core.forms import form_values, list_args, submit
@@ -38,9 +38,8 @@ EXCEPTION_LINE = re.compile(
 
 
 @blp.get("/stores")
-@login_required
+@requires(Action.READ_RECORDS)
 def index() -> ResponseReturnValue:
-    require(Action.READ_RECORDS)
     args, errors = list_args(StoreListArgsSchema())
     stmt = services.store_query(current_user, args.get("region"), args.get("q"))
     page = paginate(stmt, args, services.SORTS, "name", Store.id)
@@ -88,7 +87,6 @@ def exception_lines(store: Store | None) -> str:
 
 
 def _store_form(store: Store | None) -> ResponseReturnValue:
-    require(Action.MANAGE_STORES)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = store_form_values()
@@ -117,13 +115,12 @@ def _store_form(store: Store | None) -> ResponseReturnValue:
 
 
 @blp.route("/stores/new", methods=["GET", "POST"])
-@login_required
+@requires(Action.MANAGE_STORES)
 def new() -> ResponseReturnValue:
     return _store_form(None)
 
 
 @blp.route("/stores/<int:store_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Action.MANAGE_STORES)
 def edit(store_id: int) -> ResponseReturnValue:
-    require(Action.MANAGE_STORES)
     return _store_form(get_visible(Store, store_id, current_user))

@@ -7,12 +7,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from fieldops.audit.services import recent_events
 from fieldops.auth import services as auth
 from fieldops.auth.models import ApiToken, Role, TokenScope, User
-from fieldops.auth.policy import Action, require
+from fieldops.auth.policy import Action, requires
 from fieldops.auth.schemas import TokenSchema, UserSchema
 from fieldops.auth.services import user_query
 from fieldops.clock import utcnow
@@ -41,9 +41,8 @@ def _user(user_id: int) -> User:
 
 
 @blp.get("/users")
-@login_required
+@requires(Action.READ_USERS)
 def index() -> ResponseReturnValue:
-    require(Action.READ_USERS)
     args, errors = list_args(UserListArgsSchema())
     stmt = user_query(args.get("role"), args.get("q"), args.get("active"))
     page = paginate(stmt, args, services.SORTS, "name", User.id)
@@ -53,7 +52,6 @@ def index() -> ResponseReturnValue:
 
 
 def _user_form(user: User | None) -> ResponseReturnValue:
-    require(Action.MANAGE_USERS)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = form_values(lists=("store_ids",))
@@ -81,23 +79,21 @@ def _user_form(user: User | None) -> ResponseReturnValue:
 
 
 @blp.route("/users/new", methods=["GET", "POST"])
-@login_required
+@requires(Action.MANAGE_USERS)
 def new() -> ResponseReturnValue:
     return _user_form(None)
 
 
 @blp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Action.MANAGE_USERS)
 def edit(user_id: int) -> ResponseReturnValue:
-    require(Action.MANAGE_USERS)
     return _user_form(_user(user_id))
 
 
 @blp.route("/tokens", methods=["GET", "POST"])
-@login_required
+@requires(Action.MANAGE_TOKENS)
 def tokens() -> ResponseReturnValue:
     """API tokens for integrations: create (shown once), list, revoke."""
-    require(Action.MANAGE_TOKENS)
     errors: dict[str, list[str]] = {}
     new_token = None
     if request.method == "POST":
@@ -124,19 +120,17 @@ def tokens() -> ResponseReturnValue:
 
 
 @blp.post("/tokens/<int:token_id>/revoke")
-@login_required
+@requires(Action.MANAGE_TOKENS)
 def revoke_token(token_id: int) -> ResponseReturnValue:
-    require(Action.MANAGE_TOKENS)
     token = auth.revoke_token(token_id, current_user, utcnow())
     flash(f"Token {token.prefix}… revoked.")
     return redirect(url_for("users.tokens"))
 
 
 @blp.get("/audit")
-@login_required
+@requires(Action.READ_AUDIT)
 def audit() -> ResponseReturnValue:
     """The latest entries of the audit log (admin)."""
-    require(Action.READ_AUDIT)
     prefix = request.args.get("action") or None
     return render_template(
         "users/audit.html", events=recent_events(limit=200, action_prefix=prefix), prefix=prefix

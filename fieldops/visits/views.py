@@ -7,10 +7,10 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from fieldops.auth.models import Role
-from fieldops.auth.policy import Action, require
+from fieldops.auth.policy import Action, requires
 from fieldops.auth.services import users_with_role
 from fieldops.clock import to_utc, utcnow, zone
 from fieldops.core.fields import within_range
@@ -33,10 +33,9 @@ blp = Blueprint("visits", __name__)
 
 
 @blp.get("/visits")
-@login_required
+@requires(Action.READ_RECORDS)
 def index() -> ResponseReturnValue:
     """All visits, filtered: for admins (planning) and the CIO."""
-    require(Action.READ_RECORDS)
     args, errors = list_args(VisitListArgsSchema())
     if not {"date", "date_from", "date_to"} & set(args):  # by default: what is coming
         args["date_from"] = utcnow().date() - timedelta(days=1)
@@ -75,7 +74,6 @@ def planning_values(store: Store | None) -> dict[str, Any]:
 
 
 def _plan_form(visit: Visit | None) -> ResponseReturnValue:
-    require(Action.PLAN_VISITS)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         store_id = request.form.get("store_id", type=db_int)
@@ -119,22 +117,20 @@ def _plan_form(visit: Visit | None) -> ResponseReturnValue:
 
 
 @blp.route("/visits/new", methods=["GET", "POST"])
-@login_required
+@requires(Action.PLAN_VISITS)
 def plan() -> ResponseReturnValue:
     return _plan_form(None)
 
 
 @blp.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Action.PLAN_VISITS)
 def edit(visit_id: int) -> ResponseReturnValue:
-    require(Action.PLAN_VISITS)
     return _plan_form(get_visible(Visit, visit_id, current_user))
 
 
 @blp.post("/visits/<int:visit_id>/cancel")
-@login_required
+@requires(Action.PLAN_VISITS)
 def cancel(visit_id: int) -> ResponseReturnValue:
-    require(Action.PLAN_VISITS)
     visit = get_visible(Visit, visit_id, current_user)
     _result, errors = submit(
         CancelSchema(),
