@@ -9,11 +9,10 @@ from flask_login import current_user
 from fieldops.auth.policy import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.input_checks import db_int
-from fieldops.extensions import db
 from fieldops.hours.csv_import import COLUMNS, import_signals
 from fieldops.stores.models import Store
 from fieldops.stores.scoping import get_visible
-from fieldops.stores.services import store_query
+from fieldops.stores.services import stores_to_pick
 
 blp = Blueprint("hours", __name__, url_prefix="/admin")
 SHOWN_ERRORS = 200
@@ -42,7 +41,7 @@ def import_csv() -> ResponseReturnValue:
                         f"Imported {report.accepted:,} rows ({report.duplicates:,} were already "
                         f"there, {report.rejected:,} rejected)."
                     )
-    stores = db.session.scalars(store_query(current_user).order_by(Store.name)).all()
+    stores = stores_to_pick(current_user)
     status = 422 if errors else 200
     return render_template(
         "hours/import.html",

@@ -14,7 +14,6 @@ from fieldops.auth.policy import Action, can, requires
 from fieldops.auth.services import users_with_role
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, list_args, submit
-from fieldops.extensions import db
 from fieldops.issues import services
 from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
 from fieldops.issues.schemas import (
@@ -30,7 +29,7 @@ from fieldops.photos.schemas import PhotoFileSchema
 from fieldops.photos.services import add_photo
 from fieldops.stores.models import Store
 from fieldops.stores.scoping import get_visible
-from fieldops.stores.services import store_query
+from fieldops.stores.services import stores_to_pick
 
 blp = Blueprint("issues", __name__)
 
@@ -68,7 +67,7 @@ def _attach_photo(image: CleanImage | None, issue_id: int) -> None:
 @blp.route("/issues/new", methods=["GET", "POST"])
 @requires(Action.CREATE_RECORDS)
 def new() -> ResponseReturnValue:
-    stores = db.session.scalars(store_query(current_user).order_by(Store.name)).all()
+    stores = stores_to_pick(current_user)
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {"store_id": request.args.get("store_id", "")}
     if request.method == "POST":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,15 +12,13 @@ from flask_login import current_user
 from fieldops.auth.policy import Action, requires
 from fieldops.clock import WEEKDAY_NAMES, utcnow
 from fieldops.core.fields import partial_schema
-from fieldops.core.forms import form_values, list_args, submit
+from fieldops.core.forms import dated_lines, form_values, list_args, parse_dated_lines, submit
 from fieldops.core.pagination import paginate
 from fieldops.extensions import db
 from fieldops.shifts import services
 from fieldops.shifts.models import ShiftKind, SupportShift
 from fieldops.shifts.schemas import ShiftListArgsSchema, ShiftSchema
-from fieldops.stores.models import Store
-from fieldops.stores.services import regions
-from fieldops.stores.views import US_ZONES
+from fieldops.stores.services import US_ZONES, regions, stores_to_pick
 
 blp = Blueprint("shifts", __name__, url_prefix="/admin")
 
@@ -29,11 +26,6 @@ blp = Blueprint("shifts", __name__, url_prefix="/admin")
 ZONES = [*US_ZONES, "UTC", "Europe/London", "Asia/Kolkata", "Asia/Manila"]
 KINDS = [(ShiftKind.ONSITE.value, "On site"), (ShiftKind.REMOTE.value, "Remote")]
 LISTS = ("weekdays", "store_ids", "engineer_ids")
-EXCEPTION_LINE = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})\s+(?:(?P<off>off)\b|(?P<start>\d{1,2}:\d{2})\s*-\s*"
-    r"(?P<end>\d{1,2}:\d{2}))\s*(?P<note>.*)$",
-    re.IGNORECASE,
-)
 
 
 @blp.context_processor
@@ -65,30 +57,10 @@ def _regions() -> list[str]:
 
 
 def exception_lines(shift: SupportShift) -> str:
-    lines = []
-    for exc in shift.exceptions:
-        what = "off" if exc.off else f"{exc.start_time:%H:%M}-{exc.end_time:%H:%M}"
-        lines.append(f"{exc.date.isoformat()} {what} {exc.note or ''}".strip())
-    return "\n".join(lines)
-
-
-def parse_exceptions(text: str) -> list[dict[str, Any]]:
-    """A line each: "2026-12-25 off Christmas" or "2026-12-31 18:00-23:00 New Year's Eve"."""
-    exceptions = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        match = EXCEPTION_LINE.match(line.strip())
-        if not match:
-            exceptions.append({"date": line.strip()[:10], "start": "?"})  # schema names it
-            continue
-        entry: dict[str, Any] = {"date": match["date"], "note": match["note"].strip() or None}
-        if match["off"]:
-            entry["off"] = True
-        else:
-            entry.update(start=match["start"].zfill(5), end=match["end"].zfill(5))
-        exceptions.append(entry)
-    return exceptions
+    return dated_lines(
+        ((e.date, None if e.off else (e.start_time, e.end_time), e.note) for e in shift.exceptions),
+        "off",
+    )
 
 
 def shift_form_values() -> dict[str, Any]:
@@ -106,7 +78,7 @@ def shift_form_values() -> dict[str, Any]:
         values.setdefault("region", "")  # blank: the schema says so next to the field
     elif covers == "stores":
         values.pop("region", None)
-    values["exceptions"] = parse_exceptions(values.pop("exceptions", ""))
+    values["exceptions"] = parse_dated_lines(values.pop("exceptions", ""), "off", ("start", "end"))
     return values
 
 
@@ -166,7 +138,7 @@ def _shift_form(shift: SupportShift | None) -> ResponseReturnValue:
             flash(f"Shift {saved.name} saved.")
             return redirect(url_for("shifts.index"))
     shown = _shown(shift)
-    stores = db.session.scalars(sa.select(Store).order_by(Store.name, Store.id)).all()
+    stores = stores_to_pick(current_user)
     chosen = set(shown["store_ids"])
     return render_template(
         "shifts/form.html",

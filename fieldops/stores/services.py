@@ -22,6 +22,16 @@ from fieldops.stores.scoping import visible
 zone_changed = Signal("store-zone-changed")
 
 SORTS = {"name": Store.name, "code": Store.code, "region": Store.region}
+# The time zones a store's form offers.
+US_ZONES = [
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+]
 
 
 def store_query(user: User, region: str | None = None, q: str | None = None) -> sa.Select[Any]:
@@ -34,6 +44,12 @@ def store_query(user: User, region: str | None = None, q: str | None = None) -> 
             sa.or_(sa.func.lower(Store.name).like(pattern), sa.func.lower(Store.code).like(pattern))
         )
     return stmt
+
+
+def stores_to_pick(user: User) -> list[Store]:
+    """The stores `user` may choose from in a form (a visit, an issue, an import, a shift,
+    a manager's stores), by name."""
+    return list(db.session.scalars(store_query(user).order_by(Store.name, Store.id)))
 
 
 def regions() -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -12,7 +11,7 @@ from flask_login import current_user
 from fieldops.auth.policy import Action, requires
 from fieldops.clock import WEEKDAY_NAMES, utcnow
 from fieldops.core.fields import partial_schema
-from fieldops.core.forms import form_values, list_args, submit
+from fieldops.core.forms import dated_lines, form_values, list_args, parse_dated_lines, submit
 from fieldops.core.pagination import paginate
 from fieldops.stores import services
 from fieldops.stores.models import Store, StoreKind
@@ -20,21 +19,6 @@ from fieldops.stores.schemas import StoreListArgsSchema, StoreSchema
 from fieldops.stores.scoping import get_visible
 
 blp = Blueprint("stores", __name__)
-
-US_ZONES = [
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Phoenix",
-    "America/Los_Angeles",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-]
-EXCEPTION_LINE = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})\s+(?:(?P<closed>closed)|(?P<opens>\d{1,2}:\d{2})\s*-\s*"
-    r"(?P<closes>\d{1,2}:\d{2}))\s*(?P<note>.*)$",
-    re.IGNORECASE,
-)
 
 
 @blp.get("/stores")
@@ -57,21 +41,9 @@ def store_form_values() -> dict[str, Any]:
         if opens or closes:
             hours.append({"weekday": day, "opens": opens or "", "closes": closes or ""})
     values["posted_hours"] = hours
-    exceptions = []
-    for line in values.pop("exceptions", "").splitlines():
-        if not line.strip():
-            continue
-        match = EXCEPTION_LINE.match(line.strip())
-        if not match:
-            exceptions.append({"date": line.strip()[:10], "opens": "?"})  # schema names the error
-            continue
-        entry: dict[str, Any] = {"date": match["date"], "note": match["note"].strip() or None}
-        if match["closed"]:
-            entry["closed"] = True
-        else:
-            entry.update(opens=match["opens"].zfill(5), closes=match["closes"].zfill(5))
-        exceptions.append(entry)
-    values["exceptions"] = exceptions
+    values["exceptions"] = parse_dated_lines(
+        values.pop("exceptions", ""), "closed", ("opens", "closes")
+    )
     values["active"] = "active" in request.form
     return values
 
@@ -79,11 +51,10 @@ def store_form_values() -> dict[str, Any]:
 def exception_lines(store: Store | None) -> str:
     if store is None:
         return ""
-    lines = []
-    for exc in store.exceptions:
-        what = "closed" if exc.closed else f"{exc.opens:%H:%M}-{exc.closes:%H:%M}"
-        lines.append(f"{exc.date.isoformat()} {what} {exc.note or ''}".strip())
-    return "\n".join(lines)
+    return dated_lines(
+        ((e.date, None if e.closed else (e.opens, e.closes), e.note) for e in store.exceptions),
+        "closed",
+    )
 
 
 def _store_form(store: Store | None) -> ResponseReturnValue:
@@ -107,7 +78,7 @@ def _store_form(store: Store | None) -> ResponseReturnValue:
         store=store,
         form=form,
         errors=errors,
-        zones=US_ZONES,
+        zones=services.US_ZONES,
         kinds=[(k.value, k.value.title()) for k in StoreKind],
         weekdays=list(enumerate(WEEKDAY_NAMES)),
         exceptions_text=form.get("exceptions", "") if form else exception_lines(store),

@@ -21,7 +21,7 @@ from fieldops.core.fields import partial_schema
 from fieldops.core.forms import form_values, list_args, submit
 from fieldops.core.pagination import paginate
 from fieldops.extensions import db
-from fieldops.stores.models import Store
+from fieldops.stores.services import stores_to_pick
 from fieldops.users import services
 from fieldops.users.schemas import UserListArgsSchema
 
@@ -67,7 +67,7 @@ def _user_form(user: User | None) -> ResponseReturnValue:
         if saved is not None:
             flash(f"{saved.name} saved.")
             return redirect(url_for("users.index"))
-    stores = db.session.scalars(sa.select(Store).order_by(Store.name)).all()
+    stores = stores_to_pick(current_user)
     return render_template(
         "users/form.html",
         user=user,

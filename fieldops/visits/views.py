@@ -19,7 +19,7 @@ from fieldops.core.input_checks import db_int
 from fieldops.extensions import db
 from fieldops.stores.models import Store
 from fieldops.stores.scoping import get_visible
-from fieldops.stores.services import store_query
+from fieldops.stores.services import stores_to_pick
 from fieldops.visits import services
 from fieldops.visits.models import Visit, VisitStatus
 from fieldops.visits.schemas import (
@@ -97,7 +97,7 @@ def _plan_form(visit: Visit | None) -> ResponseReturnValue:
             return redirect(url_for("visit_pages.detail", visit_id=result.id))
         if "planned_start" in errors:  # the form asks for a local day and time instead
             errors["day"] = errors.pop("planned_start")
-    stores = db.session.scalars(store_query(current_user).order_by(Store.name)).all()
+    stores = stores_to_pick(current_user)
     local = visit.planned_start.astimezone(zone(visit.store.timezone)) if visit else None
     local_end = visit.planned_end.astimezone(zone(visit.store.timezone)) if visit else None
     return render_template(
