@@ -2,9 +2,9 @@
 
 `submit` loads the posted form with a schema and runs the action; on bad input the
 transaction is rolled back and the errors come back keyed by field, for the template to
-show next to each field (the page is then answered with 422). `list_args` reads a list
-page's query string the same way. `parse_dated_lines` and `dated_lines` read and write the
-"a dated exception per line" text boxes (a store's hours, a support shift's days).
+show next to each field (the page is then answered with 422). `parse_dated_lines` and
+`dated_lines` read and write the "a dated exception per line" text boxes (a store's hours,
+a support shift's days).
 """
 
 from __future__ import annotations
@@ -67,23 +67,6 @@ def submit(
     except DomainError as err:
         db.session.rollback()
         return None, {err.field or FORM_ERROR: [err.message]}
-
-
-def list_args(
-    schema: Schema, values: dict[str, Any] | None = None
-) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """A list page's parameters (default: the query string) and what was wrong with them.
-
-    A bad parameter (a link edited by hand, an old bookmark) is left out, so the page
-    still shows its list, and named with what it accepts; the view answers 422.
-    """
-    values = form_values(request.args) if values is None else values
-    try:
-        return schema.load(values), {}
-    except ValidationError as err:
-        bad = err.messages if isinstance(err.messages, dict) else {}
-        kept = {key: value for key, value in values.items() if key not in bad}
-        return schema.load(kept), flatten(bad)
 
 
 def _dated_line(word: str) -> re.Pattern[str]:

@@ -13,7 +13,8 @@ from fieldops.auth.models import Role
 from fieldops.auth.policy import Action, can, requires
 from fieldops.auth.services import users_with_role
 from fieldops.clock import utcnow
-from fieldops.core.forms import form_values, list_args, submit
+from fieldops.core.forms import form_values, submit
+from fieldops.core.pagination import list_args
 from fieldops.issues import services
 from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
 from fieldops.issues.schemas import (

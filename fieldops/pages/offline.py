@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import sqlalchemy as sa
 from flask import url_for
 
 from fieldops.auth.models import User
-from fieldops.extensions import db
-from fieldops.issues.models import Issue
-from fieldops.issues.services import issue_query
+from fieldops.issues.services import newest_open_issue_ids
 from fieldops.observations.models import ObservationCategory
 from fieldops.visits.models import Visit, VisitStatus
 
@@ -25,16 +22,7 @@ OPEN_ISSUES_PER_STORE = 10
 def _pages_for_stores(store_ids: list[int], user: User) -> list[str]:
     """Each store's page (address, hours, open issues), its issue form and its newest open
     issues; the issues of every store in one query."""
-    newest: dict[int, list[int]] = {store_id: [] for store_id in store_ids}
-    issues = db.session.execute(
-        issue_query(user, open_only=True)
-        .where(Issue.store_id.in_(store_ids))
-        .order_by(sa.desc(Issue.created_at))
-        .with_only_columns(Issue.id, Issue.store_id)
-    )
-    for issue_id, store_id in issues:
-        if len(newest[store_id]) < OPEN_ISSUES_PER_STORE:
-            newest[store_id].append(issue_id)
+    newest = newest_open_issue_ids(user, store_ids, OPEN_ISSUES_PER_STORE)
     return [
         url
         for store_id in store_ids

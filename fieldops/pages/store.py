@@ -13,20 +13,17 @@ from fieldops.auth.models import Role
 from fieldops.auth.policy import Action, requires
 from fieldops.clock import local_date, utcnow
 from fieldops.core.forms import form_values, submit
-from fieldops.extensions import db
 from fieldops.hours.chart import hours_chart
 from fieldops.hours.ingest import record_closeout
 from fieldops.hours.schemas import CloseoutSchema
 from fieldops.hours.services import hours_for
-from fieldops.issues.models import Issue
-from fieldops.issues.services import issue_query
-from fieldops.observations.models import Observation
-from fieldops.observations.services import observation_query
+from fieldops.issues.services import open_issues
+from fieldops.observations.services import recent_observations
 from fieldops.pages.offline import pages_for_manager
 from fieldops.stores.models import Store
 from fieldops.stores.scoping import get_visible
-from fieldops.visits.models import Visit, VisitStatus
-from fieldops.visits.services import visit_query
+from fieldops.visits.models import VisitStatus
+from fieldops.visits.services import recent_visits
 
 blp = Blueprint("store_pages", __name__)
 
@@ -38,9 +35,7 @@ def _detail_page(
     store = get_visible(Store, store_id, current_user)
     now = utcnow()
     today = local_date(now, store.timezone)
-    visits = db.session.scalars(
-        visit_query(current_user, store_id=store.id).order_by(Visit.planned_start.desc()).limit(20)
-    ).all()
+    visits = recent_visits(current_user, store.id)
     hours = hours_for(store)
     page = render_template(
         "stores/detail.html",
@@ -49,21 +44,13 @@ def _detail_page(
         chart=hours_chart(hours),
         today=today,
         upcoming_exceptions=[e for e in store.exceptions if e.date >= today][:10],
-        open_issues=db.session.scalars(
-            issue_query(current_user, store_id=store.id, open_only=True)
-            .order_by(Issue.created_at.desc())
-            .limit(50)
-        ).all(),
+        open_issues=open_issues(current_user, store.id),
         offline_pages=(
             pages_for_manager(store.id, current_user) if current_user.role == Role.MANAGER else []
         ),
         planned=[v for v in visits if v.status == VisitStatus.PLANNED][::-1],
         history=[v for v in visits if v.status != VisitStatus.PLANNED],
-        observations=db.session.scalars(
-            observation_query(current_user, store_id=store.id)
-            .order_by(Observation.observed_at.desc())
-            .limit(10)
-        ).all(),
+        observations=recent_observations(current_user, store.id),
         errors=errors or {},
         values=values or {},
     )

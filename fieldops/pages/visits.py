@@ -12,9 +12,7 @@ from fieldops.auth.models import Role
 from fieldops.auth.policy import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, submit
-from fieldops.extensions import db
-from fieldops.observations.models import Observation
-from fieldops.observations.services import observation_query
+from fieldops.observations.services import visit_observations
 from fieldops.pages.offline import pages_for_visits
 from fieldops.stores.scoping import get_visible
 from fieldops.visits import services
@@ -55,9 +53,7 @@ def _detail_page(
     visit_id: int, errors: dict[str, list[str]] | None = None, values: dict[str, Any] | None = None
 ) -> ResponseReturnValue:
     visit = get_visible(Visit, visit_id, current_user)
-    observations = db.session.scalars(
-        observation_query(current_user, visit_id=visit.id).order_by(Observation.observed_at)
-    ).all()
+    observations = visit_observations(current_user, visit.id)
     page = render_template(
         "visits/detail.html",
         visit=visit,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -12,13 +11,12 @@ from flask_login import current_user
 from fieldops.auth.policy import Action, requires
 from fieldops.clock import WEEKDAY_NAMES, utcnow
 from fieldops.core.fields import partial_schema
-from fieldops.core.forms import dated_lines, form_values, list_args, parse_dated_lines, submit
-from fieldops.core.pagination import paginate
-from fieldops.extensions import db
+from fieldops.core.forms import dated_lines, form_values, parse_dated_lines, submit
+from fieldops.core.pagination import list_args
 from fieldops.shifts import services
 from fieldops.shifts.models import ShiftKind, SupportShift
 from fieldops.shifts.schemas import ShiftListArgsSchema, ShiftSchema
-from fieldops.stores.services import US_ZONES, regions, stores_to_pick
+from fieldops.stores.services import US_ZONES, stores_to_pick
 
 blp = Blueprint("shifts", __name__, url_prefix="/admin")
 
@@ -41,19 +39,10 @@ def shift_helpers() -> dict[str, Any]:
 @requires(Action.VIEW_OVERVIEW)
 def index() -> ResponseReturnValue:
     args, errors = list_args(ShiftListArgsSchema())
-    stmt = services.shift_query(args.get("region"), args.get("store_id"), args.get("active"))
-    page = paginate(stmt, args, services.SORTS, "name", SupportShift.id)
+    page = services.shifts_page(args)
     return render_template(
-        "shifts/index.html", page=page, args=args, errors=errors, regions=_regions()
+        "shifts/index.html", page=page, args=args, errors=errors, regions=services.shift_regions()
     ), 422 if errors else 200
-
-
-def _regions() -> list[str]:
-    """Regions of stores, and of shifts (a shift may be set up before its stores)."""
-    of_shifts = db.session.scalars(
-        sa.select(SupportShift.region).where(SupportShift.region.is_not(None)).distinct()
-    )
-    return sorted({*regions(), *of_shifts})
 
 
 def exception_lines(shift: SupportShift) -> str:
@@ -147,7 +136,7 @@ def _shift_form(shift: SupportShift | None) -> ResponseReturnValue:
         errors=errors,
         zones=ZONES,
         kinds=KINDS,
-        regions=_regions(),
+        regions=services.shift_regions(),
         weekdays=list(enumerate(WEEKDAY_NAMES)),
         stores=sorted(stores, key=lambda store: str(store.id) not in chosen),  # chosen first
         engineers=services.engineers(),

@@ -11,8 +11,8 @@ from flask_login import current_user
 from fieldops.auth.policy import Action, requires
 from fieldops.clock import WEEKDAY_NAMES, utcnow
 from fieldops.core.fields import partial_schema
-from fieldops.core.forms import dated_lines, form_values, list_args, parse_dated_lines, submit
-from fieldops.core.pagination import paginate
+from fieldops.core.forms import dated_lines, form_values, parse_dated_lines, submit
+from fieldops.core.pagination import list_args
 from fieldops.stores import services
 from fieldops.stores.models import Store, StoreKind
 from fieldops.stores.schemas import StoreListArgsSchema, StoreSchema
@@ -25,8 +25,7 @@ blp = Blueprint("stores", __name__)
 @requires(Action.READ_RECORDS)
 def index() -> ResponseReturnValue:
     args, errors = list_args(StoreListArgsSchema())
-    stmt = services.store_query(current_user, args.get("region"), args.get("q"))
-    page = paginate(stmt, args, services.SORTS, "name", Store.id)
+    page = services.stores_page(current_user, args)
     return render_template(
         "stores/index.html", page=page, args=args, errors=errors, regions=services.regions()
     ), 422 if errors else 200

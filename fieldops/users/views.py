@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from fieldops.audit.services import recent_events
 from fieldops.auth import services as auth
-from fieldops.auth.models import ApiToken, Role, TokenScope, User
+from fieldops.auth.models import Role, TokenScope, User
 from fieldops.auth.policy import Action, requires
 from fieldops.auth.schemas import TokenSchema, UserSchema
-from fieldops.auth.services import user_query
 from fieldops.clock import utcnow
-from fieldops.core.errors import NotFound
 from fieldops.core.fields import partial_schema
-from fieldops.core.forms import form_values, list_args, submit
-from fieldops.core.pagination import paginate
-from fieldops.extensions import db
+from fieldops.core.forms import form_values, submit
+from fieldops.core.pagination import list_args
 from fieldops.stores.services import stores_to_pick
 from fieldops.users import services
 from fieldops.users.schemas import UserListArgsSchema
@@ -33,19 +29,11 @@ SCOPE_LABELS = {
 }
 
 
-def _user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"No user with id {user_id}.")
-    return user
-
-
 @blp.get("/users")
 @requires(Action.READ_USERS)
 def index() -> ResponseReturnValue:
     args, errors = list_args(UserListArgsSchema())
-    stmt = user_query(args.get("role"), args.get("q"), args.get("active"))
-    page = paginate(stmt, args, services.SORTS, "name", User.id)
+    page = services.users_page(args)
     return render_template(
         "users/index.html", page=page, args=args, errors=errors, roles=list(Role)
     ), 422 if errors else 200
@@ -87,7 +75,7 @@ def new() -> ResponseReturnValue:
 @blp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @requires(Action.MANAGE_USERS)
 def edit(user_id: int) -> ResponseReturnValue:
-    return _user_form(_user(user_id))
+    return _user_form(auth.get_user(user_id))
 
 
 @blp.route("/tokens", methods=["GET", "POST"])
@@ -99,16 +87,12 @@ def tokens() -> ResponseReturnValue:
     if request.method == "POST":
 
         def create(data: dict[str, Any]) -> str:
-            owner = _user(data["user_id"])
+            owner = auth.get_user(data["user_id"])
             return auth.create_token(owner, data["name"], current_user, utcnow(), data["scope"])[1]
 
         new_token, errors = submit(TokenSchema(), form_values(), create)
-    tokens = db.session.scalars(
-        sa.select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc())
-    ).all()
-    users = db.session.scalars(
-        sa.select(User).where(User.active.is_(True)).order_by(User.name)
-    ).all()
+    tokens = auth.all_tokens()
+    users = auth.active_users()
     return render_template(
         "users/tokens.html",
         tokens=tokens,

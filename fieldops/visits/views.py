@@ -14,8 +14,9 @@ from fieldops.auth.policy import Action, requires
 from fieldops.auth.services import users_with_role
 from fieldops.clock import to_utc, utcnow, zone
 from fieldops.core.fields import within_range
-from fieldops.core.forms import form_values, list_args, submit
+from fieldops.core.forms import form_values, submit
 from fieldops.core.input_checks import db_int
+from fieldops.core.pagination import list_args
 from fieldops.extensions import db
 from fieldops.stores.models import Store
 from fieldops.stores.scoping import get_visible
