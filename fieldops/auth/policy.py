@@ -105,8 +105,9 @@ def sees_check_in_position(user: User | Any, visit: Visit) -> bool:
 def token_may_reach(scope: TokenScope | None, view: Callable[..., Any] | None) -> bool:
     """Whether a request made with a token of `scope` may reach `view` at all.
 
-    A narrow scope reaches only the routes that require an action it grants (a route
-    without `requires` is out of its reach); a full-scope token reaches every API route.
+    A narrow scope reaches only the routes whose `requires` names an action it grants (a
+    route without `requires`, or with `requires()` and no action, is out of its reach); a
+    full-scope token reaches every API route.
     """
     if scope not in SCOPE_ACTIONS:
         return True
