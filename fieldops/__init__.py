@@ -17,7 +17,7 @@ from fieldops.auth.session import init_auth
 from fieldops.auth.tokens_api import blp as tokens_api
 from fieldops.auth.views import blp as auth_views
 from fieldops.cli import fieldops_cli
-from fieldops.core.errors import register_error_handlers
+from fieldops.core.errors import register_error_handlers, show_conflicts_with
 from fieldops.core.health import blp as health
 from fieldops.core.input_checks import init_input_checks
 from fieldops.core.openapi import api, spec_kwargs
@@ -29,6 +29,8 @@ from fieldops.hours.api import blp as hours_api
 from fieldops.hours.presence import refresh_day
 from fieldops.hours.views import blp as hours_views
 from fieldops.issues.api import blp as issues_api
+from fieldops.issues.models import Issue
+from fieldops.issues.schemas import IssueSchema
 from fieldops.observations.api import blp as observations_api
 from fieldops.observations.services import hours_evidence
 from fieldops.pages.issues import blp as issues_pages
@@ -48,6 +50,8 @@ from fieldops.sync.api import blp as sync_api
 from fieldops.users.api import blp as users_api
 from fieldops.users.views import blp as users_views
 from fieldops.visits.api import blp as visits_api
+from fieldops.visits.models import Visit
+from fieldops.visits.schemas import VisitSchema
 from fieldops.visits.services import follow_store_zone
 from fieldops.visits.views import blp as visits_views
 
@@ -68,6 +72,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     init_input_checks(app)  # first: its URL converter must exist before any rule is added
     register_proxies(app)
+    register_conflict_schemas()  # before the API: its document lists them
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -84,6 +89,13 @@ def register_proxies(app: Flask) -> None:
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
+
+def register_conflict_schemas() -> None:
+    """How a record that changed under a request is shown in its 409's "current" (and in an
+    offline sync's conflict): as reading it would answer. Every record a Conflict carries
+    (the versioned ones) is here."""
+    show_conflicts_with({Visit: VisitSchema, Issue: IssueSchema})
 
 
 def register_extensions(app: Flask) -> None:

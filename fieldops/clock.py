@@ -22,16 +22,6 @@ from zoneinfo import ZoneInfo
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MINUTES_A_DAY = 1440
-# The zones a store form offers (stores are in the United States).
-US_ZONES = [
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Phoenix",
-    "America/Los_Angeles",
-    "America/Anchorage",
-    "Pacific/Honolulu",
-]
 
 
 def utcnow() -> datetime:

@@ -1,4 +1,16 @@
-"""Database foundations: the declarative base, column types and SQLite connection set-up."""
+"""Database foundations: the declarative base, column types and SQLite connection set-up.
+
+One piece of hidden state lives here, on purpose: `write_intent`, a context variable read
+by the SQLite "begin" listener (`_sqlite_begin`), which SQLAlchemy installs once for every
+engine of the process and calls with nothing but the connection, so the request cannot be
+handed to it as an argument. It says whether the transaction about to begin may write:
+writers take SQLite's write lock at BEGIN (BEGIN IMMEDIATE) rather than failing half-way
+with "database is locked". `auth.session.before_request` sets it for each request
+(`declare_write_intent`: False for GET, HEAD and OPTIONS); everything else (jobs, the CLI,
+the tests' set-up) keeps the default, True. A context variable, not a global: each request
+runs in its own thread or task, so one request's intent never leaks into another's.
+PostgreSQL ignores it.
+"""
 
 from __future__ import annotations
 
@@ -83,6 +95,11 @@ class Base(DeclarativeBase):
 # the write lock up front (BEGIN IMMEDIATE): a deferred transaction that read first and writes
 # later fails with "database is locked" when another writer committed in between.
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+
+
+def declare_write_intent(writes: bool) -> None:
+    """Whether the transactions this request (or task) begins from now on may write."""
+    write_intent.set(writes)
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -37,7 +37,7 @@ from fieldops.auth.throttle import (
 )
 from fieldops.clock import utcnow
 from fieldops.core.errors import ApiError
-from fieldops.core.pagination import ListArgsSchema, page_schema, paginate_list
+from fieldops.core.pagination import ListArgsSchema, Sorting, page_schema, paginate_list
 
 blp = Blueprint("Auth", __name__, url_prefix="/api", description="Signing in and out")
 
@@ -128,7 +128,7 @@ def list_sessions(args: dict[str, Any]) -> dict[str, Any]:
     """Your sessions that have not ended: one per signed-in browser or phone."""
     here = current_session()
     rows = [_shown(row, here) for row in sessions.live_sessions(current_user, utcnow())]
-    return paginate_list(rows, args, SESSION_SORTS, "-last_seen_at")
+    return paginate_list(rows, args, Sorting(SESSION_SORTS, "-last_seen_at"))
 
 
 @blp.route("/auth/sessions/<int:session_id>", methods=["DELETE"])

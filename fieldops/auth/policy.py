@@ -1,6 +1,16 @@
 """Who may do what: the role matrix, in one place, checked on the server.
 
-Row-level visibility (a manager sees only their stores) lives in `scoping`.
+Every route, JSON or HTML, declares what it needs with one decorator, `requires`: an
+action of the matrix, or (with no action) only a signed-in user. Row-level visibility
+(a manager sees only their stores) lives in `fieldops.stores.scoping`.
+
+A request made with an API token carries the token's scope: `auth.session.token_user`
+puts it in `g.token_scope` when it authenticates the request. `requires` is the one
+reader: it hands the scope to `can`, which takes it as an argument. Before any view runs,
+`auth.session.authenticate_token` keeps a narrow-scope token to the routes whose
+`required_action` its scope grants (`token_may_reach`), so checks made deeper in a request
+(`can` in a service or a template, without a scope) only ever run for full-scope tokens
+and sessions.
 """
 
 from __future__ import annotations
@@ -10,7 +20,7 @@ from enum import StrEnum
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from flask import g, has_request_context
+from flask import current_app, g
 from flask_login import current_user
 
 from fieldops.auth.models import Role, TokenScope, User
@@ -62,15 +72,14 @@ SCOPE_ACTIONS: dict[TokenScope, frozenset[Action]] = {
 }
 
 
-def can(user: User | Any, action: Action) -> bool:
+def can(user: User | Any, action: Action, scope: TokenScope | None = None) -> bool:
     """Whether `user` (maybe anonymous) holds the role-level right to `action`.
 
-    A request made with a narrow-scope token (an integration's) may do what the scope
-    allows and nothing else.
+    With the `scope` of the token a request was made with: a narrow scope (an
+    integration's) may do what it allows and nothing else.
     """
     if not getattr(user, "is_authenticated", False):
         return False
-    scope = g.get("token_scope") if has_request_context() else None
     if scope in SCOPE_ACTIONS:
         return action in SCOPE_ACTIONS[scope]
     return user.role in GRANTS[action]
@@ -96,24 +105,25 @@ def sees_check_in_position(user: User | Any, visit: Visit) -> bool:
 def token_may_reach(scope: TokenScope | None, view: Callable[..., Any] | None) -> bool:
     """Whether a request made with a token of `scope` may reach `view` at all.
 
-    A narrow scope reaches only the routes that require an action it grants (a route
-    without `requires` is out of its reach); a full-scope token reaches every API route.
+    A narrow scope reaches only the routes whose `requires` names an action it grants (a
+    route without `requires`, or with `requires()` and no action, is out of its reach); a
+    full-scope token reaches every API route.
     """
     if scope not in SCOPE_ACTIONS:
         return True
     return getattr(view, "required_action", None) in SCOPE_ACTIONS[scope]
 
 
-def require(action: Action) -> None:
-    """Abort with 401 (nobody signed in) or 403 (wrong role) unless the current user can."""
-    if not current_user.is_authenticated:
-        raise ApiError(401, "Sign in or send an API token.")
-    if not can(current_user, action):
-        raise ApiError(403, "Your role does not allow this.")
+def requires(
+    action: Action | None = None, check: Callable[..., None] | None = None
+) -> Callable[[F], F]:
+    """Route decorator, for JSON routes and pages alike: who may use the route.
 
-
-def requires(action: Action, check: Callable[..., None] | None = None) -> Callable[[F], F]:
-    """Route decorator: the role check, then `check(**view_args)` for record-level rules.
+    Nobody signed in: Flask-Login's answer (`auth.session.unauthorized`: 401 JSON under
+    /api, a redirect to /login?next=... on a page). Signed in without the right to
+    `action` (given the request's token scope): 403, as JSON under /api and as the error
+    page elsewhere. Then `check(**view_args)` for record-level rules. Without an action
+    the route needs only a signed-in user (and no narrow-scope token reaches it).
 
     Placed above the body parser, so a forbidden request is refused before its body is
     validated (403 even when the body is also wrong).
@@ -122,7 +132,10 @@ def requires(action: Action, check: Callable[..., None] | None = None) -> Callab
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            require(action)
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+            if action is not None and not can(current_user, action, g.get("token_scope")):
+                raise ApiError(403, "Your role does not allow this.")
             if check is not None:
                 check(**kwargs)
             return view(*args, **kwargs)

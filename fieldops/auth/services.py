@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from fieldops.auth.models import ApiToken, Role, TokenScope, User, digest
 from fieldops.auth.passwords import validate_new_password
 from fieldops.auth.sessions import end_all_sessions
 from fieldops.core.errors import Invalid, NotFound
+from fieldops.core.pagination import Page, Sorting, paginate
 from fieldops.database import note_last_use
 from fieldops.extensions import db
 
@@ -103,6 +105,32 @@ def create_token(
     return token, plain
 
 
+TOKEN_SORTING = Sorting(
+    {"created_at": ApiToken.created_at, "name": ApiToken.name}, "-created_at", ApiToken.id
+)
+
+
+def tokens_page(args: Mapping[str, Any]) -> Page:
+    """One page of the API tokens; `active` keeps the live (True) or the revoked (False)."""
+    stmt = sa.select(ApiToken)
+    if args.get("active") is True:
+        stmt = stmt.where(ApiToken.revoked_at.is_(None))
+    elif args.get("active") is False:
+        stmt = stmt.where(ApiToken.revoked_at.is_not(None))
+    return paginate(stmt, args, TOKEN_SORTING)
+
+
+def all_tokens() -> list[ApiToken]:
+    """Every API token, live ones first, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken).order_by(
+                ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc()
+            )
+        )
+    )
+
+
 def revoke_token(token_id: int, actor: User, now: datetime) -> ApiToken:
     token = db.session.get(ApiToken, token_id)
     if token is None:
@@ -182,6 +210,13 @@ def user_query(
 
 def users_with_role(role: Role) -> list[User]:
     return list(db.session.scalars(user_query(role, active=True).order_by(User.name)))
+
+
+def active_users() -> list[User]:
+    """Every active account, by name (who an API token may act as)."""
+    return list(
+        db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.name))
+    )
 
 
 def get_user(user_id: int) -> User:

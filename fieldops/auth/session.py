@@ -21,7 +21,7 @@ from fieldops.auth.policy import token_may_reach
 from fieldops.auth.sessions import LiveSession
 from fieldops.clock import utcnow
 from fieldops.core.errors import ApiError, is_api_request
-from fieldops.database import write_intent
+from fieldops.database import declare_write_intent
 from fieldops.extensions import csrf, login_manager
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -36,7 +36,9 @@ def bearer_token() -> str | None:
 def token_user() -> User | None:
     """The owner of the request's Bearer token, looked up once per request.
 
-    The token's scope goes to `g.token_scope`, for the policy to narrow what it may do.
+    The token's scope goes to `g.token_scope` (None for a session or no token): read by
+    `authenticate_token` (a narrow scope reaches only its routes) and by `policy.requires`,
+    which hands it to `can`.
     """
     if "token_scope" not in g:
         token = bearer_token()
@@ -152,7 +154,7 @@ def before_request() -> None:
     The session is loaded here, before the request's own transaction begins: its row is
     read, and now and then its `last_seen_at` written, on a connection of its own.
     """
-    write_intent.set(request.method not in SAFE_METHODS)
+    declare_write_intent(request.method not in SAFE_METHODS)
     if "Authorization" in request.headers:
         authenticate_token()
         return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -14,11 +13,9 @@ from fieldops.auth.policy import Action, requires
 from fieldops.auth.schemas import NewTokenSchema, TokenListArgsSchema, TokenSchema
 from fieldops.auth.services import get_user
 from fieldops.clock import utcnow
-from fieldops.core.pagination import page_schema, paginate
+from fieldops.core.pagination import page_schema
 
 blp = Blueprint("Tokens", __name__, url_prefix="/api/tokens", description="API tokens")
-
-SORTS = {"created_at": ApiToken.created_at, "name": ApiToken.name}
 
 
 @blp.route("", methods=["GET"])
@@ -26,12 +23,7 @@ SORTS = {"created_at": ApiToken.created_at, "name": ApiToken.name}
 @blp.arguments(TokenListArgsSchema, location="query")
 @blp.response(200, page_schema(TokenSchema))
 def list_tokens(args: dict[str, Any]) -> dict[str, Any]:
-    stmt = sa.select(ApiToken)
-    if args.get("active") is True:
-        stmt = stmt.where(ApiToken.revoked_at.is_(None))
-    elif args.get("active") is False:
-        stmt = stmt.where(ApiToken.revoked_at.is_not(None))
-    return paginate(stmt, args, SORTS, "-created_at", ApiToken.id)
+    return services.tokens_page(args)
 
 
 @blp.route("", methods=["POST"])

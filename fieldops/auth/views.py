@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from fieldops.auth import services, sessions
 from fieldops.auth.device import remember_device
 from fieldops.auth.models import Role
+from fieldops.auth.policy import requires
 from fieldops.auth.schemas import LoginSchema, PasswordChangeSchema
 from fieldops.auth.session import (
     current_session,
@@ -37,7 +38,7 @@ HOME = {
 
 
 @blp.get("/")
-@login_required
+@requires()
 def home() -> ResponseReturnValue:
     """Each role starts on its own page."""
     return redirect(url_for(HOME[current_user.role]))
@@ -85,7 +86,7 @@ def logout() -> ResponseReturnValue:
 
 
 @blp.route("/account", methods=["GET", "POST"])
-@login_required
+@requires()
 @password_change_throttled
 def account() -> ResponseReturnValue:
     errors: dict[str, list[str]] = {}
@@ -114,7 +115,7 @@ def account() -> ResponseReturnValue:
 
 
 @blp.post("/account/sessions/<int:session_id>/end")
-@login_required
+@requires()
 def end_session(session_id: int) -> ResponseReturnValue:
     """Sign out one device from the account page (this one: like signing out)."""
     end_one_session(session_id)
@@ -126,7 +127,7 @@ def end_session(session_id: int) -> ResponseReturnValue:
 
 
 @blp.post("/account/sign-out-everywhere")
-@login_required
+@requires()
 def sign_out_everywhere() -> ResponseReturnValue:
     sessions.end_all_sessions(current_user, utcnow())
     sign_out()

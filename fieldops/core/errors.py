@@ -7,12 +7,19 @@ included) into JSON under /api and into an HTML page elsewhere:
     {"code": 422, "status": "Unprocessable Entity", "message": "...",
      "errors": {"field": ["..."]}}
 
-A 409 also carries "current", the record as it is now.
+A 409 also carries "current", the record as it is now, dumped with the schema registered
+for its model in `CONFLICT_SCHEMAS`. That registry is process-wide state: core imports no
+feature, so the app factory fills it with one explicit call (`show_conflicts_with`, in
+`fieldops/__init__.py:register_conflict_schemas`), before the API is initialised because
+the OpenAPI document lists those schemas as the shapes "current" may take. Readers:
+`handle_domain_error` here, the offline sync's conflict results (`sync.services`) and the
+error schema of the document (`core.openapi.ErrorSchema`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -152,17 +159,13 @@ def handle_http_exception(error: HTTPException) -> tuple[Response | str, int, di
 
 
 # How a conflicting record is shown in a 409's "current": model class -> schema class.
+# Filled by `show_conflicts_with` (see the module docstring).
 CONFLICT_SCHEMAS: dict[type, type] = {}
 
 
-def shows_conflicts_of(model: type) -> Any:
-    """Class decorator for a schema: dump `model` records with it in a 409's "current"."""
-
-    def register(schema: type) -> type:
-        CONFLICT_SCHEMAS[model] = schema
-        return schema
-
-    return register
+def show_conflicts_with(schemas: Mapping[type, type]) -> None:
+    """Dump records of each model with its schema in a 409's "current" (model -> schema)."""
+    CONFLICT_SCHEMAS.update(schemas)
 
 
 def handle_domain_error(error: DomainError) -> tuple[Response | str, int, dict[str, str]]:

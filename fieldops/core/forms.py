@@ -2,13 +2,16 @@
 
 `submit` loads the posted form with a schema and runs the action; on bad input the
 transaction is rolled back and the errors come back keyed by field, for the template to
-show next to each field (the page is then answered with 422). `list_args` reads a list
-page's query string the same way.
+show next to each field (the page is then answered with 422). `parse_dated_lines` and
+`dated_lines` read and write the "a dated exception per line" text boxes (a store's hours,
+a support shift's days).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, time
 from typing import Any, TypeVar
 
 from flask import request
@@ -66,18 +69,46 @@ def submit(
         return None, {err.field or FORM_ERROR: [err.message]}
 
 
-def list_args(
-    schema: Schema, values: dict[str, Any] | None = None
-) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """A list page's parameters (default: the query string) and what was wrong with them.
+def _dated_line(word: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"^(?P<date>\d{{4}}-\d{{2}}-\d{{2}})\s+(?:(?P<word>{re.escape(word)})\b|"
+        r"(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2}))\s*(?P<note>.*)$",
+        re.IGNORECASE,
+    )
 
-    A bad parameter (a link edited by hand, an old bookmark) is left out, so the page
-    still shows its list, and named with what it accepts; the view answers 422.
+
+def parse_dated_lines(text: str, word: str, times: tuple[str, str]) -> list[dict[str, Any]]:
+    """A text box of dated exceptions, a line each, as schema payloads.
+
+    "2026-12-25 <word> Christmas" gives {"date", word: True, "note"}; "2026-12-31
+    18:00-23:00 New Year's Eve" gives {"date", times[0], times[1], "note"} (times as HH:MM).
+    A line that reads as neither gives {"date": its first ten characters, times[0]: "?"},
+    for the schema to name what is wrong with it; blank lines are skipped.
     """
-    values = form_values(request.args) if values is None else values
-    try:
-        return schema.load(values), {}
-    except ValidationError as err:
-        bad = err.messages if isinstance(err.messages, dict) else {}
-        kept = {key: value for key, value in values.items() if key not in bad}
-        return schema.load(kept), flatten(bad)
+    pattern, (start, end) = _dated_line(word), times
+    entries: list[dict[str, Any]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        match = pattern.match(line.strip())
+        if not match:
+            entries.append({"date": line.strip()[:10], start: "?"})
+            continue
+        entry: dict[str, Any] = {"date": match["date"], "note": match["note"].strip() or None}
+        if match["word"]:
+            entry[word] = True
+        else:
+            entry.update({start: match["start"].zfill(5), end: match["end"].zfill(5)})
+        entries.append(entry)
+    return entries
+
+
+def dated_lines(
+    entries: Iterable[tuple[date, tuple[time, time] | None, str | None]], word: str
+) -> str:
+    """The text box `parse_dated_lines` reads: (day, (start, end) or None for `word`, note)."""
+    lines = []
+    for day, window, note in entries:
+        what = word if window is None else f"{window[0]:%H:%M}-{window[1]:%H:%M}"
+        lines.append(f"{day.isoformat()} {what} {note or ''}".strip())
+    return "\n".join(lines)

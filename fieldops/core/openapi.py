@@ -28,7 +28,7 @@ def one_of_schemas(converter: Any, field: fields.Field, ret: dict[str, Any], **_
     For fields validated by hand against a schema chosen at run time (an observation's
     `fields`, by category), so the document still shows every shape they may take. On a
     List the choice applies to each item (a batch of signal rows of several kinds). The
-    list may be a callable, for a registry filled as the feature modules are imported.
+    list may be a callable, for a registry filled by the app factory (CONFLICT_SCHEMAS).
     """
     schemas: Iterable[Any] | Callable[[], Iterable[Any]] | None = field.metadata.get(
         "one_of_schemas"

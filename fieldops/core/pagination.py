@@ -1,23 +1,48 @@
-"""Paging and sorting shared by every list: `?page=&per_page=&sort=`.
+"""Paging and sorting shared by every list, JSON or HTML: `?page=&per_page=&sort=`.
 
-Every list answers {"items": [...], "total": n, "page": p, "per_page": k}.
-`sort` names one of the list's sort keys, with a leading "-" for descending.
+Every list answers a `Page`: {"items": [...], "total": n, "page": p, "per_page": k}.
+`sort` names one of the list's sort keys (its `Sorting`), with a leading "-" for
+descending. A feature's service answers pages (`paginate` over its query, or
+`paginate_list` over rows computed in Python); its API route reads the arguments with
+its list schema (a bad one: 422), its HTML page with `list_args` (a bad one is left out
+and named, so the page still shows its list).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TypedDict
 
 import sqlalchemy as sa
-from marshmallow import Schema, validate
+from flask import request
+from marshmallow import Schema, ValidationError, validate
 
 from fieldops.core import fields
 from fieldops.core.errors import ApiError
+from fieldops.core.forms import flatten, form_values
 from fieldops.extensions import db
 
 MAX_PER_PAGE = 500
 MAX_PAGE = 1_000_000  # far past any list; its SQL offset stays within 32 bits
+
+
+class Page(TypedDict):
+    items: list[Any]
+    total: int
+    page: int
+    per_page: int
+
+
+@dataclass(frozen=True)
+class Sorting:
+    """A list's sort keys (columns for a query, functions for rows computed in Python), the
+    key used when none is asked for, and, for a query, the column that keeps rows with
+    equal keys in one order (the primary key)."""
+
+    keys: Mapping[str, Any]
+    default: str
+    tiebreak: sa.ColumnElement[Any] | None = None
 
 
 class ListArgsSchema(Schema):
@@ -48,30 +73,51 @@ def page_schema(item_schema: type[Schema]) -> type[Schema]:
     return _page_schemas[item_schema]
 
 
-def order_by(
-    sort: str | None, sorts: dict[str, sa.ColumnElement[Any]], default: str
-) -> list[sa.ColumnElement[Any]]:
-    key = sort or default
+def list_args(
+    schema: Schema, values: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """A list page's parameters (default: the query string) and what was wrong with them.
+
+    A bad parameter (a link edited by hand, an old bookmark) is left out, so the page
+    still shows its list, and named with what it accepts; the view answers 422.
+    """
+    values = form_values(request.args) if values is None else values
+    try:
+        return schema.load(values), {}
+    except ValidationError as err:
+        bad = err.messages if isinstance(err.messages, dict) else {}
+        kept = {key: value for key, value in values.items() if key not in bad}
+        return schema.load(kept), flatten(bad)
+
+
+def _sort(args: Mapping[str, Any], sorting: Sorting) -> tuple[Any, bool]:
+    """The sort key asked for (or the default) and whether it runs descending; 422 if the
+    list has no such key."""
+    key = args.get("sort") or sorting.default
     name = key.removeprefix("-")
-    if name not in sorts:
+    if name not in sorting.keys:
         raise ApiError(
             422,
             "Invalid sort key.",
-            {"sort": [f"Must be one of: {', '.join(sorted(sorts))} (prefix '-' to reverse)."]},
+            {
+                "sort": [
+                    f"Must be one of: {', '.join(sorted(sorting.keys))} (prefix '-' to reverse)."
+                ]
+            },
         )
-    column = sorts[name]
-    return [column.desc() if key.startswith("-") else column.asc()]
+    return sorting.keys[name], key.startswith("-")
 
 
-def paginate(
-    stmt: sa.Select[Any],
-    args: dict[str, Any],
-    sorts: dict[str, sa.ColumnElement[Any]],
-    default_sort: str,
-    tiebreak: sa.ColumnElement[Any],
-) -> dict[str, Any]:
-    """Run `stmt` for one page; `tiebreak` (the primary key) keeps the order stable."""
-    ordering = [*order_by(args.get("sort"), sorts, default_sort), tiebreak]
+def _page(items: list[Any], total: int, args: Mapping[str, Any]) -> Page:
+    return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+
+def paginate(stmt: sa.Select[Any], args: Mapping[str, Any], sorting: Sorting) -> Page:
+    """Run `stmt` for one page, sorted as `args` asks and then by the tiebreak."""
+    column, descending = _sort(args, sorting)
+    ordering = [column.desc() if descending else column.asc()]
+    if sorting.tiebreak is not None:
+        ordering.append(sorting.tiebreak)
     page, per_page = args["page"], args["per_page"]
     total = db.session.scalar(
         sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
@@ -79,31 +125,14 @@ def paginate(
     items = db.session.scalars(
         stmt.order_by(*ordering).limit(per_page).offset((page - 1) * per_page)
     ).all()
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    return _page(list(items), total or 0, args)
 
 
-def paginate_list(
-    items: list[Any],
-    args: dict[str, Any],
-    sorts: dict[str, Callable[[Any], Any]],
-    default_sort: str,
-) -> dict[str, Any]:
-    """One page of items computed in Python, sorted by a key of `sorts` (None sorts last)."""
-    key = args.get("sort") or default_sort
-    name = key.removeprefix("-")
-    if name not in sorts:
-        raise ApiError(
-            422,
-            "Invalid sort key.",
-            {"sort": [f"Must be one of: {', '.join(sorted(sorts))} (prefix '-' to reverse)."]},
-        )
-    present = [i for i in items if sorts[name](i) is not None]
-    missing = [i for i in items if sorts[name](i) is None]
-    ordered = sorted(present, key=sorts[name], reverse=key.startswith("-")) + missing
+def paginate_list(items: list[Any], args: Mapping[str, Any], sorting: Sorting) -> Page:
+    """One page of items computed in Python, sorted by a key of `sorting` (None sorts last)."""
+    key, descending = _sort(args, sorting)
+    present = [i for i in items if key(i) is not None]
+    missing = [i for i in items if key(i) is None]
+    ordered = sorted(present, key=key, reverse=descending) + missing
     page, per_page = args["page"], args["per_page"]
-    return {
-        "items": ordered[(page - 1) * per_page : page * per_page],
-        "total": len(items),
-        "page": page,
-        "per_page": per_page,
-    }
+    return _page(ordered[(page - 1) * per_page : page * per_page], len(items), args)

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
-from fieldops.core.pagination import paginate_list
+from fieldops.core.pagination import Sorting, paginate_list
 from fieldops.coverage import services
 from fieldops.coverage.export import coverage_csv
 from fieldops.coverage.schemas import CoverageArgsSchema, CoveragePageSchema
@@ -42,7 +42,7 @@ def coverage(args: dict[str, Any]) -> dict[str, Any]:
         current_user, now, args.get("from_"), args.get("days"), args.get("region")
     )
     horizon = current_app.config["COVERAGE_DUE_SOON_DAYS"]
-    page = paginate_list(rows, args, SORTS, "real_percent")
+    page = paginate_list(rows, args, Sorting(SORTS, "real_percent"))
     page["items"] = [services.as_item(row, now, horizon) for row in page["items"]]
     return {**page, "totals": services.totals(rows, now, horizon)}
 

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from fieldops.auth import Action, require
+from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.input_checks import db_int
-from fieldops.extensions import db
 from fieldops.hours.csv_import import COLUMNS, import_signals
-from fieldops.stores import Store, get_visible, store_query
+from fieldops.stores import Store, get_visible, stores_to_pick
 
 blp = Blueprint("hours", __name__, url_prefix="/admin")
 SHOWN_ERRORS = 200
 
 
 @blp.route("/signals/import", methods=["GET", "POST"])
-@login_required
+@requires(Action.INGEST_SIGNALS)
 def import_csv() -> ResponseReturnValue:
     """Upload a CSV of evidence: "Check only" lists errors by line; "Import" keeps good rows."""
-    require(Action.INGEST_SIGNALS)
     report, errors, check_only = None, {}, request.form.get("action") != "import"
     chosen = request.form.get("store_id", type=db_int)
     if request.method == "POST":
@@ -41,7 +39,7 @@ def import_csv() -> ResponseReturnValue:
                         f"Imported {report.accepted:,} rows ({report.duplicates:,} were already "
                         f"there, {report.rejected:,} rejected)."
                     )
-    stores = db.session.scalars(store_query(current_user).order_by(Store.name)).all()
+    stores = stores_to_pick(current_user)
     status = 422 if errors else 200
     return render_template(
         "hours/import.html",

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
-from fieldops.core.pagination import ListArgsSchema, page_schema, paginate
+from fieldops.core.pagination import ListArgsSchema, page_schema
 from fieldops.issues import services
-from fieldops.issues.models import Issue, IssueComment, IssueEvent
+from fieldops.issues.models import Issue, IssueComment
 from fieldops.issues.schemas import (
     CommentCreateSchema,
     CommentSchema,
@@ -80,10 +79,7 @@ def update_issue(data: dict[str, Any], issue_id: int) -> Issue:
 @blp.response(200, page_schema(CommentSchema))
 def list_comments(args: dict[str, Any], issue_id: int) -> dict[str, Any]:
     issue = services.visible_issue(issue_id, current_user)
-    stmt = sa.select(IssueComment).where(IssueComment.issue_id == issue.id)
-    return paginate(
-        stmt, args, {"created_at": IssueComment.created_at}, "created_at", IssueComment.id
-    )
+    return services.comments_page(issue, args)
 
 
 @blp.route("/<int:issue_id>/comments", methods=["POST"])
@@ -104,5 +100,4 @@ def add_comment(data: dict[str, Any], issue_id: int) -> tuple[IssueComment, int]
 def history(args: dict[str, Any], issue_id: int) -> dict[str, Any]:
     """Every change to the issue: who, when, from what to what."""
     issue = services.visible_issue(issue_id, current_user)
-    stmt = sa.select(IssueEvent).where(IssueEvent.issue_id == issue.id)
-    return paginate(stmt, args, {"at": IssueEvent.at}, "at", IssueEvent.id)
+    return services.history_page(issue, args)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from marshmallow import Schema, validate
 
 from fieldops.core import fields
-from fieldops.core.errors import shows_conflicts_of
 from fieldops.core.fields import not_blank
 from fieldops.core.pagination import ListArgsSchema
-from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
+from fieldops.issues.models import IssueCategory, IssueStatus, Severity
 from fieldops.observations import PhotoBriefSchema
 from fieldops.visits import StoreBriefSchema, UserBriefSchema
 
@@ -58,7 +57,6 @@ class IssueEventSchema(Schema):
     new_value = fields.String(allow_none=True)
 
 
-@shows_conflicts_of(Issue)
 class IssueSchema(Schema):
     id = fields.Integer()
     store_id = fields.Integer()

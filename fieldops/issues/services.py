@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from fieldops.auth import Role, User
 from fieldops.core.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldops.core.idempotency import create_once
-from fieldops.core.pagination import paginate
+from fieldops.core.pagination import Page, Sorting, paginate
 from fieldops.extensions import db
 from fieldops.issues.models import (
     Issue,
@@ -38,12 +38,18 @@ SEVERITY_RANK = sa.case(
     },
     value=Issue.severity,
 )
-SORTS = {
-    "created_at": Issue.created_at,
-    "updated_at": Issue.updated_at,
-    "severity": SEVERITY_RANK,
-    "status": Issue.status,
-}
+SORTING = Sorting(
+    {
+        "created_at": Issue.created_at,
+        "updated_at": Issue.updated_at,
+        "severity": SEVERITY_RANK,
+        "status": Issue.status,
+    },
+    "-created_at",
+    Issue.id,
+)
+COMMENT_SORTING = Sorting({"created_at": IssueComment.created_at}, "created_at", IssueComment.id)
+HISTORY_SORTING = Sorting({"at": IssueEvent.at}, "at", IssueEvent.id)
 
 
 def issue_query(
@@ -79,7 +85,7 @@ def issue_query(
     return stmt
 
 
-def issues_page(user: User, args: Mapping[str, Any]) -> dict[str, Any]:
+def issues_page(user: User, args: Mapping[str, Any]) -> Page:
     """One page of the issue list, from its validated arguments (the API's and the page's)."""
     stmt = issue_query(
         user,
@@ -90,7 +96,40 @@ def issues_page(user: User, args: Mapping[str, Any]) -> dict[str, Any]:
         assignee=args.get("assignee"),
         open_only=args.get("open"),
     )
-    return paginate(stmt, args, SORTS, "-created_at", Issue.id)
+    return paginate(stmt, args, SORTING)
+
+
+def comments_page(issue: Issue, args: Mapping[str, Any]) -> Page:
+    """One page of an issue's comments."""
+    stmt = sa.select(IssueComment).where(IssueComment.issue_id == issue.id)
+    return paginate(stmt, args, COMMENT_SORTING)
+
+
+def history_page(issue: Issue, args: Mapping[str, Any]) -> Page:
+    """One page of an issue's history: every change, who made it, from what to what."""
+    stmt = sa.select(IssueEvent).where(IssueEvent.issue_id == issue.id)
+    return paginate(stmt, args, HISTORY_SORTING)
+
+
+def open_issues(user: User, store_id: int, limit: int = 50) -> list[Issue]:
+    """A store's open issues that `user` may read, newest first."""
+    stmt = issue_query(user, store_id=store_id, open_only=True)
+    return list(db.session.scalars(stmt.order_by(Issue.created_at.desc()).limit(limit)))
+
+
+def newest_open_issue_ids(user: User, store_ids: list[int], per_store: int) -> dict[int, list[int]]:
+    """The ids of each store's newest open issues (at most `per_store`), in one query."""
+    newest: dict[int, list[int]] = {store_id: [] for store_id in store_ids}
+    rows = db.session.execute(
+        issue_query(user, open_only=True)
+        .where(Issue.store_id.in_(store_ids))
+        .order_by(sa.desc(Issue.created_at))
+        .with_only_columns(Issue.id, Issue.store_id)
+    )
+    for issue_id, store_id in rows:
+        if len(newest[store_id]) < per_store:
+            newest[store_id].append(issue_id)
+    return newest
 
 
 def _event(issue: Issue, actor: User, now: datetime, field: str, old: Any, new: Any) -> None:

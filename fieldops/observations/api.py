@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
-from fieldops.core.pagination import page_schema, paginate
+from fieldops.core.pagination import page_schema
 from fieldops.observations import services
 from fieldops.observations.models import Observation
 from fieldops.observations.schemas import (
@@ -30,10 +30,7 @@ blp = Blueprint(
 @blp.response(200, page_schema(ObservationSchema))
 def list_observations(args: dict[str, Any]) -> dict[str, Any]:
     """Observations, by `store_id` or `visit_id`, newest first."""
-    stmt = services.observation_query(
-        current_user, args.get("store_id"), args.get("visit_id"), args.get("category")
-    )
-    return paginate(stmt, args, services.SORTS, "-observed_at", Observation.id)
+    return services.observations_page(current_user, args)
 
 
 @blp.route("", methods=["POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from fieldops.auth import User, may_name_visit
 from fieldops.clock import business_date
 from fieldops.core.errors import Forbidden, Invalid
 from fieldops.core.idempotency import create_once
+from fieldops.core.pagination import Page, Sorting, paginate
 from fieldops.extensions import db
 from fieldops.observations.models import Observation, ObservationCategory
 from fieldops.stores import Store, get_visible, visible
@@ -24,7 +26,11 @@ from fieldops.visits import Visit
 # which counts it as evidence of customer presence.
 hours_evidence = Signal("hours-observation-recorded")
 
-SORTS = {"observed_at": Observation.observed_at, "created_at": Observation.created_at}
+SORTING = Sorting(
+    {"observed_at": Observation.observed_at, "created_at": Observation.created_at},
+    "-observed_at",
+    Observation.id,
+)
 
 
 def observation_query(
@@ -43,6 +49,24 @@ def observation_query(
     if category is not None:
         stmt = stmt.where(Observation.category == category)
     return stmt
+
+
+def observations_page(user: User, args: Mapping[str, Any]) -> Page:
+    """One page of the observation list, from its validated arguments."""
+    stmt = observation_query(user, args.get("store_id"), args.get("visit_id"), args.get("category"))
+    return paginate(stmt, args, SORTING)
+
+
+def recent_observations(user: User, store_id: int, limit: int = 10) -> list[Observation]:
+    """The newest observations at a store that `user` may read."""
+    stmt = observation_query(user, store_id=store_id)
+    return list(db.session.scalars(stmt.order_by(Observation.observed_at.desc()).limit(limit)))
+
+
+def visit_observations(user: User, visit_id: int) -> list[Observation]:
+    """The observations filed during a visit, in the order they were made."""
+    stmt = observation_query(user, visit_id=visit_id).order_by(Observation.observed_at)
+    return list(db.session.scalars(stmt))
 
 
 def check_may_name_visit(user: User, visit: Visit, field: str = "visit_id") -> None:

@@ -7,12 +7,12 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from fieldops.auth import Action, Role, can, require, users_with_role
+from fieldops.auth import Action, Role, can, requires, users_with_role
 from fieldops.clock import utcnow
-from fieldops.core.forms import form_values, list_args, submit
-from fieldops.extensions import db
+from fieldops.core.forms import form_values, submit
+from fieldops.core.pagination import list_args
 from fieldops.issues import (
     CommentCreateSchema,
     Issue,
@@ -30,7 +30,7 @@ from fieldops.issues import (
 )
 from fieldops.pages.templating import label
 from fieldops.photos import CleanImage, PhotoFileSchema, add_photo, form_photo
-from fieldops.stores import Store, get_visible, store_query
+from fieldops.stores import Store, get_visible, stores_to_pick
 
 blp = Blueprint("issues", __name__)
 
@@ -41,9 +41,8 @@ def choices(members: Any) -> list[tuple[str, str]]:
 
 
 @blp.get("/issues")
-@login_required
+@requires(Action.READ_RECORDS)
 def index() -> ResponseReturnValue:
-    require(Action.READ_RECORDS)
     values = form_values(request.args)
     values.setdefault("open", "true")
     if values["open"] == "all":
@@ -67,10 +66,9 @@ def _attach_photo(image: CleanImage | None, issue_id: int) -> None:
 
 
 @blp.route("/issues/new", methods=["GET", "POST"])
-@login_required
+@requires(Action.CREATE_RECORDS)
 def new() -> ResponseReturnValue:
-    require(Action.CREATE_RECORDS)
-    stores = db.session.scalars(store_query(current_user).order_by(Store.name)).all()
+    stores = stores_to_pick(current_user)
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {"store_id": request.args.get("store_id", "")}
     if request.method == "POST":
@@ -119,16 +117,14 @@ def _detail_page(issue_id: int, errors: dict[str, list[str]] | None = None) -> R
 
 
 @blp.get("/issues/<int:issue_id>")
-@login_required
+@requires(Action.READ_RECORDS)
 def detail(issue_id: int) -> ResponseReturnValue:
-    require(Action.READ_RECORDS)
     return _detail_page(issue_id)
 
 
 @blp.post("/issues/<int:issue_id>/update")
-@login_required
+@requires(Action.TRIAGE_ISSUES)
 def update(issue_id: int) -> ResponseReturnValue:
-    require(Action.TRIAGE_ISSUES)
     issue = visible_issue(issue_id, current_user)
     values = form_values()
     if current_user.role == Role.MANAGER:  # the manager's form only carries the status
@@ -147,9 +143,8 @@ def update(issue_id: int) -> ResponseReturnValue:
 
 
 @blp.post("/issues/<int:issue_id>/comments")
-@login_required
+@requires(Action.CREATE_RECORDS)
 def comment(issue_id: int) -> ResponseReturnValue:
-    require(Action.CREATE_RECORDS)
     issue = visible_issue(issue_id, current_user)
     result, errors = submit(
         CommentCreateSchema(),
@@ -163,9 +158,8 @@ def comment(issue_id: int) -> ResponseReturnValue:
 
 
 @blp.post("/issues/<int:issue_id>/photos")
-@login_required
+@requires(Action.CREATE_RECORDS)
 def photo(issue_id: int) -> ResponseReturnValue:
-    require(Action.CREATE_RECORDS)
     get_visible(Issue, issue_id, current_user)
     result, errors = submit(
         PhotoFileSchema(),

@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from fieldops.auth import Action, require
+from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, submit
 from fieldops.core.input_checks import db_int
@@ -62,9 +62,8 @@ def create_with_photo(data: dict[str, Any]) -> Any:
 
 
 @blp.route("/observations/new", methods=["GET", "POST"])
-@login_required
+@requires(Action.CREATE_RECORDS)
 def new() -> ResponseReturnValue:
-    require(Action.CREATE_RECORDS)
     store = get_visible(Store, request.args.get("store_id", type=db_int) or 0, current_user)
     visit_id = request.args.get("visit_id", type=db_int)
     if visit_id is not None:  # the form is refused, not only its answer

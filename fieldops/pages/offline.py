@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import sqlalchemy as sa
 from flask import url_for
 
 from fieldops.auth import User
-from fieldops.extensions import db
-from fieldops.issues import Issue, issue_query
+from fieldops.issues import newest_open_issue_ids
 from fieldops.observations import ObservationCategory
 from fieldops.visits import Visit, VisitStatus
 
@@ -24,16 +22,7 @@ OPEN_ISSUES_PER_STORE = 10
 def _pages_for_stores(store_ids: list[int], user: User) -> list[str]:
     """Each store's page (address, hours, open issues), its issue form and its newest open
     issues; the issues of every store in one query."""
-    newest: dict[int, list[int]] = {store_id: [] for store_id in store_ids}
-    issues = db.session.execute(
-        issue_query(user, open_only=True)
-        .where(Issue.store_id.in_(store_ids))
-        .order_by(sa.desc(Issue.created_at))
-        .with_only_columns(Issue.id, Issue.store_id)
-    )
-    for issue_id, store_id in issues:
-        if len(newest[store_id]) < OPEN_ISSUES_PER_STORE:
-            newest[store_id].append(issue_id)
+    newest = newest_open_issue_ids(user, store_ids, OPEN_ISSUES_PER_STORE)
     return [
         url
         for store_id in store_ids

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from fieldops.auth import Action, require
+from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.dashboard import overview
 from fieldops.stores import regions
@@ -16,9 +16,8 @@ blp = Blueprint("overview", __name__)
 
 
 @blp.get("/overview")
-@login_required
+@requires(Action.VIEW_OVERVIEW)
 def index() -> ResponseReturnValue:
-    require(Action.VIEW_OVERVIEW)
     region = request.args.get("region") or None
     return render_template(
         "overview/index.html",

@@ -7,18 +7,17 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from fieldops.auth import Action, Role, require
+from fieldops.auth import Action, Role, requires
 from fieldops.clock import local_date, utcnow
 from fieldops.core.forms import form_values, submit
-from fieldops.extensions import db
 from fieldops.hours import CloseoutSchema, hours_chart, hours_for, record_closeout
-from fieldops.issues import Issue, issue_query
-from fieldops.observations import Observation, observation_query
+from fieldops.issues import open_issues
+from fieldops.observations import recent_observations
 from fieldops.pages.offline import pages_for_manager
 from fieldops.stores import Store, get_visible
-from fieldops.visits import Visit, VisitStatus, visit_query
+from fieldops.visits import VisitStatus, recent_visits
 
 blp = Blueprint("store_pages", __name__)
 
@@ -30,9 +29,7 @@ def _detail_page(
     store = get_visible(Store, store_id, current_user)
     now = utcnow()
     today = local_date(now, store.timezone)
-    visits = db.session.scalars(
-        visit_query(current_user, store_id=store.id).order_by(Visit.planned_start.desc()).limit(20)
-    ).all()
+    visits = recent_visits(current_user, store.id)
     hours = hours_for(store)
     page = render_template(
         "stores/detail.html",
@@ -41,21 +38,13 @@ def _detail_page(
         chart=hours_chart(hours),
         today=today,
         upcoming_exceptions=[e for e in store.exceptions if e.date >= today][:10],
-        open_issues=db.session.scalars(
-            issue_query(current_user, store_id=store.id, open_only=True)
-            .order_by(Issue.created_at.desc())
-            .limit(50)
-        ).all(),
+        open_issues=open_issues(current_user, store.id),
         offline_pages=(
             pages_for_manager(store.id, current_user) if current_user.role == Role.MANAGER else []
         ),
         planned=[v for v in visits if v.status == VisitStatus.PLANNED][::-1],
         history=[v for v in visits if v.status != VisitStatus.PLANNED],
-        observations=db.session.scalars(
-            observation_query(current_user, store_id=store.id)
-            .order_by(Observation.observed_at.desc())
-            .limit(10)
-        ).all(),
+        observations=recent_observations(current_user, store.id),
         errors=errors or {},
         values=values or {},
     )
@@ -63,20 +52,18 @@ def _detail_page(
 
 
 @blp.get("/stores/<int:store_id>")
-@login_required
+@requires(Action.READ_RECORDS)
 def detail(store_id: int) -> ResponseReturnValue:
-    require(Action.READ_RECORDS)
     return _detail_page(store_id)
 
 
 @blp.post("/stores/<int:store_id>/closeout")
-@login_required
+@requires(Action.SEND_CLOSEOUT)
 def closeout(store_id: int) -> ResponseReturnValue:
     """The manager's "Last customer just left": the store page's form, without JavaScript.
 
     With JavaScript the same button is queued in the phone's outbox and sent by /api/sync.
     """
-    require(Action.SEND_CLOSEOUT)
     store = get_visible(Store, store_id, current_user)
     values = form_values()
     result, errors = submit(
@@ -95,7 +82,7 @@ def closeout(store_id: int) -> ResponseReturnValue:
 
 
 @blp.get("/my-store")
-@login_required
+@requires()
 def my_store() -> ResponseReturnValue:
     """The manager's start page: their stores, open issues and planned visits."""
     if current_user.role != Role.MANAGER:

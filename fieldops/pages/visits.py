@@ -6,13 +6,12 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from fieldops.auth import Action, Role, require
+from fieldops.auth import Action, Role, requires
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, submit
-from fieldops.extensions import db
-from fieldops.observations import Observation, observation_query
+from fieldops.observations import visit_observations
 from fieldops.pages.offline import pages_for_visits
 from fieldops.stores import get_visible
 from fieldops.visits import (
@@ -31,7 +30,7 @@ blp = Blueprint("visit_pages", __name__)
 
 
 @blp.get("/today")
-@login_required
+@requires()
 def today() -> ResponseReturnValue:
     """The engineer's day: today's visits, tomorrow's, then the coming week.
 
@@ -58,9 +57,7 @@ def _detail_page(
     visit_id: int, errors: dict[str, list[str]] | None = None, values: dict[str, Any] | None = None
 ) -> ResponseReturnValue:
     visit = get_visible(Visit, visit_id, current_user)
-    observations = db.session.scalars(
-        observation_query(current_user, visit_id=visit.id).order_by(Observation.observed_at)
-    ).all()
+    observations = visit_observations(current_user, visit.id)
     page = render_template(
         "visits/detail.html",
         visit=visit,
@@ -73,14 +70,12 @@ def _detail_page(
 
 
 @blp.get("/visits/<int:visit_id>")
-@login_required
+@requires(Action.READ_RECORDS)
 def detail(visit_id: int) -> ResponseReturnValue:
-    require(Action.READ_RECORDS)
     return _detail_page(visit_id)
 
 
 def _visit_action(visit_id: int, schema: Any, action: Any, done: str) -> ResponseReturnValue:
-    require(Action.CHECK_IN_OUT)
     visit = own_visit(visit_id, current_user)
     values = form_values(lists=("departments_met",))
     result, errors = submit(
@@ -93,13 +88,13 @@ def _visit_action(visit_id: int, schema: Any, action: Any, done: str) -> Respons
 
 
 @blp.post("/visits/<int:visit_id>/check-in")
-@login_required
+@requires(Action.CHECK_IN_OUT)
 def check_in(visit_id: int) -> ResponseReturnValue:
     return _visit_action(visit_id, CheckInSchema(), check_in_visit, "Checked in.")
 
 
 @blp.post("/visits/<int:visit_id>/check-out")
-@login_required
+@requires(Action.CHECK_IN_OUT)
 def check_out(visit_id: int) -> ResponseReturnValue:
     return _visit_action(
         visit_id, CheckOutSchema(), check_out_visit, "Checked out. Visit completed."

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.fields import partial_schema
-from fieldops.core.pagination import page_schema, paginate
+from fieldops.core.pagination import page_schema
 from fieldops.shifts import services
 from fieldops.shifts.models import SupportShift
 from fieldops.shifts.schemas import ShiftListArgsSchema, ShiftSchema
@@ -24,8 +24,7 @@ blp = Blueprint("Shifts", __name__, url_prefix="/api/shifts", description="Suppo
 @blp.response(200, page_schema(ShiftSchema))
 def list_shifts(args: dict[str, Any]) -> dict[str, Any]:
     """Shifts; filter by `region`, `store_id` (listed, or covered by region) and `active`."""
-    stmt = services.shift_query(args.get("region"), args.get("store_id"), args.get("active"))
-    return paginate(stmt, args, services.SORTS, "name", SupportShift.id)
+    return services.shifts_page(args)
 
 
 @blp.route("", methods=["POST"])

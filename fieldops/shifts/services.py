@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, time
 from typing import Any
 
@@ -11,16 +12,21 @@ from sqlalchemy.orm import selectinload
 from fieldops.audit import record
 from fieldops.auth import Role, User
 from fieldops.core.errors import Invalid, NotFound
+from fieldops.core.pagination import Page, Sorting, paginate
 from fieldops.extensions import db
 from fieldops.shifts.models import ShiftException, SupportShift, shift_stores
-from fieldops.stores import Store
+from fieldops.stores import Store, regions
 
-SORTS = {
-    "name": SupportShift.name,
-    "timezone": SupportShift.timezone,
-    "region": SupportShift.region,
-    "created_at": SupportShift.created_at,
-}
+SORTING = Sorting(
+    {
+        "name": SupportShift.name,
+        "timezone": SupportShift.timezone,
+        "region": SupportShift.region,
+        "created_at": SupportShift.created_at,
+    },
+    "name",
+    SupportShift.id,
+)
 DAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -42,6 +48,20 @@ def shift_query(
     if active is not None:
         stmt = stmt.where(SupportShift.active == active)
     return stmt
+
+
+def shifts_page(args: Mapping[str, Any]) -> Page:
+    """One page of the shift list, from its validated arguments (the API's and the page's)."""
+    stmt = shift_query(args.get("region"), args.get("store_id"), args.get("active"))
+    return paginate(stmt, args, SORTING)
+
+
+def shift_regions() -> list[str]:
+    """Regions of stores, and of shifts (a shift may be set up before its stores)."""
+    of_shifts = db.session.scalars(
+        sa.select(SupportShift.region).where(SupportShift.region.is_not(None)).distinct()
+    )
+    return sorted({*regions(), *of_shifts})
 
 
 def get_shift(shift_id: int) -> SupportShift:

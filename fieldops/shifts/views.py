@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from fieldops.auth import Action, require
-from fieldops.clock import US_ZONES, WEEKDAY_NAMES, utcnow
+from fieldops.auth import Action, requires
+from fieldops.clock import WEEKDAY_NAMES, utcnow
 from fieldops.core.fields import partial_schema
-from fieldops.core.forms import form_values, list_args, submit
-from fieldops.core.pagination import paginate
-from fieldops.extensions import db
+from fieldops.core.forms import dated_lines, form_values, parse_dated_lines, submit
+from fieldops.core.pagination import list_args
 from fieldops.shifts import services
 from fieldops.shifts.models import ShiftKind, SupportShift
 from fieldops.shifts.schemas import ShiftListArgsSchema, ShiftSchema
-from fieldops.stores import Store, regions
+from fieldops.stores import US_ZONES, stores_to_pick
 
 blp = Blueprint("shifts", __name__, url_prefix="/admin")
 
@@ -27,11 +24,6 @@ blp = Blueprint("shifts", __name__, url_prefix="/admin")
 ZONES = [*US_ZONES, "UTC", "Europe/London", "Asia/Kolkata", "Asia/Manila"]
 KINDS = [(ShiftKind.ONSITE.value, "On site"), (ShiftKind.REMOTE.value, "Remote")]
 LISTS = ("weekdays", "store_ids", "engineer_ids")
-EXCEPTION_LINE = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})\s+(?:(?P<off>off)\b|(?P<start>\d{1,2}:\d{2})\s*-\s*"
-    r"(?P<end>\d{1,2}:\d{2}))\s*(?P<note>.*)$",
-    re.IGNORECASE,
-)
 
 
 @blp.context_processor
@@ -44,50 +36,20 @@ def shift_helpers() -> dict[str, Any]:
 
 
 @blp.get("/shifts")
-@login_required
+@requires(Action.VIEW_OVERVIEW)
 def index() -> ResponseReturnValue:
-    require(Action.VIEW_OVERVIEW)
     args, errors = list_args(ShiftListArgsSchema())
-    stmt = services.shift_query(args.get("region"), args.get("store_id"), args.get("active"))
-    page = paginate(stmt, args, services.SORTS, "name", SupportShift.id)
+    page = services.shifts_page(args)
     return render_template(
-        "shifts/index.html", page=page, args=args, errors=errors, regions=_regions()
+        "shifts/index.html", page=page, args=args, errors=errors, regions=services.shift_regions()
     ), 422 if errors else 200
 
 
-def _regions() -> list[str]:
-    """Regions of stores, and of shifts (a shift may be set up before its stores)."""
-    of_shifts = db.session.scalars(
-        sa.select(SupportShift.region).where(SupportShift.region.is_not(None)).distinct()
-    )
-    return sorted({*regions(), *of_shifts})
-
-
 def exception_lines(shift: SupportShift) -> str:
-    lines = []
-    for exc in shift.exceptions:
-        what = "off" if exc.off else f"{exc.start_time:%H:%M}-{exc.end_time:%H:%M}"
-        lines.append(f"{exc.date.isoformat()} {what} {exc.note or ''}".strip())
-    return "\n".join(lines)
-
-
-def parse_exceptions(text: str) -> list[dict[str, Any]]:
-    """A line each: "2026-12-25 off Christmas" or "2026-12-31 18:00-23:00 New Year's Eve"."""
-    exceptions = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        match = EXCEPTION_LINE.match(line.strip())
-        if not match:
-            exceptions.append({"date": line.strip()[:10], "start": "?"})  # schema names it
-            continue
-        entry: dict[str, Any] = {"date": match["date"], "note": match["note"].strip() or None}
-        if match["off"]:
-            entry["off"] = True
-        else:
-            entry.update(start=match["start"].zfill(5), end=match["end"].zfill(5))
-        exceptions.append(entry)
-    return exceptions
+    return dated_lines(
+        ((e.date, None if e.off else (e.start_time, e.end_time), e.note) for e in shift.exceptions),
+        "off",
+    )
 
 
 def shift_form_values() -> dict[str, Any]:
@@ -105,7 +67,7 @@ def shift_form_values() -> dict[str, Any]:
         values.setdefault("region", "")  # blank: the schema says so next to the field
     elif covers == "stores":
         values.pop("region", None)
-    values["exceptions"] = parse_exceptions(values.pop("exceptions", ""))
+    values["exceptions"] = parse_dated_lines(values.pop("exceptions", ""), "off", ("start", "end"))
     return values
 
 
@@ -150,7 +112,6 @@ def _shown(shift: SupportShift | None) -> dict[str, Any]:
 
 
 def _shift_form(shift: SupportShift | None) -> ResponseReturnValue:
-    require(Action.MANAGE_SHIFTS)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
 
@@ -166,7 +127,7 @@ def _shift_form(shift: SupportShift | None) -> ResponseReturnValue:
             flash(f"Shift {saved.name} saved.")
             return redirect(url_for("shifts.index"))
     shown = _shown(shift)
-    stores = db.session.scalars(sa.select(Store).order_by(Store.name, Store.id)).all()
+    stores = stores_to_pick(current_user)
     chosen = set(shown["store_ids"])
     return render_template(
         "shifts/form.html",
@@ -175,7 +136,7 @@ def _shift_form(shift: SupportShift | None) -> ResponseReturnValue:
         errors=errors,
         zones=ZONES,
         kinds=KINDS,
-        regions=_regions(),
+        regions=services.shift_regions(),
         weekdays=list(enumerate(WEEKDAY_NAMES)),
         stores=sorted(stores, key=lambda store: str(store.id) not in chosen),  # chosen first
         engineers=services.engineers(),
@@ -183,31 +144,28 @@ def _shift_form(shift: SupportShift | None) -> ResponseReturnValue:
 
 
 @blp.route("/shifts/new", methods=["GET", "POST"])
-@login_required
+@requires(Action.MANAGE_SHIFTS)
 def new() -> ResponseReturnValue:
     return _shift_form(None)
 
 
 @blp.route("/shifts/<int:shift_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Action.MANAGE_SHIFTS)
 def edit(shift_id: int) -> ResponseReturnValue:
-    require(Action.MANAGE_SHIFTS)
     return _shift_form(services.get_shift(shift_id))
 
 
 @blp.post("/shifts/<int:shift_id>/deactivate")
-@login_required
+@requires(Action.MANAGE_SHIFTS)
 def deactivate(shift_id: int) -> ResponseReturnValue:
-    require(Action.MANAGE_SHIFTS)
     shift = services.deactivate_shift(services.get_shift(shift_id), current_user, utcnow())
     flash(f"Shift {shift.name} deactivated: it no longer counts as coverage.")
     return redirect(url_for("shifts.index"))
 
 
 @blp.post("/shifts/<int:shift_id>/reactivate")
-@login_required
+@requires(Action.MANAGE_SHIFTS)
 def reactivate(shift_id: int) -> ResponseReturnValue:
-    require(Action.MANAGE_SHIFTS)
     shift = services.get_shift(shift_id)
     services.update_shift(shift, {"active": True}, current_user, utcnow())
     flash(f"Shift {shift.name} reactivated.")

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.fields import partial_schema
-from fieldops.core.pagination import page_schema, paginate
+from fieldops.core.pagination import page_schema
 from fieldops.stores import services
 from fieldops.stores.models import Store
 from fieldops.stores.schemas import StoreListArgsSchema, StoreSchema, StoreSummarySchema
@@ -28,8 +28,7 @@ def list_stores(args: dict[str, Any]) -> dict[str, Any]:
 
     Items carry posted hours; dated exceptions are in `GET /api/stores/<id>`.
     """
-    stmt = services.store_query(current_user, args.get("region"), args.get("q"))
-    return paginate(stmt, args, services.SORTS, "name", Store.id)
+    return services.stores_page(current_user, args)
 
 
 @blp.route("", methods=["POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from fieldops.audit import record
 from fieldops.auth import User
 from fieldops.core.errors import Invalid
 from fieldops.core.idempotency import unique_key
+from fieldops.core.pagination import Page, Sorting, paginate
 from fieldops.extensions import db
 from fieldops.stores.models import HoursException, PostedHours, Store
 from fieldops.stores.scoping import visible
@@ -21,7 +23,19 @@ from fieldops.stores.scoping import visible
 # app factory connects the features that keep local days of the store's records (visits).
 zone_changed = Signal("store-zone-changed")
 
-SORTS = {"name": Store.name, "code": Store.code, "region": Store.region}
+SORTING = Sorting(
+    {"name": Store.name, "code": Store.code, "region": Store.region}, "name", Store.id
+)
+# The time zones a store's form offers.
+US_ZONES = [
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+]
 
 
 def store_query(user: User, region: str | None = None, q: str | None = None) -> sa.Select[Any]:
@@ -34,6 +48,17 @@ def store_query(user: User, region: str | None = None, q: str | None = None) -> 
             sa.or_(sa.func.lower(Store.name).like(pattern), sa.func.lower(Store.code).like(pattern))
         )
     return stmt
+
+
+def stores_page(user: User, args: Mapping[str, Any]) -> Page:
+    """One page of the store list, from its validated arguments (the API's and the page's)."""
+    return paginate(store_query(user, args.get("region"), args.get("q")), args, SORTING)
+
+
+def stores_to_pick(user: User) -> list[Store]:
+    """The stores `user` may choose from in a form (a visit, an issue, an import, a shift,
+    a manager's stores), by name."""
+    return list(db.session.scalars(store_query(user).order_by(Store.name, Store.id)))
 
 
 def regions() -> list[str]:

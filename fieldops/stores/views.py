@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from fieldops.auth import Action, require
-from fieldops.clock import US_ZONES, WEEKDAY_NAMES, utcnow
+from fieldops.auth import Action, requires
+from fieldops.clock import WEEKDAY_NAMES, utcnow
 from fieldops.core.fields import partial_schema
-from fieldops.core.forms import form_values, list_args, submit
-from fieldops.core.pagination import paginate
+from fieldops.core.forms import dated_lines, form_values, parse_dated_lines, submit
+from fieldops.core.pagination import list_args
 from fieldops.stores import services
 from fieldops.stores.models import Store, StoreKind
 from fieldops.stores.schemas import StoreListArgsSchema, StoreSchema
@@ -21,20 +20,12 @@ from fieldops.stores.scoping import get_visible
 
 blp = Blueprint("stores", __name__)
 
-EXCEPTION_LINE = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})\s+(?:(?P<closed>closed)|(?P<opens>\d{1,2}:\d{2})\s*-\s*"
-    r"(?P<closes>\d{1,2}:\d{2}))\s*(?P<note>.*)$",
-    re.IGNORECASE,
-)
-
 
 @blp.get("/stores")
-@login_required
+@requires(Action.READ_RECORDS)
 def index() -> ResponseReturnValue:
-    require(Action.READ_RECORDS)
     args, errors = list_args(StoreListArgsSchema())
-    stmt = services.store_query(current_user, args.get("region"), args.get("q"))
-    page = paginate(stmt, args, services.SORTS, "name", Store.id)
+    page = services.stores_page(current_user, args)
     return render_template(
         "stores/index.html", page=page, args=args, errors=errors, regions=services.regions()
     ), 422 if errors else 200
@@ -49,21 +40,9 @@ def store_form_values() -> dict[str, Any]:
         if opens or closes:
             hours.append({"weekday": day, "opens": opens or "", "closes": closes or ""})
     values["posted_hours"] = hours
-    exceptions = []
-    for line in values.pop("exceptions", "").splitlines():
-        if not line.strip():
-            continue
-        match = EXCEPTION_LINE.match(line.strip())
-        if not match:
-            exceptions.append({"date": line.strip()[:10], "opens": "?"})  # schema names the error
-            continue
-        entry: dict[str, Any] = {"date": match["date"], "note": match["note"].strip() or None}
-        if match["closed"]:
-            entry["closed"] = True
-        else:
-            entry.update(opens=match["opens"].zfill(5), closes=match["closes"].zfill(5))
-        exceptions.append(entry)
-    values["exceptions"] = exceptions
+    values["exceptions"] = parse_dated_lines(
+        values.pop("exceptions", ""), "closed", ("opens", "closes")
+    )
     values["active"] = "active" in request.form
     return values
 
@@ -71,15 +50,13 @@ def store_form_values() -> dict[str, Any]:
 def exception_lines(store: Store | None) -> str:
     if store is None:
         return ""
-    lines = []
-    for exc in store.exceptions:
-        what = "closed" if exc.closed else f"{exc.opens:%H:%M}-{exc.closes:%H:%M}"
-        lines.append(f"{exc.date.isoformat()} {what} {exc.note or ''}".strip())
-    return "\n".join(lines)
+    return dated_lines(
+        ((e.date, None if e.closed else (e.opens, e.closes), e.note) for e in store.exceptions),
+        "closed",
+    )
 
 
 def _store_form(store: Store | None) -> ResponseReturnValue:
-    require(Action.MANAGE_STORES)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = store_form_values()
@@ -100,7 +77,7 @@ def _store_form(store: Store | None) -> ResponseReturnValue:
         store=store,
         form=form,
         errors=errors,
-        zones=US_ZONES,
+        zones=services.US_ZONES,
         kinds=[(k.value, k.value.title()) for k in StoreKind],
         weekdays=list(enumerate(WEEKDAY_NAMES)),
         exceptions_text=form.get("exceptions", "") if form else exception_lines(store),
@@ -108,13 +85,12 @@ def _store_form(store: Store | None) -> ResponseReturnValue:
 
 
 @blp.route("/stores/new", methods=["GET", "POST"])
-@login_required
+@requires(Action.MANAGE_STORES)
 def new() -> ResponseReturnValue:
     return _store_form(None)
 
 
 @blp.route("/stores/<int:store_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Action.MANAGE_STORES)
 def edit(store_id: int) -> ResponseReturnValue:
-    require(Action.MANAGE_STORES)
     return _store_form(get_visible(Store, store_id, current_user))

@@ -7,10 +7,10 @@ from typing import Any
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from fieldops.auth import Action, User, UserSchema, get_user, requires, user_query
+from fieldops.auth import Action, User, UserSchema, get_user, requires
 from fieldops.clock import utcnow
 from fieldops.core.fields import partial_schema
-from fieldops.core.pagination import page_schema, paginate
+from fieldops.core.pagination import page_schema
 from fieldops.users import services
 from fieldops.users.schemas import UserListArgsSchema
 
@@ -23,8 +23,7 @@ blp = Blueprint("Users", __name__, url_prefix="/api/users", description="User ac
 @blp.response(200, page_schema(UserSchema))
 def list_users(args: dict[str, Any]) -> dict[str, Any]:
     """Users; filter by `role`, `active`, search `q` in name and email."""
-    stmt = user_query(args.get("role"), args.get("q"), args.get("active"))
-    return paginate(stmt, args, services.SORTS, "name", User.id)
+    return services.users_page(args)
 
 
 @blp.route("", methods=["POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -14,14 +15,25 @@ from fieldops.auth import (
     hash_password,
     normalize_email,
     revoke_user_tokens,
+    user_query,
     validate_new_password,
 )
 from fieldops.core.errors import Invalid
 from fieldops.core.idempotency import unique_key
+from fieldops.core.pagination import Page, Sorting, paginate
 from fieldops.extensions import db
 from fieldops.stores import Store
 
-SORTS = {"name": User.name, "email": User.email, "role": User.role, "created_at": User.created_at}
+SORTING = Sorting(
+    {"name": User.name, "email": User.email, "role": User.role, "created_at": User.created_at},
+    "name",
+    User.id,
+)
+
+
+def users_page(args: Mapping[str, Any]) -> Page:
+    """One page of the account list, from its validated arguments (the API's and the page's)."""
+    return paginate(user_query(args.get("role"), args.get("q"), args.get("active")), args, SORTING)
 
 
 def _stores(ids: list[int]) -> list[Store]:

@@ -4,32 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from fieldops.audit import recent_events
 from fieldops.auth import (
     Action,
-    ApiToken,
     Role,
     TokenSchema,
     TokenScope,
     User,
     UserSchema,
+    active_users,
+    all_tokens,
     create_token,
-    require,
-    user_query,
+    get_user,
+    requires,
 )
 from fieldops.auth import revoke_token as revoke_api_token
 from fieldops.clock import utcnow
-from fieldops.core.errors import NotFound
 from fieldops.core.fields import partial_schema
-from fieldops.core.forms import form_values, list_args, submit
-from fieldops.core.pagination import paginate
-from fieldops.extensions import db
-from fieldops.stores import Store
+from fieldops.core.forms import form_values, submit
+from fieldops.core.pagination import list_args
+from fieldops.stores import stores_to_pick
 from fieldops.users import services
 from fieldops.users.schemas import UserListArgsSchema
 
@@ -41,27 +39,17 @@ SCOPE_LABELS = {
 }
 
 
-def _user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"No user with id {user_id}.")
-    return user
-
-
 @blp.get("/users")
-@login_required
+@requires(Action.READ_USERS)
 def index() -> ResponseReturnValue:
-    require(Action.READ_USERS)
     args, errors = list_args(UserListArgsSchema())
-    stmt = user_query(args.get("role"), args.get("q"), args.get("active"))
-    page = paginate(stmt, args, services.SORTS, "name", User.id)
+    page = services.users_page(args)
     return render_template(
         "users/index.html", page=page, args=args, errors=errors, roles=list(Role)
     ), 422 if errors else 200
 
 
 def _user_form(user: User | None) -> ResponseReturnValue:
-    require(Action.MANAGE_USERS)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = form_values(lists=("store_ids",))
@@ -77,7 +65,7 @@ def _user_form(user: User | None) -> ResponseReturnValue:
         if saved is not None:
             flash(f"{saved.name} saved.")
             return redirect(url_for("users.index"))
-    stores = db.session.scalars(sa.select(Store).order_by(Store.name)).all()
+    stores = stores_to_pick(current_user)
     return render_template(
         "users/form.html",
         user=user,
@@ -89,38 +77,32 @@ def _user_form(user: User | None) -> ResponseReturnValue:
 
 
 @blp.route("/users/new", methods=["GET", "POST"])
-@login_required
+@requires(Action.MANAGE_USERS)
 def new() -> ResponseReturnValue:
     return _user_form(None)
 
 
 @blp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Action.MANAGE_USERS)
 def edit(user_id: int) -> ResponseReturnValue:
-    require(Action.MANAGE_USERS)
-    return _user_form(_user(user_id))
+    return _user_form(get_user(user_id))
 
 
 @blp.route("/tokens", methods=["GET", "POST"])
-@login_required
+@requires(Action.MANAGE_TOKENS)
 def tokens() -> ResponseReturnValue:
     """API tokens for integrations: create (shown once), list, revoke."""
-    require(Action.MANAGE_TOKENS)
     errors: dict[str, list[str]] = {}
     new_token = None
     if request.method == "POST":
 
         def create(data: dict[str, Any]) -> str:
-            owner = _user(data["user_id"])
+            owner = get_user(data["user_id"])
             return create_token(owner, data["name"], current_user, utcnow(), data["scope"])[1]
 
         new_token, errors = submit(TokenSchema(), form_values(), create)
-    tokens = db.session.scalars(
-        sa.select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc())
-    ).all()
-    users = db.session.scalars(
-        sa.select(User).where(User.active.is_(True)).order_by(User.name)
-    ).all()
+    tokens = all_tokens()
+    users = active_users()
     return render_template(
         "users/tokens.html",
         tokens=tokens,
@@ -132,19 +114,17 @@ def tokens() -> ResponseReturnValue:
 
 
 @blp.post("/tokens/<int:token_id>/revoke")
-@login_required
+@requires(Action.MANAGE_TOKENS)
 def revoke_token(token_id: int) -> ResponseReturnValue:
-    require(Action.MANAGE_TOKENS)
     token = revoke_api_token(token_id, current_user, utcnow())
     flash(f"Token {token.prefix}… revoked.")
     return redirect(url_for("users.tokens"))
 
 
 @blp.get("/audit")
-@login_required
+@requires(Action.READ_AUDIT)
 def audit() -> ResponseReturnValue:
     """The latest entries of the audit log (admin)."""
-    require(Action.READ_AUDIT)
     prefix = request.args.get("action") or None
     return render_template(
         "users/audit.html", events=recent_events(limit=200, action_prefix=prefix), prefix=prefix

@@ -5,11 +5,4 @@ Other packages import from here, never from its modules (docs/architecture.md).
 
 from fieldops.visits.models import Department, Visit, VisitStatus
 from fieldops.visits.schemas import CheckInSchema, CheckOutSchema, StoreBriefSchema, UserBriefSchema
-from fieldops.visits.services import (
-    check_in,
-    check_out,
-    own_visit,
-    upcoming_visits,
-    visit_query,
-    visits_today,
-)
+from fieldops.visits.services import check_in, check_out, own_visit, recent_visits, upcoming_visits, visits_today

@@ -9,7 +9,6 @@ from marshmallow import Schema, ValidationError, post_dump, validate, validates_
 
 from fieldops.auth import sees_check_in_position
 from fieldops.core import fields
-from fieldops.core.errors import shows_conflicts_of
 from fieldops.core.fields import AwareDateTime, not_blank
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.visits.models import Department, Visit, VisitStatus
@@ -31,7 +30,6 @@ class UserBriefSchema(Schema):
     email = fields.String()
 
 
-@shows_conflicts_of(Visit)
 class VisitSchema(Schema):
     id = fields.Integer()
     store_id = fields.Integer()

@@ -15,18 +15,22 @@ from fieldops.auth import Role, User
 from fieldops.clock import local_date
 from fieldops.core.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldops.core.geo import distance_m
-from fieldops.core.pagination import paginate
+from fieldops.core.pagination import Page, Sorting, paginate
 from fieldops.extensions import db
 from fieldops.stores import Store, get_visible, visible
 from fieldops.visits.models import Visit, VisitStatus
 
 DEFAULT_LENGTH = timedelta(hours=2)
-SORTS = {
-    "planned_start": Visit.planned_start,
-    "local_date": Visit.local_date,
-    "status": Visit.status,
-    "store_id": Visit.store_id,
-}
+SORTING = Sorting(
+    {
+        "planned_start": Visit.planned_start,
+        "local_date": Visit.local_date,
+        "status": Visit.status,
+        "store_id": Visit.store_id,
+    },
+    "planned_start",
+    Visit.id,
+)
 
 
 def visit_query(
@@ -63,7 +67,7 @@ def engineer_id_of(engineer: str | None, user: User) -> int | None:
     return int(engineer) if engineer else None
 
 
-def visits_page(user: User, args: Mapping[str, Any]) -> dict[str, Any]:
+def visits_page(user: User, args: Mapping[str, Any]) -> Page:
     """One page of the visit list, from its validated arguments (the API's and the page's)."""
     stmt = visit_query(
         user,
@@ -74,7 +78,13 @@ def visits_page(user: User, args: Mapping[str, Any]) -> dict[str, Any]:
         store_id=args.get("store_id"),
         status=args.get("status"),
     )
-    return paginate(stmt, args, SORTS, "planned_start", Visit.id)
+    return paginate(stmt, args, SORTING)
+
+
+def recent_visits(user: User, store_id: int, limit: int = 20) -> list[Visit]:
+    """A store's visits that `user` may read, latest planned start first."""
+    stmt = visit_query(user, store_id=store_id).order_by(Visit.planned_start.desc())
+    return list(db.session.scalars(stmt.limit(limit)))
 
 
 def visits_today(engineer: User, now: datetime, days_ahead: int = 0) -> list[Visit]:

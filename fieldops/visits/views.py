@@ -7,15 +7,16 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from fieldops.auth import Action, Role, require, users_with_role
+from fieldops.auth import Action, Role, requires, users_with_role
 from fieldops.clock import to_utc, utcnow, zone
 from fieldops.core.fields import within_range
-from fieldops.core.forms import form_values, list_args, submit
+from fieldops.core.forms import form_values, submit
 from fieldops.core.input_checks import db_int
+from fieldops.core.pagination import list_args
 from fieldops.extensions import db
-from fieldops.stores import Store, get_visible, store_query
+from fieldops.stores import Store, get_visible, stores_to_pick
 from fieldops.visits import services
 from fieldops.visits.models import Visit, VisitStatus
 from fieldops.visits.schemas import (
@@ -29,10 +30,9 @@ blp = Blueprint("visits", __name__)
 
 
 @blp.get("/visits")
-@login_required
+@requires(Action.READ_RECORDS)
 def index() -> ResponseReturnValue:
     """All visits, filtered: for admins (planning) and the CIO."""
-    require(Action.READ_RECORDS)
     args, errors = list_args(VisitListArgsSchema())
     if not {"date", "date_from", "date_to"} & set(args):  # by default: what is coming
         args["date_from"] = utcnow().date() - timedelta(days=1)
@@ -71,7 +71,6 @@ def planning_values(store: Store | None) -> dict[str, Any]:
 
 
 def _plan_form(visit: Visit | None) -> ResponseReturnValue:
-    require(Action.PLAN_VISITS)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         store_id = request.form.get("store_id", type=db_int)
@@ -95,7 +94,7 @@ def _plan_form(visit: Visit | None) -> ResponseReturnValue:
             return redirect(url_for("visit_pages.detail", visit_id=result.id))
         if "planned_start" in errors:  # the form asks for a local day and time instead
             errors["day"] = errors.pop("planned_start")
-    stores = db.session.scalars(store_query(current_user).order_by(Store.name)).all()
+    stores = stores_to_pick(current_user)
     local = visit.planned_start.astimezone(zone(visit.store.timezone)) if visit else None
     local_end = visit.planned_end.astimezone(zone(visit.store.timezone)) if visit else None
     return render_template(
@@ -115,22 +114,20 @@ def _plan_form(visit: Visit | None) -> ResponseReturnValue:
 
 
 @blp.route("/visits/new", methods=["GET", "POST"])
-@login_required
+@requires(Action.PLAN_VISITS)
 def plan() -> ResponseReturnValue:
     return _plan_form(None)
 
 
 @blp.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Action.PLAN_VISITS)
 def edit(visit_id: int) -> ResponseReturnValue:
-    require(Action.PLAN_VISITS)
     return _plan_form(get_visible(Visit, visit_id, current_user))
 
 
 @blp.post("/visits/<int:visit_id>/cancel")
-@login_required
+@requires(Action.PLAN_VISITS)
 def cancel(visit_id: int) -> ResponseReturnValue:
-    require(Action.PLAN_VISITS)
     visit = get_visible(Visit, visit_id, current_user)
     _result, errors = submit(
         CancelSchema(),
