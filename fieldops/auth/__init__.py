@@ -8,5 +8,16 @@ from fieldops.auth.models import Role, TokenScope, User
 from fieldops.auth.passwords import validate_new_password
 from fieldops.auth.policy import Action, can, may_name_visit, requires, sees_check_in_position
 from fieldops.auth.schemas import TokenSchema, UserSchema
-from fieldops.auth.services import active_users, all_tokens, create_token, get_user, hash_password, normalize_email, revoke_token, revoke_user_tokens, user_query, users_with_role
+from fieldops.auth.services import (
+    active_users,
+    all_tokens,
+    create_token,
+    get_user,
+    hash_password,
+    normalize_email,
+    revoke_token,
+    revoke_user_tokens,
+    user_query,
+    users_with_role,
+)
 from fieldops.auth.sessions import end_all_sessions

@@ -37,7 +37,7 @@ from fieldops.auth.throttle import (
 )
 from fieldops.clock import utcnow
 from fieldops.core.errors import ApiError
-from fieldops.core.pagination import ListArgsSchema, Sorting, page_schema, paginate_list
+from fieldops.core.pagination import ListArgsSchema, page_schema
 
 blp = Blueprint("Auth", __name__, url_prefix="/api", description="Signing in and out")
 
@@ -103,12 +103,6 @@ def change_password(data: dict[str, Any]) -> dict[str, str]:
     return {"status": "password_changed"}
 
 
-SESSION_SORTS = {
-    "last_seen_at": lambda row: row["last_seen_at"],
-    "created_at": lambda row: row["created_at"],
-}
-
-
 SESSION_FIELDS = tuple(name for name in SessionSchema().fields if name != "current")
 
 
@@ -127,8 +121,8 @@ def _shown(row: UserSession, here: LiveSession | None) -> dict[str, Any]:
 def list_sessions(args: dict[str, Any]) -> dict[str, Any]:
     """Your sessions that have not ended: one per signed-in browser or phone."""
     here = current_session()
-    rows = [_shown(row, here) for row in sessions.live_sessions(current_user, utcnow())]
-    return paginate_list(rows, args, Sorting(SESSION_SORTS, "-last_seen_at"))
+    page = sessions.sessions_page(current_user, utcnow(), args)
+    return {**page, "items": [_shown(row, here) for row in page["items"]]}
 
 
 @blp.route("/auth/sessions/<int:session_id>", methods=["DELETE"])

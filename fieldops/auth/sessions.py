@@ -11,12 +11,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 
 from fieldops.auth.models import User, UserSession, digest
 from fieldops.core.errors import NotFound
+from fieldops.core.pagination import Page, Sorting, paginate_list
 from fieldops.database import note_last_use
 from fieldops.extensions import db
 
@@ -134,6 +136,18 @@ def live_sessions(user: User, now: datetime) -> list[UserSession]:
             .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
         )
     )
+
+
+# The orders of a user's session list: the most recently used first by default.
+SESSION_SORTING = Sorting(
+    {"last_seen_at": lambda row: row.last_seen_at, "created_at": lambda row: row.created_at},
+    "-last_seen_at",
+)
+
+
+def sessions_page(user: User, now: datetime, args: dict[str, Any]) -> Page:
+    """A page of `user`'s live sessions (`ListArgsSchema` args)."""
+    return paginate_list(live_sessions(user, now), args, SESSION_SORTING)
 
 
 def end_session(user: User, session_id: int, now: datetime) -> UserSession:

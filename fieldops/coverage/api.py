@@ -10,21 +10,11 @@ from flask_smorest import Blueprint
 
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
-from fieldops.core.pagination import Sorting, paginate_list
 from fieldops.coverage import services
 from fieldops.coverage.export import coverage_csv
 from fieldops.coverage.schemas import CoverageArgsSchema, CoveragePageSchema
 
 blp = Blueprint("Coverage", __name__, url_prefix="/api", description="Support and visit coverage")
-
-SORTS = {
-    "name": lambda row: row.store.name,
-    "code": lambda row: row.store.code,
-    "region": lambda row: row.store.region or "",
-    "real_percent": lambda row: row.real.percent,
-    "posted_percent": lambda row: row.posted.percent,
-    "uncovered": lambda row: row.real.uncovered_minutes,
-}
 
 
 @blp.route("/coverage", methods=["GET"])
@@ -37,14 +27,7 @@ def coverage(args: dict[str, Any]) -> dict[str, Any]:
 
     Sorted worst first by default (`sort=real_percent`); `totals` sum every store listed.
     """
-    now = utcnow()
-    rows = services.store_coverage(
-        current_user, now, args.get("from_"), args.get("days"), args.get("region")
-    )
-    horizon = current_app.config["COVERAGE_DUE_SOON_DAYS"]
-    page = paginate_list(rows, args, Sorting(SORTS, "real_percent"))
-    page["items"] = [services.as_item(row, now, horizon) for row in page["items"]]
-    return {**page, "totals": services.totals(rows, now, horizon)}
+    return services.coverage_page(current_user, utcnow(), args)
 
 
 @blp.route("/coverage.csv", methods=["GET"])

@@ -18,6 +18,7 @@ from flask import current_app
 
 from fieldops.auth import User
 from fieldops.clock import local_date
+from fieldops.core.pagination import Sorting, paginate_list
 from fieldops.coverage.engine import Coverage, ShiftPlan, StoreHours, coverage
 from fieldops.coverage.intervals import Interval, union
 from fieldops.database import chunks
@@ -335,3 +336,27 @@ def as_item(row: StoreCoverage, now: datetime, horizon_days: int) -> dict[str, A
             "next_planned": v.next_planned,
         },
     }
+
+
+# The orders of a coverage page; worst covered first by default.
+SORTING = Sorting(
+    {
+        "name": lambda row: row.store.name,
+        "code": lambda row: row.store.code,
+        "region": lambda row: row.store.region or "",
+        "real_percent": lambda row: row.real.percent,
+        "posted_percent": lambda row: row.posted.percent,
+        "uncovered": lambda row: row.real.uncovered_minutes,
+    },
+    "real_percent",
+)
+
+
+def coverage_page(user: User, now: datetime, args: dict[str, Any]) -> dict[str, Any]:
+    """A page of per-store coverage as the API answers it (`CoverageArgsSchema` args), with
+    `totals` summed over every store in scope, not only the page's."""
+    rows = store_coverage(user, now, args.get("from_"), args.get("days"), args.get("region"))
+    horizon = current_app.config["COVERAGE_DUE_SOON_DAYS"]
+    page = paginate_list(rows, args, SORTING)
+    page["items"] = [as_item(row, now, horizon) for row in page["items"]]
+    return {**page, "totals": totals(rows, now, horizon)}

@@ -3,6 +3,28 @@
 Other packages import from here, never from its modules (docs/architecture.md).
 """
 
-from fieldops.issues.models import Issue, IssueCategory, IssueComment, IssueEvent, IssueStatus, Severity
-from fieldops.issues.schemas import CommentCreateSchema, IssueCreateSchema, IssueListArgsSchema, IssueUpdateSchema
-from fieldops.issues.services import OPEN_STATUSES, add_comment, check_triage_rights, file_issue, issues_page, newest_open_issue_ids, open_issues, update_issue, visible_issue
+from fieldops.issues.models import (
+    Issue,
+    IssueCategory,
+    IssueComment,
+    IssueEvent,
+    IssueStatus,
+    Severity,
+)
+from fieldops.issues.schemas import (
+    CommentCreateSchema,
+    IssueCreateSchema,
+    IssueListArgsSchema,
+    IssueUpdateSchema,
+)
+from fieldops.issues.services import (
+    OPEN_STATUSES,
+    add_comment,
+    check_triage_rights,
+    file_issue,
+    issues_page,
+    newest_open_issue_ids,
+    open_issues,
+    update_issue,
+    visible_issue,
+)

@@ -3,4 +3,10 @@
 Other packages import from here, never from its modules (docs/architecture.md).
 """
 
-from fieldops.shifts.models import ShiftException, ShiftKind, SupportShift, shift_engineers, shift_stores
+from fieldops.shifts.models import (
+    ShiftException,
+    ShiftKind,
+    SupportShift,
+    shift_engineers,
+    shift_stores,
+)

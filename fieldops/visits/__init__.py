@@ -5,4 +5,11 @@ Other packages import from here, never from its modules (docs/architecture.md).
 
 from fieldops.visits.models import Department, Visit, VisitStatus
 from fieldops.visits.schemas import CheckInSchema, CheckOutSchema, StoreBriefSchema, UserBriefSchema
-from fieldops.visits.services import check_in, check_out, own_visit, recent_visits, upcoming_visits, visits_today
+from fieldops.visits.services import (
+    check_in,
+    check_out,
+    own_visit,
+    recent_visits,
+    upcoming_visits,
+    visits_today,
+)
