@@ -6,7 +6,7 @@ Other packages import from here, never from its modules (docs/architecture.md).
 
 from fieldops.auth.models import Role, TokenScope, User
 from fieldops.auth.passwords import validate_new_password
-from fieldops.auth.policy import Action, can, may_name_visit, requires, sees_check_in_position
+from fieldops.auth.policy import Action, can, requires
 from fieldops.auth.schemas import TokenSchema, UserSchema
 from fieldops.auth.services import (
     active_users,

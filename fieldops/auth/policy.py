@@ -18,16 +18,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from flask import current_app, g
 from flask_login import current_user
 
 from fieldops.auth.models import Role, TokenScope, User
 from fieldops.core.errors import ApiError
-
-if TYPE_CHECKING:
-    from fieldops.visits import Visit
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,23 +80,6 @@ def can(user: User | Any, action: Action, scope: TokenScope | None = None) -> bo
     if scope in SCOPE_ACTIONS:
         return action in SCOPE_ACTIONS[scope]
     return user.role in GRANTS[action]
-
-
-def may_name_visit(user: User | Any, visit: Visit) -> bool:
-    """Whether `user` may file observations (and their photos) naming `visit`: the visit's
-    own engineer, or an admin on any visit; never a manager or the CIO."""
-    if not can(user, Action.CREATE_RECORDS):
-        return False
-    return user.role == Role.ADMIN or (user.role == Role.ENGINEER and visit.engineer_id == user.id)
-
-
-def sees_check_in_position(user: User | Any, visit: Visit) -> bool:
-    """Whether `user` may see where `visit` was checked in from (position, accuracy, distance
-    to the store): the visit's engineer, admins and the CIO. Other engineers and managers see
-    the visit without it."""
-    if not can(user, Action.READ_RECORDS):
-        return False
-    return user.role in (Role.ADMIN, Role.CIO) or visit.engineer_id == user.id
 
 
 def token_may_reach(scope: TokenScope | None, view: Callable[..., Any] | None) -> bool:

@@ -11,7 +11,7 @@ from blinker import Signal
 from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
-from fieldops.auth import User, may_name_visit
+from fieldops.auth import User
 from fieldops.clock import business_date
 from fieldops.core.errors import Forbidden, Invalid
 from fieldops.core.idempotency import create_once
@@ -19,7 +19,7 @@ from fieldops.core.pagination import Page, Sorting, paginate
 from fieldops.extensions import db
 from fieldops.observations.models import Observation, ObservationCategory
 from fieldops.stores import Store, get_visible, visible
-from fieldops.visits import Visit
+from fieldops.visits import Visit, may_name_visit
 
 # Sent with the store when an `hours` observation is recorded, with `day` (its business day)
 # and `now`, inside the request's transaction. The app factory connects the hours feature,

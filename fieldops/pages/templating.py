@@ -8,8 +8,9 @@ from typing import Any
 from flask import Flask
 from flask_login import current_user
 
-from fieldops.auth import Action, Role, can, may_name_visit, sees_check_in_position
+from fieldops.auth import Action, Role, can
 from fieldops.clock import WEEKDAY_NAMES, zone
+from fieldops.visits import may_name_visit, sees_check_in_position
 
 NAV: dict[Role, list[tuple[str, str]]] = {
     Role.ENGINEER: [

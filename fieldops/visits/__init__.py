@@ -8,8 +8,10 @@ from fieldops.visits.schemas import CheckInSchema, CheckOutSchema, StoreBriefSch
 from fieldops.visits.services import (
     check_in,
     check_out,
+    may_name_visit,
     own_visit,
     recent_visits,
+    sees_check_in_position,
     upcoming_visits,
     visits_today,
 )

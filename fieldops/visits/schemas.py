@@ -7,11 +7,11 @@ from typing import Any
 from flask_login import current_user
 from marshmallow import Schema, ValidationError, post_dump, validate, validates_schema
 
-from fieldops.auth import sees_check_in_position
 from fieldops.core import fields
 from fieldops.core.fields import AwareDateTime, not_blank
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.visits.models import Department, Visit, VisitStatus
+from fieldops.visits.services import sees_check_in_position
 
 
 class StoreBriefSchema(Schema):

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from fieldops.audit import record
-from fieldops.auth import Role, User
+from fieldops.auth import Action, Role, User, can
 from fieldops.clock import local_date
 from fieldops.core.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldops.core.geo import distance_m
@@ -273,3 +273,20 @@ def follow_store_zone(store: Store) -> None:
     `stores.services.zone_changed` by the app factory)."""
     for visit in db.session.scalars(sa.select(Visit).where(Visit.store_id == store.id)):
         visit.local_date = local_date(visit.planned_start, store.timezone)
+
+
+def may_name_visit(user: User | Any, visit: Visit) -> bool:
+    """Whether `user` may file observations (and their photos) naming `visit`: the visit's
+    own engineer, or an admin on any visit; never a manager or the CIO."""
+    if not can(user, Action.CREATE_RECORDS):
+        return False
+    return user.role == Role.ADMIN or (user.role == Role.ENGINEER and visit.engineer_id == user.id)
+
+
+def sees_check_in_position(user: User | Any, visit: Visit) -> bool:
+    """Whether `user` may see where `visit` was checked in from (position, accuracy, distance
+    to the store): the visit's engineer, admins and the CIO. Other engineers and managers see
+    the visit without it."""
+    if not can(user, Action.READ_RECORDS):
+        return False
+    return user.role in (Role.ADMIN, Role.CIO) or visit.engineer_id == user.id
