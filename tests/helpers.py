@@ -112,3 +112,21 @@ def race(clients: list[Any], url: str, payload: dict[str, Any], method: str = "p
     if errors:
         raise errors[0]
     return answers
+
+
+def list_page_naming(client: Any, url: str, heading: str, named: str) -> str:
+    """The list page at `url`, which has a bad parameter: shown anyway (422), with its
+    heading and the parameter's problem named. Its HTML, for further checks."""
+    r = client.get(url)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422, page[:500]
+    assert heading in page
+    assert named in page
+    return page
+
+
+def refuses_nul(client: Any, url: str) -> None:
+    """A NUL in `url`'s query is refused (422) and said to be one."""
+    r = client.get(url)
+    assert r.status_code == 422
+    assert "NUL" in r.get_data(as_text=True)

@@ -12,14 +12,16 @@ from fieldops.stores.models import Store
 from fieldops.visits.models import VisitStatus
 
 
-def run(app, at) -> None:
-    """Take the coverage snapshot at `at`."""
+def run(app, at) -> dict:
+    """Take the coverage snapshot at `at`; its figures."""
     with app.app_context():
-        snapshots.take_snapshot(at)
+        figures = snapshots.take_snapshot(at)
         db.session.commit()
+        return figures
 
 
 def add_shift(app, **kw) -> int:
+    """A support shift (on site, weekdays 08:00-20:00 Chicago unless told), its id."""
     with app.app_context():
         stores = [db.session.get(Store, s.id) for s in kw.pop("stores", [])]
         off = kw.pop("off", [])
@@ -29,7 +31,7 @@ def add_shift(app, **kw) -> int:
             weekdays=kw.pop("weekdays", [0, 1, 2, 3, 4]),
             start_time=kw.pop("start", time(8)),
             end_time=kw.pop("end", time(20)),
-            kind=ShiftKind.ONSITE,
+            kind=kw.pop("kind", ShiftKind.ONSITE),
             **kw,
         )
         shift.stores = stores

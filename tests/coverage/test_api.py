@@ -5,35 +5,22 @@ from __future__ import annotations
 import csv
 import io
 from datetime import time, timedelta
+from functools import partial
 
 import pytest
 
 from fieldops.extensions import db
 from fieldops.hours.models import HoursBasis, RealHours
-from fieldops.shifts.models import ShiftKind, SupportShift
-from fieldops.stores.models import Store
+from fieldops.shifts.models import ShiftKind
 from fieldops.visits.models import VisitStatus
+from tests.coverage import helpers
 
 # NOW: Wednesday 2026-03-04 15:00 UTC (09:00 in Chicago).
 WEEK = "from=2026-03-02&days=7"
 
 
-def add_shift(app, **kw) -> int:
-    with app.app_context():
-        stores = [db.session.get(Store, s.id) for s in kw.pop("stores", [])]
-        shift = SupportShift(
-            name=kw.pop("name", "Days"),
-            timezone=kw.pop("timezone", "America/Chicago"),
-            weekdays=kw.pop("weekdays", [0, 1, 2, 3, 4]),
-            start_time=kw.pop("start", time(8)),
-            end_time=kw.pop("end", time(18)),
-            kind=ShiftKind.REMOTE,
-            **kw,
-        )
-        shift.stores = stores
-        db.session.add(shift)
-        db.session.commit()
-        return shift.id
+# The shifts here are remote, weekdays 08:00-18:00 unless told.
+add_shift = partial(helpers.add_shift, end=time(18), kind=ShiftKind.REMOTE)
 
 
 def learn(app, store, hours: dict[int, tuple[time, time] | None]) -> None:

@@ -14,18 +14,11 @@ from fieldops.extensions import db
 from fieldops.jobs import registry, runner
 from fieldops.jobs.models import RunStatus
 from fieldops.stores.models import Store
-from tests.coverage.helpers import add_shift, visited
+from tests.coverage.helpers import add_shift, run, visited
 
 # NOW: Wednesday 2026-03-04 15:00 UTC (09:00 in Chicago); the period is 4-31 March,
 # four of each weekday. Stores are posted Mon-Sat 09:00-20:00 (660 min a day).
 DAY = 660
-
-
-def run(app, at: datetime) -> dict:
-    with app.app_context():
-        figures = snapshots.take_snapshot(at)
-        db.session.commit()
-        return figures
 
 
 def snapshot_of(app, store, taken_on: date = date(2026, 3, 4)) -> CoverageSnapshot:

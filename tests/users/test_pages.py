@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import list_page_naming, refuses_nul
+
 
 def test_admin_creates_a_token_shown_once(world, browser_as_admin):
     engineer = world.engineer
@@ -45,15 +47,9 @@ def test_a_list_page_with_a_bad_parameter_shows_the_list_and_names_it(
     browser_as_admin, build, url, heading, named
 ):
     build.store(name="Northside Motors")
-    r = browser_as_admin.get(url)
-    page = r.get_data(as_text=True)
-    assert r.status_code == 422, page[:500]
-    assert heading in page
-    assert named in page
+    list_page_naming(browser_as_admin, url, heading, named)
 
 
 @pytest.mark.parametrize("url", ["/admin/users?q=%00"])
 def test_a_nul_in_a_page_query_is_refused(browser_as_admin, url):
-    r = browser_as_admin.get(url)
-    assert r.status_code == 422
-    assert "NUL" in r.get_data(as_text=True)
+    refuses_nul(browser_as_admin, url)
