@@ -173,40 +173,26 @@ def world(build: Builder) -> World:
     return World(build)
 
 
-@pytest.fixture
-def as_admin(world: World, login: Any) -> ApiClient:
-    """An API client signed in as world.admin."""
-    return login(world.admin)
+def role_client(person: str, sign_in: str) -> Any:
+    """A fixture giving a client signed in as `world.<person>`: `sign_in` names how, "login"
+    (an API client) or "signed_in" (a browser, through the sign-in form)."""
+
+    def client(world: World, request: pytest.FixtureRequest) -> Any:
+        return request.getfixturevalue(sign_in)(getattr(world, person))
+
+    prefix = "as" if sign_in == "login" else "browser_as"
+    client.__doc__ = f"A client signed in as world.{person} ({sign_in})."
+    return pytest.fixture(client, name=f"{prefix}_{person}")
 
 
-@pytest.fixture
-def as_cio(world: World, login: Any) -> ApiClient:
-    """An API client signed in as world.cio."""
-    return login(world.cio)
-
-
-@pytest.fixture
-def as_engineer(world: World, login: Any) -> ApiClient:
-    """An API client signed in as world.engineer."""
-    return login(world.engineer)
-
-
-@pytest.fixture
-def as_other_engineer(world: World, login: Any) -> ApiClient:
-    """An API client signed in as world.other_engineer."""
-    return login(world.other_engineer)
-
-
-@pytest.fixture
-def as_manager(world: World, login: Any) -> ApiClient:
-    """An API client signed in as world.manager (of world.store)."""
-    return login(world.manager)
-
-
-@pytest.fixture
-def as_other_manager(world: World, login: Any) -> ApiClient:
-    """An API client signed in as world.other_manager (of world.other_store only)."""
-    return login(world.other_manager)
+# API clients of the world's people (world.manager runs world.store; world.other_manager
+# runs world.other_store only).
+as_admin = role_client("admin", "login")
+as_cio = role_client("cio", "login")
+as_engineer = role_client("engineer", "login")
+as_other_engineer = role_client("other_engineer", "login")
+as_manager = role_client("manager", "login")
+as_other_manager = role_client("other_manager", "login")
 
 
 @pytest.fixture
@@ -257,28 +243,11 @@ def signed_in(app: Flask) -> Any:
     return sign_in
 
 
-@pytest.fixture
-def browser_as_admin(world: World, signed_in: Any) -> Browser:
-    """A browser signed in through the form as world.admin."""
-    return signed_in(world.admin)
-
-
-@pytest.fixture
-def browser_as_cio(world: World, signed_in: Any) -> Browser:
-    """A browser signed in through the form as world.cio."""
-    return signed_in(world.cio)
-
-
-@pytest.fixture
-def browser_as_engineer(world: World, signed_in: Any) -> Browser:
-    """A browser signed in through the form as world.engineer."""
-    return signed_in(world.engineer)
-
-
-@pytest.fixture
-def browser_as_manager(world: World, signed_in: Any) -> Browser:
-    """A browser signed in through the form as world.manager (of world.store)."""
-    return signed_in(world.manager)
+# Browsers of the world's people, signed in through the form.
+browser_as_admin = role_client("admin", "signed_in")
+browser_as_cio = role_client("cio", "signed_in")
+browser_as_engineer = role_client("engineer", "signed_in")
+browser_as_manager = role_client("manager", "signed_in")
 
 
 # --- the production configuration: secure cookies, strict CSRF referrer check ---

@@ -107,16 +107,7 @@ def test_totals_and_region_filter(now, app, build, as_cio):
 
 def test_cadence_counts_visits_of_the_last_365_days(now, app, build, as_cio, time_machine):
     store = build.store(code="CAD", cadence_per_year=2)
-    engineer = build.user("engineer")
-    year_ago = now - timedelta(days=365)
-    for at in (year_ago, now - timedelta(days=100)):
-        build.visit(
-            store,
-            engineer,
-            at - timedelta(hours=2),
-            status=VisitStatus.COMPLETED,
-            checked_out_at=at,
-        )
+    helpers.visited(build, store, now, 365, 100)
     visits = item(as_cio, WEEK, "CAD")["visits"]
     assert visits["completed_12m"] == 2 and visits["overdue"] is False  # exactly 365 days: in
     assert visits["due_on"] == "2026-03-04"  # today the older one ages out...
