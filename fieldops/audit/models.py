@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldops.clock import utcnow
 from fieldops.extensions import db
-
-if TYPE_CHECKING:
-    from fieldops.auth import User
 
 
 class AuditEvent(db.Model):
@@ -28,4 +25,6 @@ class AuditEvent(db.Model):
     target_id: Mapped[int | None]
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
-    actor: Mapped[User | None] = relationship()
+    # A User (auth). The log is the bottom of the features and names no model above it:
+    # the relationship is resolved by name.
+    actor: Mapped[Any] = relationship("User")

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
 from fieldops.audit.models import AuditEvent
 from fieldops.extensions import db
 
-if TYPE_CHECKING:
-    from fieldops.auth import User
+
+class Actor(Protocol):
+    """Who did it: a user (the log names no model above it)."""
+
+    id: int
 
 
 def _plain(value: Any) -> Any:
@@ -26,7 +29,7 @@ def _plain(value: Any) -> Any:
 
 
 def record(
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     target_type: str,
     target_id: int | None,

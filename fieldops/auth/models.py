@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Any
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -15,9 +15,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from fieldops.clock import utcnow
 from fieldops.database import enum_type
 from fieldops.extensions import db
-
-if TYPE_CHECKING:
-    from fieldops.stores import Store
 
 
 def digest(secret: str) -> str:
@@ -46,8 +43,9 @@ class User(UserMixin, db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None]
 
-    stores: Mapped[list[Store]] = relationship(
-        secondary="store_managers", back_populates="managers", order_by="Store.name"
+    # The stores a manager runs (stores.Store, above auth: resolved by name).
+    stores: Mapped[list[Any]] = relationship(
+        "Store", secondary="store_managers", back_populates="managers", order_by="Store.name"
     )
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,7 +16,6 @@ from fieldops.extensions import db
 
 if TYPE_CHECKING:
     from fieldops.auth import User
-    from fieldops.photos import Photo
     from fieldops.stores import Store
     from fieldops.visits import Visit
 
@@ -51,4 +50,7 @@ class Observation(db.Model):
     store: Mapped[Store] = relationship()
     visit: Mapped[Visit | None] = relationship()
     author: Mapped[User] = relationship()
-    photos: Mapped[list[Photo]] = relationship(back_populates="observation", order_by="Photo.id")
+    # Its photos (photos.Photo, above this feature: resolved by name).
+    photos: Mapped[list[Any]] = relationship(
+        "Photo", back_populates="observation", order_by="Photo.id"
+    )
