@@ -1,6 +1,7 @@
 """FieldOps: the application factory.
 
-`create_app` wires extensions, blueprints, error handlers and commands. It never touches
+`create_app` wires extensions, blueprints, error handlers, commands and the features' signals
+(docs/architecture.md). It never touches
 the database and never starts the scheduler: migrations run with `flask db upgrade`.
 """
 
@@ -35,7 +36,7 @@ from fieldops.observations.api import blp as observations_api
 from fieldops.observations.services import hours_evidence
 from fieldops.pages.issues import blp as issues_pages
 from fieldops.pages.observations import blp as observation_pages
-from fieldops.pages.overview import blp as overview_views
+from fieldops.pages.overview import blp as overview_page
 from fieldops.pages.store import blp as store_pages
 from fieldops.pages.templating import init_templating
 from fieldops.pages.visits import blp as visit_pages
@@ -135,7 +136,7 @@ def register_blueprints(app: Flask) -> None:
         visit_pages,
         observation_pages,
         issues_pages,
-        overview_views,
+        overview_page,
         hours_views,
         shifts_views,
         pwa_views,
