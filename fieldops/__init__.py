@@ -1,8 +1,8 @@
 """FieldOps: the application factory.
 
-`create_app` wires extensions, blueprints, error handlers, commands and the features' signals
-(docs/architecture.md). It never touches
-the database and never starts the scheduler: migrations run with `flask db upgrade`.
+`create_app` wires extensions, blueprints, error handlers, commands and the features'
+signals (docs/architecture.md). It never touches the database and never starts the
+scheduler: migrations run with `flask db upgrade`.
 """
 
 from __future__ import annotations
