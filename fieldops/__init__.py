@@ -76,7 +76,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     register_conflict_schemas()  # before the API: its document lists them
     register_extensions(app)
     register_blueprints(app)
-    register_errorhandlers(app)
+    register_error_handlers(app)
     register_hooks(app)
     register_commands(app)
     register_template_helpers(app)
@@ -151,10 +151,6 @@ def connect_features() -> None:
     per test) is harmless: a receiver is held once."""
     zone_changed.connect(follow_store_zone)
     hours_evidence.connect(refresh_day)
-
-
-def register_errorhandlers(app: Flask) -> None:
-    register_error_handlers(app)
 
 
 def commit_unit_of_work(response: Response) -> Response:

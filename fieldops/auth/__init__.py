@@ -17,7 +17,6 @@ from fieldops.auth.services import (
     normalize_email,
     revoke_token,
     revoke_user_tokens,
-    user_query,
     users_with_role,
 )
 from fieldops.auth.sessions import end_all_sessions

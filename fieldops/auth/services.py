@@ -194,22 +194,10 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def user_query(
-    role: Role | None = None, q: str | None = None, active: bool | None = None
-) -> sa.Select[Any]:
-    stmt = sa.select(User)
-    if role is not None:
-        stmt = stmt.where(User.role == role)
-    if active is not None:
-        stmt = stmt.where(User.active == active)
-    if q:
-        pattern = f"%{q.strip().lower()}%"
-        stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
-    return stmt
-
-
 def users_with_role(role: Role) -> list[User]:
-    return list(db.session.scalars(user_query(role, active=True).order_by(User.name)))
+    """The active users of `role`, by name (whom a form may pick)."""
+    stmt = sa.select(User).where(User.role == role, User.active.is_(True)).order_by(User.name)
+    return list(db.session.scalars(stmt))
 
 
 def active_users() -> list[User]:

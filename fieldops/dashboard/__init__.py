@@ -1,11 +1,26 @@
-"""The CIO dashboard's figures (served at /overview by fieldops/pages/overview.py).
+"""The CIO dashboard's figures, shown at /overview by fieldops/pages/overview.py.
 
 Read from the latest nightly coverage snapshot (figures, visits_due), drawn as server-side
-SVG (heatmap, trend), with open issues (open_issues); before the first snapshot, visit
-cadence is counted live by coverage's one rule (fieldops.coverage.services.visit_cadence).
-`overview` gathers all of it for the page's template.
+SVG (heatmap, trend), with open issues (open_issues). Before the first snapshot the page
+counts visit cadence live, by coverage's one rule (`fieldops.coverage.visit_cadence`).
 
 Other packages import from here, never from its modules (docs/architecture.md).
 """
 
-from fieldops.dashboard.context import overview
+from fieldops.dashboard.figures import (
+    HEATMAP_STORES,
+    LIST_LENGTH,
+    Scope,
+    StoreSnapshot,
+    active_store_count,
+    by_region,
+    coverage_trend,
+    headline,
+    largest_gaps,
+    open_alerts,
+    scope,
+)
+from fieldops.dashboard.heatmap import Heatmap, Line, draw_heatmap
+from fieldops.dashboard.open_issues import open_issue_counts
+from fieldops.dashboard.trend import trend_chart
+from fieldops.dashboard.visits_due import VisitDue, due_soon, overdue_visits, visits_of

@@ -232,7 +232,7 @@ class TrendPoint:
     posted_percent: float | None
 
 
-def trend(
+def coverage_trend(
     user: User, region: str | None, until: date, weeks: int = TREND_WEEKS
 ) -> list[TrendPoint]:
     """Real and posted coverage of all stores, summed, on one snapshot date a week: the

@@ -1,4 +1,4 @@
-"""The uncovered-minutes heatmap: geometry for a server-drawn SVG (coverage/_heatmap.html).
+"""The uncovered-minutes heatmap: geometry for a server-drawn SVG (dashboard/_heatmap.html).
 
 One row per store (the worst first), then one row per region (its average store), one
 column per weekday. A cell holds the real-customer minutes a week that no support shift
@@ -97,7 +97,7 @@ def _row(line: Line, y: float, region: bool) -> HeatRow:
     return HeatRow(y, _short(line.label), line.title, line.href, cells, region)
 
 
-def heatmap(stores: list[Line], regions: list[Line]) -> Heatmap:
+def draw_heatmap(stores: list[Line], regions: list[Line]) -> Heatmap:
     rows = [_row(line, TOP + i * ROW_HEIGHT, False) for i, line in enumerate(stores)]
     section_y = None
     y = TOP + len(stores) * ROW_HEIGHT

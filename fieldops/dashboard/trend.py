@@ -1,4 +1,4 @@
-"""The weekly coverage trend: geometry for a server-drawn SVG (templates/coverage/_trend.html).
+"""The weekly coverage trend: geometry for a server-drawn SVG (templates/dashboard/_trend.html).
 
 Two lines over the snapshot weeks: the share of real customer minutes covered, and the
 same against posted hours. The vertical axis runs from a round figure below the lowest

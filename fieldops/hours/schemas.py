@@ -13,14 +13,6 @@ from fieldops.core.fields import HHMM, AwareDateTime, within_range
 from fieldops.hours.models import HoursBasis, SignalSource
 from fieldops.stores import PostedHoursSchema
 
-ROW_SOURCES = [
-    SignalSource.WIFI_SESSION,
-    SignalSource.DOOR_COUNT,
-    SignalSource.TRANSACTION,
-    SignalSource.CLOSEOUT,
-]
-
-
 # The limits of a row's fields, shared by the schemas and the quick reading below.
 LONGEST_ID = 128  # a device's or a transaction's id
 INTERVAL_MINUTES = (1, 60)  # a door counter's bin

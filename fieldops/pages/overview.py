@@ -1,16 +1,184 @@
-"""The CIO dashboard page (/overview): support and visit coverage from the nightly
-snapshots, alerts, issues; its figures come from fieldops.dashboard."""
+"""The CIO dashboard page (/overview): what it shows, gathered for its template.
+
+Coverage and visit cadence come from the latest nightly snapshot of each store
+(`fieldops.dashboard`: figures, visits due, the heatmap and trend geometry); without any
+snapshot yet (a fresh installation) the page says so and shows visit cadence counted live
+by coverage's rule (`fieldops.coverage.visit_cadence`, the one the snapshots store), open
+issues and the hours drift.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from fieldops.auth import Action, requires
+from fieldops.auth import Action, User, requires
 from fieldops.clock import utcnow
-from fieldops.dashboard import overview
+from fieldops.coverage import active_stores, visit_cadence
+from fieldops.dashboard import (
+    HEATMAP_STORES,
+    LIST_LENGTH,
+    Heatmap,
+    Line,
+    Scope,
+    StoreSnapshot,
+    VisitDue,
+    active_store_count,
+    by_region,
+    coverage_trend,
+    draw_heatmap,
+    due_soon,
+    headline,
+    largest_gaps,
+    open_alerts,
+    open_issue_counts,
+    overdue_visits,
+    scope,
+    trend_chart,
+    visits_of,
+)
+from fieldops.hours import largest_drifts
 from fieldops.stores import regions
+
+ALERTS_SHOWN = 8
+DRIFTS_SHOWN = 10
+DUE_SOON_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class VisitLine:
+    """A row of the overdue and due-soon tables."""
+
+    store_id: int
+    name: str
+    code: str
+    completed: int
+    cadence: int
+    due_on: date | None = None
+    last_visit: datetime | None = None
+    next_planned: datetime | None = None
+
+
+def _heatmap(where: Scope, worst: list[StoreSnapshot]) -> Heatmap | None:
+    if not worst:
+        return None
+    stores = [
+        Line(
+            label=r.name,
+            title=f"{r.code} {r.name}",
+            by_weekday=r.by_weekday,
+            days=r.days,
+            href=url_for("store_pages.detail", store_id=r.store_id),
+        )
+        for r in worst
+    ]
+    regions = [
+        Line(
+            label=g.region,
+            title=f"{g.region} (average of {g.stores} stores)",
+            by_weekday=g.by_weekday,
+            days=g.days,
+        )
+        for g in by_region(where)
+    ]
+    return draw_heatmap(stores, regions)
+
+
+def _visit_line(due: VisitDue) -> VisitLine:
+    row = due.row
+    return VisitLine(
+        row.store_id,
+        row.name,
+        row.code,
+        row.completed_12m,
+        row.cadence,
+        row.due_on,
+        due.last_visit,
+        due.next_planned,
+    )
+
+
+def _from_snapshots(where: Scope, now: datetime) -> dict[str, Any]:
+    config = current_app.config
+    head = headline(where, float(config["COVERAGE_ALERT_PERCENT"]))
+    if not head.stores:
+        return {}
+    worst = largest_gaps(where, HEATMAP_STORES)
+    due = due_soon(where, now, config["COVERAGE_DUE_SOON_DAYS"])
+    shown = due[:DUE_SOON_SHOWN]
+    visits = visits_of([r.store_id for r in shown], now)
+    points = coverage_trend(where.user, where.region, where.taken_on)
+    return {
+        "snapshot_on": where.taken_on,
+        "stale": where.taken_on < now.astimezone(UTC).date() - timedelta(days=1),
+        "head": head,
+        "days": worst[0].days if worst else current_app.config["COVERAGE_DEFAULT_DAYS"],
+        "gaps": worst[:LIST_LENGTH],
+        "heat": _heatmap(where, worst),
+        "trend": trend_chart(points),
+        "trend_points": points,
+        "overdue": [_visit_line(d) for d in overdue_visits(where, now, LIST_LENGTH)],
+        "overdue_count": head.overdue,
+        "due_soon": [
+            _visit_line(VisitDue(r, *visits.get(r.store_id, (None, None)))) for r in shown
+        ],
+        "due_soon_count": len(due),
+    }
+
+
+def _live_cadence(user: User, now: datetime, region: str | None) -> dict[str, Any]:
+    """Visit cadence counted from the visits (no snapshot yet), by the rule the snapshots
+    store: completed visits of the rolling year (docs/coverage.md)."""
+    stores = active_stores(user, region)
+    counted = visit_cadence(stores, now)
+    overdue = sorted(
+        ((store, counted[store.id]) for store in stores if counted[store.id].overdue),
+        key=lambda pair: (pair[1].completed_12m - pair[1].cadence, pair[0].name),
+    )  # most visits missing first
+    return {
+        "live_stores": len(stores),
+        "live_meeting": len(stores) - len(overdue),
+        "overdue": [
+            VisitLine(
+                store.id,
+                store.name,
+                store.code,
+                visits.completed_12m,
+                visits.cadence,
+                last_visit=visits.last_visit,
+                next_planned=visits.next_planned,
+            )
+            for store, visits in overdue[:LIST_LENGTH]
+        ],
+        "overdue_count": len(overdue),
+        "due_soon": [],
+        "due_soon_count": 0,
+    }
+
+
+def overview(user: User, now: datetime, region: str | None) -> dict[str, Any]:
+    """The template's context for the dashboard, for one region or all."""
+    alerts, alert_counts = open_alerts(user, region, ALERTS_SHOWN)
+    context: dict[str, Any] = {
+        "threshold": current_app.config["COVERAGE_ALERT_PERCENT"],
+        "horizon": current_app.config["COVERAGE_DUE_SOON_DAYS"],
+        "issues": open_issue_counts(region),
+        "alerts": alerts,
+        "alert_counts": alert_counts,
+        "drifts": largest_drifts(user, limit=DRIFTS_SHOWN, region=region),
+        "stores_active": active_store_count(user, region),
+    }
+    where = scope(user, region)
+    snapshot = _from_snapshots(where, now) if where else {}
+    if snapshot:
+        return context | snapshot
+    return context | {"snapshot_on": None} | _live_cadence(user, now, region)
+
 
 blp = Blueprint("overview", __name__)
 

@@ -5,6 +5,5 @@ Other packages import from here, never from its modules (docs/architecture.md).
 
 from fieldops.photos.forms import form_photo
 from fieldops.photos.images import CleanImage
-from fieldops.photos.models import Photo
 from fieldops.photos.schemas import PhotoFileSchema
 from fieldops.photos.services import add_photo

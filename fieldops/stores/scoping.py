@@ -65,11 +65,3 @@ def get_visible(
     if record is None:
         raise NotFound(f"No {model.__name__.lower()} with id {record_id}.", field)
     return record
-
-
-def can_see_store(user: User, store_id: int) -> bool:
-    if user.role in SEES_ALL_STORES:
-        return True
-    if user.role == Role.MANAGER:
-        return store_id in user.store_ids
-    return False

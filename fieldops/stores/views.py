@@ -1,4 +1,5 @@
-"""HTML pages for stores: the list, a store's page, the manager's "My store", admin forms."""
+"""HTML pages of the stores feature: the list and the admin's store forms (a store's own page
+and My store show several features: fieldops/pages/store.py)."""
 
 from __future__ import annotations
 

@@ -10,12 +10,12 @@ import sqlalchemy as sa
 
 from fieldops.audit import record
 from fieldops.auth import (
+    Role,
     User,
     end_all_sessions,
     hash_password,
     normalize_email,
     revoke_user_tokens,
-    user_query,
     validate_new_password,
 )
 from fieldops.core.errors import Invalid
@@ -29,6 +29,20 @@ SORTING = Sorting(
     "name",
     User.id,
 )
+
+
+def user_query(
+    role: Role | None = None, q: str | None = None, active: bool | None = None
+) -> sa.Select[Any]:
+    stmt = sa.select(User)
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    if active is not None:
+        stmt = stmt.where(User.active == active)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
+    return stmt
 
 
 def users_page(args: Mapping[str, Any]) -> Page:

@@ -1,4 +1,5 @@
-"""HTML pages for visits: the engineer's Today, a visit, and the admin's planning pages."""
+"""HTML pages of the visits feature: the visit list and the admin's planning pages (Today and
+a visit's page show several features: fieldops/pages/visits.py)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from fieldops.coverage.models import CoverageSnapshot
 from fieldops.dashboard import figures as dashboard
 from fieldops.dashboard import visits_due as cadence
 from fieldops.dashboard.figures import TrendPoint
-from fieldops.dashboard.heatmap import Line, heatmap, level
+from fieldops.dashboard.heatmap import Line, draw_heatmap, level
 from fieldops.dashboard.trend import trend_chart
 from fieldops.extensions import db
 from tests.coverage.helpers import make_group, run
@@ -33,7 +33,7 @@ def test_the_trend_takes_one_snapshot_date_a_week(app, build, group, now):
         run(app, now - timedelta(days=days_ago))
     with app.app_context():
         cio = db.session.get(User, build.user("cio").id)
-        points = dashboard.trend(cio, None, date(2026, 3, 4))
+        points = dashboard.coverage_trend(cio, None, date(2026, 3, 4))
         assert [p.taken_on for p in points] == [
             date(2026, 2, 2),  # 30 days ago, in the window ending 5 weeks back
             date(2026, 2, 18),
@@ -42,7 +42,7 @@ def test_the_trend_takes_one_snapshot_date_a_week(app, build, group, now):
         ]
         assert {p.stores for p in points} == {3}
         assert points[-1].real_percent == round(100 * 44 / 72, 2)
-        west = dashboard.trend(cio, "West", date(2026, 3, 4))
+        west = dashboard.coverage_trend(cio, "West", date(2026, 3, 4))
         assert {(p.stores, p.real_percent) for p in west} == {(1, 0.0)}
         assert db.session.scalar(sa.select(sa.func.count()).select_from(CoverageSnapshot)) == 21
 
@@ -91,7 +91,7 @@ def test_the_latest_run_is_summed_by_the_database(app, build, group, now):
 
 def test_heatmap_levels_rows_and_region_rows():
     assert [level(m) for m in (0, 1, 30, 31, 60, 120, 240, 241)] == [0, 1, 1, 2, 2, 3, 4, 5]
-    chart = heatmap(
+    chart = draw_heatmap(
         [Line("A very long store name that goes on", "S1", [0, 0, 0, 0, 0, 2640, 0], 28, "/s/1")],
         [Line("Midwest", "Midwest", [0, 0, 0, 0, 0, 1320.0, 0], 28)],
     )
