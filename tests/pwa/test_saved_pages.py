@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from fieldops.pwa.saved import rule_pattern, saved_page_patterns
 from fieldops.pwa.shell import STATIC_FILES
-from tests.pwa.test_pages import offline_pages
+from tests.pwa.test_views import offline_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 
