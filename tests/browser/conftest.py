@@ -39,6 +39,27 @@ class Live:
         return self.app.app_context()
 
 
+def whole_bodies(app: Any) -> Any:
+    """`app` answering each request with its whole body read and its response closed.
+
+    Werkzeug's development server skips closing a response when the browser drops the
+    connection while the server drains the request (the service worker's precache and the
+    page's module preloads are often cut short): a static file stays open and its
+    ResourceWarning fails whichever test is running. Nothing here streams, so reading the
+    body first changes no answer.
+    """
+
+    def respond(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return respond
+
+
 @pytest.fixture(scope="package")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     tmp: Path = tmp_path_factory.mktemp("browser")
@@ -57,7 +78,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         with app.app_context():
             upgrade()
             db.engine.dispose()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = make_server("127.0.0.1", 0, whole_bodies(app), threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
