@@ -90,6 +90,9 @@ def end_after_start(data: dict[str, Any]) -> None:
         raise ValidationError("Must be after planned_start.", "planned_end")
 
 
+PAST = "true: the visit already happened (a start more than an hour ago is refused without it)"
+
+
 class VisitCreateSchema(Schema):
     store_id = fields.Integer(required=True)
     engineer_id = fields.Integer(required=True)
@@ -98,6 +101,7 @@ class VisitCreateSchema(Schema):
         load_default=None, metadata={"description": "default: two hours after the start"}
     )
     purpose = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    past = fields.Boolean(load_default=False, load_only=True, metadata={"description": PAST})
 
     @validates_schema
     def check_window(self, data: dict[str, Any], **_: Any) -> None:
@@ -110,6 +114,7 @@ class VisitUpdateSchema(Schema):
     planned_end = AwareDateTime()
     purpose = fields.String(allow_none=True, validate=validate.Length(max=200))
     version = fields.Integer(metadata={"description": "the version you read; 409 if stale"})
+    past = fields.Boolean(load_only=True, metadata={"description": PAST})
 
     @validates_schema
     def check_window(self, data: dict[str, Any], **_: Any) -> None:

@@ -21,6 +21,9 @@ from fieldops.stores import Store, get_visible, visible
 from fieldops.visits.models import Visit, VisitStatus
 
 DEFAULT_LENGTH = timedelta(hours=2)
+# A start further back than this is most likely a slip (the wrong day or year): planning one
+# asks for `past: true`, the planner's word that the visit already happened.
+PAST_GRACE = timedelta(hours=1)
 SORTING = Sorting(
     {
         "planned_start": Visit.planned_start,
@@ -142,10 +145,19 @@ def _not_future(at: datetime, now: datetime) -> None:
         raise Invalid("Cannot be in the future.", "at")
 
 
+def _check_start(start: datetime, now: datetime, past: bool | None) -> None:
+    if start < now - PAST_GRACE and not past:
+        raise Invalid(
+            "This start is more than an hour ago. If the visit already happened, mark it as past.",
+            "planned_start",
+        )
+
+
 def plan_visit(data: dict[str, Any], actor: User, now: datetime) -> Visit:
     store = get_visible(Store, data["store_id"], actor, "store_id")
     engineer = _engineer(data["engineer_id"])
     start = data["planned_start"]
+    _check_start(start, now, data.get("past"))
     visit = Visit(
         store=store,
         engineer=engineer,
@@ -182,6 +194,8 @@ def update_visit(visit: Visit, data: dict[str, Any], actor: User, now: datetime)
     if "engineer_id" in data:
         visit.engineer = _engineer(data["engineer_id"])
     start = data.get("planned_start", visit.planned_start)
+    if "planned_start" in data:
+        _check_start(start, now, data.get("past"))
     end = data.get("planned_end", visit.planned_end)
     if "planned_start" in data and "planned_end" not in data:
         end = start + (visit.planned_end - visit.planned_start)
@@ -199,7 +213,7 @@ def update_visit(visit: Visit, data: dict[str, Any], actor: User, now: datetime)
         "visit",
         visit.id,
         now=now,
-        fields=sorted(k for k in data if k != "version"),
+        fields=sorted(k for k in data if k not in ("version", "past")),
     )
     return visit
 

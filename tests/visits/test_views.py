@@ -14,7 +14,7 @@ from tests.helpers import list_page_naming
 BIG = 2**70
 
 
-def test_admin_plans_a_visit_in_store_local_time(world, browser_as_admin, build, app):
+def test_admin_plans_a_visit_in_store_local_time(now, world, browser_as_admin, build, app):
     store = build.store(timezone="America/Los_Angeles")
     engineer = world.engineer
     b = browser_as_admin
