@@ -58,6 +58,12 @@ def _stores(ids: list[int]) -> list[Store]:
     return stores
 
 
+def _check_manager_runs_a_store(role: Role, store_ids: list[int]) -> None:
+    """A manager sees only their stores: one with none would see an empty app."""
+    if role == Role.MANAGER and not store_ids:
+        raise Invalid("A store manager runs at least one store: choose it.", "store_ids")
+
+
 def _check_email_free(email: str, user_id: int | None) -> None:
     clash = db.session.scalar(sa.select(User.id).where(User.email == email, User.id != user_id))
     if clash is not None:
@@ -78,6 +84,7 @@ def create_user(data: dict[str, Any], actor: User | None, now: datetime) -> User
         created_at=now,
         updated_at=now,
     )
+    _check_manager_runs_a_store(data["role"], data.get("store_ids") or [])
     with unique_key("email", f"{email} already has an account."):
         db.session.add(user)
         if data.get("store_ids"):
@@ -99,6 +106,9 @@ def update_user(user: User, data: dict[str, Any], actor: User, now: datetime) ->
     if new_password is not None:
         validate_new_password(new_password)
         user.password_hash = hash_password(new_password)
+    _check_manager_runs_a_store(
+        changes.get("role", user.role), changes.get("store_ids", user.store_ids)
+    )
     if "store_ids" in changes:
         user.stores = _stores(changes.pop("store_ids"))
     deactivated = changes.get("active") is False and user.active

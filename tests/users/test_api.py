@@ -47,6 +47,22 @@ def test_bad_user_is_refused_naming_the_field(app, as_admin, overrides, field):
     assert count(app, User) == 1  # the admin only
 
 
+def test_a_manager_runs_at_least_one_store(app, as_admin, world):
+    r = as_admin.post("/api/users", json=new_user())
+    assert r.status_code == 422 and "store_ids" in errors_of(r), r.get_json()
+    assert count(app, User) == 1  # the admin only
+    manager, engineer = world.manager, world.engineer
+    r = as_admin.patch(f"/api/users/{manager.id}", json={"store_ids": []})
+    assert r.status_code == 422 and "store_ids" in errors_of(r)
+    assert as_admin.get(f"/api/users/{manager.id}").get_json()["store_ids"] == [world.store.id]
+    r = as_admin.patch(f"/api/users/{engineer.id}", json={"role": "manager"})
+    assert r.status_code == 422 and "store_ids" in errors_of(r)
+    r = as_admin.patch(
+        f"/api/users/{engineer.id}", json={"role": "manager", "store_ids": [world.store.id]}
+    )
+    assert r.status_code == 200, r.get_json()
+
+
 def test_an_email_has_one_account_whatever_its_case(app, as_admin, build):
     build.user("engineer", email="taken@example.test")
     r = as_admin.post("/api/users", json=new_user(email="TAKEN@example.test"))

@@ -53,3 +53,15 @@ def test_a_list_page_with_a_bad_parameter_shows_the_list_and_names_it(
 @pytest.mark.parametrize("url", ["/admin/users?q=%00"])
 def test_a_nul_in_a_page_query_is_refused(browser_as_admin, url):
     refuses_nul(browser_as_admin, url)
+
+
+def test_the_user_form_asks_for_a_managers_store(world, browser_as_admin):
+    form = {"email": "mo@example.test", "name": "Mo", "role": "manager"}
+    r = browser_as_admin.submit("/admin/users/new", form | {"password": "long enough secret"})
+    assert r.status_code == 422
+    assert "runs at least one store" in r.get_data(as_text=True)
+    r = browser_as_admin.submit(
+        "/admin/users/new",
+        form | {"password": "long enough secret", "store_ids": world.store.id},
+    )
+    assert r.status_code == 302, r.get_data(as_text=True)
