@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -15,10 +15,12 @@ from fieldops.observations import visit_observations
 from fieldops.pages.offline import pages_for_visits
 from fieldops.stores import get_visible
 from fieldops.visits import (
+    OFF_SCHEDULE,
     CheckInSchema,
     CheckOutSchema,
     Department,
     Visit,
+    off_schedule,
     own_visit,
     upcoming_visits,
     visits_today,
@@ -54,8 +56,13 @@ def today() -> ResponseReturnValue:
 
 
 def _detail_page(
-    visit_id: int, errors: dict[str, list[str]] | None = None, values: dict[str, Any] | None = None
+    visit_id: int,
+    errors: dict[str, list[str]] | None = None,
+    values: dict[str, Any] | None = None,
+    confirm_minutes: int | None = None,
 ) -> ResponseReturnValue:
+    """The visit page; with a form's errors (422), or asking to confirm an off-schedule
+    check-in (`confirm_minutes` after the planned start, negative before)."""
     visit = get_visible(Visit, visit_id, current_user)
     observations = visit_observations(current_user, visit.id)
     page = render_template(
@@ -65,6 +72,8 @@ def _detail_page(
         departments=list(Department),
         errors=errors or {},
         values=values or {},
+        confirm_minutes=confirm_minutes,
+        off_schedule_minutes=int(OFF_SCHEDULE.total_seconds() // 60),
     )
     return page, 422 if errors else 200
 
@@ -78,6 +87,7 @@ def detail(visit_id: int) -> ResponseReturnValue:
 def _visit_action(visit_id: int, schema: Any, action: Any, done: str) -> ResponseReturnValue:
     visit = own_visit(visit_id, current_user)
     values = form_values(lists=("departments_met",))
+    values.pop("confirm", None)  # the page's own question, not the schema's
     result, errors = submit(
         schema, values, lambda data: action(visit, data, current_user, utcnow())
     )
@@ -90,6 +100,13 @@ def _visit_action(visit_id: int, schema: Any, action: Any, done: str) -> Respons
 @blp.post("/visits/<int:visit_id>/check-in")
 @requires(Action.CHECK_IN_OUT)
 def check_in(visit_id: int) -> ResponseReturnValue:
+    """Check in; one far from the planned start is asked about first (the same question the
+    page asks with JavaScript before it queues the check-in)."""
+    visit = own_visit(visit_id, current_user)
+    now = utcnow()
+    if request.form.get("confirm") != "yes" and off_schedule(visit, now):
+        minutes = round((now - visit.planned_start).total_seconds() / 60)
+        return _detail_page(visit_id, confirm_minutes=minutes)
     return _visit_action(visit_id, CheckInSchema(), check_in_visit, "Checked in.")
 
 

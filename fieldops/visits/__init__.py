@@ -6,9 +6,11 @@ Other packages import from here, never from its modules (docs/architecture.md).
 from fieldops.visits.models import Department, Visit, VisitStatus
 from fieldops.visits.schemas import CheckInSchema, CheckOutSchema, StoreBriefSchema, UserBriefSchema
 from fieldops.visits.services import (
+    OFF_SCHEDULE,
     check_in,
     check_out,
     may_name_visit,
+    off_schedule,
     own_visit,
     recent_visits,
     sees_check_in_position,

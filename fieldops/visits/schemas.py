@@ -52,6 +52,9 @@ class VisitSchema(Schema):
         allow_none=True,
         metadata={"description": "checked in more than 300 m plus the accuracy away"},
     )
+    off_schedule = fields.Boolean(
+        metadata={"description": "checked in more than 120 minutes before or after planned_start"}
+    )
     checked_out_at = fields.DateTime(allow_none=True)
     summary = fields.String(allow_none=True)
     departments_met = fields.List(fields.String())

@@ -24,6 +24,8 @@ DEFAULT_LENGTH = timedelta(hours=2)
 # A start further back than this is most likely a slip (the wrong day or year): planning one
 # asks for `past: true`, the planner's word that the visit already happened.
 PAST_GRACE = timedelta(hours=1)
+# A check-in this far from the planned start is marked off schedule (the page asks first).
+OFF_SCHEDULE = timedelta(minutes=120)
 SORTING = Sorting(
     {
         "planned_start": Visit.planned_start,
@@ -231,6 +233,11 @@ def cancel_visit(
     return visit
 
 
+def off_schedule(visit: Visit, at: datetime) -> bool:
+    """Whether checking in to `visit` at `at` is more than OFF_SCHEDULE from its planned start."""
+    return abs(at - visit.planned_start) > OFF_SCHEDULE
+
+
 def check_in(visit: Visit, data: dict[str, Any], engineer: User, now: datetime) -> Visit:
     """Start the visit; the position, when the phone gives one, is checked against the store's."""
     _check_version(visit, data.get("version"))
@@ -240,6 +247,7 @@ def check_in(visit: Visit, data: dict[str, Any], engineer: User, now: datetime) 
     store = visit.store  # loaded before any change (see update_visit)
     visit.status = VisitStatus.CHECKED_IN
     visit.checked_in_at = at
+    visit.off_schedule = off_schedule(visit, at)
     lat, lon, accuracy = data.get("latitude"), data.get("longitude"), data.get("accuracy_m")
     visit.check_in_latitude, visit.check_in_longitude = lat, lon
     visit.check_in_accuracy_m = accuracy

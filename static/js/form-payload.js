@@ -42,6 +42,7 @@ export function payloadOf(form) {
     if (
       !el.name ||
       el.name === "csrf_token" ||
+      el.hasAttribute("data-page-only") ||
       el.disabled ||
       ["file", "submit", "button"].includes(el.type)
     )
