@@ -42,9 +42,9 @@ def choices(members: Any) -> list[tuple[str, str]]:
 
 # The page's sort choices (the API accepts every key of the list's sorting).
 SORTS = [
-    ("-created_at", "Newest first"),
-    ("-severity", "Most severe first"),
-    ("store", "Store (A to Z)"),
+    ("-created_at", "Newest"),
+    ("-severity", "Severity"),
+    ("store", "Store name"),
 ]
 # The page's one Status select: the API's `open` for its first three choices, its `status`
 # for the others. Without one, the page shows open issues.
