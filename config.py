@@ -47,6 +47,10 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     # Check-in positions further than this (plus the reported accuracy) are flagged.
     CHECK_IN_RADIUS_M = 300
+    # Drive time between stores (fieldops.core.geo.travel_minutes, used by Today and the
+    # visit planner): the great-circle distance times this road factor, at this speed.
+    TRAVEL_ROAD_FACTOR = float(os.environ.get("TRAVEL_ROAD_FACTOR", "1.3"))
+    TRAVEL_SPEED_KMH = float(os.environ.get("TRAVEL_SPEED_KMH", "60"))
     # A device clock may run a little ahead of the server's: times up to this far in the
     # future are accepted as "now".
     CLOCK_SKEW_TOLERANCE = timedelta(minutes=2)

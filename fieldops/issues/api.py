@@ -32,7 +32,9 @@ blp = Blueprint("Issues", __name__, url_prefix="/api/issues", description="Issue
 @blp.arguments(IssueListArgsSchema, location="query")
 @blp.response(200, page_schema(IssueSchema))
 def list_issues(args: dict[str, Any]) -> dict[str, Any]:
-    """Issues; filter by store, status, category, severity, assignee, open."""
+    """Issues; filter by store, status, category, severity, assignee, open, and words in the
+    title or description (`q`); sort by `created_at`, `updated_at`, `severity` (by rank:
+    critical > high > medium > low), `status` or `store` (its name)."""
     return services.issues_page(current_user, args)
 
 

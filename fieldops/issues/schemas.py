@@ -92,3 +92,7 @@ class IssueListArgsSchema(ListArgsSchema):
     severity = fields.Enum(Severity, by_value=True)
     assignee = fields.String(validate=fields.IdOr("me", "none"))
     open = fields.Boolean(metadata={"description": "true: open, acknowledged or in_progress"})
+    q = fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "text found in the title or description, in any case"},
+    )

@@ -38,12 +38,18 @@ SEVERITY_RANK = sa.case(
     },
     value=Issue.severity,
 )
+# Sorting by store is by its name, read by a correlated subquery so the list's query needs
+# no join of its own.
+STORE_NAME = (
+    sa.select(Store.name).where(Store.id == Issue.store_id).scalar_subquery().label("store_name")
+)
 SORTING = Sorting(
     {
         "created_at": Issue.created_at,
         "updated_at": Issue.updated_at,
         "severity": SEVERITY_RANK,
         "status": Issue.status,
+        "store": STORE_NAME,
     },
     "-created_at",
     Issue.id,
@@ -60,7 +66,10 @@ def issue_query(
     severity: Severity | None = None,
     assignee: str | None = None,
     open_only: bool | None = None,
+    text: str | None = None,
 ) -> sa.Select[Any]:
+    """The issues `user` may read, filtered. `text` is found in the title or description,
+    in any case, as typed: % and _ in it are not wildcards."""
     stmt = visible(sa.select(Issue), Issue, user).options(
         joinedload(Issue.store), joinedload(Issue.reporter), joinedload(Issue.assignee)
     )
@@ -78,6 +87,14 @@ def issue_query(
         stmt = stmt.where(Issue.assignee_id.is_(None))
     elif assignee:
         stmt = stmt.where(Issue.assignee_id == int(assignee))
+    if text and text.strip():
+        words = text.strip()
+        stmt = stmt.where(
+            sa.or_(
+                Issue.title.icontains(words, autoescape=True),
+                Issue.description.icontains(words, autoescape=True),
+            )
+        )
     if open_only is True:
         stmt = stmt.where(Issue.status.in_(OPEN_STATUSES))
     elif open_only is False:
@@ -95,6 +112,7 @@ def issues_page(user: User, args: Mapping[str, Any]) -> Page:
         severity=args.get("severity"),
         assignee=args.get("assignee"),
         open_only=args.get("open"),
+        text=args.get("q"),
     )
     return paginate(stmt, args, SORTING)
 

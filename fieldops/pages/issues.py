@@ -40,13 +40,37 @@ def choices(members: Any) -> list[tuple[str, str]]:
     return [(m.value, label(m)) for m in members]
 
 
+# The page's sort choices (the API accepts every key of the list's sorting).
+SORTS = [
+    ("-created_at", "Newest"),
+    ("-severity", "Severity"),
+    ("store", "Store name"),
+]
+# The page's one Status select: the API's `open` for its first three choices, its `status`
+# for the others. Without one, the page shows open issues.
+SHOWN_OPEN = {"": "true", "done": "false", "all": None}
+OPEN_SHOWN = {"true": "", "false": "done", "all": "all"}
+
+
+def _shown(values: dict[str, Any]) -> str:
+    """The Status select's choice, turned into the list's arguments in `values`. An older
+    link's `open=true|false|all` still works when no status is given."""
+    shown = values.pop("status", "") or OPEN_SHOWN.get(values.get("open", "true"), "")
+    values.pop("open", None)
+    if shown not in SHOWN_OPEN:
+        values["status"] = shown
+    elif SHOWN_OPEN[shown] is not None:
+        values["open"] = SHOWN_OPEN[shown]
+    return shown
+
+
 @blp.get("/issues")
 @requires(Action.READ_RECORDS)
 def index() -> ResponseReturnValue:
+    """The issue list, its filters in the URL (a GET form), so a reload or a bookmark keeps
+    them."""
     values = form_values(request.args)
-    values.setdefault("open", "true")
-    if values["open"] == "all":
-        values.pop("open")
+    shown = _shown(values)
     args, errors = list_args(IssueListArgsSchema(), values)
     page = issues_page(current_user, args)
     return render_template(
@@ -54,9 +78,12 @@ def index() -> ResponseReturnValue:
         page=page,
         args=args,
         errors=errors,
-        shown=request.args.get("open", "true"),
+        shown=shown,
+        stores=stores_to_pick(current_user),
+        statuses=choices(IssueStatus),
         categories=choices(IssueCategory),
         severities=choices(Severity),
+        sorts=SORTS,
     ), 422 if errors else 200
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from fieldops.auth import Action, Role, requires
-from fieldops.clock import utcnow
+from fieldops.clock import local_date, utcnow
 from fieldops.core.forms import form_values, submit
+from fieldops.core.geo import travel_minutes
 from fieldops.observations import visit_observations
 from fieldops.pages.offline import pages_for_visits
 from fieldops.stores import get_visible
@@ -20,6 +21,7 @@ from fieldops.visits import (
     CheckOutSchema,
     Department,
     Visit,
+    VisitStatus,
     off_schedule,
     own_visit,
     upcoming_visits,
@@ -42,17 +44,43 @@ def today() -> ResponseReturnValue:
     if current_user.role != Role.ENGINEER:
         return redirect(url_for("visits.index"))
     now = utcnow()
-    visits = visits_today(current_user, now)
+    visits = visits_today(current_user, now)  # in planned-start order
+    # The engineer has no zone of their own yet: the day is the first visit's store's
+    # (the stores of one day share a zone in practice), else the app's default zone.
+    tz = visits[0].store.timezone if visits else current_app.config["DEFAULT_TIMEZONE"]
     tomorrow = visits_today(current_user, now, days_ahead=1)
     shown = {v.id for v in visits} | {v.id for v in tomorrow}
     return render_template(
         "visits/today.html",
+        day=local_date(now, tz),
         visits=visits,
+        drives=drives_to_next(visits),
         tomorrow=tomorrow,
         upcoming=[v for v in upcoming_visits(current_user, now) if v.id not in shown],
         offline_pages=pages_for_visits(visits + tomorrow, current_user),
         now=now,
     )
+
+
+def drives_to_next(visits: list[Visit]) -> dict[int, tuple[int, Visit]]:
+    """{visit id: (minutes, next visit)}: the estimated drive from each visit's store to the
+    next visit's, skipping cancelled visits. Left out where the next visit is at the same
+    store or either store has no coordinates."""
+    config = current_app.config
+    kept = [v for v in visits if v.status != VisitStatus.CANCELLED]
+    drives: dict[int, tuple[int, Visit]] = {}
+    for here, there in zip(kept, kept[1:], strict=False):
+        a, b = here.store, there.store
+        if a.id == b.id or None in (a.latitude, a.longitude, b.latitude, b.longitude):
+            continue
+        minutes = travel_minutes(
+            (a.latitude, a.longitude),
+            (b.latitude, b.longitude),
+            road_factor=config["TRAVEL_ROAD_FACTOR"],
+            speed_kmh=config["TRAVEL_SPEED_KMH"],
+        )
+        drives[here.id] = (max(1, round(minutes)), there)
+    return drives
 
 
 def _detail_page(

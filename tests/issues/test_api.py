@@ -96,6 +96,29 @@ def test_list_filters(world, as_engineer, build):
         assert r.status_code == 422 and bad.split("=")[0] in errors_of(r)
 
 
+def test_list_text_search_and_sorts(world, as_engineer, build):
+    alpha = build.issue(world.store, world.manager, title="Printer jams", severity=Severity.LOW)
+    bravo = build.issue(
+        world.other_store, world.manager, title="Router", description="100% PACKET loss"
+    )
+
+    def ids(query: str) -> list[int]:
+        r = as_engineer.get(f"/api/issues?{query}")
+        assert r.status_code == 200, r.get_json()
+        return [i["id"] for i in r.get_json()["items"]]
+
+    assert ids("q=packet") == [bravo.id]
+    assert ids("q=100%25") == [bravo.id]  # a literal %
+    assert ids("q=PRINTER&sort=store") == [alpha.id]
+    assert ids("sort=store") == [alpha.id, bravo.id]  # Alpha Motors, Bravo Motors
+    assert ids("sort=-store") == [bravo.id, alpha.id]
+    assert ids("sort=-severity") == [bravo.id, alpha.id]  # high before low
+    r = as_engineer.get("/api/issues?q=" + "x" * 201)
+    assert r.status_code == 422 and "q" in errors_of(r)
+    r = as_engineer.get("/api/issues?sort=store_name")
+    assert r.status_code == 422 and "sort" in errors_of(r)
+
+
 # --- triage and history -------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from fieldops.core.errors import Conflict, Forbidden, NotFound
 from fieldops.extensions import db
 from fieldops.issues import services
 from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
+from fieldops.issues.schemas import IssueListArgsSchema
 
 
 @pytest.fixture
@@ -122,3 +123,73 @@ def test_comments_are_history_but_do_not_touch_the_version(ctx, build, world, no
         ("comment", "Power-cycled the switch")
     ]
     assert issue.version == 1
+
+
+# --- the list: filters, text search, sorting ---------------------------------------------
+
+
+def list_ids(viewer, **query) -> list[int]:
+    """The ids of the issue list `viewer` sees, in its order, for these query parameters."""
+    args = IssueListArgsSchema().load({k: str(v) for k, v in query.items()})
+    return [i.id for i in services.issues_page(user(viewer), args)["items"]]
+
+
+@pytest.fixture
+def listed(world, build, now):
+    """Four issues in two stores, filed a day apart (oldest first)."""
+    world.made("admin")
+    specs = [
+        (world.other_store, Severity.MEDIUM, IssueStatus.OPEN, "wifi", "Guest Wi-Fi 50% loss", ""),
+        (world.store, Severity.CRITICAL, IssueStatus.CLOSED, "network", "DMS down", "VPN_1 fails"),
+        (world.store, Severity.LOW, IssueStatus.OPEN, "hardware", "Printer jams", "Wi-Fi fine"),
+        (world.other_store, Severity.HIGH, IssueStatus.IN_PROGRESS, "wifi", "Slow Wi-Fi", ""),
+    ]
+    issues = []
+    for n, (store, severity, status, category, title, description) in enumerate(specs):
+        issues.append(
+            build.issue(
+                store,
+                world.engineer,
+                severity=severity,
+                status=status,
+                category=category,
+                title=title,
+                description=description,
+                created_at=now - timedelta(days=len(specs) - n),
+            )
+        )
+    return [i.id for i in issues]
+
+
+def test_the_list_filters_by_store_status_severity_and_category(ctx, world, listed):
+    guest, dms, printer, slow = listed
+    assert set(list_ids(world.admin, store_id=world.store.id)) == {dms, printer}
+    assert list_ids(world.admin, status="closed") == [dms]
+    assert list_ids(world.admin, severity="high") == [slow]
+    assert set(list_ids(world.admin, category="wifi")) == {guest, slow}
+    assert list_ids(world.admin, category="wifi", severity="medium") == [guest]
+    assert list_ids(world.manager, q="wi-fi") == [printer]  # only their store's issues
+
+
+def test_the_list_finds_text_in_title_or_description_in_any_case(ctx, world, listed):
+    guest, dms, printer, slow = listed
+    assert set(list_ids(world.admin, q="WI-FI")) == {guest, printer, slow}
+    assert list_ids(world.admin, q="vpn") == [dms]  # in the description
+    assert list_ids(world.admin, q="  jams ") == [printer]
+    assert list_ids(world.admin, q="50%") == [guest]
+    assert list_ids(world.admin, q="%") == [guest]  # a literal %, not a wildcard
+    assert list_ids(world.admin, q="_") == [dms]  # a literal _ (VPN_1), not any character
+    assert list_ids(world.admin, q="nothing like this") == []
+    assert len(list_ids(world.admin, q="   ")) == 4  # blank: no filter
+
+
+def test_the_list_sorts_by_newest_severity_rank_or_store_name(ctx, world, listed):
+    guest, dms, printer, slow = listed
+    assert list_ids(world.admin) == [slow, printer, dms, guest]  # newest first by default
+    assert list_ids(world.admin, sort="-created_at") == [slow, printer, dms, guest]
+    # critical > high > medium > low, not the alphabet (which would put "medium" after "low")
+    assert list_ids(world.admin, sort="-severity") == [dms, slow, guest, printer]
+    assert list_ids(world.admin, sort="severity") == [printer, guest, slow, dms]
+    # Alpha Motors before Bravo Motors; within a store, by id
+    assert list_ids(world.admin, sort="store") == [dms, printer, guest, slow]
+    assert list_ids(world.admin, sort="-store")[:2] == [guest, slow]

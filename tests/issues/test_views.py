@@ -4,11 +4,13 @@ list with bad parameters."""
 from __future__ import annotations
 
 import io
+import re
+from urllib.parse import urlencode
 
 import pytest
 
 from fieldops.extensions import db
-from fieldops.issues.models import Issue
+from fieldops.issues.models import Issue, IssueStatus, Severity
 from tests.helpers import image_bytes, list_page_naming, refuses_nul
 
 BIG = 2**70
@@ -75,6 +77,59 @@ def test_manager_files_an_issue_with_a_photo(world, browser_as_manager, app):
 
 def test_the_issue_list_renders_for_an_admin(browser_as_admin):
     assert browser_as_admin.get("/issues").status_code == 200
+
+
+def chosen(page: str, name: str) -> str | None:
+    """The value a GET form on `page` would send for field `name` (a select's selected
+    option, an input's value)."""
+    select = re.search(rf'<select id="{name}" name="{name}".*?</select>', page, re.S)
+    if select:
+        option = re.search(r'<option value="([^"]*)" selected', select[0])
+        return option[1] if option else None
+    field = re.search(rf'<input id="{name}" name="{name}"[^>]*value="([^"]*)"', page)
+    return field[1] if field else None
+
+
+def test_the_issue_list_keeps_its_filters_across_a_reload(world, build, browser_as_admin):
+    wanted = build.issue(
+        world.store,
+        world.manager,
+        title="Slow Wi-Fi in the showroom",
+        severity=Severity.HIGH,
+        status=IssueStatus.IN_PROGRESS,
+    )
+    build.issue(world.other_store, world.manager, title="Slow Wi-Fi upstairs")
+    build.issue(world.store, world.manager, title="Printer jams")
+    choices = {
+        "q": "wi-fi",
+        "store_id": str(world.store.id),
+        "status": "in_progress",
+        "category": "wifi",
+        "severity": "high",
+        "sort": "store",
+    }
+    url = "/issues?" + urlencode(choices)  # what the GET form sends
+    for _load in ("submit", "reload"):
+        r = browser_as_admin.get(url)
+        page = r.get_data(as_text=True)
+        assert r.status_code == 200
+        assert {name: chosen(page, name) for name in choices} == choices
+        assert "Slow Wi-Fi in the showroom" in page and f"/issues/{wanted.id}" in page
+        assert "upstairs" not in page and "Printer jams" not in page
+    closed = browser_as_admin.get("/issues?status=done&sort=-severity").get_data(as_text=True)
+    assert chosen(closed, "status") == "done" and chosen(closed, "sort") == "-severity"
+    default = browser_as_admin.get("/issues").get_data(as_text=True)
+    assert chosen(default, "status") == "" and chosen(default, "sort") == "-created_at"
+    assert "Printer jams" in default and "3 in all" in default  # every issue is open
+
+
+def test_an_older_link_with_open_still_filters_the_list(world, build, browser_as_admin):
+    build.issue(world.store, world.manager, title="Long fixed", status=IssueStatus.CLOSED)
+    page = browser_as_admin.get("/issues?open=false").get_data(as_text=True)
+    assert chosen(page, "status") == "done" and "Long fixed" in page
+    page = browser_as_admin.get("/issues?open=all").get_data(as_text=True)
+    assert chosen(page, "status") == "all" and "Long fixed" in page
+    assert "Long fixed" not in browser_as_admin.get("/issues").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

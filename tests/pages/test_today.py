@@ -35,3 +35,30 @@ def test_engineer_day_check_in_and_out(now, world, build, browser_as_engineer, a
         done = db.session.get(Visit, visit.id)
         assert done.status == "completed" and done.departments_met == ["sales"]
         assert done.distance_m is not None and done.far_from_store is False
+
+
+def test_today_shows_the_date_and_the_drive_to_the_next_visit(
+    now, world, build, browser_as_engineer
+):
+    chicago = build.store(name="Loop Honda", latitude=41.8781, longitude=-87.6298)
+    milwaukee = build.store(name="Brew City Ford", latitude=43.0389, longitude=-87.9065)
+    nowhere = build.store(name="Unmapped Kia", latitude=None, longitude=None)
+    # Built out of order: the page lists them by planned start.
+    build.visit(nowhere, world.engineer, datetime(2026, 3, 4, 23, 0, tzinfo=UTC))
+    build.visit(milwaukee, world.engineer, datetime(2026, 3, 4, 20, 0, tzinfo=UTC))
+    build.visit(chicago, world.engineer, datetime(2026, 3, 4, 16, 0, tzinfo=UTC))
+    page = browser_as_engineer.get("/today").get_data(as_text=True)
+    assert "Wednesday 4 March" in page  # 09:00 on Wednesday in Chicago
+    assert page.index("Loop Honda") < page.index("Brew City Ford") < page.index("Unmapped Kia")
+    # ~131 km great-circle × 1.3 at 60 km/h
+    assert "≈ 170 min drive to Brew City Ford" in page
+    assert "drive to Unmapped Kia" not in page  # no coordinates: no estimate
+    assert page.count("min drive to") == 1
+
+
+def test_today_without_visits_shows_the_date_in_the_default_zone(
+    now, world, browser_as_engineer, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "DEFAULT_TIMEZONE", "Asia/Tokyo")  # already Thursday there
+    page = browser_as_engineer.get("/today").get_data(as_text=True)
+    assert "Thursday 5 March" in page and "No visits today." in page
