@@ -5,6 +5,7 @@ Other packages import from here, never from its modules (docs/architecture.md).
 """
 
 from fieldops.hours.chart import hours_chart
+from fieldops.hours.closeout_checks import closeout_questions, said, todays_closeout
 from fieldops.hours.csv_import import import_signals
 from fieldops.hours.drifts import largest_drifts
 from fieldops.hours.ingest import ingest_signals, record_closeout

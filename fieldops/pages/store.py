@@ -5,30 +5,44 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from marshmallow import ValidationError
 
 from fieldops.auth import Action, Role, requires
 from fieldops.clock import local_date, utcnow
 from fieldops.core.forms import form_values, submit
-from fieldops.hours import CloseoutSchema, hours_chart, hours_for, record_closeout
+from fieldops.hours import (
+    CloseoutSchema,
+    closeout_questions,
+    hours_chart,
+    hours_for,
+    record_closeout,
+    said,
+    todays_closeout,
+)
 from fieldops.issues import open_issues
 from fieldops.observations import recent_observations
 from fieldops.pages.offline import pages_for_manager
-from fieldops.stores import Store, get_visible
+from fieldops.stores import Store, get_visible, window_on
 from fieldops.visits import VisitStatus, recent_visits
 
 blp = Blueprint("store_pages", __name__)
 
 
 def _detail_page(
-    store_id: int, errors: dict[str, list[str]] | None = None, values: dict[str, Any] | None = None
+    store_id: int,
+    errors: dict[str, list[str]] | None = None,
+    values: dict[str, Any] | None = None,
+    questions: list[str] | None = None,
 ) -> ResponseReturnValue:
-    """The store page; with the close-out form's errors (422) when it was refused."""
+    """The store page; with the close-out form's errors (422) when it was refused, or the
+    questions it asks before sending one."""
     store = get_visible(Store, store_id, current_user)
     now = utcnow()
     today = local_date(now, store.timezone)
+    earlier = todays_closeout(store, now)
     visits = recent_visits(current_user, store.id)
     hours = hours_for(store)
     page = render_template(
@@ -47,6 +61,10 @@ def _detail_page(
         observations=recent_observations(current_user, store.id),
         errors=errors or {},
         values=values or {},
+        closeout_questions=questions or [],
+        closeout_earlier=said(earlier) if earlier else "",
+        posted_today=window_on(store, today),
+        cutoff=current_app.config["HOURS_BUSINESS_DAY_CUTOFF"],
     )
     return page, 422 if errors else 200
 
@@ -66,6 +84,13 @@ def closeout(store_id: int) -> ResponseReturnValue:
     """
     store = get_visible(Store, store_id, current_user)
     values = form_values()
+    if values.pop("confirm", None) != "yes":
+        try:
+            questions = closeout_questions(store, CloseoutSchema().load(values), utcnow())
+        except ValidationError:
+            questions = []  # the form's own errors, below
+        if questions:
+            return _detail_page(store.id, values=values, questions=questions)
     result, errors = submit(
         CloseoutSchema(), values, lambda data: record_closeout(store, data, current_user, utcnow())
     )

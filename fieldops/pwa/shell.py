@@ -29,6 +29,7 @@ STATIC_FILES = (
     "js/outbox-sync.js",
     "js/form-payload.js",
     "js/photos.js",
+    "js/questions.js",
     "js/outbox-forms.js",
     "js/outbox-fix.js",
     "js/outbox-page.js",

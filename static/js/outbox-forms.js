@@ -5,6 +5,7 @@ import { idsOf, labelOf, payloadOf } from "./form-payload.js";
 import { go, here, Outbox, shared } from "./outbox-state.js";
 import { syncNow } from "./outbox-sync.js";
 import { photosOf } from "./photos.js";
+import { answeredYes } from "./questions.js";
 import { formatWhen, h } from "./ui.js";
 
 const { SYNC_TAG } = self.FieldOpsConstants;
@@ -115,24 +116,11 @@ async function queueForm(form) {
   }
 }
 
-/** A check-in far from its planned start is asked about first; the server then marks the
- * visit off schedule (the same question the page asks without JavaScript). */
-function confirmOffSchedule(form) {
-  const planned = form.dataset.plannedStart;
-  if (!planned || form.querySelector('[name="confirm"]')) return true;
-  const minutes = Math.round((Date.now() - Date.parse(planned)) / 60000);
-  if (Math.abs(minutes) <= Number(form.dataset.offScheduleMinutes)) return true;
-  const when = `${Math.abs(minutes)} minutes ${minutes > 0 ? "after" : "before"}`;
-  return window.confirm(
-    `You are checking in ${when} the planned start. Check in anyway? The visit will be marked off schedule.`,
-  );
-}
-
 export function interceptForms() {
   document.querySelectorAll("form[data-outbox]").forEach((form) => {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      if (form.dataset.sending || !confirmOffSchedule(form)) return;
+      if (form.dataset.sending || !answeredYes(form)) return;
       form.dataset.sending = "1";
       queueForm(form)
         .catch((err) => {

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, time
 
 import sqlalchemy as sa
 
+from fieldops.clock import business_date
 from fieldops.extensions import db
 from fieldops.hours.models import Closeout
 from tests.browser.support import require_browser, sign_in, wait_until
@@ -33,6 +35,8 @@ def test_last_customer_just_left_is_queued_offline_and_sent_once(live, context, 
           Boolean(await (await caches.open("fieldops-pages")).match("/my-store"))""",
     )
 
+    # Outside the posted hours (the suite runs at any time of day) the page asks first.
+    page.on("dialog", lambda dialog: dialog.accept())
     context.set_offline(True)
     page.get_by_role("button", name="Last customer just left").click()
     expect(page.locator("#closeout [data-outbox-status]")).to_contain_text("waiting to sync")
@@ -45,3 +49,33 @@ def test_last_customer_just_left_is_queued_offline_and_sent_once(live, context, 
     wait_until(page, "() => !document.querySelector('meta[name=served-from]')")  # reloaded
     [closeout] = closeouts(live, store.id)
     assert closeout.last_customer_at is not None and not closeout.closed
+
+
+def test_a_second_close_out_is_asked_about_before_it_is_queued(live, page):
+    all_day = [(d, time(4), time(3, 59)) for d in range(7)]  # no time is outside the hours
+    store = live.build.store(name="Eastside Kia", hours=all_day)
+    manager = live.build.user("manager", stores=[store])
+    now = datetime.now(UTC)
+    with live.db():
+        cutoff = live.app.config["HOURS_BUSINESS_DAY_CUTOFF"]
+        day = business_date(now, store.timezone, cutoff)
+        db.session.add(Closeout(store_id=store.id, business_date=day, last_customer_at=time(2, 8)))
+        db.session.commit()
+    sign_in(page, manager.email)
+    asked: list[str] = []
+
+    def answer(dialog, accept: bool) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.get_by_role("button", name="Last customer just left").click()
+    assert "already says the last customer left at 02:08. Replace it?" in asked[0]
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    page.get_by_role("button", name="Last customer just left").click()
+    for _ in range(200):  # the outbox sends it at once (online); up to 20 s
+        [closeout] = closeouts(live, store.id)
+        if closeout.last_customer_at != time(2, 8):
+            break
+        page.wait_for_timeout(100)
+    assert closeout.last_customer_at != time(2, 8)  # replaced, once
