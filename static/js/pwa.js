@@ -74,36 +74,43 @@ export function forgetSavedPages() {
   return "caches" in window ? caches.delete(PAGES_CACHE) : Promise.resolve();
 }
 
-// The offline page lists what is saved on the phone.
+// The offline page lists what is saved on the phone, each page once under its own title
+// ("Add observation — Westside Honda"); a title two pages share gets the address added.
+// An observation form for one category is left out: its store's form links to it.
 async function listSavedPages() {
   const box = document.querySelector("[data-saved-pages]");
   if (!box || !("caches" in window)) return;
   const cache = await caches.open(PAGES_CACHE);
-  const rows = [];
+  const pages = new Map();
   for (const request of await cache.keys()) {
     const url = new URL(request.url);
-    if (url.pathname.startsWith("/api/") || url.pathname === "/") continue;
+    const href = url.pathname + url.search;
+    if (url.pathname.startsWith("/api/") || url.pathname === "/" || pages.has(href)) continue;
+    if (url.pathname === "/observations/new" && url.searchParams.has("category")) continue;
     const response = await cache.match(request);
     const match = /<title>([^<]*)<\/title>/.exec(await response.text());
     const title = match
       ? new DOMParser().parseFromString(match[1], "text/html").documentElement.textContent
       : url.pathname;
     const savedAt = Number(response.headers.get(SAVED_AT));
-    rows.push(
-      element(
-        "li",
-        {},
-        element(
-          "div",
-          { class: "row" },
-          element("a", { href: url.pathname + url.search }, title.replace(/ · FieldOps$/, "")),
-          savedAt
-            ? element("span", { class: "muted small" }, `saved ${formatWhen(new Date(savedAt))}`)
-            : null,
-        ),
-      ),
-    );
+    pages.set(href, { title: title.replace(/ · FieldOps$/, "").trim(), savedAt });
   }
+  const counts = new Map();
+  for (const { title } of pages.values()) counts.set(title, (counts.get(title) || 0) + 1);
+  const rows = [...pages].map(([href, { title, savedAt }]) =>
+    element(
+      "li",
+      {},
+      element(
+        "div",
+        { class: "row" },
+        element("a", { href }, counts.get(title) > 1 ? `${title} (${href})` : title),
+        savedAt
+          ? element("span", { class: "muted small" }, `saved ${formatWhen(new Date(savedAt))}`)
+          : null,
+      ),
+    ),
+  );
   if (!rows.length) return;
   box.querySelector("[data-saved-list]").append(...rows);
   box.hidden = false;
