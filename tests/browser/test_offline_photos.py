@@ -9,6 +9,7 @@ from tests.browser.support import (
     noise_png,
     require_browser,
     sign_in,
+    wait_until,
 )
 
 require_browser()
@@ -43,6 +44,7 @@ def test_a_form_the_phone_cannot_store_is_sent_once_the_classic_way(live, contex
     attach_photo(page, jpeg())
     page.get_by_role("button", name="Save observation").click()
     expect(page).to_have_url(f"{live.url}/visits/{visit.id}")
+    wait_until(page, "() => Boolean(self.FieldOpsOutbox)")  # the new page's modules loaded
     assert page.evaluate("async () => (await self.FieldOpsOutbox.all()).length") == 0
     _visit, observations, photos = stored(live, visit.id)
     assert len(observations) == 1 and len(photos) == 1  # not half-queued and sent twice
