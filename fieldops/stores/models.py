@@ -42,6 +42,7 @@ class Store(db.Model):
     kind: Mapped[StoreKind] = mapped_column(enum_type(StoreKind), default=StoreKind.DEALERSHIP)
     brand: Mapped[str | None] = mapped_column(sa.String(80))
     address: Mapped[str | None] = mapped_column(sa.String(255))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     timezone: Mapped[str] = mapped_column(sa.String(64))

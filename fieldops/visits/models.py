@@ -63,6 +63,8 @@ class Visit(db.Model):
     far_from_store: Mapped[bool | None]
     # Checked in more than OFF_SCHEDULE (visits/services.py) before or after the planned start.
     off_schedule: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Started on the spot (POST /api/visits/start) rather than planned ahead.
+    unplanned: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     checked_out_at: Mapped[datetime | None]
     summary: Mapped[str | None] = mapped_column(sa.Text)
     departments_met: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
