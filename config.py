@@ -38,6 +38,10 @@ class Config:
     # Photos may be up to 10 MB; the request may carry a little multipart overhead on top.
     PHOTO_MAX_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = PHOTO_MAX_BYTES + 512 * 1024
+    # An observation or an issue holds at most this many photos. The HTML forms that post
+    # them all at once (without JavaScript) take a body that large; no other route does.
+    PHOTO_MAX_PER_RECORD = 10
+    PHOTO_FORM_MAX_CONTENT_LENGTH = PHOTO_MAX_PER_RECORD * PHOTO_MAX_BYTES + 512 * 1024
     PHOTO_THUMBNAIL_PX = 320
     # A photo over this many pixels is refused from its header, before it is decoded: a
     # decoded image takes 3 or 4 bytes a pixel (a 40 MP RGBA PNG: 160 MB), however small

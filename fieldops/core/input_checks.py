@@ -9,16 +9,20 @@ alike, so a route written tomorrow is covered too:
   take a NUL in text; pages read some parameters by hand). In JSON, fields.String refuses
   it, so one row of a batch is refused on its own;
 - a path id beyond what an id column holds (32 bits) matches no route: 404 (PostgreSQL
-  refuses to compare an integer column with 2**31, SQLite with 2**63).
+  refuses to compare an integer column with 2**31, SQLite with 2**63);
+- a body over MAX_CONTENT_LENGTH: 413, unless its view takes more (`accepts_large_body`:
+  the HTML forms that post several photos at once).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from itertools import accumulate
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Flask, request
+import flask
+from flask import Flask, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, Map
@@ -26,6 +30,7 @@ from werkzeug.routing import IntegerConverter, Map
 from fieldops.core.errors import ApiError
 from fieldops.core.fields import INT_MAX, INT_MIN, NO_NUL
 
+V = TypeVar("V", bound=Callable[..., Any])
 MAX_JSON_DEPTH = 64
 TOO_DEEP = f"JSON may nest arrays and objects at most {MAX_JSON_DEPTH} levels deep."
 
@@ -89,6 +94,40 @@ def db_int(text: str) -> int:
     return number
 
 
+def accepts_large_body(setting: str) -> Callable[[V], V]:
+    """Let a view take a body of up to `config[setting]` bytes instead of MAX_CONTENT_LENGTH.
+
+    Put it above the view's other decorators (below the route): the limit is read from the
+    view function the route calls.
+    """
+
+    def mark(view: V) -> V:
+        view.max_body_setting = setting  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+class Request(flask.Request):
+    """Flask's request, whose body limit is its view's own where it has one.
+
+    The limit is known from the matched route, before the body is read (by
+    `check_request_input`, the CSRF check, or the view).
+    """
+
+    @property
+    def max_content_length(self) -> int | None:
+        view = current_app.view_functions.get(self.endpoint or "") if current_app else None
+        setting = getattr(view, "max_body_setting", None)
+        if self._max_content_length is None and setting is not None:
+            return int(current_app.config[setting])
+        return flask.Request.max_content_length.fget(self)  # type: ignore[attr-defined]
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+
 def check_request_input() -> None:
     """Refuse a JSON body nested too deep (400) and a NUL in a query or form field (422)."""
     if request.is_json and json_too_deep(request.get_data(cache=True)):
@@ -108,5 +147,6 @@ def check_request_input() -> None:
 def init_input_checks(app: Flask) -> None:
     """Before the blueprints: the converter applies to the rules as they are added."""
     app.json = JSONProvider(app)
+    app.request_class = Request
     app.url_map.converters["int"] = IdConverter
     app.before_request(check_request_input)

@@ -1,4 +1,4 @@
-"""HTML pages for issues: the list, filing one (with a photo), following and triaging one."""
+"""HTML pages for issues: the list, filing one (with photos), following and triaging one."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from flask_login import current_user
 
 from fieldops.auth import Action, Role, can, requires, users_with_role
 from fieldops.clock import utcnow
+from fieldops.core.errors import Invalid
 from fieldops.core.forms import form_values, submit
+from fieldops.core.input_checks import accepts_large_body
 from fieldops.core.pagination import list_args
 from fieldops.issues import (
     CommentCreateSchema,
@@ -29,7 +31,7 @@ from fieldops.issues import (
     visible_issue,
 )
 from fieldops.pages.templating import label
-from fieldops.photos import CleanImage, PhotoFileSchema, add_photo, form_photo
+from fieldops.photos import CleanImage, PhotoFileSchema, add_photo, form_photos, photos_of
 from fieldops.stores import Store, get_visible, stores_to_pick
 
 blp = Blueprint("issues", __name__)
@@ -87,12 +89,13 @@ def index() -> ResponseReturnValue:
     ), 422 if errors else 200
 
 
-def _attach_photo(image: CleanImage | None, issue_id: int) -> None:
-    if image is not None:
+def _attach_photos(images: list[CleanImage], issue_id: int) -> None:
+    for image in images:
         add_photo(image, uuid.uuid4(), current_user, utcnow(), issue_id=issue_id)
 
 
 @blp.route("/issues/new", methods=["GET", "POST"])
+@accepts_large_body("PHOTO_FORM_MAX_CONTENT_LENGTH")
 @requires(Action.CREATE_RECORDS)
 def new() -> ResponseReturnValue:
     stores = stores_to_pick(current_user)
@@ -104,9 +107,9 @@ def new() -> ResponseReturnValue:
 
         def file(data: dict[str, Any]) -> Issue:
             get_visible(Store, data["store_id"], current_user, "store_id")  # refused first
-            image = form_photo()  # then worked on, before the issue is written
+            images = form_photos()  # then worked on, before the issue is written
             issue, _created = file_issue(data, current_user, utcnow())
-            _attach_photo(image, issue.id)
+            _attach_photos(images, issue.id)
             return issue
 
         issue, errors = submit(IssueCreateSchema(), values, file)
@@ -185,15 +188,20 @@ def comment(issue_id: int) -> ResponseReturnValue:
 
 
 @blp.post("/issues/<int:issue_id>/photos")
+@accepts_large_body("PHOTO_FORM_MAX_CONTENT_LENGTH")
 @requires(Action.CREATE_RECORDS)
 def photo(issue_id: int) -> ResponseReturnValue:
     get_visible(Issue, issue_id, current_user)
-    result, errors = submit(
-        PhotoFileSchema(),
-        dict(request.files),
-        lambda _d: _attach_photo(form_photo("file"), issue_id) or True,  # the page's field
-    )
-    if result is None:
+
+    def attach(_data: dict[str, Any]) -> int:
+        images = form_photos("file", present=photos_of(None, issue_id))  # the page's field
+        if not images:
+            raise Invalid("Choose a photo first.", "file")
+        _attach_photos(images, issue_id)
+        return len(images)
+
+    added, errors = submit(PhotoFileSchema(), dict(request.files), attach)
+    if added is None:
         return _detail_page(issue_id, errors)
-    flash("Photo added.")
+    flash("Photo added." if added == 1 else f"{added} photos added.")
     return redirect(url_for("issues.detail", issue_id=issue_id))

@@ -1,4 +1,4 @@
-"""HTML page for logging an observation (with an optional photo)."""
+"""HTML page for logging an observation (with optional photos)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from flask_login import current_user
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, submit
-from fieldops.core.input_checks import db_int
+from fieldops.core.input_checks import accepts_large_body, db_int
 from fieldops.observations import (
     FIELD_SCHEMAS,
     ObservationCategory,
@@ -20,7 +20,7 @@ from fieldops.observations import (
     create_observation,
     visit_to_name,
 )
-from fieldops.photos import add_photo, form_photo
+from fieldops.photos import add_photo, form_photos
 from fieldops.stores import Store, get_visible
 
 blp = Blueprint("observations", __name__)
@@ -53,15 +53,16 @@ def observation_values(category: ObservationCategory) -> dict[str, Any]:
     return values
 
 
-def create_with_photo(data: dict[str, Any]) -> Any:
-    image = form_photo()  # worked on before the observation is written
+def create_with_photos(data: dict[str, Any]) -> Any:
+    images = form_photos(record="observation")  # worked on before the observation is written
     observation, _created = create_observation(data, current_user, utcnow())
-    if image is not None:
+    for image in images:
         add_photo(image, uuid.uuid4(), current_user, utcnow(), observation_id=observation.id)
     return observation
 
 
 @blp.route("/observations/new", methods=["GET", "POST"])
+@accepts_large_body("PHOTO_FORM_MAX_CONTENT_LENGTH")
 @requires(Action.CREATE_RECORDS)
 def new() -> ResponseReturnValue:
     store = get_visible(Store, request.args.get("store_id", type=db_int) or 0, current_user)
@@ -77,7 +78,7 @@ def new() -> ResponseReturnValue:
     if request.method == "POST" and category is not None:
         values = observation_values(category)
         values.update(store_id=store.id, visit_id=visit_id, category=category.value)
-        created, errors = submit(ObservationCreateSchema(), values, create_with_photo)
+        created, errors = submit(ObservationCreateSchema(), values, create_with_photos)
         if created is not None:
             flash(f"{category.value.title()} observation saved.")
             if visit_id:

@@ -3,7 +3,7 @@
 Other packages import from here, never from its modules (docs/architecture.md).
 """
 
-from fieldops.photos.forms import form_photo
+from fieldops.photos.forms import form_photos
 from fieldops.photos.images import CleanImage
 from fieldops.photos.schemas import PhotoFileSchema
-from fieldops.photos.services import add_photo
+from fieldops.photos.services import add_photo, photos_of

@@ -28,7 +28,8 @@ EXTENSION_OF = {FORMATS[fmt]: EXTENSIONS[fmt] for fmt in FORMATS}
 @blp.response(201, PhotoSchema)
 @blp.alt_response(200, schema=PhotoSchema, description="repeated client_id: the original")
 def upload_photo(form: dict[str, Any], files: dict[str, Any]) -> tuple[Photo, int]:
-    """Attach a JPEG, PNG or WebP (at most 10 MB) to an observation or an issue.
+    """Attach a JPEG, PNG or WebP (at most 10 MB) to an observation or an issue, which
+    hold at most 10 photos each (PHOTO_MAX_PER_RECORD; an 11th is refused with 422).
 
     The type is checked by content; EXIF data (location included) is removed. An image of
     more than 40 megapixels (PHOTO_MAX_PIXELS) is refused (422) before it is decoded, as is
@@ -41,7 +42,7 @@ def upload_photo(form: dict[str, Any], files: dict[str, Any]) -> tuple[Photo, in
     earlier = services.photo_target(observation_id, issue_id, current_user, client_id).existing
     if earlier is not None:
         return earlier, 200
-    image = services.clean_photo(files["file"].read())
+    image = services.clean_photo(services.read_upload(files["file"].stream))
     photo, created = services.add_photo(
         image, client_id, current_user, utcnow(), observation_id=observation_id, issue_id=issue_id
     )

@@ -1,4 +1,5 @@
-"""Rules for photos: attach to a record the user may see, once per client id, stored safely."""
+"""Rules for photos: attach to a record the user may see (at most PHOTO_MAX_PER_RECORD to
+one record), once per client id, stored safely."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 import sqlalchemy as sa
 from flask import current_app
@@ -30,6 +32,12 @@ def storage_dir() -> Path:
 def file_path(photo: Photo, thumbnail: bool = False) -> Path:
     name = photo.storage_name + ("-thumb" if thumbnail else "")
     return storage_dir() / photo.storage_name[:2] / name
+
+
+def read_upload(upload: IO[bytes]) -> bytes:
+    """An uploaded file's bytes, read no further than one byte past PHOTO_MAX_BYTES: enough
+    for `clean_photo` to refuse it, however large the file is."""
+    return upload.read(current_app.config["PHOTO_MAX_BYTES"] + 1)
 
 
 def clean_photo(raw: bytes) -> CleanImage:
@@ -62,6 +70,32 @@ def clean_photo(raw: bytes) -> CleanImage:
         raise Invalid(str(err), "file") from None
 
 
+def photos_of(observation_id: int | None, issue_id: int | None) -> int:
+    """How many photos the observation (or the issue) has."""
+    column = Photo.observation_id if observation_id is not None else Photo.issue_id
+    record_id = observation_id if observation_id is not None else issue_id
+    return db.session.scalar(sa.select(sa.func.count()).where(column == record_id)) or 0
+
+
+def check_room(present: int, adding: int, record: str) -> None:
+    """Refuse (422 on `file`) `adding` photos to a `record` ("issue", "observation") that
+    has `present`: a record holds at most PHOTO_MAX_PER_RECORD."""
+    limit = current_app.config["PHOTO_MAX_PER_RECORD"]
+    if present + adding <= limit:
+        return
+    if present == 0:
+        message = f"An {record} can have at most {limit} photos; {adding} were chosen."
+    elif present >= limit:
+        message = f"This {record} already has {present} photos, the most it can have."
+    else:
+        left = limit - present
+        message = (
+            f"This {record} already has {present} photos; "
+            f"{left} more can be added (at most {limit})."
+        )
+    raise Invalid(message, "file")
+
+
 @dataclass(frozen=True)
 class PhotoTarget:
     """Where a photo goes: its record's store, and the photo the uploader already sent with
@@ -75,8 +109,9 @@ def photo_target(
     observation_id: int | None, issue_id: int | None, uploader: User, client_id: uuid.UUID
 ) -> PhotoTarget:
     """The record a photo goes to, once `uploader` may attach to it (404 unseen, 403 a visit
-    not theirs), only reading: run it before `clean_photo`, so a refused or repeated upload
-    is answered without its image being decoded."""
+    not theirs, 422 a record that has its PHOTO_MAX_PER_RECORD photos already), only
+    reading: run it before `clean_photo`, so a refused or repeated upload is answered
+    without its image being decoded."""
     if (observation_id is None) == (issue_id is None):
         raise Invalid("Give exactly one of observation_id and issue_id.", "observation_id")
     if observation_id is not None:
@@ -89,6 +124,9 @@ def photo_target(
     existing = db.session.scalar(
         sa.select(Photo).where(Photo.uploader_id == uploader.id, Photo.client_id == client_id)
     )
+    if existing is None:
+        record = "observation" if observation_id is not None else "issue"
+        check_room(photos_of(observation_id, issue_id), 1, record)
     return PhotoTarget(store_id, existing)
 
 
@@ -102,7 +140,10 @@ def add_photo(
 ) -> tuple[Photo, bool]:
     """(photo, created) for an image `clean_photo` made. A repeated client_id answers with
     the first upload. The target is checked again, in the transaction that writes: the
-    image was worked on in between, with no transaction open."""
+    image was worked on in between, with no transaction open. Its record's row is locked
+    first (on PostgreSQL; SQLite writes one at a time anyway), so two uploads at once
+    cannot both take a record's last free place."""
+    _lock(observation_id, issue_id)
     target = photo_target(observation_id, issue_id, uploader, client_id)
     if target.existing is not None:
         return target.existing, False
@@ -126,6 +167,13 @@ def add_photo(
     if created:
         _write(photo, image)
     return photo, created
+
+
+def _lock(observation_id: int | None, issue_id: int | None) -> None:
+    model, record_id = (
+        (Observation, observation_id) if observation_id is not None else (Issue, issue_id)
+    )
+    db.session.execute(sa.select(model.id).where(model.id == record_id).with_for_update())
 
 
 def _write(photo: Photo, image: CleanImage) -> None:
