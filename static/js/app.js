@@ -3,6 +3,7 @@
 // small helpers below.
 
 import { initOutbox } from "./outbox-ui.js";
+import { initPhotoPickers } from "./photos.js";
 import { initPwa } from "./pwa.js";
 
 // Buttons that undo work ask first.
@@ -22,5 +23,6 @@ function enhanceAutoSubmit(select) {
 
 document.querySelectorAll("[data-confirm]").forEach(enhanceConfirm);
 document.querySelectorAll("select[data-autosubmit]").forEach(enhanceAutoSubmit);
+initPhotoPickers();
 initPwa();
 initOutbox();

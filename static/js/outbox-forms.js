@@ -73,12 +73,13 @@ async function queueForm(form) {
     };
     let item;
     if (form.dataset.outbox === "photo") {
-      const [photo] = await photosOf(form);
-      if (!photo) {
+      const photos = await photosOf(form);
+      if (!photos.length) {
         status.textContent = "Choose a photo first.";
         return;
       }
-      item = await Outbox.enqueuePhoto({ ...photo, ...common, target_id: payload[photo.target] });
+      for (const photo of photos)
+        item = await Outbox.enqueuePhoto({ ...photo, ...common, target_id: payload[photo.target] });
     } else {
       item = await Outbox.enqueue({
         ...common,
