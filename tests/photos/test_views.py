@@ -70,5 +70,6 @@ def test_a_new_issue_at_a_store_not_theirs_is_refused_before_its_photo(app, worl
 
 def test_the_photo_hint_names_the_limits_of_the_settings(app, browser_as_engineer, monkeypatch):
     monkeypatch.setitem(app.config, "PHOTO_MAX_PIXELS", 12_500_000)
+    monkeypatch.setitem(app.config, "PHOTO_MAX_PER_RECORD", 6)
     page = browser_as_engineer.get("/issues/new").get_data(as_text=True)
-    assert "JPEG, PNG or WebP, up to 10 MB and 12.5 megapixels." in page
+    assert "Up to 6 photos: JPEG, PNG or WebP, each up to 10 MB and 12.5 megapixels." in page
