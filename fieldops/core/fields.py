@@ -60,6 +60,7 @@ __all__ = [
     "String",
     "not_blank",
     "partial_schema",
+    "validate_phone",
     "validate_timezone",
 ]
 
@@ -179,6 +180,23 @@ def not_blank(value: str) -> None:
     """Refuse text that is nothing but spaces: it passes a length check, then shows as empty."""
     if not value.strip():
         raise ValidationError("Must not be blank.")
+
+
+_PHONE = re.compile(r"\+?[0-9 ().-]+")
+PHONE_DIGITS = (7, 15)  # a local number's fewest; the most E.164 allows
+PHONE_MAX_LENGTH = 40  # the phone columns' size
+
+
+def validate_phone(value: str) -> None:
+    """A phone number as people write it: digits with spaces, ( ) - . between them, and a +
+    only in front; 7 to 15 digits. Its `tel:` link keeps the digits and the +."""
+    digits = sum(c in "0123456789" for c in value)
+    low, high = PHONE_DIGITS
+    if len(value) > PHONE_MAX_LENGTH or not _PHONE.fullmatch(value) or not low <= digits <= high:
+        raise ValidationError(
+            f"Must be a phone number of {low} to {high} digits, with only spaces, "
+            "+ ( ) - . besides them, e.g. +1 312 555 0100."
+        )
 
 
 @cache

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from fieldops.auth import Role
-from fieldops.demo.places import ENGINEERS_PER_REGION, MIDWEST
+from fieldops.demo.places import ENGINEERS_PER_REGION, MIDWEST, phone_number
 from fieldops.demo.stores import StorePlan
 from fieldops.demo.texts import FIRST_NAMES, LAST_NAMES
 
@@ -91,6 +91,15 @@ def plan_people(rng: random.Random, stores: list[StorePlan]) -> People:
     return People(everyone)
 
 
+def _phone(person: Person, n: int) -> str | None:
+    """Engineers' work phones (Chicago numbers); managers' in the city of their first store."""
+    if person.role == Role.ENGINEER:
+        return phone_number("312", n)
+    if person.role == Role.MANAGER:
+        return phone_number(person.stores[0].area_code, n)
+    return None
+
+
 def user_rows(people: People, password_hash: str, rng: random.Random, now: datetime) -> list[dict]:
     created = now - timedelta(days=720)
     rows = []
@@ -103,9 +112,7 @@ def user_rows(people: People, password_hash: str, rng: random.Random, now: datet
                 "role": person.role,
                 "password_hash": password_hash,
                 "active": True,
-                "phone": f"+1 312 555 {100 + n % 100:04d}"
-                if person.role == Role.ENGINEER
-                else None,
+                "phone": _phone(person, n),
                 "created_at": created,
                 "updated_at": created,
                 "last_login_at": last_login,

@@ -93,6 +93,31 @@ CITIES: tuple[City, ...] = (
     City("Honolulu", "HI", "96814", 21.3069, -157.8583, "Pacific/Honolulu", WEST, 1),
 )
 
+# Each city's telephone area code, for the stores' and their managers' numbers.
+AREA_CODES: dict[str, str] = {
+    "Chicago": "312", "Naperville": "630", "Schaumburg": "847", "Milwaukee": "414",
+    "Minneapolis": "612", "St. Louis": "314", "Kansas City": "816", "Omaha": "402",
+    "Des Moines": "515", "Columbus": "614", "Cleveland": "216", "Cincinnati": "513",
+    "Boston": "617", "Hartford": "860", "Providence": "401", "Albany": "518",
+    "Buffalo": "716", "Rochester": "585", "Newark": "973", "Philadelphia": "215",
+    "Pittsburgh": "412", "Baltimore": "410", "Manchester": "603", "Atlanta": "404",
+    "Charlotte": "704", "Raleigh": "919", "Charleston": "843", "Jacksonville": "904",
+    "Orlando": "407", "Tampa": "813", "Miami": "305", "Richmond": "804",
+    "Nashville": "615", "Birmingham": "205", "Dallas": "214", "Fort Worth": "817",
+    "Houston": "713", "Austin": "512", "San Antonio": "210", "Oklahoma City": "405",
+    "El Paso": "915", "Denver": "303", "Colorado Springs": "719", "Salt Lake City": "801",
+    "Albuquerque": "505", "Phoenix": "602", "Scottsdale": "480", "Tucson": "520",
+    "Los Angeles": "213", "San Diego": "619", "Sacramento": "916", "San Jose": "408",
+    "Las Vegas": "702", "Portland": "503", "Seattle": "206", "Anchorage": "907",
+    "Honolulu": "808",
+}  # fmt: skip
+
+
+def phone_number(area_code: str, n: int) -> str:
+    """A number in the 555-0100..0199 block set aside for fiction, so no real phone rings."""
+    return f"+1 {area_code} 555 {100 + n % 100:04d}"
+
+
 # The demo engineer works around Chicago, and flies to Ohio on Tuesdays.
 DEMO_ENGINEER_HOME = ("Chicago", "Naperville", "Schaumburg", "Milwaukee")
 DEMO_ENGINEER_TRIP = ("Columbus", "Cleveland", "Cincinnati")

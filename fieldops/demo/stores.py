@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from fieldops.demo.places import (
+    AREA_CODES,
     BRANDS,
     CITIES,
     DEALER_FAMILIES,
@@ -18,6 +19,7 @@ from fieldops.demo.places import (
     STREETS,
     SUNDAY_CLOSED_STATES,
     City,
+    phone_number,
 )
 from fieldops.stores import StoreKind
 
@@ -54,6 +56,10 @@ class StorePlan:
     @property
     def region(self) -> str:
         return self.city.region
+
+    @property
+    def area_code(self) -> str:
+        return AREA_CODES[self.city.name]
 
     def hours_on(self, day: date) -> Hours | None:
         """Posted (opens, closes) on `day`, the dated exception winning; None when closed."""
@@ -165,6 +171,7 @@ def store_rows(plans: list[StorePlan], now: datetime) -> list[dict]:
             "kind": StoreKind.DEALERSHIP,
             "brand": p.brand,
             "address": p.address,
+            "phone": phone_number(p.area_code, n),
             "latitude": p.latitude,
             "longitude": p.longitude,
             "timezone": p.timezone,
@@ -174,7 +181,7 @@ def store_rows(plans: list[StorePlan], now: datetime) -> list[dict]:
             "created_at": created,
             "updated_at": created,
         }
-        for p in plans
+        for n, p in enumerate(plans, start=1)
     ]
 
 

@@ -24,6 +24,7 @@ from fieldops.hours import (
 )
 from fieldops.issues import open_issues
 from fieldops.observations import recent_observations
+from fieldops.pages.contact import contact_card
 from fieldops.pages.offline import pages_for_manager
 from fieldops.stores import Store, get_visible, window_on
 from fieldops.visits import VisitStatus, recent_visits
@@ -48,6 +49,7 @@ def _detail_page(
     page = render_template(
         "stores/detail.html",
         store=store,
+        contact=contact_card(store.id, current_user, now),
         hours=hours,
         chart=hours_chart(hours),
         today=today,

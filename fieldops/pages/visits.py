@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -13,6 +14,7 @@ from fieldops.clock import local_date, utcnow
 from fieldops.core.forms import form_values, submit
 from fieldops.core.geo import travel_minutes
 from fieldops.observations import visit_observations
+from fieldops.pages.contact import ContactCard, contact_card
 from fieldops.pages.offline import pages_for_visits
 from fieldops.stores import get_visible
 from fieldops.visits import (
@@ -55,11 +57,21 @@ def today() -> ResponseReturnValue:
         day=local_date(now, tz),
         visits=visits,
         drives=drives_to_next(visits),
+        contacts=contact_cards(visits, now),
         tomorrow=tomorrow,
         upcoming=[v for v in upcoming_visits(current_user, now) if v.id not in shown],
         offline_pages=pages_for_visits(visits + tomorrow, current_user),
         now=now,
     )
+
+
+def contact_cards(visits: list[Visit], now: datetime) -> dict[int, ContactCard]:
+    """{visit id: its store's contact card}, for the visits not cancelled."""
+    by_store: dict[int, ContactCard] = {}
+    for visit in visits:
+        if visit.status != VisitStatus.CANCELLED and visit.store_id not in by_store:
+            by_store[visit.store_id] = contact_card(visit.store_id, current_user, now)
+    return {v.id: by_store[v.store_id] for v in visits if v.store_id in by_store}
 
 
 def drives_to_next(visits: list[Visit]) -> dict[int, tuple[int, Visit]]:

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, validate, validates_schema
 
 from fieldops.core import fields
-from fieldops.core.fields import HHMM, not_blank, validate_timezone
+from fieldops.core.fields import HHMM, not_blank, validate_phone, validate_timezone
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.stores.models import StoreKind
 
@@ -60,6 +60,12 @@ class StoreSchema(Schema):
     kind = fields.Enum(StoreKind, by_value=True, load_default=StoreKind.DEALERSHIP)
     brand = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80))
     address = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+    phone = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate_phone,
+        metadata={"example": "+1 312 555 0100", "description": "the store's number for visitors"},
+    )
     latitude = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
     longitude = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
     region = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))

@@ -51,7 +51,16 @@ def test_the_phone_menu_shows_every_item_within_the_screen(live, page, role):
 def _pages(live, role: str) -> tuple[User, list[str]]:
     """A user of `role` and the pages to open, over data with long names and titles."""
     now = datetime.now(UTC).replace(second=0, microsecond=0)
-    store = live.build.store(name=LONG_NAME, address="1" * 80 + " Boulevard")
+    store = live.build.store(
+        name=LONG_NAME, address="1" * 80 + " Boulevard", phone="+1 (312) 555-0100"
+    )
+    manager = live.build.user(
+        "manager",
+        stores=[store],
+        name="Bartholomew" + "y" * 60,
+        email=f"{'m' * 64}{uuid.uuid4().hex}@example.test",
+        phone="+1 312 555 0199",
+    )
     engineer = live.build.user("engineer", name="Maximilian" + "x" * 60)
     visit = live.build.visit(store, engineer, now + timedelta(hours=1))
     issue = live.build.issue(store, engineer, title=LONG_TITLE, description="d" * 400)
@@ -64,7 +73,7 @@ def _pages(live, role: str) -> tuple[User, list[str]]:
     if role == "engineer":
         return engineer, [*common, "/today", f"/visits/{visit.id}", "/stores", "/outbox"]
     if role == "manager":
-        return live.build.user("manager", stores=[store]), [*common, "/my-store"]
+        return manager, [*common, "/my-store"]
     pages = [*common, "/overview", "/stores", "/visits", f"/visits/{visit.id}"]
     if role == "admin":
         live.build.token(engineer, name="t" * 90)
@@ -80,6 +89,9 @@ def test_no_page_scrolls_sideways_on_a_phone(live, page, role):
     widths = {}
     for path in paths:
         assert page.goto(path).ok, path
+        page.evaluate(
+            "document.querySelectorAll('details.contact-card').forEach(d => d.open = true)"
+        )
         widths[path] = page.evaluate("document.documentElement.scrollWidth")
     assert {p: w for p, w in widths.items() if w > PHONE["width"]} == {}
 

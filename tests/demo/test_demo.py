@@ -17,6 +17,7 @@ from config import ProductionConfig
 from fieldops.auth.models import Role, User
 from fieldops.auth.services import authenticate
 from fieldops.clock import local_date, zone
+from fieldops.core.fields import validate_phone
 from fieldops.coverage.models import Alert, AlertKind, CoverageSnapshot
 from fieldops.demo import loader
 from fieldops.demo.evidence import load_evidence
@@ -66,6 +67,11 @@ def test_stores_shaped_like_a_dealership_group(demo: dict[str, int], now: dateti
     assert len(offsets) >= 4
     assert all(s.posted_hours and s.latitude and s.longitude and s.region for s in stores)
     assert {s.cadence_per_year for s in stores} == {2, 4}
+    chicago = next(s for s in stores if s.code == "D001")
+    assert chicago.phone == "+1 312 555 0101"
+    for store in stores:  # a number the store form would take, each its own
+        validate_phone(store.phone)
+    assert len({s.phone for s in stores}) == 82
     thanksgiving = db.session.scalar(
         sa.select(HoursException).where(HoursException.date == datetime(2026, 11, 26).date())
     )
@@ -81,6 +87,12 @@ def test_people_and_demo_logins(demo: dict[str, int], now: datetime) -> None:
     for email in DEMO_EMAILS:
         assert authenticate(email, DEMO_PASSWORD, now) is not None, email
     assert authenticate("manager@example.com", "wrong-password", now) is None
+    phones = dict(
+        db.session.execute(
+            sa.select(User.role, sa.func.count(User.phone)).group_by(User.role)
+        ).all()
+    )
+    assert phones == {Role.ENGINEER: 39, Role.MANAGER: 82 - 1, Role.ADMIN: 0, Role.CIO: 0}
 
 
 def test_visits_observations_and_issues(demo: dict[str, int], now: datetime) -> None:

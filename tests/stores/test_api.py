@@ -200,3 +200,33 @@ def test_list_sorts_and_pages(as_admin, build):
     assert [s["name"] for s in body["items"]] == ["Charlie"]
     body = as_admin.get("/api/stores?sort=-code").get_json()
     assert [s["code"] for s in body["items"]] == ["C", "B", "A"]
+
+
+@pytest.mark.parametrize("phone", ["+1 (312) 555-0100", "312.555.0100", "0044 20 7946 0958"])
+def test_a_store_keeps_its_phone_as_written(as_admin, phone):
+    store = as_admin.post("/api/stores", json=store_body(phone=phone)).get_json()
+    assert store["phone"] == phone
+    assert as_admin.get(f"/api/stores/{store['id']}").get_json()["phone"] == phone
+    r = as_admin.patch(f"/api/stores/{store['id']}", json={"phone": None})
+    assert r.get_json()["phone"] is None
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "call 312 555 0100",
+        "312-555-0100 ext 4",
+        "555 01",
+        "1" * 16,
+        "312 555 0100 +",
+        "+" + " " * 40,
+    ],
+)
+def test_a_phone_that_is_not_a_number_is_refused_in_words(app, as_admin, phone):
+    r = as_admin.post("/api/stores", json=store_body(phone=phone))
+    assert r.status_code == 422
+    assert errors_of(r)["phone"] == [
+        "Must be a phone number of 7 to 15 digits, with only spaces, + ( ) - . besides them, "
+        "e.g. +1 312 555 0100."
+    ]
+    assert count(app, Store) == 0

@@ -76,3 +76,15 @@ def test_good_and_bad_parameters_together_keep_the_good_ones(browser_as_admin, b
 @pytest.mark.parametrize("url", ["/stores?q=a%00b"])
 def test_a_nul_in_a_page_query_is_refused(browser_as_admin, url):
     refuses_nul(browser_as_admin, url)
+
+
+def test_the_store_form_takes_a_phone_and_refuses_letters_in_it(world, browser_as_admin):
+    b = browser_as_admin
+    edit = f"/stores/{world.store.id}/edit"
+    assert 'type="tel"' in b.get(edit).get_data(as_text=True)
+    r = b.submit(edit, {"phone": "call the desk"})
+    assert r.status_code == 422
+    page = r.get_data(as_text=True)
+    assert "Must be a phone number of 7 to 15 digits" in page and 'value="call the desk"' in page
+    assert b.submit(edit, {"phone": "+1 (312) 555-0100"}).status_code == 302
+    assert b.get(edit).get_data(as_text=True).count('value="+1 (312) 555-0100"') == 1
