@@ -34,6 +34,31 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+# The US zones by the names people use for them; a city tells which of a region's zones.
+SPOKEN_ZONES = {
+    "America/New_York": "Eastern",
+    "America/Chicago": "Central",
+    "America/Denver": "Mountain",
+    "America/Phoenix": "Arizona",
+    "America/Los_Angeles": "Pacific",
+    "America/Anchorage": "Alaska",
+    "Pacific/Honolulu": "Hawaii",
+}
+
+
+def zone_label(name: str) -> str:
+    """A zone as people say it: America/Chicago -> "Central (Chicago)", Europe/Berlin ->
+    "Berlin (Europe)", America/Argentina/Buenos_Aires -> "Buenos Aires (America, Argentina)",
+    UTC -> "UTC"."""
+    area, _, rest = name.partition("/")
+    if not rest:
+        return name
+    *regions, city = rest.replace("_", " ").split("/")
+    if name in SPOKEN_ZONES:
+        return f"{SPOKEN_ZONES[name]} ({city})"
+    return f"{city} ({', '.join([area, *regions])})"
+
+
 def local_date(at: datetime, tz_name: str) -> date:
     """The calendar date at instant `at` in zone `tz_name`."""
     return at.astimezone(zone(tz_name)).date()

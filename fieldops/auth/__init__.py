@@ -17,6 +17,7 @@ from fieldops.auth.services import (
     normalize_email,
     revoke_token,
     revoke_user_tokens,
+    user_zone,
     users_with_role,
 )
 from fieldops.auth.sessions import end_all_sessions

@@ -19,6 +19,7 @@ from fieldops.auth.schemas import (
     PasswordChangeSchema,
     SessionSchema,
     StatusSchema,
+    TimezoneSchema,
     UserSchema,
 )
 from fieldops.auth.session import (
@@ -141,3 +142,15 @@ def end_session(session_id: int) -> dict[str, Any]:
 def me() -> User:
     """The signed-in user, with `role` and, for a manager, `store_ids`."""
     return current_user
+
+
+@blp.route("/me", methods=["PATCH"])
+@requires(Action.READ_RECORDS)
+@blp.arguments(TimezoneSchema)
+@blp.response(200, UserSchema)
+def update_me(data: dict[str, Any]) -> User:
+    """Set the zone you read times in: `{"timezone": "America/Denver"}`, or null for the
+    app's default."""
+    user = current_user._get_current_object()
+    services.change_timezone(user, data["timezone"], utcnow())
+    return user

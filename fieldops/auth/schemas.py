@@ -9,7 +9,7 @@ from marshmallow import Schema, post_dump, validate
 from fieldops.auth.models import Role, TokenScope
 from fieldops.auth.passwords import MIN_PASSWORD_LENGTH
 from fieldops.core import fields
-from fieldops.core.fields import not_blank
+from fieldops.core.fields import not_blank, validate_timezone
 from fieldops.core.pagination import ListArgsSchema
 
 
@@ -21,6 +21,23 @@ class LoginSchema(Schema):
     email = fields.String(required=True, validate=validate.Length(1, 254))
     password = fields.String(required=True, validate=validate.Length(1, 200))
     remember = fields.Boolean(load_default=False)
+
+
+def timezone_field(**kwargs: Any) -> fields.String:
+    return fields.String(
+        allow_none=True,
+        validate=validate_timezone,
+        metadata={
+            "description": "IANA zone the user reads times in; null: the app's default "
+            "(FIELDOPS_DEFAULT_TIMEZONE)",
+            "example": "America/Chicago",
+        },
+        **kwargs,
+    )
+
+
+class TimezoneSchema(Schema):
+    timezone = timezone_field(required=True)
 
 
 class PasswordChangeSchema(Schema):
@@ -74,6 +91,7 @@ class UserSchema(Schema):
     name = fields.String(required=True, validate=[validate.Length(1, 120), not_blank])
     role = fields.Enum(Role, by_value=True, required=True)
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    timezone = timezone_field(load_default=None)
     active = fields.Boolean(load_default=True)
     password = fields.String(
         load_only=True,

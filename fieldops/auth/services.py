@@ -60,6 +60,19 @@ def authenticate(email: str, password: str, now: datetime) -> User | None:
     return user
 
 
+def user_zone(user: Any) -> str:
+    """The zone `user` reads times in: their own, else the DEFAULT_TIMEZONE setting (also for
+    nobody signed in)."""
+    return getattr(user, "timezone", None) or current_app.config["DEFAULT_TIMEZONE"]
+
+
+def change_timezone(user: User, name: str | None, now: datetime) -> None:
+    """Set the zone the user reads times in (None: the app's default)."""
+    user.timezone = name
+    user.updated_at = now
+    record(user, "user.updated", "user", user.id, now=now, fields=["timezone"])
+
+
 def change_password(user: User, current: str, new: str, now: datetime) -> None:
     """Set a new password; every other session and remember cookie of the user ends."""
     if not check_password_hash(user.password_hash, current):

@@ -10,7 +10,7 @@ from fieldops.auth import services, sessions
 from fieldops.auth.device import remember_device
 from fieldops.auth.models import Role
 from fieldops.auth.policy import requires
-from fieldops.auth.schemas import LoginSchema, PasswordChangeSchema
+from fieldops.auth.schemas import LoginSchema, PasswordChangeSchema, TimezoneSchema
 from fieldops.auth.session import (
     current_session,
     end_one_session,
@@ -24,7 +24,7 @@ from fieldops.auth.throttle import (
     password_change_throttled,
     throttled,
 )
-from fieldops.clock import utcnow
+from fieldops.clock import utcnow, zone_label
 from fieldops.core.forms import FORM_ERROR, form_values, submit
 
 blp = Blueprint("auth", __name__)
@@ -105,13 +105,38 @@ def account() -> ResponseReturnValue:
         if changed:
             flash("Password changed. Your other devices are signed out.")
             return redirect(url_for("auth.account"))
+    return _account_page(errors)
+
+
+def _account_page(
+    errors: dict[str, list[str]], zone_errors: dict[str, list[str]] | None = None
+) -> ResponseReturnValue:
     here = current_session()
     return render_template(
         "auth/account.html",
         errors=errors,
+        zone_errors=zone_errors or {},
         sessions=sessions.live_sessions(current_user, utcnow()),
         current_session_id=here.id if here else None,
-    ), 422 if errors else 200
+    ), 422 if errors or zone_errors else 200
+
+
+@blp.post("/account/timezone")
+@requires()
+def change_timezone() -> ResponseReturnValue:
+    """The zone you read times in; the empty choice is the app's default."""
+    user = current_user._get_current_object()
+    values = {"timezone": form_values().get("timezone")}
+
+    def change(data: dict) -> bool:
+        services.change_timezone(user, data["timezone"], utcnow())
+        return True
+
+    changed, errors = submit(TimezoneSchema(), values, change)
+    if not changed:
+        return _account_page({}, errors)
+    flash("Time zone saved: times now read in " + zone_label(services.user_zone(user)) + ".")
+    return redirect(url_for("auth.account"))
 
 
 @blp.post("/account/sessions/<int:session_id>/end")

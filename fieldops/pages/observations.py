@@ -14,6 +14,8 @@ from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, submit
 from fieldops.core.input_checks import accepts_large_body, db_int
 from fieldops.observations import (
+    FIELD_HINTS,
+    FIELD_LABELS,
     FIELD_SCHEMAS,
     ObservationCategory,
     ObservationCreateSchema,
@@ -24,24 +26,6 @@ from fieldops.photos import add_photo, form_photos
 from fieldops.stores import Store, get_visible
 
 blp = Blueprint("observations", __name__)
-
-FIELD_LABELS = {
-    "zone": "Zone (e.g. showroom, service lane)",
-    "ssid": "Network (SSID)",
-    "rssi_dbm": "Signal (dBm, -120 to 0)",
-    "download_mbps": "Download (Mbit/s)",
-    "upload_mbps": "Upload (Mbit/s)",
-    "latency_ms": "Latency (ms)",
-    "process": "Process (e.g. vehicle sale)",
-    "pages": "Pages",
-    "signature": "Signature",
-    "minutes": "Minutes it takes",
-    "customers_present": "Customers in the store now",
-    "last_customer_at": "Last customer left at",
-    "device": "Device",
-    "problem": "Problem",
-    "text": "What you saw",
-}
 
 
 def observation_values(category: ObservationCategory) -> dict[str, Any]:
@@ -93,6 +77,7 @@ def new() -> ResponseReturnValue:
         categories=list(ObservationCategory),
         field_schema=schema,
         labels=FIELD_LABELS,
+        hints=FIELD_HINTS,
         errors=errors,
         values={**values, **values.get("fields", {})},
     ), 422 if errors else 200

@@ -1,15 +1,25 @@
-"""Jinja filters and globals: store-local times, the role's navigation, permission checks."""
+"""Jinja filters and globals: times in the zone they belong to, zone and field names, the
+role's navigation, permission checks.
+
+Every time a person reads carries its zone's abbreviation (CST, CDT, HST...): a store's
+records in the store's zone, the rest in the reader's (`reader_zone`). A list that mixes
+stores of several zones shows its times in the reader's zone (`list_zone`), so that a list
+sorted by time reads in order (docs/architecture.md, "Times people read").
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, time
 from typing import Any
 
 from flask import Flask
 from flask_login import current_user
 
-from fieldops.auth import Action, Role, can
-from fieldops.clock import WEEKDAY_NAMES, zone
+from fieldops.auth import Action, Role, can, user_zone
+from fieldops.clock import WEEKDAY_NAMES, zone, zone_label
+from fieldops.observations import field_label
+from fieldops.stores import PERSON_ZONES
 from fieldops.visits import may_name_visit, sees_check_in_position
 
 NAV: dict[Role, list[tuple[str, str]]] = {
@@ -39,19 +49,40 @@ NAV: dict[Role, list[tuple[str, str]]] = {
 }
 
 
-def local_time(value: datetime | None, tz_name: str, fmt: str = "%H:%M") -> str:
-    """A UTC instant shown as wall-clock time in the zone `tz_name`."""
+def local_time(value: datetime | None, tz_name: str, fmt: str = "%H:%M %Z") -> str:
+    """A UTC instant shown as wall-clock time in the zone `tz_name`, with the zone's
+    abbreviation of that day (14:30 CDT in July, 13:30 CST in January)."""
     if value is None:
         return ""
     return value.astimezone(zone(tz_name)).strftime(fmt)
 
 
 def local_datetime(value: datetime | None, tz_name: str) -> str:
-    return local_time(value, tz_name, "%a %d %b %Y, %H:%M")
+    return local_time(value, tz_name, "%a %d %b %Y, %H:%M %Z")
 
 
 def tz_abbrev(value: datetime, tz_name: str) -> str:
     return value.astimezone(zone(tz_name)).strftime("%Z")
+
+
+def reader_zone() -> str:
+    """The zone the signed-in person reads times in (the app's default for nobody)."""
+    return user_zone(current_user if current_user.is_authenticated else None)
+
+
+def list_zone(zones: Iterable[str]) -> str:
+    """The zone a list's times are shown in: its stores' zone when they share one, else the
+    reader's, so that times sorted as instants also read in order."""
+    distinct = set(zones)
+    return distinct.pop() if len(distinct) == 1 else reader_zone()
+
+
+def zone_choices(names: Iterable[str], current: str | None = None) -> list[tuple[str, str]]:
+    """(zone, name as people say it) for a select: `names`, plus `current` if not among them."""
+    offered = list(names)
+    if current and current not in offered:
+        offered.append(current)
+    return [(name, zone_label(name)) for name in offered]
 
 
 def hhmm(value: time | None) -> str:
@@ -82,9 +113,14 @@ def init_templating(app: Flask) -> None:
         hhmm=hhmm,
         label=label,
         tz_abbrev=tz_abbrev,
+        zone_label=zone_label,
+        field_label=field_label,
     )
     app.jinja_env.globals.update(
         nav_items=nav_items,
+        reader_zone=reader_zone,
+        list_zone=list_zone,
+        zone_choices=zone_choices,
         store_choices=store_choices,
         can=can,
         may_name_visit=may_name_visit,
@@ -92,4 +128,5 @@ def init_templating(app: Flask) -> None:
         Action=Action,
         Role=Role,
         WEEKDAY_NAMES=WEEKDAY_NAMES,
+        PERSON_ZONES=PERSON_ZONES,
     )

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from fieldops.auth import Action, Role, requires
+from fieldops.auth import Action, Role, requires, user_zone
 from fieldops.clock import local_date, utcnow
 from fieldops.core.forms import form_values, submit
 from fieldops.core.geo import travel_minutes
@@ -47,9 +47,9 @@ def today() -> ResponseReturnValue:
         return redirect(url_for("visits.index"))
     now = utcnow()
     visits = visits_today(current_user, now)  # in planned-start order
-    # The engineer has no zone of their own yet: the day is the first visit's store's
-    # (the stores of one day share a zone in practice), else the app's default zone.
-    tz = visits[0].store.timezone if visits else current_app.config["DEFAULT_TIMEZONE"]
+    # The day is the first visit's store's (the stores of one day share a zone in
+    # practice), else the engineer's own zone.
+    tz = visits[0].store.timezone if visits else user_zone(current_user)
     tomorrow = visits_today(current_user, now, days_ahead=1)
     shown = {v.id for v in visits} | {v.id for v in tomorrow}
     return render_template(

@@ -16,12 +16,10 @@ from fieldops.core.pagination import list_args
 from fieldops.shifts import services
 from fieldops.shifts.models import ShiftKind, SupportShift
 from fieldops.shifts.schemas import ShiftListArgsSchema, ShiftSchema
-from fieldops.stores import US_ZONES, stores_to_pick
+from fieldops.stores import PERSON_ZONES, stores_to_pick
 
 blp = Blueprint("shifts", __name__, url_prefix="/admin")
 
-# Remote desks often sit in zones of their own.
-ZONES = [*US_ZONES, "UTC", "Europe/London", "Asia/Kolkata", "Asia/Manila"]
 KINDS = [(ShiftKind.ONSITE.value, "On site"), (ShiftKind.REMOTE.value, "Remote")]
 LISTS = ("weekdays", "store_ids", "engineer_ids")
 
@@ -134,7 +132,7 @@ def _shift_form(shift: SupportShift | None) -> ResponseReturnValue:
         shift=shift,
         f=shown,
         errors=errors,
-        zones=ZONES,
+        zones=PERSON_ZONES,
         kinds=KINDS,
         regions=services.shift_regions(),
         weekdays=list(enumerate(WEEKDAY_NAMES)),

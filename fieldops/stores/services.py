@@ -36,6 +36,8 @@ US_ZONES = [
     "America/Anchorage",
     "Pacific/Honolulu",
 ]
+# The zones a person or a support desk may be in: the stores' and a few remote desks'.
+PERSON_ZONES = [*US_ZONES, "UTC", "Europe/London", "Asia/Kolkata", "Asia/Manila"]
 
 
 def store_query(user: User, region: str | None = None, q: str | None = None) -> sa.Select[Any]:

@@ -79,6 +79,7 @@ def create_user(data: dict[str, Any], actor: User | None, now: datetime) -> User
         name=data["name"],
         role=data["role"],
         phone=data.get("phone"),
+        timezone=data.get("timezone"),
         active=data.get("active", True),
         password_hash=hash_password(data["password"]),
         created_at=now,

@@ -29,6 +29,7 @@ from fieldops.core.forms import form_values, submit
 from fieldops.core.pagination import list_args
 from fieldops.stores import stores_to_pick
 from fieldops.users import services
+from fieldops.users.audit_log import audit_lines
 from fieldops.users.schemas import UserListArgsSchema
 
 blp = Blueprint("users", __name__, url_prefix="/admin")
@@ -55,6 +56,7 @@ def _user_form(user: User | None) -> ResponseReturnValue:
         values = form_values(lists=("store_ids",))
         values["active"] = "active" in request.form
         values.setdefault("store_ids", [])
+        values.setdefault("timezone", None)  # the empty choice: the app's default
 
         def save(data: dict[str, Any]) -> User:
             if user is None:
@@ -127,5 +129,7 @@ def audit() -> ResponseReturnValue:
     """The latest entries of the audit log (admin)."""
     prefix = request.args.get("action") or None
     return render_template(
-        "users/audit.html", events=recent_events(limit=200, action_prefix=prefix), prefix=prefix
+        "users/audit.html",
+        lines=audit_lines(recent_events(limit=200, action_prefix=prefix)),
+        prefix=prefix,
     )

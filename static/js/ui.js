@@ -3,11 +3,14 @@
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-// "14:05 on Mon 23 Nov", in the phone's own time.
+// "14:05 CST on Mon 23 Nov", in the phone's own time and zone.
 export function formatWhen(date) {
   const pad = (n) => String(n).padStart(2, "0");
+  const zone = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" })
+    .formatToParts(date)
+    .find((part) => part.type === "timeZoneName");
   return (
-    `${pad(date.getHours())}:${pad(date.getMinutes())} on ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}${zone ? ` ${zone.value}` : ""} on ` +
     `${DAYS[date.getDay()]} ${date.getDate()} ${MONTHS[date.getMonth()]}`
   );
 }
