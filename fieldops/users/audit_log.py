@@ -19,6 +19,23 @@ from fieldops.stores import Store
 
 # Detail keys that hold ids, and the kind of record they name.
 ID_DETAILS = {"user_id": "user", "engineer_id": "user", "store_id": "store", "store_ids": "store"}
+# What happened, in words; an action not listed reads as its code made into words.
+ACTION_WORDS = {
+    "store.created": "Store added",
+    "store.updated": "Store changed",
+    "user.created": "User added",
+    "user.updated": "User changed",
+    "auth.password_changed": "Password changed",
+    "token.created": "API token created",
+    "token.revoked": "API token revoked",
+    "shift.created": "Shift added",
+    "shift.updated": "Shift changed",
+    "shift.deactivated": "Shift turned off",
+    "visit.planned": "Visit planned",
+    "visit.updated": "Visit changed",
+    "visit.cancelled": "Visit cancelled",
+    "demo.loaded": "Demo data loaded",
+}
 # Records the page names (the others show as "visit 12", linked where a page exists).
 NAMED_KINDS = {"user": User, "store": Store}
 
@@ -40,6 +57,11 @@ class AuditLine:
     target: Ref | None
     # (key, value): a value is text, a Ref, or a list of either.
     details: list[tuple[str, Any]] = field(default_factory=list)
+
+
+def action_words(action: str) -> str:
+    """An action code as a person reads it: visit.planned is "Visit planned"."""
+    return ACTION_WORDS.get(action) or action.replace(".", " ").replace("_", " ").capitalize()
 
 
 def _ids(value: Any) -> list[int]:
@@ -83,7 +105,7 @@ def audit_lines(events: Iterable[Any]) -> list[AuditLine]:
     return [
         AuditLine(
             at=event.at,
-            action=event.action,
+            action=action_words(event.action),
             actor=ref("user", event.actor_id) if event.actor_id is not None else None,
             target=ref(event.target_type, event.target_id) if event.target_id is not None else None,
             details=[(key, detail(key, value)) for key, value in event.details.items()],

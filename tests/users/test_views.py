@@ -21,7 +21,7 @@ def test_audit_log_shows_admin_actions(browser_as_admin, browser_as_cio):
     b = browser_as_admin  # Ada Admin
     b.submit("/stores/new", {"code": "AUD1", "name": "Audit Motors", "timezone": "America/Chicago"})
     page = b.get("/admin/audit").get_data(as_text=True)
-    assert "store.created" in page and "Ada Admin" in page
+    assert "Store added" in page and "Ada Admin" in page
     assert browser_as_cio.get("/admin/audit").status_code == 403
 
 
