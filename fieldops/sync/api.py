@@ -42,8 +42,8 @@ def start_visit(data: dict[str, Any]) -> tuple[Visit, int]:
     """Start an unplanned visit at a store, checked in at once (engineers).
 
     Marked `unplanned`; planned for `at` (default now) and the default two hours. The
-    position is checked as a check-in's is. 409 (with the open visit as `current`) while
-    you are still checked in at this store. A repeated `client_id` answers 200 with the
+    position is checked as a check-in's is. 409 while you are still checked in at this
+    store (the message names that visit). A repeated `client_id` answers 200 with the
     original visit, also when it was first sent as a `visit_start` through /api/sync.
     """
     visit, started = start_visit_once(current_user, data, utcnow())

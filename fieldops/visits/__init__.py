@@ -18,6 +18,7 @@ from fieldops.visits.services import (
     check_out,
     may_name_visit,
     off_schedule,
+    open_visit_at,
     own_visit,
     recent_visits,
     sees_check_in_position,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from fieldops.audit import record
 from fieldops.auth import Action, Role, User, can
 from fieldops.clock import local_date
-from fieldops.core.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldops.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from fieldops.core.geo import distance_m
 from fieldops.core.pagination import Page, Sorting, paginate
 from fieldops.extensions import db
@@ -271,6 +271,14 @@ def _arrive(visit: Visit, store: Store, at: datetime, data: Mapping[str, Any]) -
         visit.far_from_store = visit.distance_m > radius
 
 
+class StillCheckedIn(DomainError):
+    """409: the engineer is still checked in at the store. Not a `Conflict`: there is no
+    newer version to apply the start on top of, so the outbox shows it as refused (send it
+    again after checking out, or discard it)."""
+
+    status = 409
+
+
 def open_visit_at(store: Store, engineer: User) -> Visit | None:
     """The engineer's visit at `store` checked in and not yet checked out, if any."""
     return db.session.scalar(
@@ -289,9 +297,9 @@ def start_visit(data: Mapping[str, Any], engineer: User, now: datetime) -> Visit
     """An unplanned visit: planned and checked in at once, where the engineer already is.
 
     The check-in's rules hold (no future `at`, the position against the store's). Its
-    window is `at` plus the default length, its local day the store's. Refused (409, the
-    open visit as `current`) while the engineer is still checked in at the same store: that
-    is a second tap or a forgotten check-out, and one person is on one visit at a store.
+    window is `at` plus the default length, its local day the store's. Refused (409) while
+    the engineer is still checked in at the same store: that is a second tap or a
+    forgotten check-out, and one person is on one visit at a store at a time.
     An open visit at another store does not stop it: a forgotten check-out elsewhere must
     not keep the engineer from recording the work in front of them.
     """
@@ -302,9 +310,9 @@ def start_visit(data: Mapping[str, Any], engineer: User, now: datetime) -> Visit
     _not_future(at, now)
     still_open = open_visit_at(store, engineer)
     if still_open is not None:
-        raise Conflict(
-            "You are already checked in at this store: check out of that visit first.",
-            still_open,
+        raise StillCheckedIn(
+            f"You are already checked in at this store (visit {still_open.id}): "
+            "check out of that visit first.",
             "store_id",
         )
     visit = Visit(

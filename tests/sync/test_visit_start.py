@@ -65,13 +65,15 @@ def test_bad_starts_are_rejected_as_their_route_would(now, app, world, as_engine
     assert (count(app, Visit), count(app, SyncReceipt)) == (0, 0)
 
 
-def test_a_start_while_checked_in_at_the_store_is_a_conflict(now, app, world, as_engineer):
-    [first, second] = sync(
-        as_engineer,
-        op("visit_start", {"store_id": world.store.id}),
-        op("visit_start", {"store_id": world.store.id}),
-    )
+def test_a_start_while_checked_in_at_the_store_is_refused_until_checked_out(
+    now, app, world, as_engineer
+):
+    second = op("visit_start", {"store_id": world.store.id})
+    [first, refused] = sync(as_engineer, op("visit_start", {"store_id": world.store.id}), second)
     assert first["status"] == "applied"
-    assert second["status"] == "conflict" and second["error"]["code"] == 409
-    assert second["current"]["id"] == first["id"]
-    assert count(app, Visit) == 1
+    # refused, not a version conflict: nothing to apply it on top of
+    assert refused["status"] == "rejected" and refused["error"]["code"] == 409
+    assert "store_id" in refused["error"]["errors"]
+    checked_out = op("check_out", {"visit_id": first["id"], "summary": "Done"})
+    assert [r["status"] for r in sync(as_engineer, checked_out, second)] == ["applied"] * 2
+    assert count(app, Visit) == 2
