@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from fieldops.visits.models import Visit, VisitStatus
+from tests.dashboard.test_live_cadence import live_tiles
 from tests.helpers import count, errors_of, fetch, new_client_id
 
 pytestmark = pytest.mark.usefixtures("now")  # time frozen before the world is built
@@ -160,3 +161,11 @@ def test_it_is_listed_with_the_days_visits(as_engineer, world, now):
     listed = as_engineer.get("/api/visits?engineer=me&date=2026-03-04").get_json()["items"]
     assert [v["id"] for v in listed] == [visit["id"]]
     assert date.fromisoformat(listed[0]["local_date"]) == now.astimezone(UTC).date()
+
+
+def test_an_unplanned_visit_counts_on_the_overview(build, as_engineer, browser_as_cio):
+    store = build.store(code="UNP", name="Unplanned Motors", cadence_per_year=1)
+    assert live_tiles(browser_as_cio) == ("0 of 1", "1")
+    visit = start(as_engineer, store).get_json()
+    as_engineer.post(f"/api/visits/{visit['id']}/check-out", json={"summary": "Checked the APs"})
+    assert live_tiles(browser_as_cio) == ("1 of 1", "0")
