@@ -8,7 +8,7 @@ import pytest
 
 from fieldops.visits.models import Visit, VisitStatus
 from tests.dashboard.test_live_cadence import live_tiles
-from tests.helpers import count, errors_of, fetch, new_client_id
+from tests.helpers import count, errors_of, fetch, new_client_id, race
 
 pytestmark = pytest.mark.usefixtures("now")  # time frozen before the world is built
 
@@ -169,3 +169,12 @@ def test_an_unplanned_visit_counts_on_the_overview(build, as_engineer, browser_a
     visit = start(as_engineer, store).get_json()
     as_engineer.post(f"/api/visits/{visit['id']}/check-out", json={"summary": "Checked the APs"})
     assert live_tiles(browser_as_cio) == ("1 of 1", "0")
+
+
+def test_racing_repeats_start_exactly_one(app, world, login):
+    clients = [login(world.engineer) for _ in range(2)]
+    body = {"store_id": world.store.id, "client_id": new_client_id()}
+    answers = race(clients, "/api/visits/start", body)
+    assert sorted(a.status_code for a in answers) == [200, 201], [a.get_json() for a in answers]
+    assert answers[0].get_json()["id"] == answers[1].get_json()["id"]
+    assert count(app, Visit) == 1
