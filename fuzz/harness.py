@@ -33,6 +33,7 @@ from fieldops.visits.models import Visit
 ROLES = {"admin": ADMIN_EMAIL, "engineer": ENGINEER_EMAIL}
 SETTINGS = Path(__file__).with_name("schemathesis.toml")
 SIGNALS = "/api/stores/{store_id}/signals"
+VISIT_START = "/api/visits/start"
 BATCH_TIMES = {
     "body.signals[*].start": "recent_instants",
     "body.signals[*].end": "recent_instants",
@@ -150,5 +151,7 @@ def fuzz_settings(app: Flask) -> schemathesis.Config:
     # Signal batches all go to a store that exists, so every generated batch reaches the
     # rows' rules (the store id itself is fuzzed on the other /api/stores/{store_id} routes).
     signals = {"include-path": SIGNALS, "parameters": {"path.store_id": ids["store_id"][0]}}
-    data["operations"] = [signals]
+    # Unplanned starts too, so they get past "not found" to the check-in's rules.
+    starts = {"include-path": VISIT_START, "parameters": {"body.store_id": ids["store_id"][0]}}
+    data["operations"] = [signals, starts]
     return schemathesis.Config.from_dict(data)

@@ -3,6 +3,7 @@ form) and My store, the manager's start page."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
@@ -10,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from fieldops.auth import Action, Role, requires
+from fieldops.auth import Action, Role, can, requires
 from fieldops.clock import local_date, utcnow
 from fieldops.core.forms import form_values, submit
 from fieldops.hours import (
@@ -27,7 +28,8 @@ from fieldops.observations import recent_observations
 from fieldops.pages.contact import contact_card
 from fieldops.pages.offline import pages_for_manager
 from fieldops.stores import Store, get_visible, window_on
-from fieldops.visits import VisitStatus, recent_visits
+from fieldops.sync import start_visit_once
+from fieldops.visits import VisitStartSchema, VisitStatus, open_visit_at, recent_visits
 
 blp = Blueprint("store_pages", __name__)
 
@@ -46,6 +48,7 @@ def _detail_page(
     earlier = todays_closeout(store, now)
     visits = recent_visits(current_user, store.id)
     hours = hours_for(store)
+    engineer = can(current_user, Action.CHECK_IN_OUT)
     page = render_template(
         "stores/detail.html",
         store=store,
@@ -67,6 +70,8 @@ def _detail_page(
         closeout_earlier=said(earlier) if earlier else "",
         posted_today=window_on(store, today),
         cutoff=current_app.config["HOURS_BUSINESS_DAY_CUTOFF"],
+        open_visit=open_visit_at(store, current_user) if engineer else None,
+        start_client_id=uuid.uuid4(),  # a form posted twice (no JavaScript) starts one visit
     )
     return page, 422 if errors else 200
 
@@ -106,6 +111,26 @@ def closeout(store_id: int) -> ResponseReturnValue:
             f"on {result.business_date:%a %d %b}."
         )
     return redirect(url_for("store_pages.detail", store_id=store.id) + "#closeout")
+
+
+@blp.post("/stores/<int:store_id>/start-visit")
+@requires(Action.CHECK_IN_OUT)
+def start_visit(store_id: int) -> ResponseReturnValue:
+    """ "Start a visit now" without JavaScript: an unplanned visit, checked in at once.
+
+    With JavaScript the same form is queued in the phone's outbox (`visit_start`, with the
+    phone's position) and sent by /api/sync.
+    """
+    store = get_visible(Store, store_id, current_user)
+    values = {**form_values(), "store_id": store.id}
+    result, errors = submit(
+        VisitStartSchema(), values, lambda data: start_visit_once(current_user, data, utcnow())
+    )
+    if result is None:
+        return _detail_page(store.id, errors, values)
+    visit, _started = result
+    flash(f"Visit started at {store.name}: you are checked in.")
+    return redirect(url_for("visit_pages.detail", visit_id=visit.id))
 
 
 @blp.get("/my-store")

@@ -30,6 +30,7 @@ from fieldops.core.errors import (
     ApiError,
     Conflict,
     DomainError,
+    Invalid,
     TooLarge,
     error_payload,
 )
@@ -49,7 +50,18 @@ from fieldops.issues import (
 from fieldops.observations import ObservationCreateSchema, create_observation
 from fieldops.stores import Store, get_visible
 from fieldops.sync.models import SyncReceipt
-from fieldops.visits import CheckInSchema, CheckOutSchema, check_in, check_out, own_visit
+from fieldops.visits import (
+    CheckInSchema,
+    CheckOutSchema,
+    Visit,
+    VisitStartSchema,
+    check_in,
+    check_out,
+    own_visit,
+    start_visit,
+)
+
+VISIT_START = "visit_start"
 
 
 class OperationSchema(Schema):
@@ -65,6 +77,7 @@ class OperationSchema(Schema):
                 "issue_update",
                 "issue_comment",
                 "closeout",
+                "visit_start",
             ]
         ),
     )
@@ -102,6 +115,11 @@ def _check_in(user: User, data: dict, visit_id: int | None, now: datetime, _at: 
 def _check_out(user: User, data: dict, visit_id: int | None, now: datetime, _at: datetime):
     visit = own_visit(visit_id, user, for_update=True)
     return check_out(visit, data, user, now), True
+
+
+def _visit_start(user: User, data: dict, _id: int | None, now: datetime, _at: datetime):
+    """An unplanned visit started offline: its client id is claimed by the receipt."""
+    return start_visit(data, user, now), True
 
 
 def _observation(user: User, data: dict, _id: int | None, now: datetime, _at: datetime):
@@ -146,6 +164,15 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "check_out": Operation(
         Action.CHECK_IN_OUT, CheckOutSchema, "visit_id", _check_out, _own_visit, "at"
+    ),
+    VISIT_START: Operation(
+        Action.CHECK_IN_OUT,
+        VisitStartSchema,
+        None,
+        _visit_start,
+        None,
+        "at",
+        own_client_id=True,
     ),
     "observation": Operation(
         Action.CREATE_RECORDS,
@@ -222,6 +249,35 @@ def _claim(user: User, client_id: uuid.UUID, kind: str) -> SyncReceipt | None:
     return receipt
 
 
+def _receipt(user: User, client_id: uuid.UUID) -> SyncReceipt | None:
+    return db.session.scalar(
+        sa.select(SyncReceipt).where(
+            SyncReceipt.user_id == user.id, SyncReceipt.client_id == client_id
+        )
+    )
+
+
+def start_visit_once(user: User, data: dict[str, Any], now: datetime) -> tuple[Visit, bool]:
+    """(visit, started): POST /api/visits/start, once per client id.
+
+    Visits keep no client id of their own: the id is claimed with a receipt, as the
+    outbox's `visit_start` operation claims it, so the same start sent to the route and
+    through /api/sync (in either order, any number of times) makes one visit.
+    """
+    client_id = data["client_id"]
+    if _receipt(user, client_id) is None:
+        with db.session.begin_nested():
+            receipt = _claim(user, client_id, VISIT_START)
+            if receipt is not None:
+                visit = start_visit(data, user, now)
+                receipt.record_id = visit.id
+                return visit, True
+    earlier = _receipt(user, client_id)  # a replay, or a request that won the race
+    if earlier is None or earlier.op_type != VISIT_START or earlier.record_id is None:
+        raise Invalid("This client_id was already used for another record.", "client_id")
+    return get_visible(Visit, earlier.record_id, user), False
+
+
 def apply_operation(user: User, raw: Any, now: datetime) -> Result:
     """Apply one queued operation and say how it went."""
     try:
@@ -230,22 +286,14 @@ def apply_operation(user: User, raw: Any, now: datetime) -> Result:
         client_id = raw.get("client_id") if isinstance(raw, dict) else None
         return Result(client_id, "rejected", error=_error(422, "Invalid operation.", err.messages))
     client_id, kind = envelope["client_id"], envelope["type"]
-    existing = db.session.scalar(
-        sa.select(SyncReceipt).where(
-            SyncReceipt.user_id == user.id, SyncReceipt.client_id == client_id
-        )
-    )
+    existing = _receipt(user, client_id)
     if existing is not None:
         return Result(str(client_id), "duplicate", existing.record_id)
     try:
         with db.session.begin_nested():
             receipt = _claim(user, client_id, kind)
             if receipt is None:
-                raced = db.session.scalar(
-                    sa.select(SyncReceipt).where(
-                        SyncReceipt.user_id == user.id, SyncReceipt.client_id == client_id
-                    )
-                )
+                raced = _receipt(user, client_id)
                 return Result(str(client_id), "duplicate", raced.record_id if raced else None)
             result = _apply(user, client_id, kind, envelope["payload"], envelope["created_at"], now)
             receipt.record_id = result.id

@@ -4,16 +4,25 @@ Other packages import from here, never from its modules (docs/architecture.md).
 """
 
 from fieldops.visits.models import Department, Visit, VisitStatus
-from fieldops.visits.schemas import CheckInSchema, CheckOutSchema, StoreBriefSchema, UserBriefSchema
+from fieldops.visits.schemas import (
+    CheckInSchema,
+    CheckOutSchema,
+    StoreBriefSchema,
+    UserBriefSchema,
+    VisitSchema,
+    VisitStartSchema,
+)
 from fieldops.visits.services import (
     OFF_SCHEDULE,
     check_in,
     check_out,
     may_name_visit,
     off_schedule,
+    open_visit_at,
     own_visit,
     recent_visits,
     sees_check_in_position,
+    start_visit,
     upcoming_visits,
     visits_today,
 )

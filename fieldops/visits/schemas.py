@@ -55,6 +55,10 @@ class VisitSchema(Schema):
     off_schedule = fields.Boolean(
         metadata={"description": "checked in more than 120 minutes before or after planned_start"}
     )
+    unplanned = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "started on the spot (POST /api/visits/start), not planned"},
+    )
     checked_out_at = fields.DateTime(allow_none=True)
     summary = fields.String(allow_none=True)
     departments_met = fields.List(fields.String())
@@ -129,19 +133,34 @@ class CancelSchema(Schema):
     version = fields.Integer()
 
 
-class CheckInSchema(Schema):
+class ArrivalSchema(Schema):
+    """When and where the engineer arrived: a check-in's and an unplanned start's."""
+
     at = AwareDateTime(load_default=None, metadata={"description": "default: now"})
     latitude = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-90, 90))
     longitude = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
     accuracy_m = fields.Float(
         load_default=None, allow_none=True, validate=validate.Range(0, 100_000)
     )
-    version = fields.Integer()
 
     @validates_schema
     def both_or_neither(self, data: dict[str, Any], **_: Any) -> None:
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             raise ValidationError("Give both latitude and longitude, or neither.", "latitude")
+
+
+class CheckInSchema(ArrivalSchema):
+    version = fields.Integer()
+
+
+class VisitStartSchema(ArrivalSchema):
+    """An unplanned visit, started on the spot (checked in at once)."""
+
+    store_id = fields.Integer(required=True)
+    client_id = fields.UUID(
+        required=True,
+        metadata={"description": "made by the phone; a repeated one answers the original visit"},
+    )
 
 
 class CheckOutSchema(Schema):

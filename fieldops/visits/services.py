@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from fieldops.audit import record
 from fieldops.auth import Action, Role, User, can
 from fieldops.clock import local_date
-from fieldops.core.errors import Conflict, Forbidden, Invalid, NotFound
+from fieldops.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from fieldops.core.geo import distance_m
 from fieldops.core.pagination import Page, Sorting, paginate
 from fieldops.extensions import db
@@ -245,9 +245,18 @@ def check_in(visit: Visit, data: dict[str, Any], engineer: User, now: datetime) 
     at = data.get("at") or now
     _not_future(at, now)
     store = visit.store  # loaded before any change (see update_visit)
+    _arrive(visit, store, at, data)
+    visit.off_schedule = off_schedule(visit, at)
+    visit.updated_at = now
+    db.session.flush()
+    return visit
+
+
+def _arrive(visit: Visit, store: Store, at: datetime, data: Mapping[str, Any]) -> None:
+    """Check `visit` in at `at`, from the position the phone gave (if any): its distance to
+    the store, and whether that is further than the radius plus the fix's accuracy."""
     visit.status = VisitStatus.CHECKED_IN
     visit.checked_in_at = at
-    visit.off_schedule = off_schedule(visit, at)
     lat, lon, accuracy = data.get("latitude"), data.get("longitude"), data.get("accuracy_m")
     visit.check_in_latitude, visit.check_in_longitude = lat, lon
     visit.check_in_accuracy_m = accuracy
@@ -260,8 +269,67 @@ def check_in(visit: Visit, data: dict[str, Any], engineer: User, now: datetime) 
         visit.distance_m = round(distance_m(lat, lon, store.latitude, store.longitude), 1)
         radius = current_app.config["CHECK_IN_RADIUS_M"] + (accuracy or 0)
         visit.far_from_store = visit.distance_m > radius
-    visit.updated_at = now
+
+
+class StillCheckedIn(DomainError):
+    """409: the engineer is still checked in at the store. Not a `Conflict`: there is no
+    newer version to apply the start on top of, so the outbox shows it as refused (send it
+    again after checking out, or discard it)."""
+
+    status = 409
+
+
+def open_visit_at(store: Store, engineer: User) -> Visit | None:
+    """The engineer's visit at `store` checked in and not yet checked out, if any."""
+    return db.session.scalar(
+        sa.select(Visit)
+        .where(
+            Visit.store_id == store.id,
+            Visit.engineer_id == engineer.id,
+            Visit.status == VisitStatus.CHECKED_IN,
+        )
+        .order_by(Visit.checked_in_at.desc())
+        .limit(1)
+    )
+
+
+def start_visit(data: Mapping[str, Any], engineer: User, now: datetime) -> Visit:
+    """An unplanned visit: planned and checked in at once, where the engineer already is.
+
+    The check-in's rules hold (no future `at`, the position against the store's). Its
+    window is `at` plus the default length, its local day the store's. Refused (409) while
+    the engineer is still checked in at the same store: that is a second tap or a
+    forgotten check-out, and one person is on one visit at a store at a time.
+    An open visit at another store does not stop it: a forgotten check-out elsewhere must
+    not keep the engineer from recording the work in front of them.
+    """
+    store = get_visible(Store, data["store_id"], engineer, "store_id")
+    if not store.active:
+        raise Invalid("This store is no longer active; visits cannot start there.", "store_id")
+    at = data.get("at") or now
+    _not_future(at, now)
+    still_open = open_visit_at(store, engineer)
+    if still_open is not None:
+        raise StillCheckedIn(
+            f"You are already checked in at this store (visit {still_open.id}): "
+            "check out of that visit first.",
+            "store_id",
+        )
+    visit = Visit(
+        store=store,
+        engineer=engineer,
+        planned_start=at,
+        planned_end=at + DEFAULT_LENGTH,
+        local_date=local_date(at, store.timezone),
+        unplanned=True,
+        created_by=engineer,
+        created_at=now,
+        updated_at=now,
+    )
+    _arrive(visit, store, at, data)
+    db.session.add(visit)
     db.session.flush()
+    record(engineer, "visit.started", "visit", visit.id, now=now, store_id=store.id)
     return visit
 
 
