@@ -32,9 +32,14 @@ def index() -> ResponseReturnValue:
     ), 422 if errors else 200
 
 
+# Optional fields an edit may empty: a field sent blank clears it (null), not "not given".
+CLEARABLE = ("brand", "address", "phone", "region", "latitude", "longitude")
+
+
 def store_form_values() -> dict[str, Any]:
     """The store form as the StoreSchema payload: a row per weekday, a line per exception."""
     values = form_values()
+    values.update({name: None for name in CLEARABLE if name in request.form and name not in values})
     hours = []
     for day in range(7):
         opens, closes = values.pop(f"opens_{day}", None), values.pop(f"closes_{day}", None)
