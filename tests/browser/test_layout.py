@@ -69,16 +69,19 @@ def _pages(live, role: str) -> tuple[User, list[str]]:
         add_photo(clean_photo(jpeg()), uuid.uuid4(), db.session.get(User, engineer.id), now,
                   issue_id=issue.id)  # fmt: skip
         db.session.commit()
-    common = ["/issues", f"/issues/{issue.id}", f"/stores/{store.id}", "/account"]
+    common = ["/issues", f"/issues/{issue.id}", f"/stores/{store.id}", "/account", "/offline"]
     if role == "engineer":
-        return engineer, [*common, "/today", f"/visits/{visit.id}", "/stores", "/outbox"]
+        pages = ["/today", f"/visits/{visit.id}", "/stores", "/outbox", "/issues/new"]
+        return engineer, [*common, *pages, f"/observations/new?store_id={store.id}"]
     if role == "manager":
-        return manager, [*common, "/my-store"]
+        return manager, [*common, "/my-store", "/issues/new", "/outbox"]
     pages = [*common, "/overview", "/stores", "/visits", f"/visits/{visit.id}"]
     if role == "admin":
         live.build.token(engineer, name="t" * 90)
         pages += ["/admin/users", "/admin/shifts", "/admin/tokens", "/admin/audit"]
         pages += ["/admin/signals/import", f"/stores/{store.id}/edit", "/issues/new"]
+        pages += ["/stores/new", "/visits/new", f"/visits/{visit.id}/edit", "/admin/shifts/new"]
+        pages += ["/admin/users/new", f"/admin/users/{manager.id}/edit"]
     return live.build.user(role), pages
 
 
@@ -94,6 +97,11 @@ def test_no_page_scrolls_sideways_on_a_phone(live, page, role):
         )
         widths[path] = page.evaluate("document.documentElement.scrollWidth")
     assert {p: w for p, w in widths.items() if w > PHONE["width"]} == {}
+
+
+def test_the_sign_in_page_fits_a_phone(live, page):
+    assert page.goto("/login").ok
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_an_opened_photo_has_a_back_link(live, page):
