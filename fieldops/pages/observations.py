@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
-from fieldops.core.forms import form_values, submit
+from fieldops.core.forms import form_values, html_constraints, labels_of, submit
 from fieldops.core.input_checks import db_int
 from fieldops.observations import (
     FIELD_SCHEMAS,
@@ -25,22 +25,14 @@ from fieldops.stores import Store, get_visible
 
 blp = Blueprint("observations", __name__)
 
+# The form's labels and input checks, from the schemas that check the fields.
 FIELD_LABELS = {
-    "zone": "Zone (e.g. showroom, service lane)",
-    "ssid": "Network (SSID)",
-    "rssi_dbm": "Signal (dBm, -120 to 0)",
-    "download_mbps": "Download (Mbit/s)",
-    "upload_mbps": "Upload (Mbit/s)",
-    "latency_ms": "Latency (ms)",
-    "process": "Process (e.g. vehicle sale)",
-    "pages": "Pages",
-    "signature": "Signature",
-    "minutes": "Minutes it takes",
-    "customers_present": "Customers in the store now",
-    "last_customer_at": "Last customer left at",
-    "device": "Device",
-    "problem": "Problem",
-    "text": "What you saw",
+    name: label for schema in FIELD_SCHEMAS.values() for name, label in labels_of(schema()).items()
+}
+FIELD_CHECKS = {
+    name: html_constraints(field)
+    for schema in FIELD_SCHEMAS.values()
+    for name, field in schema().fields.items()
 }
 
 
@@ -92,6 +84,7 @@ def new() -> ResponseReturnValue:
         categories=list(ObservationCategory),
         field_schema=schema,
         labels=FIELD_LABELS,
+        checks=FIELD_CHECKS,
         errors=errors,
         values={**values, **values.get("fields", {})},
     ), 422 if errors else 200

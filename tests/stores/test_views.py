@@ -51,8 +51,8 @@ def test_cio_cannot_reach_the_store_form(browser_as_cio):
 @pytest.mark.parametrize(
     ("url", "heading", "named"),
     [
-        ("/stores?page=x", "<h1>Stores</h1>", "page: Must be a whole number"),
-        (f"/stores?per_page={BIG}", "<h1>Stores</h1>", "per_page: Must be"),
+        ("/stores?page=x", "<h1>Stores</h1>", "Page must be a whole number"),
+        (f"/stores?per_page={BIG}", "<h1>Stores</h1>", "Per page must be"),
     ],
 )
 def test_a_list_page_with_a_bad_parameter_shows_the_list_and_names_it(
