@@ -4,6 +4,7 @@
 
 import { initOutbox } from "./outbox-ui.js";
 import { initPwa } from "./pwa.js";
+import { showSaid } from "./ui.js";
 
 // Buttons that undo work ask first.
 function enhanceConfirm(element) {
@@ -22,5 +23,6 @@ function enhanceAutoSubmit(select) {
 
 document.querySelectorAll("[data-confirm]").forEach(enhanceConfirm);
 document.querySelectorAll("select[data-autosubmit]").forEach(enhanceAutoSubmit);
+showSaid();
 initPwa();
 initOutbox();
