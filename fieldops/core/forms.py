@@ -90,6 +90,10 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
         (rf"^Must be less than or equal to {_NUMBER}\.", "{label} must be at most {0}."),
         (r"^Shorter than minimum length (\d+)\.", "{label} needs at least {0} characters."),
         (r"^Longer than maximum length (\d+)\.", "{label} takes at most {0} characters."),
+        (
+            r"^Length must be between 1 and (\d+)\.",
+            "{label} is required, in at most {0} characters.",
+        ),
         (r"^Length must be between (\d+) and (\d+)\.", "{label} takes {0} to {1} characters."),
         (r"^Not a valid integer\.", "{label} must be a whole number."),
         (r"^Not a valid number\.", "{label} must be a number."),

@@ -20,8 +20,15 @@ const { SYNC_TAG } = self.FieldOpsConstants;
 const SYNC_WAIT_MS = 10000;
 const QUEUED = "Saved on this phone; it will be sent when you are online.";
 
-const hhmm = (date) =>
-  `${String(date.getHours()).padStart(2, "0")}:${String(date.getMinutes()).padStart(2, "0")}`;
+// 21:40 in the form's zone (data-zone: the store's), else in the phone's.
+function hhmm(date, zone) {
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  try {
+    return date.toLocaleTimeString("en-GB", zone ? { ...options, timeZone: zone } : options);
+  } catch {
+    return date.toLocaleTimeString("en-GB", options); // a zone this browser does not know
+  }
+}
 
 // The form's confirmation, data-outbox-done with {time} (of the tap) and {field} (its
 // value, the tap's time when left empty) filled in: "Checked in at 10:02".
@@ -29,7 +36,7 @@ function doneText(form, payload, at) {
   const template = form.dataset.outboxDone || "Saved";
   return template.replace(/\{(\w+)\}/g, (_, name) => {
     const value = name === "time" ? null : (payload[name] ?? payload.fields?.[name]);
-    return value ? String(value) : hhmm(at);
+    return value ? String(value) : hhmm(at, form.dataset.zone);
   });
 }
 

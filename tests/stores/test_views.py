@@ -76,3 +76,23 @@ def test_good_and_bad_parameters_together_keep_the_good_ones(browser_as_admin, b
 @pytest.mark.parametrize("url", ["/stores?q=a%00b"])
 def test_a_nul_in_a_page_query_is_refused(browser_as_admin, url):
     refuses_nul(browser_as_admin, url)
+
+
+def test_bad_hours_and_exceptions_are_named_in_words_not_by_their_path(browser_as_admin):
+    r = browser_as_admin.submit(
+        "/stores/new",
+        {
+            "code": "X2",
+            "name": "X",
+            "timezone": "America/Denver",
+            "kind": "dealership",
+            "opens_4": "10:00",
+            "closes_4": "25:00",
+            "exceptions": "2026-13-45 closed Christmas",
+        },
+    )
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "Posted hours, entry 1: Closes must be a time (HH:MM)." in page
+    assert "Dated exceptions, entry 1: Date must be a date as YYYY-MM-DD." in page
+    assert "posted_hours." not in page and "exceptions.0" not in page
