@@ -20,6 +20,7 @@ from fieldops.observations import (
     create_observation,
     visit_to_name,
 )
+from fieldops.pages.templating import label
 from fieldops.photos import add_photo, form_photo
 from fieldops.stores import Store, get_visible
 
@@ -71,7 +72,7 @@ def new() -> ResponseReturnValue:
         values.update(store_id=store.id, visit_id=visit_id, category=category.value)
         created, errors = submit(ObservationCreateSchema(), values, create_with_photo)
         if created is not None:
-            flash(f"{category.value.title()} observation saved.")
+            flash(f"{label(category)} observation saved.")
             if visit_id:
                 return redirect(url_for("visit_pages.detail", visit_id=visit_id))
             return redirect(url_for("store_pages.detail", store_id=store.id))
