@@ -20,7 +20,7 @@ from marshmallow import Schema, ValidationError, validate
 
 from fieldops.core import fields
 from fieldops.core.errors import ApiError
-from fieldops.core.forms import flatten, form_values
+from fieldops.core.forms import form_values, in_words, labels_of
 from fieldops.extensions import db
 
 MAX_PER_PAGE = 500
@@ -87,7 +87,7 @@ def list_args(
     except ValidationError as err:
         bad = err.messages if isinstance(err.messages, dict) else {}
         kept = {key: value for key, value in values.items() if key not in bad}
-        return schema.load(kept), flatten(bad)
+        return schema.load(kept), in_words(bad, labels_of(schema))
 
 
 def _sort(args: Mapping[str, Any], sorting: Sorting) -> tuple[Any, bool]:

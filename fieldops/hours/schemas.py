@@ -175,8 +175,12 @@ class IngestResultSchema(Schema):
 class CloseoutSchema(Schema):
     """The manager's one-tap close-out: everything optional, the last customer is 'now'."""
 
-    date = fields.Date(metadata={"description": "business day; default: the current one"})
-    last_customer_at = HHMM(metadata={"description": "local time; default: now"})
+    date = fields.Date(
+        metadata={"description": "business day; default: the current one", "label": "Day"}
+    )
+    last_customer_at = HHMM(
+        metadata={"description": "local time; default: now", "label": "Last customer left at"}
+    )
     first_customer_at = HHMM()
     closed = fields.Boolean(load_default=False)
 

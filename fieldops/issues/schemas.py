@@ -13,10 +13,12 @@ from fieldops.visits import StoreBriefSchema, UserBriefSchema
 
 
 class IssueCreateSchema(Schema):
-    store_id = fields.Integer(required=True)
+    store_id = fields.Integer(required=True, metadata={"label": "Store"})
     category = fields.Enum(IssueCategory, by_value=True, required=True)
     severity = fields.Enum(Severity, by_value=True, required=True)
-    title = fields.String(required=True, validate=[validate.Length(1, 200), not_blank])
+    title = fields.String(
+        required=True, validate=[validate.Length(1, 200), not_blank], metadata={"label": "Title"}
+    )
     description = fields.String(load_default="", validate=validate.Length(max=10_000))
     client_id = fields.UUID(
         load_default=None,
@@ -33,7 +35,11 @@ class IssueUpdateSchema(Schema):
 
 
 class CommentCreateSchema(Schema):
-    body = fields.String(required=True, validate=[validate.Length(1, 10_000), not_blank])
+    body = fields.String(
+        required=True,
+        validate=[validate.Length(1, 10_000), not_blank],
+        metadata={"label": "Comment"},
+    )
     client_id = fields.UUID(load_default=None, allow_none=True)
 
 

@@ -18,30 +18,54 @@ def text(max_length: int, **kwargs: Any) -> fields.String:
 
 
 class WifiFieldsSchema(Schema):
-    zone = text(80, required=True, metadata={"example": "showroom"})
-    ssid = text(64)
-    rssi_dbm = fields.Integer(validate=validate.Range(-120, 0))
-    download_mbps = fields.Float(validate=validate.Range(0, 10_000))
-    upload_mbps = fields.Float(validate=validate.Range(0, 10_000))
-    latency_ms = fields.Float(validate=validate.Range(0, 60_000))
+    zone = text(
+        80,
+        required=True,
+        metadata={"example": "showroom", "label": "Zone", "hint": "e.g. showroom, service lane"},
+    )
+    ssid = text(64, metadata={"label": "Network (SSID)"})
+    rssi_dbm = fields.Integer(
+        validate=validate.Range(-120, 0),
+        metadata={"label": "Signal (dBm)", "hint": "From -120 (no signal) to 0"},
+    )
+    download_mbps = fields.Float(
+        validate=validate.Range(0, 10_000), metadata={"label": "Download (Mbit/s)"}
+    )
+    upload_mbps = fields.Float(
+        validate=validate.Range(0, 10_000), metadata={"label": "Upload (Mbit/s)"}
+    )
+    latency_ms = fields.Float(
+        validate=validate.Range(0, 60_000), metadata={"label": "Latency (ms)"}
+    )
 
 
 class PaperworkFieldsSchema(Schema):
-    process = text(120, required=True, metadata={"example": "vehicle sale contract"})
+    process = text(
+        120,
+        required=True,
+        metadata={
+            "example": "vehicle sale contract",
+            "label": "Process",
+            "hint": "e.g. vehicle sale",
+        },
+    )
     pages = fields.Integer(validate=validate.Range(0, 1000))
     signature = fields.String(validate=validate.OneOf(["wet", "digital", "none"]))
-    minutes = fields.Float(validate=validate.Range(0, 1440))
+    minutes = fields.Float(validate=validate.Range(0, 1440), metadata={"label": "Minutes it takes"})
 
 
 class HoursFieldsSchema(Schema):
-    customers_present = fields.Integer(validate=validate.Range(0, 10_000))
-    last_customer_at = HHMM()
+    customers_present = fields.Integer(
+        validate=validate.Range(0, 10_000), metadata={"label": "Customers in the store now"}
+    )
+    last_customer_at = HHMM(metadata={"label": "Last customer left at"})
 
     @validates_schema
     def something_observed(self, data: dict[str, Any], **_: Any) -> None:
         if not data:
             raise ValidationError(
-                "Give customers_present or last_customer_at.", "customers_present"
+                "Give the customers in the store now or when the last one left.",
+                "customers_present",
             )
 
 
@@ -51,7 +75,7 @@ class HardwareFieldsSchema(Schema):
 
 
 class GeneralFieldsSchema(Schema):
-    text = text(5000, required=True)
+    text = text(5000, required=True, metadata={"label": "What you saw"})
 
 
 FIELD_SCHEMAS: dict[ObservationCategory, type[Schema]] = {
@@ -75,7 +99,12 @@ class ObservationCreateSchema(Schema):
             "one_of_schemas": list(FIELD_SCHEMAS.values()),
         },
     )
-    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+    note = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=5000),
+        metadata={"label": "Note"},
+    )
     observed_at = AwareDateTime(load_default=None, metadata={"description": "default: now"})
     client_id = fields.UUID(
         load_default=None,

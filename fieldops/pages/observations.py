@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
-from fieldops.core.forms import form_values, submit
+from fieldops.core.forms import form_values, html_constraints, submit
 from fieldops.core.input_checks import accepts_large_body, db_int
 from fieldops.observations import (
     FIELD_HINTS,
@@ -22,10 +22,18 @@ from fieldops.observations import (
     create_observation,
     visit_to_name,
 )
+from fieldops.pages.templating import label
 from fieldops.photos import add_photo, form_photos
 from fieldops.stores import Store, get_visible
 
 blp = Blueprint("observations", __name__)
+
+# The browser's checks of each field (required, min, max, maxlength), from its schema.
+FIELD_CHECKS = {
+    name: html_constraints(field)
+    for schema in FIELD_SCHEMAS.values()
+    for name, field in schema().fields.items()
+}
 
 
 def observation_values(category: ObservationCategory) -> dict[str, Any]:
@@ -64,7 +72,7 @@ def new() -> ResponseReturnValue:
         values.update(store_id=store.id, visit_id=visit_id, category=category.value)
         created, errors = submit(ObservationCreateSchema(), values, create_with_photos)
         if created is not None:
-            flash(f"{category.value.title()} observation saved.")
+            flash(f"{label(category)} observation saved.")
             if visit_id:
                 return redirect(url_for("visit_pages.detail", visit_id=visit_id))
             return redirect(url_for("store_pages.detail", store_id=store.id))
@@ -78,6 +86,7 @@ def new() -> ResponseReturnValue:
         field_schema=schema,
         labels=FIELD_LABELS,
         hints=FIELD_HINTS,
+        checks=FIELD_CHECKS,
         errors=errors,
         values={**values, **values.get("fields", {})},
     ), 422 if errors else 200

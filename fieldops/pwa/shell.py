@@ -28,6 +28,7 @@ STATIC_FILES = (
     "js/outbox-state.js",
     "js/outbox-sync.js",
     "js/form-payload.js",
+    "js/form-check.js",
     "js/photos.js",
     "js/questions.js",
     "js/outbox-forms.js",

@@ -89,7 +89,11 @@ class ShiftSchema(Schema):
     active = fields.Boolean(
         load_default=True, metadata={"description": "DELETE sets it false; PATCH true reactivates"}
     )
-    exceptions = fields.List(fields.Nested(ShiftExceptionSchema), load_default=list)
+    exceptions = fields.List(
+        fields.Nested(ShiftExceptionSchema),
+        load_default=list,
+        metadata={"label": "Dated exceptions"},
+    )
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 

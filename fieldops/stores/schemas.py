@@ -71,8 +71,14 @@ class StoreSchema(Schema):
     region = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
     cadence_per_year = fields.Integer(load_default=2, validate=validate.Range(0, 52))
     active = fields.Boolean(load_default=True)
-    posted_hours = fields.List(fields.Nested(PostedHoursSchema), load_default=list)
-    exceptions = fields.List(fields.Nested(HoursExceptionSchema), load_default=list)
+    posted_hours = fields.List(
+        fields.Nested(PostedHoursSchema), load_default=list, metadata={"label": "Posted hours"}
+    )
+    exceptions = fields.List(
+        fields.Nested(HoursExceptionSchema),
+        load_default=list,
+        metadata={"label": "Dated exceptions"},
+    )
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 

@@ -35,6 +35,7 @@ from fieldops.core.errors import (
     error_payload,
 )
 from fieldops.core.fields import AwareDateTime
+from fieldops.core.forms import in_words, labels_of
 from fieldops.extensions import db
 from fieldops.hours import CloseoutSchema, record_closeout
 from fieldops.issues import (
@@ -196,8 +197,20 @@ OPERATIONS: dict[str, Operation] = {
 }
 
 
-def _error(status: int, message: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
-    return error_payload(ApiError(status, message, errors))
+def _error(
+    status: int,
+    message: str,
+    errors: dict[str, Any] | None = None,
+    schema: Schema | None = None,
+) -> dict[str, Any]:
+    """What the route would answer, and its field errors in words ("words": {path:
+    [sentences]}, named with `schema`'s labels), which also make up the message: the phone
+    shows those to the user, on the form or in the outbox."""
+    payload = error_payload(ApiError(status, message, errors))
+    if errors:
+        payload["words"] = in_words(errors, labels_of(schema) if schema else None)
+        payload["message"] = " ".join(s for said in payload["words"].values() for s in said)
+    return payload
 
 
 def _path_id(op: Operation, payload: dict[str, Any]) -> int:
@@ -299,7 +312,8 @@ def apply_operation(user: User, raw: Any, now: datetime) -> Result:
             receipt.record_id = result.id
             return result
     except ValidationError as err:
-        return Result(str(client_id), "rejected", error=_error(422, "Invalid input.", err.messages))
+        error = _error(422, "Invalid input.", err.messages, OPERATIONS[kind].schema())
+        return Result(str(client_id), "rejected", error=error)
     except Conflict as err:
         schema = CONFLICT_SCHEMAS.get(type(err.record))
         return Result(

@@ -165,8 +165,16 @@ class VisitStartSchema(ArrivalSchema):
 
 class CheckOutSchema(Schema):
     at = AwareDateTime(load_default=None, metadata={"description": "default: now"})
-    summary = fields.String(required=True, validate=[validate.Length(1, 5000), not_blank])
-    departments_met = fields.List(fields.Enum(Department, by_value=True), load_default=list)
+    summary = fields.String(
+        required=True,
+        validate=[validate.Length(1, 5000), not_blank],
+        metadata={"label": "Summary of the visit"},
+    )
+    departments_met = fields.List(
+        fields.Enum(Department, by_value=True),
+        load_default=list,
+        metadata={"label": "Departments met"},
+    )
     version = fields.Integer()
 
 

@@ -5,6 +5,7 @@
 import { initOutbox } from "./outbox-ui.js";
 import { initPhotoPickers } from "./photos.js";
 import { initPwa } from "./pwa.js";
+import { showSaid } from "./ui.js";
 
 // Buttons that undo work ask first.
 function enhanceConfirm(element) {
@@ -24,5 +25,6 @@ function enhanceAutoSubmit(select) {
 document.querySelectorAll("[data-confirm]").forEach(enhanceConfirm);
 document.querySelectorAll("select[data-autosubmit]").forEach(enhanceAutoSubmit);
 initPhotoPickers();
+showSaid();
 initPwa();
 initOutbox();

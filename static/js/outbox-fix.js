@@ -15,11 +15,23 @@ export function flatten(value, prefix = "", out = {}) {
   return out;
 }
 
+// A field of a queued item as its form labelled it ("fields.rssi_dbm" -> "Signal (dBm)"),
+// else its last name in words: never its path.
+export function fieldLabel(item, name) {
+  const leaf =
+    name
+      .split(".")
+      .filter((part) => !/^\d+$/.test(part))
+      .pop() || name;
+  const label = item.labels?.[leaf] || leaf.replace(/_/g, " ");
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}
+
 // A simple form of the payload's fields (and of fields the server named), to fix and resend;
 // `onCancel` redraws the outbox page.
 export function fixForm(item, li, onCancel) {
   const values = flatten(item.payload);
-  const errors = flatten(item.error?.errors);
+  const errors = item.error?.words || flatten(item.error?.errors);
   const skip = (name) =>
     ["_schema", "_form", "json"].includes(name) ||
     Object.keys(values).some((other) => other.startsWith(`${name}.`)) ||
@@ -46,7 +58,7 @@ export function fixForm(item, li, onCancel) {
         h(
           "label",
           { for: id },
-          name.replace(/_/g, " ") + (Array.isArray(value) ? " (comma-separated)" : ""),
+          fieldLabel(item, name) + (Array.isArray(value) ? " (comma-separated)" : ""),
         ),
         input,
         errors[name]

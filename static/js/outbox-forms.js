@@ -1,14 +1,63 @@
 // Forms marked data-outbox are queued on the phone instead of posted, then sent at once
 // when the network allows; a check-in or check-out already waiting is not offered twice.
 // Without JavaScript (or without IndexedDB) the forms post as usual.
+//
+// A form is checked in the browser first (form-check.js). Online, it waits up to
+// SYNC_WAIT_MS for its result: sent, it says so (data-outbox-done, on the next page);
+// refused, it stays open with the server's words next to the fields (the refused item
+// leaves the outbox: the form holds it now); no answer in time, it is "saved on this
+// phone" and the outbox sends it later, as offline.
+import { checkForm, labelsOf, markErrors } from "./form-check.js";
 import { idsOf, labelOf, payloadOf } from "./form-payload.js";
 import { go, here, Outbox, shared } from "./outbox-state.js";
 import { syncNow } from "./outbox-sync.js";
 import { photosOf } from "./photos.js";
 import { answeredYes } from "./questions.js";
-import { formatWhen, h } from "./ui.js";
+import { formatWhen, h, say } from "./ui.js";
 
 const { SYNC_TAG } = self.FieldOpsConstants;
+// How long a form sent online waits for its result; a test sets self.FieldOpsSyncWaitMs.
+const SYNC_WAIT_MS = 10000;
+const QUEUED = "Saved on this phone; it will be sent when you are online.";
+
+// 21:40 in the form's zone (data-zone: the store's), else in the phone's.
+function hhmm(date, zone) {
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  try {
+    return date.toLocaleTimeString("en-GB", zone ? { ...options, timeZone: zone } : options);
+  } catch {
+    return date.toLocaleTimeString("en-GB", options); // a zone this browser does not know
+  }
+}
+
+// The form's confirmation, data-outbox-done with {time} (of the tap) and {field} (its
+// value, the tap's time when left empty) filled in: "Checked in at 10:02".
+function doneText(form, payload, at) {
+  const template = form.dataset.outboxDone || "Saved";
+  return template.replace(/\{(\w+)\}/g, (_, name) => {
+    const value = name === "time" ? null : (payload[name] ?? payload.fields?.[name]);
+    return value ? String(value) : hhmm(at, form.dataset.zone);
+  });
+}
+
+// The result of sending `clientId` now, or null when none came within SYNC_WAIT_MS.
+async function sendAndWait(clientId) {
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(false), Number(self.FieldOpsSyncWaitMs) || SYNC_WAIT_MS);
+  });
+  const answered = await Promise.race([syncNow({ force: true }).then(() => true), late]);
+  clearTimeout(timer);
+  return { answered, left: await Outbox.get(clientId) };
+}
+
+// The server refused what the form sent: the form says why, next to the fields, with what
+// was typed still in it, and the refused item leaves the outbox (sent again from here).
+async function showRefusal(form, item) {
+  await Outbox.discard(item.client_id);
+  markErrors(form, item.error?.words, item.error?.message || "The server refused this.");
+  statusOf(form).textContent = "Not saved: please check the form.";
+}
 
 // The phone's position for a check-in, when it gives one within a few seconds.
 function locate(form, status) {
@@ -58,6 +107,11 @@ async function queueForm(form) {
   const button = form.querySelector('[type="submit"]');
   const status = statusOf(form);
   const at = new Date(); // the time of the tap, not of the position fix
+  if (!checkForm(form)) {
+    status.textContent = "";
+    return;
+  }
+  let keepDisabled = form.hasAttribute("data-outbox-once");
   if (button) button.disabled = true;
   delete form.dataset.queued;
   try {
@@ -85,6 +139,7 @@ async function queueForm(form) {
         ...common,
         type: form.dataset.outbox,
         payload,
+        labels: labelsOf(form),
         photos: await photosOf(form),
       });
     }
@@ -95,25 +150,31 @@ async function queueForm(form) {
     if (navigator.onLine) {
       status.textContent = "Sending…";
       shared.holdReload = true;
-      await syncNow({ force: true });
-      const left = await Outbox.get(item.client_id);
+      const { answered, left } = await sendAndWait(item.client_id);
       if (!left) {
         const known =
           form.dataset.outboxShow === "record" && (await Outbox.getMeta(`id:${item.client_id}`));
+        say(doneText(form, payload, at), { nextPage: true });
         go(known ? `${form.dataset.outboxRecord}${known.id}` : page);
         return;
       }
-      if (left.state !== "waiting") {
+      if (answered && left.state === "rejected" && left.kind === "op") {
+        keepDisabled = false;
+        await showRefusal(form, left);
+        return;
+      }
+      if (answered && left.state !== "waiting") {
         status.textContent = "";
         return;
       } // shown with its reason
     }
-    status.textContent = "Saved on this phone — waiting to sync.";
+    status.textContent = QUEUED;
+    say(QUEUED, { nextPage: page !== here() });
     if (page !== here()) go(page);
     else if (!form.hasAttribute("data-outbox-once")) form.reset();
   } finally {
     shared.holdReload = false;
-    if (button && !form.hasAttribute("data-outbox-once")) button.disabled = false;
+    if (button && !keepDisabled) button.disabled = false;
   }
 }
 
@@ -144,6 +205,13 @@ export function interceptForms() {
   });
 }
 
+function unmarkPending(form, button) {
+  delete form.dataset.pendingShown;
+  button.disabled = false;
+  button.hidden = false;
+  statusOf(form).textContent = ""; // what markPending said there
+}
+
 // A check-in or check-out already waiting is not offered twice; a check-in waiting opens
 // the check-out of its visit, for a visit done from start to end without a network.
 export function markPending(items) {
@@ -161,8 +229,19 @@ export function markPending(items) {
         Object.entries(ids).every(([key, value]) => item.payload && item.payload[key] === value),
     );
     const button = form.querySelector('[type="submit"]');
-    if (!waiting || !button) return;
+    if (!button) return;
+    if (!waiting) {
+      if (form.dataset.pendingShown) unmarkPending(form, button); // sent, or refused here
+      return;
+    }
+    form.dataset.pendingShown = "1";
     button.disabled = true;
+    // a form that says what it did ("Checked in, waiting to send") no longer offers it
+    if (form.dataset.outboxPending && waiting.state === "waiting") {
+      button.hidden = true;
+      statusOf(form).textContent = form.dataset.outboxPending;
+      return;
+    }
     statusOf(form).textContent =
       `Saved on this phone at ${formatWhen(new Date(waiting.created_at))} — ${
         waiting.state === "waiting" ? "waiting to sync" : "needs your attention in the outbox"

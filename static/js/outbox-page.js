@@ -1,13 +1,23 @@
 // The /outbox page: every item waiting on this phone, with what the server said about it,
 // to fix, send again or discard.
-import { fixForm, flatten } from "./outbox-fix.js";
+import { fieldLabel, fixForm, flatten } from "./outbox-fix.js";
 import { Outbox, STATES, shared } from "./outbox-state.js";
 import { describeResult, syncNow } from "./outbox-sync.js";
 import { formatWhen, h, plural } from "./ui.js";
 
+// What the server said about each field, in words (an item refused before the server
+// gave words: named with the form's labels).
+function sentencesOf(item) {
+  const error = item.error || {};
+  if (error.words) return Object.values(error.words).flat();
+  return Object.entries(flatten(error.errors)).map(
+    ([name, messages]) => `${fieldLabel(item, name)}: ${[].concat(messages).join(" ")}`,
+  );
+}
+
 function errorBox(item) {
   const error = item.error || {};
-  const fields = flatten(error.errors);
+  const sentences = sentencesOf(item);
   return h(
     "div",
     { class: "alert" },
@@ -18,16 +28,9 @@ function errorBox(item) {
         ? "Changed on the server since you saved this. "
         : "The server refused this. ",
     ),
-    h("span", {}, error.message || ""),
-    Object.keys(fields).length
-      ? h(
-          "ul",
-          { class: "small" },
-          ...Object.entries(fields).map(([name, messages]) =>
-            h("li", {}, h("strong", {}, `${name}: `), [].concat(messages).join(" ")),
-          ),
-        )
-      : null,
+    sentences.length
+      ? h("ul", { class: "small" }, ...sentences.map((text) => h("li", {}, text)))
+      : h("span", {}, error.message || ""),
   );
 }
 

@@ -150,9 +150,10 @@
 
   // Queue an operation for POST /api/sync, and its photos to upload after it: saved
   // together in one transaction, so a failure (storage full) leaves nothing half-queued.
-  async function enqueue({ type, payload, label, page, origin, user_id, photos = [], at }) {
+  // `labels`: {input name: label} of the form, for the outbox's "Fix" to name the fields.
+  async function enqueue({ type, payload, label, labels, page, origin, user_id, photos = [], at }) {
     const now = at || new Date();
-    const op = newItem({ kind: "op", type, payload, label, page, origin, user_id }, now);
+    const op = newItem({ kind: "op", type, payload, label, labels, page, origin, user_id }, now);
     await putAll([
       op,
       ...photos.map((photo) =>

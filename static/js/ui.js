@@ -58,3 +58,38 @@ export function setBanner(key, content) {
 }
 
 export const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+// A short confirmation ("Issue filed") in a status region at the top of the page; with
+// `nextPage`, kept for the page the form goes to next (it survives that navigation).
+const SAID = "fieldops-said";
+
+export function say(text, { nextPage = false } = {}) {
+  if (nextPage) {
+    try {
+      sessionStorage.setItem(SAID, text);
+      return;
+    } catch {
+      // no session storage (private mode): said here, for as long as the page stays
+    }
+  }
+  const main = document.querySelector("main");
+  if (!main) return;
+  let region = main.querySelector("[data-said]");
+  if (!region) {
+    region = element("p", { class: "flash", role: "status", "data-said": "" });
+    main.prepend(region);
+  }
+  region.textContent = text;
+}
+
+// What the previous page said as it sent the user here.
+export function showSaid() {
+  let text = null;
+  try {
+    text = sessionStorage.getItem(SAID);
+    sessionStorage.removeItem(SAID);
+  } catch {
+    return;
+  }
+  if (text) say(text);
+}

@@ -39,7 +39,9 @@ def test_last_customer_just_left_is_queued_offline_and_sent_once(live, context, 
     page.on("dialog", lambda dialog: dialog.accept())
     context.set_offline(True)
     page.get_by_role("button", name="Last customer just left").click()
-    expect(page.locator("#closeout [data-outbox-status]")).to_contain_text("waiting to sync")
+    expect(page.locator("#closeout [data-outbox-status]")).to_contain_text(
+        "Saved on this phone; it will be sent when you are online"
+    )
     page.reload()
     expect(page.locator("[data-outbox-count]")).to_have_text("1 waiting")
     assert closeouts(live, store.id) == []

@@ -46,7 +46,7 @@ def test_offline_check_in_and_observation_with_photo_reach_the_server_once(live,
     context.set_offline(True)
     check_in = page.locator(f"form[action='/visits/{visit.id}/check-in']")
     check_in.get_by_role("button", name="Check in").click()
-    expect(check_in.locator("[data-outbox-status]")).to_contain_text("waiting to sync")
+    expect(check_in.locator("[data-outbox-status]")).to_have_text("Checked in, waiting to send")
     expect(counter).to_have_text("1 waiting")
 
     # The observation form was saved on the phone while online.
@@ -103,30 +103,44 @@ def test_offline_check_in_and_observation_with_photo_reach_the_server_once(live,
     assert again_visit.version == saved_visit.version
 
 
-def test_a_refused_entry_stays_with_the_reason_until_fixed(live, context, page):
+def queue_a_refused_observation(live: Any, context: Any, page: Any, zone: str) -> Any:
+    """An observation saved offline that only the server refuses (a signal of -67.5 dBm:
+    the browser takes any number, the server a whole one), refused once back online."""
     store, engineer, visit = start_the_day(live, page)
     page.goto(f"/observations/new?store_id={store.id}&visit_id={visit.id}&category=wifi")
-    page.fill("#f-zone", "Service lane")
-    page.fill("#f-rssi_dbm", "-150")  # out of range: the server refuses it
+    context.set_offline(True)
+    page.fill("#f-zone", zone)
+    page.fill("#f-rssi_dbm", "-67.5")
     page.get_by_role("button", name="Save observation").click()
+    expect(page).to_have_url(f"{live.url}/visits/{visit.id}")
+    context.set_offline(False)  # sent, and refused
+    expect(page.locator("[data-outbox-notice]")).to_contain_text(
+        "Refused: needs a fix", timeout=SYNC_TIMEOUT
+    )
+    return visit
 
-    notice = page.locator("[data-outbox-notice]")
-    expect(notice).to_contain_text("Refused: needs a fix")
+
+def test_a_refused_entry_stays_with_the_reason_until_fixed(live, context, page):
+    visit = queue_a_refused_observation(live, context, page, "Service lane")
     counter = page.locator("[data-outbox-count]")
     expect(counter).to_have_text("1 waiting")
     expect(counter).to_have_class(re.compile("attention"))
+    reason = "Signal (dBm) must be a whole number."
+    expect(page.locator("[data-outbox-notice]")).to_contain_text(reason)
 
     page.goto("/outbox")
     item = page.locator("[data-outbox-list] > li")
-    expect(item).to_contain_text("Must be greater than or equal to -120")
+    expect(item).to_contain_text(reason)
     page.reload()  # never dropped: still there, still saying why
-    expect(item).to_contain_text("Must be greater than or equal to -120")
+    expect(item).to_contain_text(reason)
     page.get_by_role("button", name="Send again").click()  # refused again, not delivered
-    expect(item).to_contain_text("Must be greater than or equal to -120")
+    expect(item).to_contain_text(reason)
+    assert "fields." not in item.inner_text()  # in words, never the field's path
     assert stored(live, visit.id)[1] == []
 
     item.get_by_role("button", name="Fix").click()
-    page.fill("input[name='fields.rssi_dbm']", "-70")
+    expect(item.get_by_label("Signal (dBm)")).to_have_value("-67.5")  # named as on the form
+    item.get_by_label("Signal (dBm)").fill("-70")
     page.get_by_role("button", name="Save and send").click()
     expect(page.locator("[data-outbox-empty]")).to_be_visible(timeout=SYNC_TIMEOUT)
     observations = stored(live, visit.id)[1]
@@ -190,11 +204,7 @@ def test_an_issue_with_a_photo_then_a_comment_made_offline(live, context, page):
 
 
 def test_signing_out_warns_of_waiting_items_and_keeps_them(live, context, page):
-    store, engineer, visit = start_the_day(live, page)
-    page.goto(f"/observations/new?store_id={store.id}&visit_id={visit.id}&category=wifi")
-    page.fill("#f-zone", "Lobby")
-    page.fill("#f-rssi_dbm", "-150")  # refused: it stays in the outbox
-    page.get_by_role("button", name="Save observation").click()
+    queue_a_refused_observation(live, context, page, "Lobby")  # it stays in the outbox
     expect(page.locator("[data-outbox-count]")).to_have_text("1 waiting")
 
     page.goto("/account")

@@ -135,11 +135,11 @@ def test_an_older_link_with_open_still_filters_the_list(world, build, browser_as
 @pytest.mark.parametrize(
     ("url", "heading", "named"),
     [
-        ("/issues?page=0", "<h1>Issues</h1>", "page: Must be greater than or equal to 1"),
-        ("/issues?page=x", "<h1>Issues</h1>", "page: Must be a whole number"),
-        ("/issues?category=x", "<h1>Issues</h1>", "category: Must be one of: wifi"),
-        ("/issues?store_id=1.5", "<h1>Issues</h1>", "store_id: Must be a whole number"),
-        (f"/issues?assignee={BIG}", "<h1>Issues</h1>", "assignee: A user id is at most"),
+        ("/issues?page=0", "<h1>Issues</h1>", "Page must be between 1 and"),
+        ("/issues?page=x", "<h1>Issues</h1>", "Page must be a whole number"),
+        ("/issues?category=x", "<h1>Issues</h1>", "Category must be one of: wifi"),
+        ("/issues?store_id=1.5", "<h1>Issues</h1>", "Store id must be a whole number"),
+        (f"/issues?assignee={BIG}", "<h1>Issues</h1>", "Assignee: A user id is at most"),
     ],
 )
 def test_a_list_page_with_a_bad_parameter_shows_the_list_and_names_it(

@@ -11,7 +11,9 @@ def test_observation_form_names_the_bad_field(world, browser_as_engineer):
     assert b.get(url).status_code == 200
     r = b.submit(url, {"zone": "Showroom", "rssi_dbm": "-150"})
     assert r.status_code == 422
-    assert "Must be greater than or equal to -120" in r.get_data(as_text=True)
+    page = r.get_data(as_text=True)
+    assert "Signal (dBm) must be between \u2212120 and 0." in page
+    assert "fields.rssi_dbm" not in page  # in words, never the field's path
     r = b.submit(url, {"zone": "Showroom", "rssi_dbm": "-67", "download_mbps": "48.5"})
     assert r.status_code == 302
 

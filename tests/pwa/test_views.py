@@ -158,7 +158,7 @@ def test_the_manager_sends_the_close_out_without_javascript(signed_in, build, ap
     field = refused[refused.index('id="f-last_customer_at"') :][:400]
     assert 'value="25:99"' in field and 'aria-invalid="true"' in field
     error = refused[refused.index('id="last_customer_at-error"') :][:200]
-    assert "Must be a time of day as HH:MM" in error
+    assert "Last customer left at must be a time (HH:MM)." in error
     with app.app_context():
         [closeout] = db.session.scalars(sa.select(Closeout)).all()
         assert closeout.business_date.isoformat() == "2026-03-04"

@@ -51,8 +51,8 @@ def test_cio_cannot_reach_the_store_form(browser_as_cio):
 @pytest.mark.parametrize(
     ("url", "heading", "named"),
     [
-        ("/stores?page=x", "<h1>Stores</h1>", "page: Must be a whole number"),
-        (f"/stores?per_page={BIG}", "<h1>Stores</h1>", "per_page: Must be"),
+        ("/stores?page=x", "<h1>Stores</h1>", "Page must be a whole number"),
+        (f"/stores?per_page={BIG}", "<h1>Stores</h1>", "Per page must be"),
     ],
 )
 def test_a_list_page_with_a_bad_parameter_shows_the_list_and_names_it(
@@ -92,3 +92,23 @@ def test_the_store_form_takes_a_phone_and_refuses_letters_in_it(world, browser_a
     page = b.get(f"/stores/{world.store.id}").get_data(as_text=True)
     assert "555-0100" not in page
     assert 'name="phone" type="tel" value=""' in b.get(edit).get_data(as_text=True)
+
+
+def test_bad_hours_and_exceptions_are_named_in_words_not_by_their_path(browser_as_admin):
+    r = browser_as_admin.submit(
+        "/stores/new",
+        {
+            "code": "X2",
+            "name": "X",
+            "timezone": "America/Denver",
+            "kind": "dealership",
+            "opens_4": "10:00",
+            "closes_4": "25:00",
+            "exceptions": "2026-13-45 closed Christmas",
+        },
+    )
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "Posted hours, entry 1: Closes must be a time (HH:MM)." in page
+    assert "Dated exceptions, entry 1: Date must be a date as YYYY-MM-DD." in page
+    assert "posted_hours." not in page and "exceptions.0" not in page

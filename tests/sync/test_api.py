@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -285,3 +286,30 @@ def test_a_value_the_database_refuses_stops_only_its_operation(now, app, world, 
     assert "title" in results[0]["error"]["errors"]
     assert results[1]["status"] == "applied"
     assert fetch(app, Visit, visit.id).status == VisitStatus.CHECKED_IN
+
+
+PATH = re.compile(r"\b[a-z_]{2,}\.(?:\d+\.)?[a-z_]{2,}\b")  # fields.rssi_dbm, exceptions.0.date
+
+
+def test_a_refusal_says_each_field_in_the_form_s_words_never_its_path(
+    now, world, visit, as_engineer
+):
+    wifi = {"store_id": world.store.id, "category": "wifi", "fields": {"rssi_dbm": -150}}
+    results = sync(
+        as_engineer,
+        op("observation", wifi),
+        op("check_out", {"visit_id": visit.id}),
+        op("issue_create", {"store_id": world.store.id}),
+    )
+    assert [r["status"] for r in results] == ["rejected"] * 3
+    observation, check_out, issue = (r["error"] for r in results)
+    assert observation["words"] == {
+        "fields.rssi_dbm": ["Signal (dBm) must be between \u2212120 and 0."],
+        "fields.zone": ["Zone is required."],
+    }
+    assert check_out["words"]["summary"] == ["Summary of the visit is required."]
+    assert issue["words"]["title"] == ["Title is required."]
+    for error in (observation, check_out, issue):
+        said = [error["message"], *(s for sentences in error["words"].values() for s in sentences)]
+        assert not any(PATH.search(text) for text in said), said
+    assert observation["errors"]["fields"]["rssi_dbm"]  # the route's own answer is kept

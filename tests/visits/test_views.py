@@ -43,9 +43,9 @@ def test_the_visit_pages_render_for_an_admin(world, build, browser_as_admin):
 @pytest.mark.parametrize(
     ("url", "heading", "named"),
     [
-        ("/visits?date=x", "<h1>Visits</h1>", "date: Must be a date as YYYY-MM-DD"),
-        (f"/visits?engineer={BIG}", "<h1>Visits</h1>", "engineer: A user id is at most"),
-        ("/visits?date=9999-12-31", "<h1>Visits</h1>", "date: Must be from 1900-01-01"),
+        ("/visits?date=x", "<h1>Visits</h1>", "Date must be a date as YYYY-MM-DD"),
+        (f"/visits?engineer={BIG}", "<h1>Visits</h1>", "Engineer: A user id is at most"),
+        ("/visits?date=9999-12-31", "<h1>Visits</h1>", "Date must be from 1900-01-01"),
     ],
 )
 def test_a_list_page_with_a_bad_parameter_shows_the_list_and_names_it(
@@ -62,7 +62,7 @@ def test_a_store_id_beyond_an_integer_column_in_the_plan_form_is_named(world, br
         {"store_id": str(BIG), "engineer_id": engineer.id, "day": "2026-03-05", "start": "10:00"},
     )
     assert r.status_code == 422
-    assert "Must be from -2147483648 to 2147483647" in r.get_data(as_text=True)
+    assert "must be from -2147483648 to 2147483647" in r.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
@@ -73,4 +73,4 @@ def test_a_visit_planned_out_of_range_is_refused_on_the_form(world, browser_as_a
         {"store_id": store.id, "engineer_id": engineer.id, "day": day, "start": "23:00"},
     )
     assert r.status_code == 422
-    assert "Must be from 1900-01-01 to 2199-12-31." in r.get_data(as_text=True)
+    assert "must be from 1900-01-01 to 2199-12-31." in r.get_data(as_text=True)
