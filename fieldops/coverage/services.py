@@ -356,6 +356,14 @@ SORTING = Sorting(
 )
 
 
+def covering_shifts(row: StoreCoverage) -> list[SupportShift]:
+    """The shifts that cover the row's store (those its coverage counted), by name."""
+    if not row.shift_ids:
+        return []
+    stmt = sa.select(SupportShift).where(SupportShift.id.in_(row.shift_ids))
+    return list(db.session.scalars(stmt.order_by(SupportShift.name, SupportShift.id)))
+
+
 def store_item(store: Store, now: datetime, args: dict[str, Any]) -> dict[str, Any]:
     """One store's coverage as the API answers it (`CoverageWindowArgsSchema` args): computed
     by `coverage_of` like every row of `coverage_page`, so the two cannot disagree."""
