@@ -4,6 +4,7 @@ and the one visit cadence rule.
 Other packages import from here, never from its modules (docs/architecture.md).
 """
 
+from fieldops.coverage.engine import Gap
 from fieldops.coverage.models import Alert, AlertKind, CoverageSnapshot
 from fieldops.coverage.services import (
     StoreCoverage,

@@ -17,7 +17,14 @@ from flask import url_for
 
 from fieldops.auth import Action, User, can
 from fieldops.clock import local_date, local_window, zone
-from fieldops.coverage import StoreCoverage, WeekStrip, coverage_of, covering_shifts, week_strip
+from fieldops.coverage import (
+    Gap,
+    StoreCoverage,
+    WeekStrip,
+    coverage_of,
+    covering_shifts,
+    week_strip,
+)
 from fieldops.hours import HoursBasis
 from fieldops.shifts import ShiftKind, SupportShift, describe_days, describe_window
 from fieldops.stores import Store
@@ -39,19 +46,6 @@ class ShiftLine:
 
 
 @dataclass(frozen=True)
-class UncoveredWindow:
-    start: datetime  # in the store's zone
-    end: datetime
-    minutes: int
-
-    @property
-    def text(self) -> str:
-        """ "Fri 06 Mar 20:00–21:30 CST"; the end's date too when it is another day."""
-        end = f"{self.end:%a %d %b} " if self.end.date() != self.start.date() else ""
-        return f"{self.start:%a %d %b %H:%M}–{end}{self.end:%H:%M %Z}"
-
-
-@dataclass(frozen=True)
 class SupportPanel:
     store: Store
     days: int
@@ -60,7 +54,7 @@ class SupportPanel:
     uncovered_a_week: float  # real customer minutes a week without support
     learned: bool  # real hours learned from evidence (else the posted ones stand in)
     strip: WeekStrip
-    windows: list[UncoveredWindow]
+    windows: list[Gap]  # the largest uncovered, in the store's zone
     shifts: list[ShiftLine] | None  # None: not shown to this user
 
 
@@ -85,9 +79,8 @@ def _shift_line(shift: SupportShift, store: Store, user: User, now: datetime) ->
     )
 
 
-def _largest_windows(row: StoreCoverage) -> list[UncoveredWindow]:
-    gaps = sorted(row.real.gaps, key=lambda gap: (-gap.minutes, gap.start))
-    return [UncoveredWindow(g.start, g.end, g.minutes) for g in gaps[:LARGEST_WINDOWS]]
+def _largest_windows(row: StoreCoverage) -> list[Gap]:
+    return sorted(row.real.gaps, key=lambda gap: (-gap.minutes, gap.start))[:LARGEST_WINDOWS]
 
 
 def support_panel(store: Store, user: User, now: datetime, hours: dict[str, Any]) -> SupportPanel:

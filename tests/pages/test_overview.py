@@ -129,6 +129,7 @@ def test_gaps_heatmap_rows_and_alerts_link_to_the_store_s_support_panel(
     run(app, now)
     page = html(browser_as_cio)
     support = f'href="/stores/{group["bare"].id}#support"'
+
     def part(start: str, end: str) -> str:
         begin = page.index(start)
         return page[begin : page.index(end, begin)]

@@ -120,6 +120,7 @@ def test_a_24_hour_store_with_support_by_day_counts_each_night(now, app, build, 
     # 12 h a night, but the night of Sunday 8 March is an hour shorter (clocks go forward):
     # 28 x 720 - 60 = 20100 minutes in 4 weeks -> 83.75 h a week; covered 20160 of 40260
     assert "83.8 h" in found and "50.1%" in found
+    assert "Wed 04 Mar 20:00–Thu 05 Mar 08:00 CST" in found  # a window across midnight
 
 
 def test_a_store_closed_all_week(now, app, build, browser_as_admin):
