@@ -1,4 +1,5 @@
-"""JSON routes for coverage: /api/coverage and /api/coverage.csv (admin, CIO)."""
+"""JSON routes for coverage: /api/coverage and /api/coverage.csv (admin, CIO), and one
+store's coverage, /api/stores/<id>/coverage (whoever may see the store)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,13 @@ from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.coverage import services
 from fieldops.coverage.export import coverage_csv
-from fieldops.coverage.schemas import CoverageArgsSchema, CoveragePageSchema
+from fieldops.coverage.schemas import (
+    CoverageArgsSchema,
+    CoveragePageSchema,
+    CoverageWindowArgsSchema,
+    StoreCoverageSchema,
+)
+from fieldops.stores import Store, get_visible
 
 blp = Blueprint("Coverage", __name__, url_prefix="/api", description="Support and visit coverage")
 
@@ -45,3 +52,15 @@ def coverage_export(args: dict[str, Any]) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="coverage-{now:%Y-%m-%d}.csv"'},
     )
+
+
+@blp.route("/stores/<int:store_id>/coverage", methods=["GET"])
+@requires(Action.READ_RECORDS)
+@blp.arguments(CoverageWindowArgsSchema, location="query")
+@blp.response(200, StoreCoverageSchema)
+def store_coverage(args: dict[str, Any], store_id: int) -> dict[str, Any]:
+    """One store over its local dates [from, from + days): the same figures as its row of
+    /api/coverage (real and posted minutes, percent, uncovered windows in the store's local
+    time, visit cadence). A store the user may not see answers 404."""
+    store = get_visible(Store, store_id, current_user)
+    return services.store_item(store, utcnow(), args)

@@ -96,6 +96,7 @@ class Coverage:
     covered_minutes: int
     uncovered: list[Interval]  # POSIX seconds; `gaps` gives them as local datetimes
     uncovered_by_weekday: list[int]  # minutes, Monday first, by the customer window's date
+    windows: list[tuple[date, Interval]] = field(default_factory=list)  # customers, by date
 
     @property
     def percent(self) -> float | None:
@@ -142,4 +143,5 @@ def coverage(hours: StoreHours, first: date, days: int, support: list[Interval])
         covered_minutes=overlap(spans, support) // 60,
         uncovered=gaps,
         uncovered_by_weekday=_by_weekday(customer, gaps),
+        windows=customer,
     )

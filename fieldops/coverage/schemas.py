@@ -8,11 +8,16 @@ from fieldops.core import fields
 from fieldops.core.pagination import ListArgsSchema
 
 
-class CoverageArgsSchema(ListArgsSchema):
+class CoverageWindowArgsSchema(Schema):
+    """The period of a coverage answer: each store's local dates [from, from + days)."""
+
     from_ = fields.Date(
         data_key="from", metadata={"description": "first local date; default today"}
     )
     days = fields.Integer(validate=validate.Range(1, 366), metadata={"description": "default 28"})
+
+
+class CoverageArgsSchema(ListArgsSchema, CoverageWindowArgsSchema):
     region = fields.String()
 
 

@@ -9,7 +9,7 @@ distinct set of shifts.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -58,6 +58,8 @@ class StoreCoverage:
     real: Coverage
     posted: Coverage
     visits: VisitCadence
+    shift_ids: frozenset[int] = frozenset()  # the shifts that cover the store
+    support: list[Interval] = field(default_factory=list)  # their windows, merged
 
 
 def _shift_plans() -> tuple[list[tuple[SupportShift, ShiftPlan]], dict[int, set[int]]]:
@@ -274,6 +276,8 @@ def coverage_of(
                     support,
                 ),
                 visits=cadence[store.id],
+                shift_ids=ids,
+                support=support,
             )
         )
     return result
@@ -350,6 +354,21 @@ SORTING = Sorting(
     },
     "real_percent",
 )
+
+
+def covering_shifts(row: StoreCoverage) -> list[SupportShift]:
+    """The shifts that cover the row's store (those its coverage counted), by name."""
+    if not row.shift_ids:
+        return []
+    stmt = sa.select(SupportShift).where(SupportShift.id.in_(row.shift_ids))
+    return list(db.session.scalars(stmt.order_by(SupportShift.name, SupportShift.id)))
+
+
+def store_item(store: Store, now: datetime, args: dict[str, Any]) -> dict[str, Any]:
+    """One store's coverage as the API answers it (`CoverageWindowArgsSchema` args): computed
+    by `coverage_of` like every row of `coverage_page`, so the two cannot disagree."""
+    row = coverage_of([store], now, args.get("from_"), args.get("days"))[0]
+    return as_item(row, now, current_app.config["COVERAGE_DUE_SOON_DAYS"])
 
 
 def coverage_page(user: User, now: datetime, args: dict[str, Any]) -> dict[str, Any]:

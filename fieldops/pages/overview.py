@@ -73,7 +73,7 @@ def _heatmap(where: Scope, worst: list[StoreSnapshot]) -> Heatmap | None:
             title=f"{r.code} {r.name}",
             by_weekday=r.by_weekday,
             days=r.days,
-            href=url_for("store_pages.detail", store_id=r.store_id),
+            href=url_for("store_pages.detail", store_id=r.store_id, _anchor="support"),
         )
         for r in worst
     ]

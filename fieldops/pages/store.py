@@ -27,6 +27,7 @@ from fieldops.issues import open_issues
 from fieldops.observations import recent_observations
 from fieldops.pages.contact import contact_card
 from fieldops.pages.offline import pages_for_manager
+from fieldops.pages.support import support_panel
 from fieldops.stores import Store, get_visible, window_on
 from fieldops.sync import start_visit_once
 from fieldops.visits import VisitStartSchema, VisitStatus, open_visit_at, recent_visits
@@ -55,6 +56,7 @@ def _detail_page(
         contact=contact_card(store.id, current_user, now),
         hours=hours,
         chart=hours_chart(hours),
+        support=support_panel(store, current_user, now, hours),
         today=today,
         upcoming_exceptions=[e for e in store.exceptions if e.date >= today][:10],
         open_issues=open_issues(current_user, store.id),

@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from fieldops.auth import Action, Role, can, user_zone
 from fieldops.clock import WEEKDAY_NAMES, zone, zone_label
+from fieldops.coverage import duration
 from fieldops.observations import field_label
 from fieldops.stores import PERSON_ZONES
 from fieldops.visits import may_name_visit, sees_check_in_position
@@ -89,7 +90,7 @@ def hhmm(value: time | None) -> str:
     return value.strftime("%H:%M") if value else ""
 
 
-SPECIAL_LABELS = {"wifi": "Wi-Fi", "cio": "CIO"}
+SPECIAL_LABELS = {"wifi": "Wi-Fi", "cio": "CIO", "onsite": "On site"}
 
 
 def label(value: Any) -> str:
@@ -115,6 +116,7 @@ def init_templating(app: Flask) -> None:
         tz_abbrev=tz_abbrev,
         zone_label=zone_label,
         field_label=field_label,
+        duration=duration,
     )
     app.jinja_env.globals.update(
         nav_items=nav_items,

@@ -4,7 +4,7 @@ data, the offline page listing each saved page once, a way back from an opened p
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -12,7 +12,9 @@ from fieldops.auth.models import User
 from fieldops.extensions import db
 from fieldops.photos import add_photo
 from fieldops.photos.services import clean_photo
+from fieldops.shifts.models import SupportShift
 from tests.browser.support import PHONE, jpeg, require_browser, sign_in
+from tests.coverage.helpers import add_shift
 
 require_browser()
 
@@ -62,12 +64,15 @@ def _pages(live, role: str) -> tuple[User, list[str]]:
         phone="+1 312 555 0199",
     )
     engineer = live.build.user("engineer", name="Maximilian" + "x" * 60)
+    shift = add_shift(live.app, stores=[store], name="S" * 120, timezone="Pacific/Honolulu",
+                      weekdays=[0, 2, 4], start=time(7), end=time(13))  # fmt: skip
     visit = live.build.visit(store, engineer, now + timedelta(hours=1))
     issue = live.build.issue(store, engineer, title=LONG_TITLE, description="d" * 400)
     live.build.observation(store, engineer, visit_id=visit.id, fields={"text": "t" * 300})
     with live.db():
         add_photo(clean_photo(jpeg()), uuid.uuid4(), db.session.get(User, engineer.id), now,
                   issue_id=issue.id)  # fmt: skip
+        db.session.get(SupportShift, shift).engineers = [db.session.get(User, engineer.id)]
         db.session.commit()
     common = ["/issues", f"/issues/{issue.id}", f"/stores/{store.id}", "/account", "/offline"]
     if role == "engineer":

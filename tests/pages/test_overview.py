@@ -121,3 +121,20 @@ def test_the_cio_reaches_the_overview(browser_as_cio):
 @pytest.mark.parametrize("url", ["/overview?region=%00"])
 def test_a_nul_in_a_page_query_is_refused(browser_as_admin, url):
     refuses_nul(browser_as_admin, url)
+
+
+def test_gaps_heatmap_rows_and_alerts_link_to_the_store_s_support_panel(
+    app, build, group, now, browser_as_cio
+):
+    run(app, now)
+    page = html(browser_as_cio)
+    support = f'href="/stores/{group["bare"].id}#support"'
+
+    def part(start: str, end: str) -> str:
+        begin = page.index(start)
+        return page[begin : page.index(end, begin)]
+
+    gaps = part("Largest gaps in support", "</section>")
+    heatmap = part('<svg class="heatmap"', "</svg>")
+    alerts = part("Open alerts", "</section>")
+    assert support in gaps and support in heatmap and support in alerts
