@@ -43,6 +43,8 @@ from fieldops.pages.visits import blp as visit_pages
 from fieldops.photos.api import blp as photos_api
 from fieldops.pwa.views import blp as pwa_views
 from fieldops.shifts.api import blp as shifts_api
+from fieldops.shifts.models import SupportShift
+from fieldops.shifts.schemas import ShiftSchema
 from fieldops.shifts.views import blp as shifts_views
 from fieldops.stores.api import blp as stores_api
 from fieldops.stores.services import zone_changed
@@ -96,7 +98,7 @@ def register_conflict_schemas() -> None:
     """How a record that changed under a request is shown in its 409's "current" (and in an
     offline sync's conflict): as reading it would answer. Every record a Conflict carries
     (the versioned ones) is here."""
-    show_conflicts_with({Visit: VisitSchema, Issue: IssueSchema})
+    show_conflicts_with({Visit: VisitSchema, Issue: IssueSchema, SupportShift: ShiftSchema})
 
 
 def register_extensions(app: Flask) -> None:
