@@ -1,4 +1,5 @@
-"""JSON routes for coverage: /api/coverage and /api/coverage.csv (admin, CIO)."""
+"""JSON routes for coverage: /api/coverage and /api/coverage.csv (admin, CIO), and the
+alerts people own: /api/alerts (admin and CIO read; admins change)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,17 @@ from flask_smorest import Blueprint
 
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
-from fieldops.coverage import services
+from fieldops.core.pagination import page_schema
+from fieldops.coverage import alerts, services
 from fieldops.coverage.export import coverage_csv
-from fieldops.coverage.schemas import CoverageArgsSchema, CoveragePageSchema
+from fieldops.coverage.models import Alert
+from fieldops.coverage.schemas import (
+    AlertListArgsSchema,
+    AlertSchema,
+    AlertUpdateSchema,
+    CoverageArgsSchema,
+    CoveragePageSchema,
+)
 
 blp = Blueprint("Coverage", __name__, url_prefix="/api", description="Support and visit coverage")
 
@@ -45,3 +54,24 @@ def coverage_export(args: dict[str, Any]) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="coverage-{now:%Y-%m-%d}.csv"'},
     )
+
+
+@blp.route("/alerts", methods=["GET"])
+@requires(Action.VIEW_OVERVIEW)
+@blp.arguments(AlertListArgsSchema, location="query")
+@blp.response(200, page_schema(AlertSchema))
+def list_alerts(args: dict[str, Any]) -> dict[str, Any]:
+    """Alerts, newest first, each with its history; filter by `kind`, `region` (of the
+    store), `assignee` (a user id, "me" or "none") and `open`."""
+    return alerts.alerts_page(current_user, args)
+
+
+@blp.route("/alerts/<int:alert_id>", methods=["PATCH"])
+@requires(Action.MANAGE_ALERTS)
+@blp.arguments(AlertUpdateSchema)
+@blp.response(200, AlertSchema)
+def update_alert(data: dict[str, Any], alert_id: int) -> Alert:
+    """Acknowledge, assign or note an open alert (admin); each change goes into its
+    history. A closed alert answers 409."""
+    alert = alerts.get_alert(alert_id, current_user, for_update=True)
+    return alerts.update_alert(alert, data, current_user, utcnow())
