@@ -34,6 +34,7 @@ from fieldops.issues.models import Issue
 from fieldops.issues.schemas import IssueSchema
 from fieldops.observations.api import blp as observations_api
 from fieldops.observations.services import hours_evidence
+from fieldops.pages.alerts import blp as alert_pages
 from fieldops.pages.issues import blp as issues_pages
 from fieldops.pages.observations import blp as observation_pages
 from fieldops.pages.overview import blp as overview_page
@@ -139,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
         observation_pages,
         issues_pages,
         overview_page,
+        alert_pages,
         hours_views,
         shifts_views,
         pwa_views,
