@@ -13,9 +13,9 @@ on (store_id, taken_on). Each store's period still starts on its own local today
 Alerts: a store whose real coverage is below COVERAGE_ALERT_PERCENT (stores with no
 customer minutes never alert), or which is overdue for a visit, gets an open alert of
 that kind; an open alert whose condition has cleared (or whose store is no longer
-active) is closed, whoever acknowledged or owns it; both go into the alert's history
-(`fieldops.coverage.alerts`). The partial unique index on open alerts decides between two runs that
-race: the insert skips a row the other run has just added.
+active) is closed, whoever acknowledged or owns it. Opening and closing both go into the
+alert's history (`fieldops.coverage.alerts`). The partial unique index on open alerts
+decides between two runs that race: the insert skips a row the other run has just added.
 """
 
 from __future__ import annotations
