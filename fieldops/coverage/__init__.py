@@ -5,7 +5,13 @@ Other packages import from here, never from its modules (docs/architecture.md).
 """
 
 from fieldops.coverage.alerts import alerts_page, get_alert, owners, update_alert
-from fieldops.coverage.models import Alert, AlertEvent, AlertKind, CoverageSnapshot
+from fieldops.coverage.models import (
+    Alert,
+    AlertEvent,
+    AlertKind,
+    CoverageSnapshot,
+    without_store,
+)
 from fieldops.coverage.schemas import AlertListArgsSchema, AlertUpdateSchema
 from fieldops.coverage.services import active_stores, coverage_of, visit_cadence
 from fieldops.coverage.snapshots import run_date, save_snapshots, take_snapshot

@@ -47,6 +47,12 @@ class CoverageSnapshot(db.Model):
     store: Mapped[Store] = relationship()
 
 
+def without_store(message: str, code: str, name: str) -> str:
+    """An alert's message without the store it starts with (shown beside it)."""
+    text = message.removeprefix(f"{code} {name}: ")
+    return text[:1].upper() + text[1:]
+
+
 class AlertKind(StrEnum):
     LOW_COVERAGE = "low_coverage"
     OVERDUE_VISIT = "overdue_visit"
@@ -96,6 +102,10 @@ class Alert(db.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def text(self) -> str:
+        return without_store(self.message, self.store.code, self.store.name)
 
 
 class AlertEvent(db.Model):

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 
 from fieldops.auth import User
-from fieldops.coverage import Alert, AlertKind, CoverageSnapshot
+from fieldops.coverage import Alert, AlertKind, CoverageSnapshot, without_store
 from fieldops.extensions import db
 from fieldops.stores import SEES_ALL_STORES, Store, visible
 
@@ -288,9 +288,7 @@ class OpenAlert:
 
     @property
     def text(self) -> str:
-        """The message without the store it starts with (shown beside it)."""
-        text = self.message.removeprefix(f"{self.code} {self.name}: ")
-        return text[:1].upper() + text[1:]
+        return without_store(self.message, self.code, self.name)
 
 
 def open_alerts(
