@@ -203,7 +203,9 @@ def fill_history(database: str, run: SnapshotRun, now: datetime) -> None:
         snaps, alerts = history_rows(today, taken_on, run.threshold, ts(now))
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("DELETE FROM coverage_snapshots WHERE taken_on < ?", (run.taken_on,))
-        conn.execute("DELETE FROM alerts WHERE closed_at IS NOT NULL AND closed_at < ?", (ts(now),))
+        old_alerts = "SELECT id FROM alerts WHERE closed_at IS NOT NULL AND closed_at < ?"
+        conn.execute(f"DELETE FROM alert_events WHERE alert_id IN ({old_alerts})", (ts(now),))
+        conn.execute(f"DELETE FROM alerts WHERE id IN ({old_alerts})", (ts(now),))
         marks = ", ".join("?" * len(COLUMNS.split(",")))
         conn.executemany(f"INSERT INTO coverage_snapshots ({COLUMNS}) VALUES ({marks})", snaps)
         conn.executemany(

@@ -34,6 +34,7 @@ from fieldops.issues.models import Issue
 from fieldops.issues.schemas import IssueSchema
 from fieldops.observations.api import blp as observations_api
 from fieldops.observations.services import hours_evidence
+from fieldops.pages.alerts import blp as alert_pages
 from fieldops.pages.issues import blp as issues_pages
 from fieldops.pages.observations import blp as observation_pages
 from fieldops.pages.overview import blp as overview_page
@@ -43,6 +44,8 @@ from fieldops.pages.visits import blp as visit_pages
 from fieldops.photos.api import blp as photos_api
 from fieldops.pwa.views import blp as pwa_views
 from fieldops.shifts.api import blp as shifts_api
+from fieldops.shifts.models import SupportShift
+from fieldops.shifts.schemas import ShiftSchema
 from fieldops.shifts.views import blp as shifts_views
 from fieldops.stores.api import blp as stores_api
 from fieldops.stores.services import zone_changed
@@ -96,7 +99,7 @@ def register_conflict_schemas() -> None:
     """How a record that changed under a request is shown in its 409's "current" (and in an
     offline sync's conflict): as reading it would answer. Every record a Conflict carries
     (the versioned ones) is here."""
-    show_conflicts_with({Visit: VisitSchema, Issue: IssueSchema})
+    show_conflicts_with({Visit: VisitSchema, Issue: IssueSchema, SupportShift: ShiftSchema})
 
 
 def register_extensions(app: Flask) -> None:
@@ -137,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
         observation_pages,
         issues_pages,
         overview_page,
+        alert_pages,
         hours_views,
         shifts_views,
         pwa_views,

@@ -2,7 +2,7 @@
 
 from fieldops.audit.models import AuditEvent
 from fieldops.auth.models import ApiToken, User, UserSession
-from fieldops.coverage.models import Alert, CoverageSnapshot
+from fieldops.coverage.models import Alert, AlertEvent, CoverageSnapshot
 from fieldops.hours.models import (
     Closeout,
     DailyPresence,
@@ -21,6 +21,7 @@ from fieldops.visits.models import Visit
 
 __all__ = [
     "Alert",
+    "AlertEvent",
     "ApiToken",
     "CoverageSnapshot",
     "AuditEvent",

@@ -20,6 +20,7 @@ from config import Config
 from fieldops import create_app
 from fieldops.auth.models import ApiToken, User, UserSession
 from fieldops.clock import utcnow
+from fieldops.coverage.models import Alert
 from fieldops.demo import loader
 from fieldops.demo.people import ADMIN_EMAIL, DEMO_PASSWORD, ENGINEER_EMAIL
 from fieldops.extensions import db
@@ -51,6 +52,7 @@ ID_PARAMETERS: dict[str, Any] = {
     "photo_id": Photo,
     "issue_id": Issue,
     "shift_id": SupportShift,
+    "alert_id": Alert,
     "token_id": ApiToken,
 }
 

@@ -17,6 +17,7 @@ from fieldops.auth.services import (
     normalize_email,
     revoke_token,
     revoke_user_tokens,
+    safe_next,
     user_zone,
     users_with_role,
 )

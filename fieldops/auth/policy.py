@@ -44,6 +44,7 @@ class Action(StrEnum):
     INGEST_SIGNALS = "ingest_signals"  # push evidence of customer presence
     SEND_CLOSEOUT = "send_closeout"  # the manager's daily "last customer left at"
     MANAGE_SHIFTS = "manage_shifts"  # support shifts (reading them: VIEW_OVERVIEW)
+    MANAGE_ALERTS = "manage_alerts"  # acknowledge, assign, note (reading them: VIEW_OVERVIEW)
 
 
 ALL = frozenset(Role)
@@ -62,6 +63,7 @@ GRANTS: dict[Action, frozenset[Role]] = {
     Action.INGEST_SIGNALS: frozenset({Role.ADMIN}),
     Action.SEND_CLOSEOUT: frozenset({Role.ADMIN, Role.MANAGER}),
     Action.MANAGE_SHIFTS: frozenset({Role.ADMIN}),
+    Action.MANAGE_ALERTS: frozenset({Role.ADMIN}),
 }
 # What a token of each narrower scope may do, whatever its owner's role.
 SCOPE_ACTIONS: dict[TokenScope, frozenset[Action]] = {

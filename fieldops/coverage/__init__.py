@@ -4,8 +4,16 @@ and the one visit cadence rule.
 Other packages import from here, never from its modules (docs/architecture.md).
 """
 
+from fieldops.coverage.alerts import alerts_page, get_alert, owners, update_alert
 from fieldops.coverage.engine import Gap
-from fieldops.coverage.models import Alert, AlertKind, CoverageSnapshot
+from fieldops.coverage.models import (
+    Alert,
+    AlertEvent,
+    AlertKind,
+    CoverageSnapshot,
+    without_store,
+)
+from fieldops.coverage.schemas import AlertListArgsSchema, AlertUpdateSchema
 from fieldops.coverage.services import (
     StoreCoverage,
     active_stores,

@@ -1,5 +1,6 @@
-"""JSON routes for coverage: /api/coverage and /api/coverage.csv (admin, CIO), and one
-store's coverage, /api/stores/<id>/coverage (whoever may see the store)."""
+"""JSON routes for coverage: /api/coverage and /api/coverage.csv (admin, CIO), one
+store's coverage, /api/stores/<id>/coverage (whoever may see the store), and the alerts
+people own: /api/alerts (admin and CIO read; admins change)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,14 @@ from flask_smorest import Blueprint
 
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
-from fieldops.coverage import services
+from fieldops.core.pagination import page_schema
+from fieldops.coverage import alerts, services
 from fieldops.coverage.export import coverage_csv
+from fieldops.coverage.models import Alert
 from fieldops.coverage.schemas import (
+    AlertListArgsSchema,
+    AlertSchema,
+    AlertUpdateSchema,
     CoverageArgsSchema,
     CoveragePageSchema,
     CoverageWindowArgsSchema,
@@ -64,3 +70,24 @@ def store_coverage(args: dict[str, Any], store_id: int) -> dict[str, Any]:
     time, visit cadence). A store the user may not see answers 404."""
     store = get_visible(Store, store_id, current_user)
     return services.store_item(store, utcnow(), args)
+
+
+@blp.route("/alerts", methods=["GET"])
+@requires(Action.VIEW_OVERVIEW)
+@blp.arguments(AlertListArgsSchema, location="query")
+@blp.response(200, page_schema(AlertSchema))
+def list_alerts(args: dict[str, Any]) -> dict[str, Any]:
+    """Alerts, newest first, each with its history; filter by `kind`, `region` (of the
+    store), `assignee` (a user id, "me" or "none") and `open`."""
+    return alerts.alerts_page(current_user, args)
+
+
+@blp.route("/alerts/<int:alert_id>", methods=["PATCH"])
+@requires(Action.MANAGE_ALERTS)
+@blp.arguments(AlertUpdateSchema)
+@blp.response(200, AlertSchema)
+def update_alert(data: dict[str, Any], alert_id: int) -> Alert:
+    """Acknowledge, assign or note an open alert (admin); each change goes into its
+    history. A closed alert answers 409."""
+    alert = alerts.get_alert(alert_id, current_user, for_update=True)
+    return alerts.update_alert(alert, data, current_user, utcnow())

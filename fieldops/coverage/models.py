@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,6 +15,7 @@ from fieldops.database import enum_type
 from fieldops.extensions import db
 
 if TYPE_CHECKING:
+    from fieldops.auth import User
     from fieldops.stores import Store
 
 
@@ -46,13 +47,24 @@ class CoverageSnapshot(db.Model):
     store: Mapped[Store] = relationship()
 
 
+def without_store(message: str, code: str, name: str) -> str:
+    """An alert's message without the store it starts with (shown beside it)."""
+    text = message.removeprefix(f"{code} {name}: ")
+    return text[:1].upper() + text[1:]
+
+
 class AlertKind(StrEnum):
     LOW_COVERAGE = "low_coverage"
     OVERDUE_VISIT = "overdue_visit"
 
 
 class Alert(db.Model):
-    """A condition an admin should act on; one open alert per store and kind."""
+    """A condition an admin should act on; one open alert per store and kind.
+
+    A person can own it: acknowledge it, assign it to someone, note what is being done.
+    The snapshot job opens it and closes it when its condition clears; every change,
+    the system's included, is kept in its history (`events`).
+    """
 
     __tablename__ = "alerts"
     __table_args__ = (
@@ -66,6 +78,8 @@ class Alert(db.Model):
         ),
     )
 
+    scope_column: ClassVar[str] = "store_id"
+
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(sa.ForeignKey("stores.id", ondelete="CASCADE"))
     kind: Mapped[AlertKind] = mapped_column(enum_type(AlertKind))
@@ -73,5 +87,40 @@ class Alert(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    note: Mapped[str | None] = mapped_column(sa.String(500))
 
     store: Mapped[Store] = relationship()
+    acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    events: Mapped[list[AlertEvent]] = relationship(
+        back_populates="alert", cascade="all, delete-orphan", order_by="AlertEvent.id"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def text(self) -> str:
+        return without_store(self.message, self.store.code, self.store.name)
+
+
+class AlertEvent(db.Model):
+    """One change to an alert: who (None: the snapshot job), when, and what changed,
+    e.g. {"assignee_id": {"from": null, "to": 7}} or {"open": {"from": false, "to": true}}."""
+
+    __tablename__ = "alert_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("alerts.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    change: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    alert: Mapped[Alert] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

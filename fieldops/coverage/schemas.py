@@ -6,6 +6,7 @@ from marshmallow import Schema, validate
 
 from fieldops.core import fields
 from fieldops.core.pagination import ListArgsSchema
+from fieldops.coverage.models import AlertKind
 
 
 class CoverageWindowArgsSchema(Schema):
@@ -77,3 +78,61 @@ class CoveragePageSchema(Schema):
     page = fields.Integer()
     per_page = fields.Integer()
     totals = fields.Nested(CoverageTotalsSchema)
+
+
+class AlertListArgsSchema(ListArgsSchema):
+    kind = fields.Enum(AlertKind, by_value=True)
+    region = fields.String(metadata={"description": "alerts of this region's stores"})
+    assignee = fields.String(
+        validate=fields.IdOr("me", "none"),
+        metadata={"description": 'a user id, "me", or "none" (nobody assigned)'},
+    )
+    open = fields.Boolean(metadata={"description": "true: open only; false: closed only"})
+
+
+class AlertEventSchema(Schema):
+    at = fields.DateTime()
+    actor_id = fields.Integer(
+        allow_none=True, metadata={"description": "null: the coverage snapshot job"}
+    )
+    change = fields.Dict(
+        metadata={
+            "description": 'what changed from what to what: {"assignee_id": {"from": null, '
+            '"to": 7}}; the job opening or closing the alert: {"open": {"from", "to"}}'
+        }
+    )
+
+
+class AlertSchema(Schema):
+    id = fields.Integer()
+    store_id = fields.Integer()
+    store_code = fields.String(attribute="store.code")
+    store_name = fields.String(attribute="store.name")
+    region = fields.String(attribute="store.region", allow_none=True)
+    kind = fields.Enum(AlertKind, by_value=True)
+    message = fields.String()
+    details = fields.Dict()
+    opened_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    open = fields.Boolean(attribute="is_open")
+    acknowledged = fields.Function(lambda alert: alert.acknowledged_at is not None)
+    acknowledged_at = fields.DateTime(allow_none=True)
+    acknowledged_by_id = fields.Integer(allow_none=True)
+    assignee_id = fields.Integer(allow_none=True)
+    note = fields.String(allow_none=True)
+    events = fields.List(
+        fields.Nested(AlertEventSchema), metadata={"description": "the history, oldest first"}
+    )
+
+
+class AlertUpdateSchema(Schema):
+    acknowledged = fields.Boolean(metadata={"description": "false withdraws it"})
+    assignee_id = fields.Integer(
+        allow_none=True,
+        metadata={"description": "an active admin, CIO or engineer; null: nobody"},
+    )
+    note = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={"description": "what is being done; null or blank clears it"},
+    )

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from fieldops.auth import User
+from fieldops.auth import Role, User
 from fieldops.clock import local_date
 from fieldops.core.pagination import Sorting, paginate_list
 from fieldops.coverage.engine import Coverage, ShiftPlan, StoreHours, coverage
@@ -24,7 +24,7 @@ from fieldops.coverage.intervals import Interval, union
 from fieldops.database import chunks
 from fieldops.extensions import db
 from fieldops.hours import HoursBasis, RealHours
-from fieldops.shifts import ShiftException, SupportShift, shift_stores
+from fieldops.shifts import ShiftException, SupportShift, shift_engineers, shift_stores
 from fieldops.stores import HoursException, PostedHours, Store, visible
 from fieldops.visits import Visit, VisitStatus
 
@@ -62,9 +62,22 @@ class StoreCoverage:
     support: list[Interval] = field(default_factory=list)  # their windows, merged
 
 
+def staffed_shifts() -> sa.Select[tuple[SupportShift]]:
+    """Active shifts with at least one active engineer on them: only these cover anything
+    (a shift nobody works, or whose engineers all left, supports no one)."""
+    staffed = (
+        sa.select(shift_engineers.c.shift_id)
+        .join(User, User.id == shift_engineers.c.user_id)
+        .where(User.active.is_(True), User.role == Role.ENGINEER)
+    )
+    return sa.select(SupportShift).where(
+        SupportShift.active.is_(True), SupportShift.id.in_(staffed)
+    )
+
+
 def _shift_plans() -> tuple[list[tuple[SupportShift, ShiftPlan]], dict[int, set[int]]]:
-    """Active shifts with their plans, and the stores each one lists."""
-    shifts = list(db.session.scalars(sa.select(SupportShift).where(SupportShift.active.is_(True))))
+    """Staffed active shifts with their plans, and the stores each one lists."""
+    shifts = list(db.session.scalars(staffed_shifts()))
     exceptions: dict[int, list[ShiftException]] = defaultdict(list)
     for exc in db.session.scalars(
         sa.select(ShiftException).where(ShiftException.shift_id.in_([s.id for s in shifts]))

@@ -13,8 +13,9 @@ on (store_id, taken_on). Each store's period still starts on its own local today
 Alerts: a store whose real coverage is below COVERAGE_ALERT_PERCENT (stores with no
 customer minutes never alert), or which is overdue for a visit, gets an open alert of
 that kind; an open alert whose condition has cleared (or whose store is no longer
-active) is closed. The partial unique index on open alerts decides between two runs that
-race: the insert skips a row the other run has just added.
+active) is closed, whoever acknowledged or owns it. Opening and closing both go into the
+alert's history (`fieldops.coverage.alerts`). The partial unique index on open alerts
+decides between two runs that race: the insert skips a row the other run has just added.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
+from fieldops.coverage.alerts import CLOSED, OPENED, log_system_events
 from fieldops.coverage.models import Alert, AlertKind, CoverageSnapshot
 from fieldops.coverage.services import StoreCoverage, coverage_of
 from fieldops.extensions import db
@@ -170,7 +172,9 @@ def insert_alerts(new: list[Condition], now: datetime) -> int:
             for c in new
         ],
     )
-    return len(result.all())
+    opened = list(result.scalars())
+    log_system_events(opened, OPENED, now)
+    return len(opened)
 
 
 def close_cleared(found: list[Condition], now: datetime) -> int:
@@ -186,6 +190,7 @@ def close_cleared(found: list[Condition], now: datetime) -> int:
     ]
     if cleared:
         db.session.execute(sa.update(Alert).where(Alert.id.in_(cleared)).values(closed_at=now))
+        log_system_events(cleared, CLOSED, now)
     return len(cleared)
 
 

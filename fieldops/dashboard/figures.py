@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 
 from fieldops.auth import User
-from fieldops.coverage import Alert, AlertKind, CoverageSnapshot
+from fieldops.coverage import Alert, AlertKind, CoverageSnapshot, without_store
 from fieldops.extensions import db
 from fieldops.stores import SEES_ALL_STORES, Store, visible
 
@@ -281,18 +281,20 @@ class OpenAlert:
     store_id: int
     code: str
     name: str
+    acknowledged_at: datetime | None = None
+    assignee_id: int | None = None
+    assignee: str | None = None  # the assignee's name
+    note: str | None = None
 
     @property
     def text(self) -> str:
-        """The message without the store it starts with (shown beside it)."""
-        text = self.message.removeprefix(f"{self.code} {self.name}: ")
-        return text[:1].upper() + text[1:]
+        return without_store(self.message, self.code, self.name)
 
 
 def open_alerts(
     user: User, region: str | None, limit: int
 ) -> tuple[list[OpenAlert], dict[str, int]]:
-    """The newest open alerts, and how many are open of each kind."""
+    """The newest open alerts, who owns them, and how many are open of each kind."""
     stmt = (
         sa.select(Alert.kind, sa.func.count())
         .where(Alert.closed_at.is_(None), Alert.store_id.in_(_stores(user, region)))
@@ -310,8 +312,13 @@ def open_alerts(
             Store.id,
             Store.code,
             Store.name,
+            Alert.acknowledged_at,
+            Alert.assignee_id,
+            User.name,
+            Alert.note,
         )
         .join(Store, Store.id == Alert.store_id)
+        .outerjoin(User, User.id == Alert.assignee_id)
         .where(Alert.closed_at.is_(None), Alert.store_id.in_(_stores(user, region)))
         .order_by(Alert.opened_at.desc(), Alert.id.desc())
         .limit(limit)

@@ -43,6 +43,7 @@ from fieldops.dashboard import (
     visits_of,
 )
 from fieldops.hours import largest_drifts
+from fieldops.pages.alerts import controls_context
 from fieldops.stores import regions
 
 ALERTS_SHOWN = 8
@@ -192,4 +193,5 @@ def index() -> ResponseReturnValue:
         region=region,
         regions=regions(),
         **overview(current_user, utcnow(), region),
+        **controls_context(),
     )

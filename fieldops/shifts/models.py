@@ -61,6 +61,9 @@ class SupportShift(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     stores: Mapped[list[Store]] = relationship(secondary=shift_stores, order_by="Store.name")
     engineers: Mapped[list[User]] = relationship(secondary=shift_engineers, order_by="User.name")

@@ -96,6 +96,9 @@ class ShiftSchema(Schema):
     )
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
+    version = fields.Integer(
+        metadata={"description": "the version you read: a PATCH with a stale one answers 409"}
+    )
 
     @validates_schema
     def covers_one_thing(self, data: dict[str, Any], partial: Any = False, **_: Any) -> None:

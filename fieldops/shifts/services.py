@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from fieldops.audit import record
 from fieldops.auth import Role, User
-from fieldops.core.errors import Invalid, NotFound
+from fieldops.core.errors import Conflict, Invalid, NotFound
 from fieldops.core.pagination import Page, Sorting, paginate
 from fieldops.extensions import db
 from fieldops.shifts.models import ShiftException, SupportShift, shift_stores
@@ -103,8 +103,19 @@ def _engineers(ids: list[int]) -> list[User]:
     return sorted(users, key=lambda u: (u.name, u.id))
 
 
+def _check_version(shift: SupportShift, version: int | None) -> None:
+    if version is not None and version != shift.version:
+        raise Conflict(
+            f"The shift changed since you read it (version {version}, now {shift.version}).",
+            shift,
+            "version",
+        )
+
+
 def _apply(shift: SupportShift, data: dict[str, Any]) -> None:
     for key, value in data.items():
+        if key == "version":
+            continue  # the version read: checked, never set (the mapper counts it)
         if key == "store_ids":
             shift.stores = _stores(value)
         elif key == "engineer_ids":
@@ -132,8 +143,10 @@ def update_shift(
 ) -> SupportShift:
     """Change the given fields; lists given replace the old ones.
 
-    A shift covers a region or a list of stores: giving one drops the other.
+    A shift covers a region or a list of stores: giving one drops the other. A stale
+    `version` (someone changed the shift since it was read) answers 409.
     """
+    _check_version(shift, data.get("version"))
     changes = dict(data)
     if changes.get("region") is not None:
         changes["store_ids"] = []
@@ -149,7 +162,9 @@ def update_shift(
     _apply(shift, changes)
     shift.updated_at = now
     db.session.flush()
-    record(actor, "shift.updated", "shift", shift.id, now=now, fields=sorted(data))
+    record(
+        actor, "shift.updated", "shift", shift.id, now=now, fields=sorted(set(data) - {"version"})
+    )
     return shift
 
 

@@ -138,7 +138,14 @@ def _shift_form(shift: SupportShift | None) -> ResponseReturnValue:
         weekdays=list(enumerate(WEEKDAY_NAMES)),
         stores=sorted(stores, key=lambda store: str(store.id) not in chosen),  # chosen first
         engineers=services.engineers(),
-    ), 422 if errors else 200
+    ), _status(errors)
+
+
+def _status(errors: dict[str, list[str]]) -> int:
+    """200, or 409 when someone saved the shift since this form was read, else 422."""
+    if not errors:
+        return 200
+    return 409 if "version" in errors else 422
 
 
 @blp.route("/shifts/new", methods=["GET", "POST"])

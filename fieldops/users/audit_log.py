@@ -31,6 +31,7 @@ ACTION_WORDS = {
     "shift.created": "Shift added",
     "shift.updated": "Shift changed",
     "shift.deactivated": "Shift turned off",
+    "alert.updated": "Alert changed",
     "visit.planned": "Visit planned",
     "visit.updated": "Visit changed",
     "visit.cancelled": "Visit cancelled",

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from fieldops.auth.models import User
+from fieldops.coverage import take_snapshot
 from fieldops.extensions import db
 from fieldops.photos import add_photo
 from fieldops.photos.services import clean_photo
@@ -80,7 +81,10 @@ def _pages(live, role: str) -> tuple[User, list[str]]:
         return engineer, [*common, *pages, f"/observations/new?store_id={store.id}"]
     if role == "manager":
         return manager, [*common, "/my-store", "/issues/new", "/outbox"]
-    pages = [*common, "/overview", "/stores", "/visits", f"/visits/{visit.id}"]
+    with live.db():  # the long-named store's alerts, on the overview and /alerts
+        take_snapshot(now)
+        db.session.commit()
+    pages = [*common, "/overview", "/alerts", "/stores", "/visits", f"/visits/{visit.id}"]
     if role == "admin":
         live.build.token(engineer, name="t" * 90)
         pages += ["/admin/users", "/admin/shifts", "/admin/tokens", "/admin/audit"]
@@ -98,7 +102,8 @@ def test_no_page_scrolls_sideways_on_a_phone(live, page, role):
     for path in paths:
         assert page.goto(path).ok, path
         page.evaluate(
-            "document.querySelectorAll('details.contact-card').forEach(d => d.open = true)"
+            "document.querySelectorAll('details.contact-card, .alert-controls details')"
+            ".forEach(d => d.open = true)"
         )
         widths[path] = page.evaluate("document.documentElement.scrollWidth")
     assert {p: w for p, w in widths.items() if w > PHONE["width"]} == {}

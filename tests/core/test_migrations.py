@@ -1,14 +1,18 @@
-"""The schema is made by migrations only: one head, and no drift from the models."""
+"""The schema is made by migrations only: one head, no drift from the models, and the
+newest migration goes down and up again."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
+from flask_migrate import downgrade, upgrade
 
 import fieldops.models  # noqa: F401  (every model on the metadata)
 from fieldops.extensions import db
+from tests.helpers import other_app
 
 
 def script_directory() -> ScriptDirectory:
@@ -32,3 +36,24 @@ def test_models_and_migrations_do_not_drift(ctx):
         )
         diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations differ; run `flask db migrate`: {diff}"
+
+
+def columns(table: str) -> set[str]:
+    inspector = sa.inspect(db.engine)
+    return (
+        {c["name"] for c in inspector.get_columns(table)} if inspector.has_table(table) else set()
+    )
+
+
+def test_0010_downgrades_and_upgrades_again(app, tmp_path):
+    """Shift versions and alert history come and go with their migration (on a fresh
+    SQLite database: the suite's own stays at the head)."""
+    url = f"sqlite:///{tmp_path / 'chain.db'}"
+    with other_app(app, SQLALCHEMY_DATABASE_URI=url) as fresh, fresh.app_context():
+        upgrade()
+        assert "version" in columns("support_shifts") and "note" in columns("alerts")
+        downgrade(revision="0009_phone_timezone_unplanned")
+        assert "version" not in columns("support_shifts")
+        assert "assignee_id" not in columns("alerts") and not columns("alert_events")
+        upgrade()
+        assert "acknowledged_by_id" in columns("alerts") and "change" in columns("alert_events")

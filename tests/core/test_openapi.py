@@ -50,6 +50,7 @@ def test_a_stale_update_answers_409_with_current_as_the_document_says(app, build
     assert error["properties"]["current"]["oneOf"] == [
         {"$ref": "#/components/schemas/Visit"},
         {"$ref": "#/components/schemas/Issue"},
+        {"$ref": "#/components/schemas/Shift"},
     ]
 
 

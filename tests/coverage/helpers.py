@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import time, timedelta
 from typing import Any
 
+from fieldops.auth.models import User
 from fieldops.coverage import snapshots
 from fieldops.extensions import db
 from fieldops.shifts.models import ShiftException, ShiftKind, SupportShift
 from fieldops.stores.models import Store
 from fieldops.visits.models import VisitStatus
+from tests.builders import Builder
 
 
 def run(app, at) -> dict:
@@ -21,7 +23,11 @@ def run(app, at) -> dict:
 
 
 def add_shift(app, **kw) -> int:
-    """A support shift (on site, weekdays 08:00-20:00 Chicago unless told), its id."""
+    """A support shift (on site, weekdays 08:00-20:00 Chicago unless told), its id; staffed
+    by a new engineer unless `engineers` are given (a shift nobody works covers nothing)."""
+    staff = kw.pop("engineers", None)
+    if staff is None:
+        staff = [Builder(app).user("engineer")]
     with app.app_context():
         stores = [db.session.get(Store, s.id) for s in kw.pop("stores", [])]
         off = kw.pop("off", [])
@@ -35,6 +41,7 @@ def add_shift(app, **kw) -> int:
             **kw,
         )
         shift.stores = stores
+        shift.engineers = [db.session.get(User, u.id) for u in staff]
         shift.exceptions = [ShiftException(date=d, off=True) for d in off]
         db.session.add(shift)
         db.session.commit()

@@ -23,7 +23,7 @@ def test_create_a_region_shift_answers_it_as_later_reads_do(now, as_admin, engin
     assert shift["created_at"] == shift["updated_at"] == "2026-03-04T15:00:00+00:00"
     assert set(shift) == {
         "id", "name", "timezone", "weekdays", "start", "end", "region", "store_ids",
-        "engineer_ids", "kind", "active", "exceptions", "created_at", "updated_at",
+        "engineer_ids", "kind", "active", "exceptions", "created_at", "updated_at", "version",
     }  # fmt: skip
     assert as_admin.get(f"/api/shifts/{shift['id']}").get_json() == shift
 
@@ -196,7 +196,7 @@ def test_update_changes_only_what_is_given_and_lists_replace(app, as_admin, engi
     assert (changed["start"], changed["end"]) == ("08:00", "02:00")
     assert changed["engineer_ids"] == [second.id]
     assert [e["date"] for e in changed["exceptions"]] == ["2027-01-01"]
-    same = set(shift) - {"end", "engineer_ids", "exceptions", "updated_at"}
+    same = set(shift) - {"end", "engineer_ids", "exceptions", "updated_at", "version"}
     assert {k: changed[k] for k in same} == {k: shift[k] for k in same}
     assert count(app, ShiftException) == 1
     assert as_admin.get(f"/api/shifts/{shift['id']}").get_json() == changed
@@ -265,3 +265,18 @@ def test_delete_deactivates_and_patch_reactivates(app, as_admin):
     r = as_admin.patch(f"/api/shifts/{shift['id']}", json={"active": True})
     assert r.status_code == 200 and r.get_json()["active"] is True
     assert count(app, SupportShift) == 1
+
+
+def test_a_stale_version_answers_409_with_the_shift_as_it_is(app, as_admin):
+    shift = create(as_admin)
+    assert shift["version"] == 1
+    first = as_admin.patch(f"/api/shifts/{shift['id']}", json={"name": "Early", "version": 1})
+    assert first.status_code == 200 and first.get_json()["version"] == 2
+    stale = as_admin.patch(f"/api/shifts/{shift['id']}", json={"name": "Late", "version": 1})
+    assert stale.status_code == 409
+    body = stale.get_json()
+    assert body["errors"] == {"version": [body["message"]]}
+    assert body["current"]["name"] == "Early" and body["current"]["version"] == 2
+    assert as_admin.get(f"/api/shifts/{shift['id']}").get_json()["name"] == "Early"
+    unversioned = as_admin.patch(f"/api/shifts/{shift['id']}", json={"name": "Late"})
+    assert unversioned.status_code == 200 and unversioned.get_json()["version"] == 3

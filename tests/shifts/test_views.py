@@ -220,3 +220,21 @@ def test_a_list_page_with_a_bad_parameter_shows_the_list_and_names_it(
 ):
     build.store(name="Northside Motors")
     list_page_naming(browser_as_admin, url, heading, named)
+
+
+def test_two_admins_editing_at_once_the_second_is_told(app, browser_as_admin):
+    add(browser_as_admin)
+    shift_id = stored(app).id
+    url = f"/admin/shifts/{shift_id}/edit"
+    page = browser_as_admin.get(url).get_data(as_text=True)
+    assert 'name="version" value="1"' in page
+    with app.app_context():  # another admin saves first
+        shift = db.session.get(SupportShift, shift_id)
+        shift.name = "Renamed by the other admin"
+        db.session.commit()
+    r = browser_as_admin.submit(url, form(name="Mine", version="1"))
+    assert r.status_code == 409
+    assert "Someone else saved this shift" in r.get_data(as_text=True)
+    assert stored(app).name == "Renamed by the other admin"
+    r = browser_as_admin.submit(url, form(name="Mine", version="2"))
+    assert r.status_code == 302 and stored(app).name == "Mine"
