@@ -132,4 +132,4 @@ def test_the_list_shows_closed_alerts_with_their_history(
 
 def test_a_bad_filter_shows_the_list_and_names_it(lone, browser_as_admin):
     page = page_of(browser_as_admin, "/alerts?kind=fire&open=true", status=422)
-    assert "kind: Must be one of" in page and "Lone Motors" in page
+    assert "Kind must be one of: low_coverage, overdue_visit." in page and "Lone Motors" in page
