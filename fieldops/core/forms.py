@@ -153,7 +153,7 @@ def in_words(
         if name not in ("_schema", FORM_ERROR):
             said = [sentence(labels.get(name) or humanize(name), m) for m in said]
         entries = [part for part in path.split(".") if part.isdigit()]
-        if entries:
+        if entries and names:
             outer = labels.get(names[0]) or humanize(names[0])
             said = [f"{outer}, entry {int(entries[0]) + 1}: {s}" for s in said]
         words[path] = said

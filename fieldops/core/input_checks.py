@@ -32,6 +32,7 @@ from fieldops.core.fields import INT_MAX, INT_MIN, NO_NUL
 
 V = TypeVar("V", bound=Callable[..., Any])
 MAX_JSON_DEPTH = 64
+NAMELESS = "Every part of a form body needs a name."
 TOO_DEEP = f"JSON may nest arrays and objects at most {MAX_JSON_DEPTH} levels deep."
 
 _ESCAPE = re.compile(rb"\\.", re.DOTALL)
@@ -129,9 +130,12 @@ class Request(flask.Request):
 
 
 def check_request_input() -> None:
-    """Refuse a JSON body nested too deep (400) and a NUL in a query or form field (422)."""
+    """Refuse a JSON body nested too deep or a form part without a name (400), and a NUL in
+    a query or form field (422)."""
     if request.is_json and json_too_deep(request.get_data(cache=True)):
         raise ApiError(400, TOO_DEEP, {"json": [TOO_DEEP]})
+    if None in request.form or None in request.files:  # the CSRF check cannot read it
+        raise ApiError(400, NAMELESS, {"form": [NAMELESS]})
     names = sorted(
         {
             key.replace("\x00", "\\u0000")

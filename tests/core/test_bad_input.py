@@ -166,3 +166,12 @@ def test_json_nested_64_levels_is_read_and_checked_as_usual(api):
     )
     assert r.status_code == 422
     assert "email" in errors_of(r)
+
+
+def test_a_form_part_without_a_name_is_a_bad_request(as_admin):
+    body = b"--X\r\nContent-Disposition: form-data\r\n\r\nabc\r\n--X--\r\n"
+    r = as_admin.post(
+        "/api/photos", data=body, content_type="multipart/form-data; boundary=X"
+    )  # the CSRF check used to fail on it with a 500
+    assert r.status_code == 400, r.get_data(as_text=True)[:300]
+    assert "Every part of a form body needs a name." in r.get_json()["message"]

@@ -67,6 +67,14 @@ def test_nested_errors_keep_their_path_as_the_key_and_say_it_in_words():
     assert not any(PATH.search(s) for sentences in said.values() for s in sentences)
 
 
+def test_an_error_keyed_only_by_a_position_reads_as_the_form_s():
+    # a list sent where an object was expected, or a key that is only digits (fuzzed input)
+    assert in_words({"0": ["Not a valid mapping type."], "fields": {"1": ["Unknown field."]}}) == {
+        "0": ["Not a valid mapping type."],
+        "fields.1": ["Unknown field."],
+    }
+
+
 def test_a_rule_s_own_message_is_said_after_the_label():
     assert in_words({"timezone": ["Unknown time zone."]}) == {
         "timezone": ["Timezone: Unknown time zone."]
