@@ -110,6 +110,8 @@ def test_no_answer_in_time_leaves_it_saved_on_the_phone(live, context, page):
         with contextlib.suppress(Exception):  # the page that asked may have gone
             route.abort()
     page.reload()  # the outbox takes over: sent once the server answers
+    wait_until(page, "() => Boolean(window.FieldOpsOutbox)")  # the page's modules loaded
+    wait_until(page, "async () => (await window.FieldOpsOutbox.all()).length === 0")
     expect(page.locator("[data-outbox-count]")).to_be_hidden(timeout=SYNC_TIMEOUT)
     assert [o.fields for o in stored(live, visit.id)[1]] == [{"zone": "Lobby"}]
 
