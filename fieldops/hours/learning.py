@@ -25,8 +25,8 @@ from fieldops.hours.models import DailyPresence, HoursStatus, RealHours
 from fieldops.stores import HoursException, PostedHours, Store
 
 STALE_AFTER = timedelta(days=7)  # the window moves: refresh hours at least weekly
-# Sent with `store_ids` (the stores whose real hours were just learned again) once the new
-# hours are flushed. The app factory connects the refresh of their coverage snapshots.
+# Sent with `store_ids` (the stores whose real hours were just learned again) and `now` once
+# the new hours are flushed. The app factory connects the refresh of their snapshots.
 hours_learned = Signal("real-hours-learned")
 
 
@@ -113,7 +113,7 @@ def recompute(now: datetime, store_ids: Collection[int] | None = None) -> dict[s
         db.session.execute(sa.insert(RealHours).execution_options(render_nulls=True), rows)
     _note_computed(list(zones), now)
     db.session.flush()
-    hours_learned.send(store_ids=set(zones))
+    hours_learned.send(store_ids=set(zones), now=now)
     return {
         "stores": len(zones),
         "weekdays": len(rows),

@@ -56,12 +56,12 @@ def enqueue(job_id: str, now: datetime, **details: Any) -> JobRun:
     return run
 
 
-def refresh_coverage(sender: Any, *, store_ids: Collection[int]) -> None:
-    """Refresh the coverage snapshots of the stores a change touched: in this transaction
-    when they are few enough, else in a queued job. Connected to the features' signals."""
+def refresh_coverage(sender: Any, *, store_ids: Collection[int], now: datetime) -> None:
+    """Refresh the coverage snapshots of the stores a change made at `now` touched: in this
+    transaction when they are few enough, else in a queued job. Connected to the features'
+    signals."""
     if not store_ids:
         return
-    now = utcnow()
     if len(store_ids) <= current_app.config["COVERAGE_REFRESH_IN_REQUEST_MAX"]:
         refresh_snapshots(store_ids, now)
     else:

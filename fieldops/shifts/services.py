@@ -30,8 +30,8 @@ SORTING = Sorting(
 )
 DAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-# Sent with the shift and `store_ids` (the stores it covered before the change and covers
-# after it) once a change is flushed, inside the request's transaction. The app factory
+# Sent with the shift, `store_ids` (the stores it covered before the change and covers
+# after it) and `now` once a change is flushed, inside the request's transaction. The app factory
 # connects the refresh of those stores' coverage snapshots.
 shift_changed = Signal("shift-changed")
 
@@ -150,7 +150,7 @@ def create_shift(data: dict[str, Any], actor: User, now: datetime) -> SupportShi
     db.session.add(shift)
     db.session.flush()
     record(actor, "shift.created", "shift", shift.id, now=now, name=shift.name)
-    shift_changed.send(shift, store_ids=covered_store_ids(shift))
+    shift_changed.send(shift, store_ids=covered_store_ids(shift), now=now)
     return shift
 
 
@@ -182,7 +182,7 @@ def update_shift(
     record(
         actor, "shift.updated", "shift", shift.id, now=now, fields=sorted(set(data) - {"version"})
     )
-    shift_changed.send(shift, store_ids=before | covered_store_ids(shift))
+    shift_changed.send(shift, store_ids=before | covered_store_ids(shift), now=now)
     return shift
 
 
@@ -193,7 +193,7 @@ def deactivate_shift(shift: SupportShift, actor: User, now: datetime) -> Support
         shift.updated_at = now
         db.session.flush()
         record(actor, "shift.deactivated", "shift", shift.id, now=now, name=shift.name)
-        shift_changed.send(shift, store_ids=covered_store_ids(shift))
+        shift_changed.send(shift, store_ids=covered_store_ids(shift), now=now)
     return shift
 
 

@@ -21,7 +21,7 @@ from fieldops.extensions import db
 from fieldops.stores import Store, get_visible, visible
 from fieldops.visits.models import Visit, VisitStatus
 
-# Sent with the visit and `store_ids` (its store's) once its completion is flushed, inside
+# Sent with the visit, `store_ids` (its store's) and `now` once its completion is flushed, inside
 # the request's transaction: a completed visit is the only change to a store's visit
 # cadence. The app factory connects the refresh of the store's coverage snapshot.
 visit_completed = Signal("visit-completed")
@@ -352,7 +352,7 @@ def check_out(visit: Visit, data: dict[str, Any], engineer: User, now: datetime)
     visit.departments_met = list(dict.fromkeys(d.value for d in data.get("departments_met", [])))
     visit.updated_at = now
     db.session.flush()
-    visit_completed.send(visit, store_ids={visit.store_id})
+    visit_completed.send(visit, store_ids={visit.store_id}, now=now)
     return visit
 
 
