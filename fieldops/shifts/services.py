@@ -31,8 +31,8 @@ SORTING = Sorting(
 DAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 # Sent with the shift, `store_ids` (the stores it covered before the change and covers
-# after it) and `now` once a change is flushed, inside the request's transaction. The app factory
-# connects the refresh of those stores' coverage snapshots.
+# after it) and `now` once a change is flushed, inside the request's transaction. The app
+# factory connects the refresh of those stores' coverage snapshots.
 shift_changed = Signal("shift-changed")
 
 

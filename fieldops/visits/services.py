@@ -21,9 +21,9 @@ from fieldops.extensions import db
 from fieldops.stores import Store, get_visible, visible
 from fieldops.visits.models import Visit, VisitStatus
 
-# Sent with the visit, `store_ids` (its store's) and `now` once its completion is flushed, inside
-# the request's transaction: a completed visit is the only change to a store's visit
-# cadence. The app factory connects the refresh of the store's coverage snapshot.
+# Sent with the visit, `store_ids` (its store's) and `now` once its completion is flushed,
+# inside the request's transaction: a completed visit is the only change to a store's
+# visit cadence. The app factory connects the refresh of the store's coverage snapshot.
 visit_completed = Signal("visit-completed")
 DEFAULT_LENGTH = timedelta(hours=2)
 # A start further back than this is most likely a slip (the wrong day or year): planning one
