@@ -26,12 +26,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## Serve the app with demo data on SQLite at http://$(HOST):$(PORT)
+## Serve the app with demo data on SQLite at http://$(HOST):$(PORT), the scheduler beside it
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask fieldops demo --if-empty
 	$(BIN)/flask fieldops demo --top-up
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	$(BIN)/flask fieldops serve --host $(HOST) --port $(PORT)
 
 ## Run the whole test suite (SQLite; set FIELDOPS_TEST_DATABASE_URL for PostgreSQL)
 test: install-dev

@@ -122,6 +122,8 @@ class Config:
     # The scheduler (flask fieldops scheduler): when the nightly recompute runs (UTC).
     HOURS_RECOMPUTE_CRON = os.environ.get("HOURS_RECOMPUTE_CRON", "15 3 * * *")
     SCHEDULER_LEASE_SECONDS = 90
+    # How often the scheduler runs the jobs changes queued (fieldops/jobs/queue.py).
+    JOBS_QUEUE_SECONDS = 30
 
     # Coverage (fieldops/coverage): the default period, and when admins get alerts.
     COVERAGE_DEFAULT_DAYS = 28
@@ -129,6 +131,9 @@ class Config:
     COVERAGE_ALERT_PERCENT = 80.0  # real-hours coverage below this opens an alert
     COVERAGE_DUE_SOON_DAYS = 30  # "about to be overdue" horizon for visit cadence
     COVERAGE_SNAPSHOT_CRON = os.environ.get("COVERAGE_SNAPSHOT_CRON", "45 3 * * *")
+    # A change touching this many stores or fewer refreshes their snapshots in its own
+    # request; more are queued for the scheduler (JOBS_QUEUE_SECONDS).
+    COVERAGE_REFRESH_IN_REQUEST_MAX = 200
 
     DEMO_LOGINS_ALLOWED = True
     SECURE_HEADERS_HSTS = False

@@ -27,11 +27,13 @@ from fieldops.coverage.api import blp as coverage_api
 from fieldops.database import install_sqlite_hooks
 from fieldops.extensions import csrf, db, limiter, login_manager, migrate
 from fieldops.hours.api import blp as hours_api
+from fieldops.hours.learning import hours_learned
 from fieldops.hours.presence import refresh_day
 from fieldops.hours.views import blp as hours_views
 from fieldops.issues.api import blp as issues_api
 from fieldops.issues.models import Issue
 from fieldops.issues.schemas import IssueSchema
+from fieldops.jobs.queue import refresh_coverage
 from fieldops.observations.api import blp as observations_api
 from fieldops.observations.services import hours_evidence
 from fieldops.pages.alerts import blp as alert_pages
@@ -46,9 +48,10 @@ from fieldops.pwa.views import blp as pwa_views
 from fieldops.shifts.api import blp as shifts_api
 from fieldops.shifts.models import SupportShift
 from fieldops.shifts.schemas import ShiftSchema
+from fieldops.shifts.services import shift_changed
 from fieldops.shifts.views import blp as shifts_views
 from fieldops.stores.api import blp as stores_api
-from fieldops.stores.services import zone_changed
+from fieldops.stores.services import store_changed, zone_changed
 from fieldops.stores.views import blp as stores_views
 from fieldops.sync.api import blp as sync_api
 from fieldops.users.api import blp as users_api
@@ -56,7 +59,7 @@ from fieldops.users.views import blp as users_views
 from fieldops.visits.api import blp as visits_api
 from fieldops.visits.models import Visit
 from fieldops.visits.schemas import VisitSchema
-from fieldops.visits.services import follow_store_zone
+from fieldops.visits.services import follow_store_zone, visit_completed
 from fieldops.visits.views import blp as visits_views
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,12 +152,16 @@ def register_blueprints(app: Flask) -> None:
 
 
 def connect_features() -> None:
-    """The two places where a change in one feature is another's business, and the lower
-    feature may not import the higher one: a store's new zone moves its visits' local days,
-    and an `hours` observation is evidence for the learned hours. Connecting twice (one app
-    per test) is harmless: a receiver is held once."""
+    """The places where a change in one feature is another's business, and the lower
+    feature may not import the higher one: a store's new zone moves its visits' local days;
+    an `hours` observation is evidence for the learned hours; a changed shift, store (its
+    hours), learned hours or completed visit refreshes the coverage snapshots of the stores
+    it touches (in the request, or queued when many: fieldops.jobs.queue). Connecting twice
+    (one app per test) is harmless: a receiver is held once."""
     zone_changed.connect(follow_store_zone)
     hours_evidence.connect(refresh_day)
+    for changed in (shift_changed, store_changed, hours_learned, visit_completed):
+        changed.connect(refresh_coverage)
 
 
 def commit_unit_of_work(response: Response) -> Response:

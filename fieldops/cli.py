@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import getpass
 import logging
+import os
+import signal
+import subprocess
+import sys
 
 import click
 import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 from marshmallow import ValidationError
+from werkzeug.serving import run_simple
 
 from fieldops.auth import Role, UserSchema
 from fieldops.clock import utcnow
@@ -82,6 +87,35 @@ def scheduler() -> None:
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
     SchedulerProcess(current_app._get_current_object()).run()
+
+
+@fieldops_cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+def serve(host: str, port: int) -> None:
+    """Development (`make run`): the web server, and the scheduler beside it in a process of
+    its own; Ctrl-C stops both, and the scheduler releases its lease on the way out."""
+    scheduler = _start_scheduler()
+    # SIGTERM (a `kill`) leaves through the `finally` below too, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    click.echo(
+        f" * Scheduler running beside the web server (pid {scheduler.pid}): nightly jobs, and "
+        f"queued coverage refreshes every {current_app.config['JOBS_QUEUE_SECONDS']} s"
+    )
+    try:
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
+    finally:
+        scheduler.terminate()  # SIGTERM: running jobs finish, then the lease is released
+        scheduler.wait()
+
+
+def _start_scheduler() -> subprocess.Popen[bytes]:
+    """`flask fieldops scheduler` for this app, in a session of its own: Ctrl-C reaches only
+    the web server, which then stops the scheduler with one SIGTERM (a second signal would
+    end it before it releases its lease)."""
+    env = {**os.environ, "FLASK_APP": os.environ.get("FLASK_APP", "wsgi")}
+    command = [sys.executable, "-m", "flask", "fieldops", "scheduler"]
+    return subprocess.Popen(command, env=env, start_new_session=True)
 
 
 @fieldops_cli.command("recompute-hours")

@@ -21,5 +21,10 @@ from fieldops.coverage.services import (
     covering_shifts,
     visit_cadence,
 )
-from fieldops.coverage.snapshots import run_date, save_snapshots, take_snapshot
+from fieldops.coverage.snapshots import (
+    refresh_snapshots,
+    run_date,
+    save_snapshots,
+    take_snapshot,
+)
 from fieldops.coverage.week import WeekStrip, duration, week_strip

@@ -20,7 +20,7 @@ decides between two runs that race: the insert skips a row the other run has jus
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -32,6 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from fieldops.coverage.alerts import CLOSED, OPENED, log_system_events
 from fieldops.coverage.models import Alert, AlertKind, CoverageSnapshot
 from fieldops.coverage.services import StoreCoverage, coverage_of
+from fieldops.database import chunks
 from fieldops.extensions import db
 from fieldops.stores import Store
 
@@ -140,11 +141,18 @@ def conditions(rows: Iterable[StoreCoverage], threshold: float) -> list[Conditio
     return found
 
 
-def open_alerts(found: list[Condition], now: datetime) -> int:
-    """Open an alert for each condition without an open one of its store and kind."""
-    have = set(
-        db.session.execute(sa.select(Alert.store_id, Alert.kind).where(Alert.closed_at.is_(None)))
-    )
+def _open_alerts(store_ids: Collection[int] | None) -> sa.Select[Any]:
+    """The open alerts (of these stores, when given)."""
+    stmt = sa.select(Alert.id, Alert.store_id, Alert.kind).where(Alert.closed_at.is_(None))
+    return stmt if store_ids is None else stmt.where(Alert.store_id.in_(store_ids))
+
+
+def open_alerts(
+    found: list[Condition], now: datetime, store_ids: Collection[int] | None = None
+) -> int:
+    """Open an alert for each condition without an open one of its store and kind;
+    `found` holds the conditions of every active store, or of `store_ids` when given."""
+    have = {(store_id, kind) for _, store_id, kind in db.session.execute(_open_alerts(store_ids))}
     return insert_alerts([c for c in found if (c.store_id, c.kind) not in have], now)
 
 
@@ -177,15 +185,16 @@ def insert_alerts(new: list[Condition], now: datetime) -> int:
     return len(opened)
 
 
-def close_cleared(found: list[Condition], now: datetime) -> int:
+def close_cleared(
+    found: list[Condition], now: datetime, store_ids: Collection[int] | None = None
+) -> int:
     """Close the open alerts whose condition no longer holds; `found` holds every active
-    store's conditions, so the alerts of a store no longer active close too."""
+    store's conditions (or those of `store_ids`, when given), so the alerts of a store no
+    longer active close too."""
     still = {(c.store_id, c.kind) for c in found}
     cleared = [
         alert_id
-        for alert_id, store_id, kind in db.session.execute(
-            sa.select(Alert.id, Alert.store_id, Alert.kind).where(Alert.closed_at.is_(None))
-        )
+        for alert_id, store_id, kind in db.session.execute(_open_alerts(store_ids))
         if (store_id, kind) not in still
     ]
     if cleared:
@@ -211,3 +220,29 @@ def take_snapshot(now: datetime) -> dict[str, Any]:
         "alerts_opened": opened,
         "alerts_closed": closed,
     }
+
+
+def refresh_snapshots(store_ids: Collection[int], now: datetime) -> dict[str, Any]:
+    """Bring these stores' latest snapshots up to date after a change that touches them
+    (a shift, their hours, a visit), then open and close their alerts as the nightly run
+    would: the overview never shows a figure older than an admin's own change.
+
+    The rows are those of the latest run (the date the overview reads), recomputed from
+    `now`; before the first run there is nothing to refresh. Flushes, never commits.
+    """
+    taken_on = db.session.scalar(sa.select(sa.func.max(CoverageSnapshot.taken_on)))
+    figures = {"stores": 0, "alerts_opened": 0, "alerts_closed": 0}
+    if taken_on is None:
+        return figures
+    threshold = float(current_app.config["COVERAGE_ALERT_PERCENT"])
+    for ids in chunks(sorted(set(store_ids))):
+        stores = db.session.scalars(
+            sa.select(Store).where(Store.id.in_(ids), Store.active.is_(True))
+        )
+        rows = coverage_of(list(stores), now)
+        found = conditions(rows, threshold)
+        figures["stores"] += save_snapshots(rows, taken_on, now)
+        figures["alerts_opened"] += open_alerts(found, now, ids)
+        figures["alerts_closed"] += close_cleared(found, now, ids)
+    db.session.flush()
+    return figures

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from blinker import Signal
 from flask import current_app
 
 from fieldops.clock import business_date
@@ -24,6 +25,9 @@ from fieldops.hours.models import DailyPresence, HoursStatus, RealHours
 from fieldops.stores import HoursException, PostedHours, Store
 
 STALE_AFTER = timedelta(days=7)  # the window moves: refresh hours at least weekly
+# Sent with `store_ids` (the stores whose real hours were just learned again) and `now` once
+# the new hours are flushed. The app factory connects the refresh of their snapshots.
+hours_learned = Signal("real-hours-learned")
 
 
 def _where_store(column: Any, store_ids: list[int] | None) -> list[Any]:
@@ -109,6 +113,7 @@ def recompute(now: datetime, store_ids: Collection[int] | None = None) -> dict[s
         db.session.execute(sa.insert(RealHours).execution_options(render_nulls=True), rows)
     _note_computed(list(zones), now)
     db.session.flush()
+    hours_learned.send(store_ids=set(zones), now=now)
     return {
         "stores": len(zones),
         "weekdays": len(rows),

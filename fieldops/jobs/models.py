@@ -20,6 +20,7 @@ class RunStatus(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"
     ABANDONED = "abandoned"
+    QUEUED = "queued"  # waiting for the scheduler (fieldops.jobs.queue)
 
 
 class SchedulerLease(db.Model):

@@ -27,6 +27,7 @@ Config = Mapping[str, Any]
 RECOMPUTE_REAL_HOURS = "recompute_real_hours"
 COVERAGE_SNAPSHOT = "coverage_snapshot"
 HEARTBEAT = "scheduler_heartbeat"
+QUEUED_JOBS = "queued_jobs"
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,10 @@ def _nightly_snapshot(config: Config) -> CronTrigger:
     return CronTrigger.from_crontab(config["COVERAGE_SNAPSHOT_CRON"], timezone=UTC)
 
 
+def _queue(config: Config) -> IntervalTrigger:
+    return IntervalTrigger(seconds=int(config["JOBS_QUEUE_SECONDS"]), timezone=UTC)
+
+
 def _heartbeat(config: Config) -> IntervalTrigger:
     return IntervalTrigger(seconds=heartbeat_seconds(config), timezone=UTC)
 
@@ -86,6 +91,18 @@ JOBS: dict[str, JobSpec] = {
             misfire_grace_time=12 * 3600,
             coalesce=True,
             max_instances=1,
+        ),
+        JobSpec(
+            id=QUEUED_JOBS,
+            description="Run the jobs changes queued (a refresh of many stores' coverage)",
+            func=tasks.queued_jobs,
+            trigger=_queue,
+            # A late turn is dropped: the next one comes JOBS_QUEUE_SECONDS later and finds
+            # the same queue.
+            misfire_grace_time=15,
+            coalesce=True,
+            max_instances=1,
+            recorded=False,  # each queued job is its own row in job_runs
         ),
         JobSpec(
             id=HEARTBEAT,

@@ -13,6 +13,7 @@ from typing import Any
 
 from fieldops.coverage import take_snapshot
 from fieldops.hours import recompute, recompute_pending
+from fieldops.jobs.queue import run_queued
 
 
 def recompute_real_hours(now: datetime) -> dict[str, Any]:
@@ -36,6 +37,15 @@ def coverage_snapshot(now: datetime) -> dict[str, Any]:
     alerts already open (or closed).
     """
     return take_snapshot(now)
+
+
+def queued_jobs(now: datetime) -> dict[str, Any]:
+    """Run the jobs queued by changes too large for their request (fieldops.jobs.queue).
+
+    Idempotent: each queued run is marked done in the commit of its work, so a second run
+    finds nothing; a run rolled back (its scheduler lost the lease) leaves them queued.
+    """
+    return run_queued(now)
 
 
 def heartbeat(now: datetime) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from datetime import datetime, time
 from typing import Any
 
 import sqlalchemy as sa
+from blinker import Signal
 from sqlalchemy.orm import selectinload
 
 from fieldops.audit import record
@@ -28,6 +29,11 @@ SORTING = Sorting(
     SupportShift.id,
 )
 DAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+# Sent with the shift, `store_ids` (the stores it covered before the change and covers
+# after it) and `now` once a change is flushed, inside the request's transaction. The app
+# factory connects the refresh of those stores' coverage snapshots.
+shift_changed = Signal("shift-changed")
 
 
 def shift_query(
@@ -129,12 +135,22 @@ def _apply(shift: SupportShift, data: dict[str, Any]) -> None:
             setattr(shift, key, value)
 
 
+def covered_store_ids(shift: SupportShift) -> set[int]:
+    """The stores a shift covers: those it lists, else every store of its region."""
+    if shift.stores:
+        return {store.id for store in shift.stores}
+    if shift.region is None:
+        return set()
+    return set(db.session.scalars(sa.select(Store.id).where(Store.region == shift.region)))
+
+
 def create_shift(data: dict[str, Any], actor: User, now: datetime) -> SupportShift:
     shift = SupportShift(created_at=now, updated_at=now)
     _apply(shift, data)
     db.session.add(shift)
     db.session.flush()
     record(actor, "shift.created", "shift", shift.id, now=now, name=shift.name)
+    shift_changed.send(shift, store_ids=covered_store_ids(shift), now=now)
     return shift
 
 
@@ -159,12 +175,14 @@ def update_shift(
             "Cover a region or at least one store (store_ids).",
             "store_ids" if "store_ids" in data else "region",
         )
+    before = covered_store_ids(shift)
     _apply(shift, changes)
     shift.updated_at = now
     db.session.flush()
     record(
         actor, "shift.updated", "shift", shift.id, now=now, fields=sorted(set(data) - {"version"})
     )
+    shift_changed.send(shift, store_ids=before | covered_store_ids(shift), now=now)
     return shift
 
 
@@ -175,6 +193,7 @@ def deactivate_shift(shift: SupportShift, actor: User, now: datetime) -> Support
         shift.updated_at = now
         db.session.flush()
         record(actor, "shift.deactivated", "shift", shift.id, now=now, name=shift.name)
+        shift_changed.send(shift, store_ids=covered_store_ids(shift), now=now)
     return shift
 
 

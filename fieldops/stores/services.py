@@ -22,6 +22,10 @@ from fieldops.stores.scoping import visible
 # Sent with the store when its time zone changes, inside the request's transaction. The
 # app factory connects the features that keep local days of the store's records (visits).
 zone_changed = Signal("store-zone-changed")
+# Sent with the store, `store_ids` (its own) and `now` once a new store or a change to one
+# (its posted hours, exceptions, region, zone, …) is flushed, inside the request's
+# transaction. The app factory connects the refresh of its coverage snapshot.
+store_changed = Signal("store-changed")
 
 SORTING = Sorting(
     {"name": Store.name, "code": Store.code, "region": Store.region}, "name", Store.id
@@ -99,6 +103,7 @@ def create_store(data: dict[str, Any], actor: User, now: datetime) -> Store:
     with unique_key("code", f"Store code {data['code']!r} is already used."):
         db.session.add(store)
     record(actor, "store.created", "store", store.id, now=now, code=store.code)
+    store_changed.send(store, store_ids={store.id}, now=now)
     return store
 
 
@@ -120,4 +125,5 @@ def update_store(store: Store, data: dict[str, Any], actor: User, now: datetime)
         zone_changed.send(store)
     db.session.flush()
     record(actor, "store.updated", "store", store.id, now=now, fields=sorted(data))
+    store_changed.send(store, store_ids={store.id}, now=now)
     return store

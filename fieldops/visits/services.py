@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from blinker import Signal
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
@@ -20,6 +21,10 @@ from fieldops.extensions import db
 from fieldops.stores import Store, get_visible, visible
 from fieldops.visits.models import Visit, VisitStatus
 
+# Sent with the visit, `store_ids` (its store's) and `now` once its completion is flushed,
+# inside the request's transaction: a completed visit is the only change to a store's
+# visit cadence. The app factory connects the refresh of the store's coverage snapshot.
+visit_completed = Signal("visit-completed")
 DEFAULT_LENGTH = timedelta(hours=2)
 # A start further back than this is most likely a slip (the wrong day or year): planning one
 # asks for `past: true`, the planner's word that the visit already happened.
@@ -347,6 +352,7 @@ def check_out(visit: Visit, data: dict[str, Any], engineer: User, now: datetime)
     visit.departments_met = list(dict.fromkeys(d.value for d in data.get("departments_met", [])))
     visit.updated_at = now
     db.session.flush()
+    visit_completed.send(visit, store_ids={visit.store_id}, now=now)
     return visit
 
 

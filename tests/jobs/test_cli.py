@@ -1,4 +1,4 @@
-"""`flask fieldops recompute-hours`, `jobs` and `scheduler`."""
+"""`flask fieldops recompute-hours`, `jobs`, `scheduler` and `serve`."""
 
 from __future__ import annotations
 
@@ -105,3 +105,44 @@ def test_recompute_hours_runs_the_real_recompute(app, build, now):
     assert "Recomputed real hours: 1 stores, 7 weekdays" in result.output
     assert count(app, RealHours, RealHours.store_id == store.id) == 7
     assert only_run(app).status is RunStatus.SUCCEEDED
+
+
+class FakeProcess:
+    pid = 4242
+
+    def __init__(self, command: list[str], **kw) -> None:
+        self.command, self.kw, self.calls = command, kw, []
+
+    def terminate(self) -> None:
+        self.calls.append("terminate")
+
+    def wait(self) -> None:
+        self.calls.append("wait")
+
+
+def test_serve_runs_the_scheduler_beside_the_web_server_and_stops_it_after(app, monkeypatch):
+    """`make run`: one command serves the app and runs the scheduler in a session of its own
+    (Ctrl-C reaches the web server only), says so, and stops it with one SIGTERM."""
+    started: list[FakeProcess] = []
+    served: list[tuple] = []
+
+    def popen(command, **kw):
+        started.append(FakeProcess(command, **kw))
+        return started[-1]
+
+    def run_simple(host, port, application, **kw):
+        assert started and not started[0].calls  # the scheduler runs while serving
+        served.append((host, port, application))
+        raise KeyboardInterrupt  # Ctrl-C
+
+    monkeypatch.setattr("fieldops.cli.subprocess.Popen", popen)
+    monkeypatch.setattr("fieldops.cli.run_simple", run_simple)
+    monkeypatch.setattr("fieldops.cli.signal.signal", lambda *args: None)
+    result = invoke(app, "serve", "--port", "5001")
+
+    assert served == [("127.0.0.1", 5001, app)]
+    [scheduler] = started
+    assert scheduler.command[-2:] == ["fieldops", "scheduler"]
+    assert scheduler.kw["start_new_session"] is True
+    assert scheduler.calls == ["terminate", "wait"]
+    assert "Scheduler running beside the web server (pid 4242)" in result.output

@@ -40,6 +40,7 @@ def test_every_job_states_its_misfire_grace_time_coalesce_and_max_instances():
     assert set(registry.JOBS) == {
         "recompute_real_hours",
         "coverage_snapshot",
+        "queued_jobs",
         "scheduler_heartbeat",
     }
     for job_id, spec in registry.JOBS.items():
