@@ -22,4 +22,5 @@ from fieldops.coverage.services import (
     visit_cadence,
 )
 from fieldops.coverage.snapshots import run_date, save_snapshots, take_snapshot
+from fieldops.coverage.suggestions import suggest
 from fieldops.coverage.week import WeekStrip, duration, week_strip
