@@ -15,6 +15,7 @@ This makes the exact model's coverage constraint exact with one boolean per atom
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -126,26 +127,40 @@ def exact(options: list[Option], needs: dict[int, int]) -> Plan:
 def relaxed_bound(options: list[Option], needs: dict[int, int]) -> int:
     """The engineer-minutes of the exact model's LP relaxation (options and atoms taken in
     fractions, each store's need capped at what all options together could cover): no plan
-    meeting the needs costs less."""
+    meeting the needs costs less. Built row by row (coefficients, not Python expressions,
+    which are slow for thousands of atoms)."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
+    infinity = solver.infinity()
     atoms = Atoms.of(options)
-    picked = [solver.NumVar(0, 1, f"o{i}") for i in range(len(options))]
+    picked = [solver.NumVar(0, 1, "") for _ in options]
     reach: dict[int, int] = defaultdict(int)
-    got: dict[int, list] = defaultdict(list)
-    for index, (store, seconds, by) in enumerate(atoms.rows):
-        atom = solver.NumVar(0, 1, f"a{index}")
-        solver.Add(atom <= solver.Sum([picked[i] for i in by]))
+    for store, seconds, _ in atoms.rows:
         reach[store] += seconds
-        got[store].append(seconds * atom)
-    for store, need in needs.items():
-        if min(need, reach[store]):
-            solver.Add(solver.Sum(got[store]) >= min(need, reach[store]))
+    enough = {
+        store: solver.Constraint(min(need, reach[store]), infinity)
+        for store, need in needs.items()
+        if min(need, reach[store])
+    }
+    for store, seconds, by in atoms.rows:
+        if store not in enough:
+            continue
+        atom = solver.NumVar(0, 1, "")
+        enough[store].SetCoefficient(atom, seconds)
+        covered = solver.Constraint(-infinity, 0)  # atom <= sum of the options covering it
+        covered.SetCoefficient(atom, 1)
+        for index in by:
+            covered.SetCoefficient(picked[index], -1)
     for members in _groups(options).values():
-        solver.Add(solver.Sum([picked[i] for i in members]) <= 1)
-    solver.Minimize(solver.Sum([o.cost * x for o, x in zip(options, picked, strict=True)]))
+        one = solver.Constraint(-infinity, 1)
+        for index in members:
+            one.SetCoefficient(picked[index], 1)
+    objective = solver.Objective()
+    for option, x in zip(options, picked, strict=True):
+        objective.SetCoefficient(x, option.cost)
+    objective.SetMinimization()
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return 0  # at most one per group cannot reach what all options could: no bound
-    return int(solver.Objective().Value() + 1e-6)  # costs are whole minutes: rounding down
+    return math.floor(objective.Value() + 1e-6)  # costs are whole minutes
 
 
 def _useful(option: Option, covered: dict[int, list[Interval]], left: dict[int, int]) -> int:

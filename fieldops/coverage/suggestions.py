@@ -87,10 +87,19 @@ class Candidates:
         self.last = max(r.first + timedelta(days=r.days) for r in rows) + timedelta(days=1)
 
     def gains(self, plan: ShiftPlan, rows: list[StoreCoverage]) -> dict[int, list[Interval]]:
-        """The uncovered intervals of each row that the plan's windows would cover."""
+        """The uncovered intervals of each row that the plan's windows would cover (worked
+        out once per distinct set of uncovered windows: stores of a region with the same
+        hours and zone share theirs)."""
         windows = union(plan.windows(self.first, self.last))
-        found = {row.store.id: _within(row.real.uncovered, windows) for row in rows}
-        return {store: parts for store, parts in found.items() if parts}
+        by_gaps: dict[tuple[Interval, ...], list[Interval]] = {}
+        found = {}
+        for row in rows:
+            gaps = tuple(row.real.uncovered)
+            if gaps not in by_gaps:
+                by_gaps[gaps] = _within(row.real.uncovered, windows)
+            if by_gaps[gaps]:
+                found[row.store.id] = by_gaps[gaps]
+        return found
 
     def all(self) -> list[Change]:
         changes = [c for s in self.staffed for c in (*self.moves(s), *self.weekdays(s))]
