@@ -27,7 +27,7 @@ from fieldops.issues import open_issues
 from fieldops.observations import recent_observations
 from fieldops.pages.contact import contact_card
 from fieldops.pages.offline import pages_for_manager
-from fieldops.pages.support import apply_suggestion, support_panel
+from fieldops.pages.support import support_panel
 from fieldops.stores import Store, get_visible, window_on
 from fieldops.sync import start_visit_once
 from fieldops.visits import VisitStartSchema, VisitStatus, open_visit_at, recent_visits
@@ -133,38 +133,6 @@ def start_visit(store_id: int) -> ResponseReturnValue:
     visit, _started = result
     flash(f"Visit started at {store.name}: you are checked in.")
     return redirect(url_for("visit_pages.detail", visit_id=visit.id))
-
-
-@blp.post("/stores/<int:store_id>/suggestions/apply")
-@requires(Action.MANAGE_SHIFTS)
-def apply_store_suggestion(store_id: int) -> ResponseReturnValue:
-    """An admin's Apply on the Support panel: first a page asking to confirm the change, then
-    (`confirm=yes`) the change through the shifts service, if the plan still suggests it."""
-    store = get_visible(Store, store_id, current_user)
-    values = form_values()
-    summary = values.get("summary", "")
-    back = url_for("store_pages.detail", store_id=store.id) + "#support"
-    if values.get("confirm") != "yes":
-        return render_template(
-            "stores/apply_suggestion.html",
-            store=store,
-            summary=summary,
-            index=values.get("index", ""),
-            back=back,
-        )
-    index = values.get("index", "")
-    try:
-        shift = apply_suggestion(
-            store, current_user, utcnow(), int(index) if index.isdigit() else -1, summary
-        )
-    except ValidationError as error:
-        flash(f"The change was refused: {error.messages}", "error")
-        return redirect(back)
-    if shift is None:
-        flash("The suggestions have changed since you read them: check them again.", "error")
-    else:
-        flash(f"Applied: {summary}. The figures below include it.")
-    return redirect(back)
 
 
 @blp.get("/my-store")

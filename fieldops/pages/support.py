@@ -127,11 +127,12 @@ def store_suggestions(store: Store, user: User, now: datetime) -> list[dict[str,
 
 
 def apply_suggestion(
-    store: Store, user: User, now: datetime, index: int, summary: str
+    user: User, now: datetime, scope: dict[str, Any], index: int, summary: str
 ) -> SupportShift | None:
-    """Apply the store's suggestion `index` through the shifts service, if it still reads
-    `summary` (the one the admin confirmed); None when the plan has changed since."""
-    found = store_suggestions(store, user, now)
+    """Apply suggestion `index` of the plan for `scope` (`{"store_id"}` or `{"region"}`)
+    through the shifts service, if it still reads `summary` (the one the admin confirmed);
+    None when the plan has changed since."""
+    found = suggest(user, now, scope)["suggestions"]
     if not 0 <= index < len(found) or found[index]["summary"] != summary:
         return None
     return apply_change(found[index]["apply"], user, now)

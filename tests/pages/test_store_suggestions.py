@@ -30,6 +30,7 @@ def real_percent(text: str) -> float:
 
 
 def short_days(app, world) -> None:
+    assert world.store.region == "Midwest"  # the world is made on first use
     add_shift(app, region="Midwest", weekdays=list(range(6)), start=time(9), end=time(17))
 
 
@@ -43,14 +44,18 @@ def test_an_admin_applies_a_suggestion_after_confirming(now, app, world, browser
     assert real_percent(before) == 72.7
     assert "Suggested changes" in before and "Apply…" in before
     summary = first_suggestion(before)
-    action = f"/stores/{world.store.id}/suggestions/apply"
+    action = "/overview/suggestions/apply"
     page = f"/stores/{world.store.id}"
-    asked = browser_as_admin.submit(page, {"index": "0", "summary": summary}, action=action)
+    asked = browser_as_admin.submit(
+        page, {"store_id": world.store.id, "index": "0", "summary": summary}, action=action
+    )
     assert asked.status_code == 200
     text = markup.unescape(asked.get_data(as_text=True))
     assert summary in text and "Confirm</button>" in text
     done = browser_as_admin.submit(
-        page, {"index": "0", "summary": summary, "confirm": "yes"}, action=action
+        page,
+        {"store_id": world.store.id, "index": "0", "summary": summary, "confirm": "yes"},
+        action=action,
     )
     assert done.status_code == 302
     assert done.headers["Location"] == f"/stores/{world.store.id}#support"
@@ -64,10 +69,15 @@ def test_an_admin_applies_a_suggestion_after_confirming(now, app, world, browser
 
 def test_a_stale_suggestion_is_not_applied(now, app, world, browser_as_admin):
     short_days(app, world)
-    action = f"/stores/{world.store.id}/suggestions/apply"
+    action = "/overview/suggestions/apply"
     r = browser_as_admin.submit(
         f"/stores/{world.store.id}",
-        {"index": "0", "summary": "Add Sun 01:00–02:00 for X", "confirm": "yes"},
+        {
+            "store_id": world.store.id,
+            "index": "0",
+            "summary": "Add Sun 01:00–02:00 for X",
+            "confirm": "yes",
+        },
         action=action,
     )
     assert r.status_code == 302
@@ -86,7 +96,35 @@ def test_the_cio_reads_suggestions_without_apply_and_others_see_none(
         assert "Suggested changes" not in panel(browser, world.store)
     r = browser_as_cio.submit(
         "/account",
-        {"index": "0", "summary": "x", "confirm": "yes"},
-        action=f"/stores/{world.store.id}/suggestions/apply",
+        {"store_id": world.store.id, "index": "0", "summary": "x", "confirm": "yes"},
+        action="/overview/suggestions/apply",
     )
     assert r.status_code == 403
+
+
+def overview_section(browser, query: str) -> str:
+    page = markup.unescape(browser.get(f"/overview{query}").get_data(as_text=True))
+    if 'id="suggestions"' not in page:
+        return ""
+    start = page.index('id="suggestions"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_overview_suggests_for_one_region_and_an_admin_applies(
+    now, app, world, browser_as_admin
+):
+    short_days(app, world)
+    assert overview_section(browser_as_admin, "") == ""  # every region: the API's job
+    section = overview_section(browser_as_admin, "?region=Midwest")
+    assert "Suggested changes" in section and "Apply…" in section
+    summary = first_suggestion(section)
+    done = browser_as_admin.submit(
+        "/overview?region=Midwest",
+        {"region": "Midwest", "index": "0", "summary": summary, "confirm": "yes"},
+        action="/overview/suggestions/apply",
+    )
+    assert done.status_code == 302
+    assert done.headers["Location"] == "/overview?region=Midwest#suggestions"
+    page = markup.unescape(browser_as_admin.get(done.headers["Location"]).get_data(as_text=True))
+    assert f"Applied: {summary}." in page
+    assert real_percent(panel(browser_as_admin, world.store)) >= 80
