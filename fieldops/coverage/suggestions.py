@@ -29,7 +29,7 @@ from flask import current_app
 from fieldops.auth import Role, User
 from fieldops.clock import MINUTES_A_DAY, minute_of, minute_of_day, wall_clock
 from fieldops.coverage import planning
-from fieldops.coverage.engine import ShiftPlan
+from fieldops.coverage.engine import Coverage, ShiftPlan
 from fieldops.coverage.intervals import Interval, length, subtract, union
 from fieldops.coverage.services import StoreCoverage, active_stores, coverage_of, shift_plans
 from fieldops.shifts import SupportShift, describe_days
@@ -200,7 +200,7 @@ class Candidates:
         for s in self.staffed:
             for row in s.stores:
                 engineers[row.store.id] = min(
-                    engineers.get(row.store.id, s.engineers[0]), *s.engineers
+                    engineers.get(row.store.id, s.engineers[0]), s.engineers[0]
                 )
         for (tz, start, end), by_day in self._patterns().items():
             choices = [({day}, stores) for day, stores in sorted(by_day.items())]
@@ -251,15 +251,12 @@ def _percent(covered: int, customer: int) -> float | None:
 
 def needs(rows: list[StoreCoverage], threshold: float) -> dict[int, int]:
     """Seconds each store is short of `threshold` percent of its real customer minutes."""
-    return {
-        row.store.id: 60
-        * max(
-            0,
-            math.ceil(threshold * row.real.customer_minutes / 100 - 1e-9)
-            - row.real.covered_minutes,
-        )  # fmt: skip
-        for row in rows
-    }
+
+    def short(cov: Coverage) -> int:
+        wanted = math.ceil(threshold * cov.customer_minutes / 100 - 1e-9)
+        return 60 * max(0, wanted - cov.covered_minutes)
+
+    return {row.store.id: short(row.real) for row in rows}
 
 
 def suggest(
@@ -282,11 +279,7 @@ def suggest(
     )
     changes = Candidates(rows, staffed).all() if any(need.values()) else []
     by_option = {id(c.option): c for c in changes}
-    options = [c.option for c in changes]
-    if not any(need.values()):
-        plan = planning.Plan(method, [], 0)
-    else:
-        plan = (planning.exact if method == "exact" else planning.greedy)(options, need)
+    plan = _choose([c.option for c in changes], need, method)
     customer = sum(r.real.customer_minutes for r in rows)
     covered = sum(r.real.covered_minutes for r in rows)
     suggestions = []
@@ -311,6 +304,12 @@ def suggest(
         "suggestions": suggestions,
         "unreachable": _unreachable(rows, plan.short, staffed, threshold),
     }
+
+
+def _choose(options: list[planning.Option], need: dict[int, int], method: str) -> planning.Plan:
+    if not any(need.values()):
+        return planning.Plan(method, [], 0)
+    return (planning.exact if method == "exact" else planning.greedy)(options, need)
 
 
 def _unreachable(
