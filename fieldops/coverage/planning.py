@@ -188,15 +188,16 @@ def greedy(options: list[Option], needs: dict[int, int]) -> Plan:
     covered: dict[int, list[Interval]] = defaultdict(list)
     left = dict(needs)
     while any(left.values()):
-        best, best_rate = None, 0.0
-        for option in options:
-            if option.group in used:
-                continue
-            rate = _useful(option, covered, left) / max(option.cost, 1)
-            if rate > best_rate or rate == best_rate and best and option.cost < best.cost:
-                best, best_rate = option, rate
-        if best is None:
+        # Most needed seconds per engineer-minute; on a tie the cheaper, then an existing shift.
+        scored = [
+            (_useful(o, covered, left) / max(o.cost, 1), -o.cost, -o.new_shift, -i)
+            for i, o in enumerate(options)
+            if o.group not in used
+        ]
+        top = max(scored, default=None)
+        if top is None or top[0] <= 0:
             break
+        best = options[-top[3]]
         chosen.append(best)
         used.add(best.group)
         for store, found in best.gains.items():
