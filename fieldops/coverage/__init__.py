@@ -27,4 +27,5 @@ from fieldops.coverage.snapshots import (
     save_snapshots,
     take_snapshot,
 )
+from fieldops.coverage.suggestions import suggest
 from fieldops.coverage.week import WeekStrip, duration, week_strip

@@ -1,6 +1,7 @@
-"""JSON routes for coverage: /api/coverage and /api/coverage.csv (admin, CIO), one
-store's coverage, /api/stores/<id>/coverage (whoever may see the store), and the alerts
-people own: /api/alerts (admin and CIO read; admins change)."""
+"""JSON routes for coverage: /api/coverage, /api/coverage.csv and the shift changes that
+close its gaps, /api/coverage/suggestions (admin, CIO); one store's coverage,
+/api/stores/<id>/coverage (whoever may see the store); and the alerts people own:
+/api/alerts (admin and CIO read; admins change)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from flask_smorest import Blueprint
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.pagination import page_schema
-from fieldops.coverage import alerts, services
+from fieldops.coverage import alerts, services, suggestions
 from fieldops.coverage.export import coverage_csv
 from fieldops.coverage.models import Alert
 from fieldops.coverage.schemas import (
@@ -24,6 +25,8 @@ from fieldops.coverage.schemas import (
     CoveragePageSchema,
     CoverageWindowArgsSchema,
     StoreCoverageSchema,
+    SuggestionArgsSchema,
+    SuggestionPlanSchema,
 )
 from fieldops.stores import Store, get_visible
 
@@ -58,6 +61,20 @@ def coverage_export(args: dict[str, Any]) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="coverage-{now:%Y-%m-%d}.csv"'},
     )
+
+
+@blp.route("/coverage/suggestions", methods=["GET"])
+@requires(Action.VIEW_OVERVIEW)
+@blp.arguments(SuggestionArgsSchema, location="query")
+@blp.response(200, SuggestionPlanSchema)
+def coverage_suggestions(args: dict[str, Any]) -> dict[str, Any]:
+    """One plan of shift changes bringing every store in scope (`region`, `store_id`) to
+    `threshold` percent of its real customer minutes covered over [from, from + days), for
+    the fewest engineer-minutes a week; each suggestion's `apply` is the shifts API request
+    that makes it. A `store_id` the user may not see answers 404. See docs/coverage.md."""
+    if args.get("store_id") is not None:
+        get_visible(Store, args["store_id"], current_user)
+    return suggestions.suggest(current_user, utcnow(), args)
 
 
 @blp.route("/stores/<int:store_id>/coverage", methods=["GET"])

@@ -136,3 +136,55 @@ class AlertUpdateSchema(Schema):
         validate=validate.Length(max=500),
         metadata={"description": "what is being done; null or blank clears it"},
     )
+
+
+class SuggestionArgsSchema(CoverageWindowArgsSchema):
+    region = fields.String(metadata={"description": "the stores of this region"})
+    store_id = fields.Integer(metadata={"description": "this store only"})
+    threshold = fields.Float(
+        validate=validate.Range(0, 100),
+        metadata={"description": "percent of real customer minutes; default the alert threshold"},
+    )
+
+
+class ApplySchema(Schema):
+    method = fields.String(metadata={"description": "POST or PATCH"})
+    path = fields.String(metadata={"example": "/api/shifts/12"})
+    body = fields.Dict(metadata={"description": "the shifts API's body; a PATCH carries `version`"})
+
+
+class SuggestionSchema(Schema):
+    summary = fields.String(metadata={"example": "Add Fri 21:00–22:45 for CV-LA"})
+    added_minutes_per_week = fields.Integer(
+        metadata={"description": "window minutes added a week × engineers on the shift"}
+    )
+    covered_minutes_gained = fields.Integer(
+        metadata={"description": "over the window, after the suggestions before it"}
+    )
+    stores = fields.List(fields.Integer(), metadata={"description": "store ids it helps"})
+    apply = fields.Nested(ApplySchema)
+
+
+class PercentSchema(Schema):
+    real_percent = fields.Float(allow_none=True)
+
+
+class UnreachableSchema(Schema):
+    store_id = fields.Integer()
+    code = fields.String()
+    reason = fields.String()
+
+
+class SuggestionPlanSchema(Schema):
+    threshold = fields.Float()
+    method = fields.String(metadata={"description": "exact (CP-SAT) or greedy"})
+    lower_bound_minutes = fields.Integer(
+        metadata={"description": "no plan adds fewer engineer-minutes a week (greedy: LP bound)"}
+    )
+    before = fields.Nested(PercentSchema)
+    after = fields.Nested(PercentSchema)
+    suggestions = fields.List(fields.Nested(SuggestionSchema))
+    unreachable = fields.List(
+        fields.Nested(UnreachableSchema),
+        metadata={"description": "stores the plan leaves under the threshold, and why"},
+    )

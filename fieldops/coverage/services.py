@@ -75,7 +75,7 @@ def staffed_shifts() -> sa.Select[tuple[SupportShift]]:
     )
 
 
-def _shift_plans() -> tuple[list[tuple[SupportShift, ShiftPlan]], dict[int, set[int]]]:
+def shift_plans() -> tuple[list[tuple[SupportShift, ShiftPlan]], dict[int, set[int]]]:
     """Staffed active shifts with their plans, and the stores each one lists."""
     shifts = list(db.session.scalars(staffed_shifts()))
     exceptions: dict[int, list[ShiftException]] = defaultdict(list)
@@ -249,7 +249,7 @@ def coverage_of(
     start, end = min(firsts.values()), max(firsts.values()) + timedelta(days=days)
     posted, real = _weekly_hours(stores)
     exceptions = _exceptions(stores, start, end)
-    plans, listed = _shift_plans()
+    plans, listed = shift_plans()
     windows = {
         plan.id: plan.windows(start - timedelta(days=2), end + timedelta(days=1))
         for _, plan in plans

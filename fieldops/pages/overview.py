@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from marshmallow import ValidationError
+from werkzeug.exceptions import BadRequest
 
-from fieldops.auth import Action, User, requires
+from fieldops.auth import Action, User, can, requires
 from fieldops.clock import utcnow
-from fieldops.coverage import active_stores, visit_cadence
+from fieldops.core.forms import form_values
+from fieldops.coverage import active_stores, suggest, visit_cadence
 from fieldops.dashboard import (
     HEATMAP_STORES,
     LIST_LENGTH,
@@ -43,12 +46,14 @@ from fieldops.dashboard import (
     visits_of,
 )
 from fieldops.hours import largest_drifts
+from fieldops.pages import support
 from fieldops.pages.alerts import controls_context
-from fieldops.stores import regions
+from fieldops.stores import Store, get_visible, regions
 
 ALERTS_SHOWN = 8
 DRIFTS_SHOWN = 10
 DUE_SOON_SHOWN = 10
+SUGGESTIONS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -173,6 +178,14 @@ def overview(user: User, now: datetime, region: str | None) -> dict[str, Any]:
         "alert_counts": alert_counts,
         "drifts": largest_drifts(user, limit=DRIFTS_SHOWN, region=region),
         "stores_active": active_store_count(user, region),
+        # Worked out live, so only for one region (a plan for every store is the API's).
+        "suggestions": (
+            suggest(user, now, {"region": region})["suggestions"][:SUGGESTIONS_SHOWN]
+            if region
+            else None
+        ),
+        "can_apply": can(user, Action.MANAGE_SHIFTS),
+        "suggestion_days": current_app.config["COVERAGE_DEFAULT_DAYS"],
     }
     where = scope(user, region)
     snapshot = _from_snapshots(where, now) if where else {}
@@ -195,3 +208,49 @@ def index() -> ResponseReturnValue:
         **overview(current_user, utcnow(), region),
         **controls_context(),
     )
+
+
+def _suggestion_scope(values: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
+    """The plan a posted Apply refers to: its scope, how the confirm page names it, and the
+    page to return to."""
+    if values.get("store_id", "").isdigit():
+        store = get_visible(Store, int(values["store_id"]), current_user)
+        back = url_for("store_pages.detail", store_id=store.id, _anchor="support")
+        return {"store_id": store.id}, store.name, back
+    if values.get("region"):
+        region = values["region"]
+        back = url_for("overview.index", region=region, _anchor="suggestions")
+        return {"region": region}, f"the {region} region", back
+    raise BadRequest("Name the plan's stores: store_id or region.")
+
+
+@blp.post("/overview/suggestions/apply")
+@requires(Action.MANAGE_SHIFTS)
+def apply_suggestion() -> ResponseReturnValue:
+    """An admin's Apply on a suggested change (store panel or overview): first a page asking
+    to confirm it, then (`confirm=yes`) the change through the shifts service, if the plan
+    still suggests it; back to where it was asked, whose figures then include it."""
+    values = form_values()
+    scope, what, back = _suggestion_scope(values)
+    summary, index = values.get("summary", ""), values.get("index", "")
+    if values.get("confirm") != "yes":
+        return render_template(
+            "coverage/apply_suggestion.html",
+            what=what,
+            scope=scope,
+            summary=summary,
+            index=index,
+            back=back,
+        )
+    try:
+        shift = support.apply_suggestion(
+            current_user, utcnow(), scope, int(index) if index.isdigit() else -1, summary
+        )
+    except ValidationError as error:
+        flash(f"The change was refused: {error.messages}", "error")
+        return redirect(back)
+    if shift is None:
+        flash("The suggestions have changed since you read them: check them again.", "error")
+    else:
+        flash(f"Applied: {summary}. The figures include it.")
+    return redirect(back)

@@ -1,6 +1,7 @@
 """The store page's Support panel: how well support covers the store's real customer hours
 over the next 28 days, the coming week drawn as a strip, the largest uncovered windows, and,
-for admins and the CIO, the shifts that cover it.
+for admins and the CIO, the shifts that cover it and the top suggestions that would close
+its gaps (admins apply one after a confirm step, through the shifts service).
 
 The figures come from the coverage engine (`coverage_of`), the same computation as the
 store's row of /api/coverage and /api/stores/<id>/coverage, so the page, the API and the
@@ -23,13 +24,21 @@ from fieldops.coverage import (
     WeekStrip,
     coverage_of,
     covering_shifts,
+    suggest,
     week_strip,
 )
 from fieldops.hours import HoursBasis
-from fieldops.shifts import ShiftKind, SupportShift, describe_days, describe_window
+from fieldops.shifts import (
+    ShiftKind,
+    SupportShift,
+    apply_change,
+    describe_days,
+    describe_window,
+)
 from fieldops.stores import Store
 
 LARGEST_WINDOWS = 5
+TOP_SUGGESTIONS = 3
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,8 @@ class SupportPanel:
     strip: WeekStrip
     windows: list[Gap]  # the largest uncovered, in the store's zone
     shifts: list[ShiftLine] | None  # None: not shown to this user
+    suggestions: list[dict[str, Any]] | None = None  # the API's, best first; None: not shown
+    can_apply: bool = False
 
 
 def _shift_line(shift: SupportShift, store: Store, user: User, now: datetime) -> ShiftLine:
@@ -101,4 +112,27 @@ def support_panel(store: Store, user: User, now: datetime, hours: dict[str, Any]
             if can(user, Action.VIEW_OVERVIEW)
             else None
         ),
+        suggestions=(
+            store_suggestions(store, user, now)[:TOP_SUGGESTIONS]
+            if can(user, Action.VIEW_OVERVIEW)
+            else None
+        ),
+        can_apply=can(user, Action.MANAGE_SHIFTS),
     )
+
+
+def store_suggestions(store: Store, user: User, now: datetime) -> list[dict[str, Any]]:
+    """The suggestions bringing the store to the alert threshold over the panel's days."""
+    return suggest(user, now, {"store_id": store.id})["suggestions"]
+
+
+def apply_suggestion(
+    user: User, now: datetime, scope: dict[str, Any], index: int, summary: str
+) -> SupportShift | None:
+    """Apply suggestion `index` of the plan for `scope` (`{"store_id"}` or `{"region"}`)
+    through the shifts service, if it still reads `summary` (the one the admin confirmed);
+    None when the plan has changed since."""
+    found = suggest(user, now, scope)["suggestions"]
+    if not 0 <= index < len(found) or found[index]["summary"] != summary:
+        return None
+    return apply_change(found[index]["apply"], user, now)

@@ -10,4 +10,4 @@ from fieldops.shifts.models import (
     shift_engineers,
     shift_stores,
 )
-from fieldops.shifts.services import describe_days, describe_window
+from fieldops.shifts.services import apply_change, describe_days, describe_window

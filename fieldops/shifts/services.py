@@ -13,9 +13,11 @@ from sqlalchemy.orm import selectinload
 from fieldops.audit import record
 from fieldops.auth import Role, User
 from fieldops.core.errors import Conflict, Invalid, NotFound
+from fieldops.core.fields import partial_schema
 from fieldops.core.pagination import Page, Sorting, paginate
 from fieldops.extensions import db
 from fieldops.shifts.models import ShiftException, SupportShift, shift_stores
+from fieldops.shifts.schemas import ShiftSchema
 from fieldops.stores import Store, regions
 
 SORTING = Sorting(
@@ -232,3 +234,18 @@ def describe_window(start: time, end: time) -> str:
     if end == start:
         return f"{text} (24 h)"
     return f"{text} (+1 day)" if end < start else text
+
+
+def apply_change(change: Mapping[str, Any], actor: User, now: datetime) -> SupportShift:
+    """Make a change written as a shifts API request (`{"method", "path", "body"}`, as a
+    coverage suggestion's `apply` carries it) through the API's schema and rules: a POST to
+    /api/shifts creates, a PATCH to /api/shifts/<id> changes (its `version` checked).
+    A body the API would refuse raises marshmallow's ValidationError."""
+    body = dict(change["body"])
+    if change["method"] == "POST" and change["path"] == "/api/shifts":
+        return create_shift(ShiftSchema().load(body), actor, now)
+    prefix, _, shift_id = change["path"].rpartition("/")
+    if change["method"] != "PATCH" or prefix != "/api/shifts" or not shift_id.isdigit():
+        raise Invalid(f"Not a shifts API change: {change['method']} {change['path']}.")
+    data = partial_schema(ShiftSchema).load(body)
+    return update_shift(get_shift(int(shift_id)), data, actor, now)

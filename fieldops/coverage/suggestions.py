@@ -1,0 +1,332 @@
+"""Suggestions that close coverage gaps: changes to support shifts that bring every store in
+scope to a threshold of its real customer minutes covered, for the fewest engineer-minutes.
+
+A change is one of (times on a 15-minute grid in the shift's zone):
+- a staffed shift starting earlier, ending later, or both (one PATCH);
+- a staffed shift on one more weekday (PATCH);
+- a new shift over an uncovered window, at least an hour long, for the stores that share
+  it, staffed by one engineer of the shifts that already cover them (POST); a store no
+  staffed shift covers has no engineer to suggest, so nothing is suggested for it.
+
+Each candidate's gain per store is laid out with the coverage engine (`ShiftPlan.windows`,
+the same windows coverage counts) against the store's uncovered windows; `planning` picks
+at most one change per shift. Costs are engineer-minutes a week: window minutes added a
+week, as written on the wall clock (a daylight-saving week is not special), times the
+engineers on the shift.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from flask import current_app
+
+from fieldops.auth import Role, User
+from fieldops.clock import MINUTES_A_DAY, minute_of, minute_of_day, wall_clock
+from fieldops.coverage import planning
+from fieldops.coverage.engine import Coverage, ShiftPlan
+from fieldops.coverage.intervals import Interval, length, subtract, union
+from fieldops.coverage.services import StoreCoverage, active_stores, coverage_of, shift_plans
+from fieldops.shifts import SupportShift, describe_days
+
+GRID = 15
+SHORTEST_NEW = 60
+EXACT_STORES, EXACT_SHIFTS = 6, 4
+
+
+@dataclass(frozen=True)
+class Change:
+    """A candidate change as the API shows it, and the option the planner weighs."""
+
+    summary: str
+    method: str
+    path: str
+    body: dict[str, Any]
+    option: planning.Option
+
+
+@dataclass(frozen=True)
+class Staffed:
+    """A staffed shift covering stores in scope, with what the suggestions need of it."""
+
+    shift: SupportShift
+    plan: ShiftPlan
+    engineers: list[int]  # active engineer ids
+    stores: list[StoreCoverage]  # the rows in scope it covers
+
+    @property
+    def start(self) -> int:
+        return minute_of_day(self.plan.start)
+
+    @property
+    def minutes(self) -> int:
+        """Length of its window: an end at or before the start is the next day."""
+        return (minute_of_day(self.plan.end) - self.start - 1) % MINUTES_A_DAY + 1
+
+
+def _hhmm(minute: int) -> str:
+    return wall_clock(minute % MINUTES_A_DAY)
+
+
+def _within(a: list[Interval], b: list[Interval]) -> list[Interval]:
+    return subtract(a, subtract(a, b))
+
+
+class Candidates:
+    """Every change worth weighing for the rows in scope."""
+
+    def __init__(self, rows: list[StoreCoverage], staffed: list[Staffed]) -> None:
+        self.rows = rows
+        self.staffed = staffed
+        self.first = min(r.first for r in rows) - timedelta(days=2)
+        self.last = max(r.first + timedelta(days=r.days) for r in rows) + timedelta(days=1)
+
+    def gains(self, plan: ShiftPlan, rows: list[StoreCoverage]) -> dict[int, list[Interval]]:
+        """The uncovered intervals of each row that the plan's windows would cover (worked
+        out once per distinct set of uncovered windows: stores of a region with the same
+        hours and zone share theirs)."""
+        windows = union(plan.windows(self.first, self.last))
+        by_gaps: dict[tuple[Interval, ...], list[Interval]] = {}
+        found = {}
+        for row in rows:
+            gaps = tuple(row.real.uncovered)
+            if gaps not in by_gaps:
+                by_gaps[gaps] = _within(row.real.uncovered, windows)
+            if by_gaps[gaps]:
+                found[row.store.id] = by_gaps[gaps]
+        return found
+
+    def all(self) -> list[Change]:
+        changes = [c for s in self.staffed for c in (*self.moves(s), *self.weekdays(s))]
+        return changes + list(self.new_shifts())
+
+    def _seconds(self, plan: ShiftPlan, rows: list[StoreCoverage]) -> int:
+        return sum(length(parts) for parts in self.gains(plan, rows).values())
+
+    def _steps(self, s: Staffed, earlier: bool) -> list[int]:
+        """Minutes added on the grid before the start (not before 00:00) or after the end
+        (the window at most 24 h) that cover more than the step before: a longer step that
+        covers nothing more only costs more."""
+        end = s.start + s.minutes
+        if earlier:
+            sizes = [s.start - p for p in range((s.start - 1) // GRID * GRID, -1, -GRID)]
+        else:
+            sizes = [p - end for p in range(end // GRID * GRID + GRID, end + MINUTES_A_DAY, GRID)]
+        kept, best = [], 0
+        for added in sizes:
+            if s.minutes + added > MINUTES_A_DAY:
+                break
+            plan = self._moved(s, added, 0) if earlier else self._moved(s, 0, added)
+            gained = self._seconds(plan, s.stores)
+            if gained > best:
+                kept.append(added)
+                best = gained
+        return kept
+
+    @staticmethod
+    def _moved(s: Staffed, earlier: int, later: int) -> ShiftPlan:
+        start, end = s.start - earlier, s.start + s.minutes + later
+        return replace(
+            s.plan,
+            start=time(start // 60, start % 60),
+            end=time(end % MINUTES_A_DAY // 60, end % 60),
+        )
+
+    def moves(self, s: Staffed) -> Iterator[Change]:
+        """Start earlier, end later, or both (each pair of worthwhile steps)."""
+        earlier = [0, *self._steps(s, True)]
+        later = [0, *self._steps(s, False)]
+        for before in earlier:
+            for after in later:
+                if not before and not after or s.minutes + before + after > MINUTES_A_DAY:
+                    continue
+                plan = self._moved(s, before, after)
+                gains = self.gains(plan, s.stores)
+                if not gains:
+                    continue
+                body: dict[str, Any] = {"version": s.shift.version}
+                if before:
+                    body["start"] = _hhmm(s.start - before)
+                if after:
+                    body["end"] = _hhmm(s.start + s.minutes + after)
+                days = describe_days(list(s.plan.weekdays))
+                old = f"{_hhmm(s.start)}–{_hhmm(s.start + s.minutes)}"
+                new = f"{_hhmm(s.start - before)}–{_hhmm(s.start + s.minutes + after)}"
+                yield self._change(
+                    s, f"Run {s.shift.name} {new} instead of {old} ({days})", body,
+                    (before + after) * len(s.plan.weekdays), gains,
+                )  # fmt: skip
+
+    def weekdays(self, s: Staffed) -> Iterator[Change]:
+        for day in sorted(set(range(7)) - s.plan.weekdays):
+            gains = self.gains(
+                replace(s.plan, weekdays=frozenset({day}), off=frozenset(), extra=()), s.stores
+            )
+            if gains:
+                body = {"weekdays": sorted({*s.plan.weekdays, day}), "version": s.shift.version}
+                hours = f"{_hhmm(s.start)}–{_hhmm(s.start + s.minutes)}"
+                summary = f"Add {describe_days([day])} to {s.shift.name} ({hours})"
+                yield self._change(s, summary, body, s.minutes, gains)
+
+    def _change(self, s: Staffed, summary: str, body: dict, minutes: int, gains: dict) -> Change:
+        option = planning.Option(f"shift:{s.shift.id}", minutes * len(s.engineers), gains)
+        return Change(summary, "PATCH", f"/api/shifts/{s.shift.id}", body, option)
+
+    def _patterns(self) -> dict[tuple[str, int, int], dict[int, set[int]]]:
+        """Uncovered windows as (zone, start, end) on the 15-minute grid, at least an hour
+        long, each with the stores that have it per local weekday."""
+        found: dict[tuple[str, int, int], dict[int, set[int]]] = defaultdict(
+            lambda: defaultdict(set)
+        )
+        for row in self.rows:
+            tz = row.store.timezone
+            for gap in row.real.gaps:
+                day = gap.start.date()
+                start = minute_of(gap.start, tz, day) // GRID * GRID
+                end = -(-minute_of(gap.end, tz, day) // GRID) * GRID
+                end = min(max(end, start + SHORTEST_NEW), start + MINUTES_A_DAY)
+                found[tz, start, end][day.weekday()].add(row.store.id)
+        return found
+
+    def new_shifts(self) -> Iterator[Change]:
+        """Per uncovered window: a shift on each weekday it falls on, and one on all of them."""
+        rows = {row.store.id: row for row in self.rows}
+        engineers: dict[int, int] = {}  # store id -> the lowest engineer id covering it
+        for s in self.staffed:
+            for row in s.stores:
+                engineers[row.store.id] = min(
+                    engineers.get(row.store.id, s.engineers[0]), s.engineers[0]
+                )
+        for (tz, start, end), by_day in self._patterns().items():
+            choices = [({day}, stores) for day, stores in sorted(by_day.items())]
+            if len(by_day) > 1:
+                choices.append((set(by_day), set().union(*by_day.values())))
+            for days, store_ids in choices:
+                staffed = sorted(engineers[i] for i in store_ids if i in engineers)
+                if not staffed:
+                    continue  # no engineer covers these stores: nothing to suggest
+                plan = ShiftPlan(0, tz, frozenset(days), time(start // 60, start % 60),
+                                 time(end % MINUTES_A_DAY // 60, end % 60))  # fmt: skip
+                gains = self.gains(plan, [rows[i] for i in sorted(store_ids)])
+                if not gains:
+                    continue
+                codes = [rows[i].store.code for i in sorted(gains)]
+                names = ", ".join(codes[:3]) + (
+                    f" and {len(codes) - 3} more" if len(codes) > 3 else ""
+                )
+                hours = f"{_hhmm(start)}–{_hhmm(end)}"
+                summary = f"Add {describe_days(sorted(days))} {hours} for {names}"
+                body = {
+                    "name": f"{describe_days(sorted(days))} {hours} {names}"[:120],
+                    "timezone": tz,
+                    "weekdays": sorted(days),
+                    "start": _hhmm(start),
+                    "end": _hhmm(end),
+                    "store_ids": sorted(gains),
+                    "engineer_ids": [staffed[0]],
+                }
+                group = f"new:{tz}:{start}:{end}:{sorted(days)}"
+                option = planning.Option(group, (end - start) * len(days), gains, new_shift=True)
+                yield Change(summary, "POST", "/api/shifts", body, option)
+
+
+def _staffed(rows: list[StoreCoverage]) -> list[Staffed]:
+    found = []
+    for shift, plan in shift_plans()[0]:
+        covered = [row for row in rows if shift.id in row.shift_ids]
+        engineers = sorted(u.id for u in shift.engineers if u.active and u.role == Role.ENGINEER)
+        if covered and engineers:
+            found.append(Staffed(shift, plan, engineers, covered))
+    return found
+
+
+def _percent(covered: int, customer: int) -> float | None:
+    return round(100 * covered / customer, 2) if customer else None
+
+
+def needs(rows: list[StoreCoverage], threshold: float) -> dict[int, int]:
+    """Seconds each store is short of `threshold` percent of its real customer minutes."""
+
+    def short(cov: Coverage) -> int:
+        wanted = math.ceil(threshold * cov.customer_minutes / 100 - 1e-9)
+        return 60 * max(0, wanted - cov.covered_minutes)
+
+    return {row.store.id: short(row.real) for row in rows}
+
+
+def suggest(
+    user: User,
+    now: datetime,
+    args: dict[str, Any],
+    method: str | None = None,
+) -> dict[str, Any]:
+    """The plan for the stores in scope (`SuggestionArgsSchema` args); `method` forces
+    "exact" or "greedy" (by default exact up to 6 stores and 4 shifts)."""
+    threshold = args.get("threshold", current_app.config["COVERAGE_ALERT_PERCENT"])
+    stores = active_stores(user, args.get("region"))
+    if args.get("store_id") is not None:
+        stores = [s for s in stores if s.id == args["store_id"]]
+    rows = coverage_of(stores, now, args.get("from_"), args.get("days"))
+    need = needs(rows, threshold)
+    staffed = _staffed(rows) if rows else []
+    method = method or (
+        "exact" if len(rows) <= EXACT_STORES and len(staffed) <= EXACT_SHIFTS else "greedy"
+    )
+    changes = Candidates(rows, staffed).all() if any(need.values()) else []
+    by_option = {id(c.option): c for c in changes}
+    plan = _choose([c.option for c in changes], need, method)
+    customer = sum(r.real.customer_minutes for r in rows)
+    covered = sum(r.real.covered_minutes for r in rows)
+    suggestions = []
+    for option, gained in planning.in_order(plan.chosen):
+        change = by_option[id(option)]
+        covered += sum(gained.values()) // 60
+        suggestions.append(
+            {
+                "summary": change.summary,
+                "added_minutes_per_week": option.cost,
+                "covered_minutes_gained": sum(gained.values()) // 60,
+                "stores": sorted(s for s, seconds in gained.items() if seconds),
+                "apply": {"method": change.method, "path": change.path, "body": change.body},
+            }
+        )
+    return {
+        "threshold": threshold,
+        "method": plan.method,
+        "lower_bound_minutes": plan.lower_bound,
+        "before": {"real_percent": _percent(sum(r.real.covered_minutes for r in rows), customer)},
+        "after": {"real_percent": _percent(covered, customer)},
+        "suggestions": suggestions,
+        "unreachable": _unreachable(rows, plan.short, staffed, threshold),
+    }
+
+
+def _choose(options: list[planning.Option], need: dict[int, int], method: str) -> planning.Plan:
+    if not any(need.values()):
+        return planning.Plan(method, [], 0)
+    return (planning.exact if method == "exact" else planning.greedy)(options, need)
+
+
+def _unreachable(
+    rows: list[StoreCoverage], short: dict[int, int], staffed: list[Staffed], threshold: float
+) -> list[dict[str, Any]]:
+    """The stores the plan leaves under the threshold, and why."""
+    covered_by_staff = {row.store.id for s in staffed for row in s.stores}
+    found = []
+    for row in rows:
+        if not short.get(row.store.id):
+            continue
+        if row.store.id not in covered_by_staff:
+            reason = "no shift with an active engineer covers it, so no engineer to suggest"
+        else:
+            reason = (
+                f"one change per shift and new shifts from its engineers reach "
+                f"{short[row.store.id] // 60} minutes short of {threshold:g} %"
+            )
+        found.append({"store_id": row.store.id, "code": row.store.code, "reason": reason})
+    return found
