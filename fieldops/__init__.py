@@ -37,6 +37,7 @@ from fieldops.jobs.queue import refresh_coverage
 from fieldops.observations.api import blp as observations_api
 from fieldops.observations.services import hours_evidence
 from fieldops.pages.alerts import blp as alert_pages
+from fieldops.pages.exports import blp as export_pages
 from fieldops.pages.issues import blp as issues_pages
 from fieldops.pages.observations import blp as observation_pages
 from fieldops.pages.overview import blp as overview_page
@@ -144,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
         issues_pages,
         overview_page,
         alert_pages,
+        export_pages,
         hours_views,
         shifts_views,
         pwa_views,

@@ -39,3 +39,11 @@ def csv_text(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
     writer.writerow(cell(name) for name in header)
     writer.writerows((cell(value) for value in row) for row in rows)
     return out.getvalue()
+
+
+BOM = "\ufeff"  # Excel reads a CSV file as UTF-8 (accents and all) only after this mark
+
+
+def spreadsheet_csv(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
+    """A CSV file for a spreadsheet: `csv_text` after the UTF-8 byte-order mark."""
+    return BOM + csv_text(header, rows)

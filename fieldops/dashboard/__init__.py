@@ -17,10 +17,11 @@ from fieldops.dashboard.figures import (
     coverage_trend,
     headline,
     largest_gaps,
+    lowest_coverage,
     open_alerts,
     scope,
 )
-from fieldops.dashboard.heatmap import Heatmap, Line, draw_heatmap
+from fieldops.dashboard.heatmap import Cell, Heatmap, Line, day_cells, draw_heatmap
 from fieldops.dashboard.open_issues import open_issue_counts
 from fieldops.dashboard.trend import trend_chart
 from fieldops.dashboard.visits_due import VisitDue, due_soon, overdue_visits, visits_of

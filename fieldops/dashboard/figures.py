@@ -202,6 +202,20 @@ def largest_gaps(where: Scope, limit: int) -> list[StoreSnapshot]:
     )
 
 
+def lowest_coverage(where: Scope, limit: int) -> tuple[list[StoreSnapshot], int]:
+    """The stores with any uncovered real-customer minutes, lowest real coverage first, and
+    how many such stores there are in all."""
+    ratio = Snap.real_covered_minutes * 1.0 / Snap.real_customer_minutes
+    rows = _snapshots(
+        where.select(*SNAPSHOT_COLUMNS)
+        .where(UNCOVERED > 0)
+        .order_by(ratio, UNCOVERED.desc(), Store.name)
+        .limit(limit)
+    )
+    total = db.session.scalar(where.select(sa.func.count()).where(UNCOVERED > 0))
+    return rows, int(total or 0)
+
+
 @dataclass(frozen=True)
 class RegionRow:
     region: str

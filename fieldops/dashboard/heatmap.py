@@ -80,7 +80,9 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
 
 
-def _row(line: Line, y: float, region: bool) -> HeatRow:
+def day_cells(line: Line, *, every_value: bool = False) -> list[Cell]:
+    """The row's seven weekday cells; the values of nearly covered days (under 3 minutes a
+    week) are left out unless `every_value` (the phone list writes each one)."""
     weeks = line.days / 7 if line.days else 1
     cells = []
     for day, minutes in enumerate(line.by_weekday[:7]):
@@ -89,12 +91,16 @@ def _row(line: Line, y: float, region: bool) -> HeatRow:
             Cell(
                 x=LABEL_WIDTH + day * CELL_WIDTH,
                 level=level(a_week),
-                text=_hours(a_week) if a_week >= 3 else "",
+                text=_hours(a_week) if every_value or a_week >= 3 else "",
                 title=f"{line.title}, {WEEKDAY_NAMES[day]}s: "
                 + (f"{_hours(a_week)} h a week uncovered" if a_week > 0 else "covered"),
             )
         )
-    return HeatRow(y, _short(line.label), line.title, line.href, cells, region)
+    return cells
+
+
+def _row(line: Line, y: float, region: bool) -> HeatRow:
+    return HeatRow(y, _short(line.label), line.title, line.href, day_cells(line), region)
 
 
 def draw_heatmap(stores: list[Line], regions: list[Line]) -> Heatmap:

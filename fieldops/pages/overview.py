@@ -20,12 +20,13 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest
 
 from fieldops.auth import Action, User, can, requires
-from fieldops.clock import utcnow
+from fieldops.clock import WEEKDAY_NAMES, utcnow
 from fieldops.core.forms import form_values
 from fieldops.coverage import active_stores, suggest, visit_cadence
 from fieldops.dashboard import (
     HEATMAP_STORES,
     LIST_LENGTH,
+    Cell,
     Heatmap,
     Line,
     Scope,
@@ -34,10 +35,12 @@ from fieldops.dashboard import (
     active_store_count,
     by_region,
     coverage_trend,
+    day_cells,
     draw_heatmap,
     due_soon,
     headline,
     largest_gaps,
+    lowest_coverage,
     open_alerts,
     open_issue_counts,
     overdue_visits,
@@ -54,6 +57,7 @@ ALERTS_SHOWN = 8
 DRIFTS_SHOWN = 10
 DUE_SOON_SHOWN = 10
 SUGGESTIONS_SHOWN = 3
+PHONE_LIST_SHOWN = 10  # the phone's list of the worst stores, in place of the heatmap
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,35 @@ def _heatmap(where: Scope, worst: list[StoreSnapshot]) -> Heatmap | None:
     return draw_heatmap(stores, regions)
 
 
+@dataclass(frozen=True)
+class WorstStore:
+    """A line of the phone's list: a store, its real coverage and its week, each day's
+    uncovered hours written."""
+
+    name: str
+    region: str | None
+    href: str
+    real_percent: float | None
+    days: list[tuple[str, Cell]]  # weekday abbreviation, cell
+
+
+def _phone_list(where: Scope) -> dict[str, Any]:
+    worst, total = lowest_coverage(where, PHONE_LIST_SHOWN)
+    lines = []
+    for r in worst:
+        cells = day_cells(Line(r.name, r.name, r.by_weekday, r.days), every_value=True)
+        lines.append(
+            WorstStore(
+                name=r.name,
+                region=r.region,
+                href=url_for("store_pages.detail", store_id=r.store_id, _anchor="support"),
+                real_percent=r.real_percent,
+                days=[(WEEKDAY_NAMES[day][:3], cell) for day, cell in enumerate(cells)],
+            )
+        )
+    return {"worst": lines, "worst_more": total - len(lines)}
+
+
 def _visit_line(due: VisitDue) -> VisitLine:
     row = due.row
     return VisitLine(
@@ -134,7 +167,7 @@ def _from_snapshots(where: Scope, now: datetime) -> dict[str, Any]:
             _visit_line(VisitDue(r, *visits.get(r.store_id, (None, None)))) for r in shown
         ],
         "due_soon_count": len(due),
-    }
+    } | _phone_list(where)
 
 
 def _live_cadence(user: User, now: datetime, region: str | None) -> dict[str, Any]:
