@@ -63,16 +63,28 @@ STATE = """async () => ({
 def wait_until(page: Any, script: str, timeout_ms: int = TIMEOUT_MS) -> Any:
     """Poll an (async) script in the page until it answers something truthy.
 
-    Playwright's wait_for_function takes a returned promise itself as truthy.
+    Playwright's wait_for_function takes a returned promise itself as truthy. A page that
+    navigates meanwhile (the outbox reloads it after a sync) is asked again once loaded.
     """
     deadline = time.monotonic() + timeout_ms / 1000
-    while not (answer := page.evaluate(script)):
+    while not (answer := _evaluate_settled(page, script)):
         if time.monotonic() > deadline:
             raise AssertionError(
                 f"still false after {timeout_ms} ms: {script}\n{page.evaluate(STATE)}"
             )
         page.wait_for_timeout(100)
     return answer
+
+
+def _evaluate_settled(page: Any, script: str) -> Any:
+    from playwright.sync_api import Error
+
+    try:
+        return page.evaluate(script)
+    except Error as error:
+        if "Execution context was destroyed" not in str(error):
+            raise
+        return None
 
 
 def attach_photo(page: Any, data: bytes, name: str = "ap.jpg", mime: str = "image/jpeg") -> None:

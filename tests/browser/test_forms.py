@@ -111,7 +111,11 @@ def test_no_answer_in_time_leaves_it_saved_on_the_phone(live, context, page):
             route.abort()
     page.reload()  # the outbox takes over: sent once the server answers
     wait_until(page, "() => Boolean(window.FieldOpsOutbox)")  # the page's modules loaded
-    wait_until(page, "async () => (await window.FieldOpsOutbox.all()).length === 0")
+    wait_until(
+        page,
+        "async () => Boolean(window.FieldOpsOutbox)"
+        " && (await window.FieldOpsOutbox.all()).length === 0",
+    )
     expect(page.locator("[data-outbox-count]")).to_be_hidden(timeout=SYNC_TIMEOUT)
     assert [o.fields for o in stored(live, visit.id)[1]] == [{"zone": "Lobby"}]
 
