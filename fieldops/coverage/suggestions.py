@@ -30,18 +30,21 @@ from fieldops.auth import Role, User
 from fieldops.clock import MINUTES_A_DAY, minute_of, minute_of_day, wall_clock
 from fieldops.coverage import planning
 from fieldops.coverage.engine import Coverage, ShiftPlan
-from fieldops.coverage.intervals import Interval, length, subtract, union
+from fieldops.coverage.intervals import Interval, overlap, subtract, union
 from fieldops.coverage.services import StoreCoverage, active_stores, coverage_of, shift_plans
+from fieldops.coverage.stacked import Stacked
 from fieldops.shifts import SupportShift, describe_days
 
 GRID = 15
 SHORTEST_NEW = 60
 EXACT_STORES, EXACT_SHIFTS = 6, 4
+Gains = dict[int, list[Interval]]  # per store id, the uncovered intervals a change covers
 
 
 @dataclass(frozen=True)
 class Change:
-    """A candidate change as the API shows it, and the option the planner weighs."""
+    """A change as the API shows it, and the option the planner weighs (for a move, the
+    steps it is made of merged into one)."""
 
     summary: str
     method: str
@@ -69,64 +72,69 @@ class Staffed:
         return (minute_of_day(self.plan.end) - self.start - 1) % MINUTES_A_DAY + 1
 
 
+@dataclass(frozen=True)
+class Step:
+    """A step of a shift's move: its side and the minutes moved up to and including it."""
+
+    staffed: Staffed
+    earlier: bool
+    minutes: int
+
+
 def _hhmm(minute: int) -> str:
     return wall_clock(minute % MINUTES_A_DAY)
 
 
-def _within(a: list[Interval], b: list[Interval]) -> list[Interval]:
-    return subtract(a, subtract(a, b))
-
-
 class Candidates:
-    """Every change worth weighing for the rows in scope."""
+    """Every change worth weighing for the rows in scope: `options` for the planner, and
+    what each stands for (`changes` for standalone ones, `steps` for the steps of moves)."""
 
     def __init__(self, rows: list[StoreCoverage], staffed: list[Staffed]) -> None:
         self.rows = rows
         self.staffed = staffed
         self.first = min(r.first for r in rows) - timedelta(days=2)
         self.last = max(r.first + timedelta(days=r.days) for r in rows) + timedelta(days=1)
+        self.uncovered = Stacked([r.store.id for r in rows], [r.real.uncovered for r in rows])
+        self.changes: dict[int, Change] = {}  # id(option) -> its change
+        self.steps: dict[int, Step] = {}  # id(option) -> the step of a move it is
+        self.options: list[planning.Option] = []
+        for s in staffed:
+            self.options += [*self.moves(s), *(self._keep(c) for c in self.weekdays(s))]
+        self.options += [self._keep(c) for c in self.new_shifts()]
 
-    def gains(self, plan: ShiftPlan, rows: list[StoreCoverage]) -> dict[int, list[Interval]]:
-        """The uncovered intervals of each row that the plan's windows would cover (worked
-        out once per distinct set of uncovered windows: stores of a region with the same
-        hours and zone share theirs)."""
-        windows = union(plan.windows(self.first, self.last))
-        by_gaps: dict[tuple[Interval, ...], list[Interval]] = {}
-        found = {}
-        for row in rows:
-            gaps = tuple(row.real.uncovered)
-            if gaps not in by_gaps:
-                by_gaps[gaps] = _within(row.real.uncovered, windows)
-            if by_gaps[gaps]:
-                found[row.store.id] = by_gaps[gaps]
-        return found
+    def _keep(self, change: Change) -> planning.Option:
+        self.changes[id(change.option)] = change
+        return change.option
 
-    def all(self) -> list[Change]:
-        changes = [c for s in self.staffed for c in (*self.moves(s), *self.weekdays(s))]
-        return changes + list(self.new_shifts())
+    def _windows(self, plan: ShiftPlan) -> list[Interval]:
+        return union(plan.windows(self.first, self.last))
 
-    def _seconds(self, plan: ShiftPlan, rows: list[StoreCoverage]) -> int:
-        return sum(length(parts) for parts in self.gains(plan, rows).values())
+    def gains(self, windows: list[Interval], rows: list[StoreCoverage]) -> Gains:
+        """The uncovered intervals of each row that `windows` would cover."""
+        return self.uncovered.within(windows, [row.store.id for row in rows])
 
-    def _steps(self, s: Staffed, earlier: bool) -> list[int]:
+    def _steps(
+        self, s: Staffed, earlier: bool, uncovered: list[Interval]
+    ) -> Iterator[tuple[int, list[Interval]]]:
         """Minutes added on the grid before the start (not before 00:00) or after the end
-        (the window at most 24 h) that cover more than the step before: a longer step that
-        covers nothing more only costs more."""
+        (the window at most 24 h) that cover some of the stores' `uncovered` time the step
+        before did not (a longer step that covers nothing more only costs more), each with the
+        windows it adds to the step before."""
         end = s.start + s.minutes
         if earlier:
             sizes = [s.start - p for p in range((s.start - 1) // GRID * GRID, -1, -GRID)]
         else:
             sizes = [p - end for p in range(end // GRID * GRID + GRID, end + MINUTES_A_DAY, GRID)]
-        kept, best = [], 0
+        reached = self._windows(s.plan)
         for added in sizes:
             if s.minutes + added > MINUTES_A_DAY:
                 break
-            plan = self._moved(s, added, 0) if earlier else self._moved(s, 0, added)
-            gained = self._seconds(plan, s.stores)
-            if gained > best:
-                kept.append(added)
-                best = gained
-        return kept
+            moved = self._moved(s, added, 0) if earlier else self._moved(s, 0, added)
+            windows = self._windows(moved)
+            more = subtract(windows, reached)
+            if overlap(more, uncovered):
+                yield added, more
+                reached = windows
 
     @staticmethod
     def _moved(s: Staffed, earlier: int, later: int) -> ShiftPlan:
@@ -137,36 +145,59 @@ class Candidates:
             end=time(end % MINUTES_A_DAY // 60, end % 60),
         )
 
-    def moves(self, s: Staffed) -> Iterator[Change]:
-        """Start earlier, end later, or both (each pair of worthwhile steps)."""
-        earlier = [0, *self._steps(s, True)]
-        later = [0, *self._steps(s, False)]
-        for before in earlier:
-            for after in later:
-                if not before and not after or s.minutes + before + after > MINUTES_A_DAY:
-                    continue
-                plan = self._moved(s, before, after)
-                gains = self.gains(plan, s.stores)
-                if not gains:
-                    continue
-                body: dict[str, Any] = {"version": s.shift.version}
-                if before:
-                    body["start"] = _hhmm(s.start - before)
-                if after:
-                    body["end"] = _hhmm(s.start + s.minutes + after)
-                days = describe_days(list(s.plan.weekdays))
-                old = f"{_hhmm(s.start)}–{_hhmm(s.start + s.minutes)}"
-                new = f"{_hhmm(s.start - before)}–{_hhmm(s.start + s.minutes + after)}"
-                yield self._change(
-                    s, f"Run {s.shift.name} {new} instead of {old} ({days})", body,
-                    (before + after) * len(s.plan.weekdays), gains,
-                )  # fmt: skip
+    def moves(self, s: Staffed) -> Iterator[planning.Option]:
+        """The steps of starting earlier and of ending later, a chain per side (the planner
+        takes a step only after the one before; both sides may move)."""
+        uncovered = union(part for row in s.stores for part in row.real.uncovered)
+        for earlier in (True, False):
+            before, done = None, 0
+            for added, more in self._steps(s, earlier, uncovered):
+                option = planning.Option(
+                    f"shift:{s.shift.id}",
+                    (added - done) * len(s.plan.weekdays) * len(s.engineers),
+                    self.gains(more, s.stores),
+                    chain="earlier" if earlier else "later",
+                    after=before,
+                )
+                self.steps[id(option)] = Step(s, earlier, added)
+                before, done = option, added
+                yield option
+
+    def chosen(self, options: list[planning.Option]) -> list[Change]:
+        """The planner's choice as changes: the chosen steps of a shift become one move."""
+        found = [self.changes[id(o)] for o in options if id(o) in self.changes]
+        steps: dict[int, list[tuple[Step, planning.Option]]] = defaultdict(list)
+        for option in options:
+            if id(option) in self.steps:
+                step = self.steps[id(option)]
+                steps[step.staffed.shift.id].append((step, option))
+        for taken in steps.values():
+            s = taken[0][0].staffed
+            before = max((step.minutes for step, _ in taken if step.earlier), default=0)
+            after = max((step.minutes for step, _ in taken if not step.earlier), default=0)
+            gains: Gains = defaultdict(list)
+            for _, option in taken:
+                for store, parts in option.gains.items():
+                    gains[store] = union(gains[store] + parts)
+            found.append(self._move(s, before, after, dict(gains)))
+        return found
+
+    def _move(self, s: Staffed, before: int, after: int, gains: Gains) -> Change:
+        body: dict[str, Any] = {"version": s.shift.version}
+        if before:
+            body["start"] = _hhmm(s.start - before)
+        if after:
+            body["end"] = _hhmm(s.start + s.minutes + after)
+        days = describe_days(list(s.plan.weekdays))
+        old = f"{_hhmm(s.start)}–{_hhmm(s.start + s.minutes)}"
+        new = f"{_hhmm(s.start - before)}–{_hhmm(s.start + s.minutes + after)}"
+        summary = f"Run {s.shift.name} {new} instead of {old} ({days})"
+        return self._change(s, summary, body, (before + after) * len(s.plan.weekdays), gains)
 
     def weekdays(self, s: Staffed) -> Iterator[Change]:
         for day in sorted(set(range(7)) - s.plan.weekdays):
-            gains = self.gains(
-                replace(s.plan, weekdays=frozenset({day}), off=frozenset(), extra=()), s.stores
-            )
+            one_day = replace(s.plan, weekdays=frozenset({day}), off=frozenset(), extra=())
+            gains = self.gains(self._windows(one_day), s.stores)
             if gains:
                 body = {"weekdays": sorted({*s.plan.weekdays, day}), "version": s.shift.version}
                 hours = f"{_hhmm(s.start)}–{_hhmm(s.start + s.minutes)}"
@@ -212,7 +243,7 @@ class Candidates:
                     continue  # no engineer covers these stores: nothing to suggest
                 plan = ShiftPlan(0, tz, frozenset(days), time(start // 60, start % 60),
                                  time(end % MINUTES_A_DAY // 60, end % 60))  # fmt: skip
-                gains = self.gains(plan, [rows[i] for i in sorted(store_ids)])
+                gains = self.gains(self._windows(plan), [rows[i] for i in sorted(store_ids)])
                 if not gains:
                     continue
                 codes = [rows[i].store.code for i in sorted(gains)]
@@ -277,13 +308,14 @@ def suggest(
     method = method or (
         "exact" if len(rows) <= EXACT_STORES and len(staffed) <= EXACT_SHIFTS else "greedy"
     )
-    changes = Candidates(rows, staffed).all() if any(need.values()) else []
+    candidates = Candidates(rows, staffed) if any(need.values()) else None
+    plan = _choose(candidates.options if candidates else [], need, method)
+    changes = candidates.chosen(plan.chosen) if candidates else []
     by_option = {id(c.option): c for c in changes}
-    plan = _choose([c.option for c in changes], need, method)
     customer = sum(r.real.customer_minutes for r in rows)
     covered = sum(r.real.covered_minutes for r in rows)
     suggestions = []
-    for option, gained in planning.in_order(plan.chosen):
+    for option, gained in planning.in_order([c.option for c in changes]):
         change = by_option[id(option)]
         covered += sum(gained.values()) // 60
         suggestions.append(
