@@ -183,3 +183,20 @@ def write(
     if notes:
         lines += ["## Notes", "", *notes, ""]
     path.write_text("\n".join(lines))
+
+
+def replace_section(path: Path, title: str, new: list[str]) -> None:
+    """Put a section (its lines, `title` first) in place of an earlier one with that title,
+    else before the notes, else at the end: benchmarks that run alone rewrite only theirs."""
+    text = path.read_text() if path.exists() else "# Benchmarks\n\n"
+    lines = text.splitlines()
+    if title in lines:
+        start = lines.index(title)
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+    elif "## Notes" in lines:
+        start = end = lines.index("## Notes")
+    else:
+        start = end = len(lines)
+    path.write_text("\n".join(lines[:start] + new + lines[end:]).rstrip("\n") + "\n")

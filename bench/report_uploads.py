@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench.report import load_average
+from bench.report import load_average, replace_section
 
 if TYPE_CHECKING:
     from bench.uploads import Comments, Run
@@ -108,17 +108,4 @@ def section(runs: list[Run]) -> list[str]:
 
 
 def write_section(path: Path, runs: list[Run]) -> None:
-    """Put the section in place of an earlier one, else before the notes, else at the end."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n\n"
-    lines = text.splitlines()
-    new = section(runs)
-    if TITLE in lines:
-        start = lines.index(TITLE)
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-    elif "## Notes" in lines:
-        start = end = lines.index("## Notes")
-    else:
-        start = end = len(lines)
-    path.write_text("\n".join(lines[:start] + new + lines[end:]).rstrip("\n") + "\n")
+    replace_section(path, TITLE, section(runs))

@@ -2,7 +2,7 @@
 
     python -m bench.run [--seconds 30] [--rounds 3] [--concurrency 2] [--workers 2]
                         [--batches 20] [--recompute-rounds 2] [--coverage-rounds 3]
-                        [--coverage-requests 6] [--no-uploads]
+                        [--coverage-requests 6] [--no-uploads] [--suggestion-runs 3]
 
 Builds the data set first if it is not cached (see bench/generate.py), times the recompute
 of real hours and the coverage of every store in-process (bench/recompute.py,
@@ -12,7 +12,8 @@ the weeks before it (bench/history.py), times the parts of the CIO dashboard in-
 store list, the CIO dashboard, GET /api/coverage and the ingestion of signals
 (bench/ingest.py), puts the cache back as it was (bench/batches.py) and writes
 docs/benchmarks.md. Last, large image uploads on a small database of their own
-(bench/uploads.py, which also runs alone: `python -m bench.uploads`).
+(bench/uploads.py, which also runs alone: `python -m bench.uploads`), and coverage
+suggestions for each region (bench/suggestions.py, also alone: `python -m bench.suggestions`).
 """
 
 from __future__ import annotations
@@ -28,14 +29,22 @@ from pathlib import Path
 
 from bench import batches as ingest_batches
 from bench import coverage as live_coverage
-from bench import history, report, report_coverage, report_hours, report_uploads, uploads
+from bench import (
+    history,
+    report,
+    report_coverage,
+    report_hours,
+    report_uploads,
+    suggestions,
+    uploads,
+)
 from bench.client import Sample, get, run_window
 from bench.coverage import Dashboard
 from bench.generate import CACHE_DIR, Meta, ensure_dataset
 from bench.ingest import measure_ingest
 from bench.profiling import time_overview
 from bench.recompute import measure_recompute
-from bench.report import Settings, load_average, write
+from bench.report import Settings, load_average, replace_section, write
 from bench.server import HOST, free_port, serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,6 +173,9 @@ def main() -> None:
         "--coverage-requests", type=int, default=6, help="GET /api/coverage, one at a time"
     )
     parser.add_argument("--no-uploads", action="store_true", help="skip bench/uploads.py")
+    parser.add_argument(
+        "--suggestion-runs", type=int, default=3, help="per region (bench/suggestions.py); 0 skips"
+    )
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
     settings = Settings(args.workers, args.concurrency, args.seconds, args.rounds)
@@ -202,6 +214,11 @@ def main() -> None:
             uploads.WORKERS, uploads.CONCURRENT, os.environ.get("BENCH_POSTGRES_URL")
         )
         report_uploads.write_section(args.output, runs)
+    if args.suggestion_runs:
+        found = suggestions.measure(meta, args.suggestion_runs, None)
+        replace_section(
+            args.output, suggestions.TITLE, suggestions.section(found, args.suggestion_runs)
+        )
     print(args.output.read_text())
 
 
