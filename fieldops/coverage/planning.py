@@ -97,9 +97,9 @@ class Atoms:
 
 
 def _weights(options: list[Option]) -> tuple[list[int], int]:
-    """Objective weights: twice the cost plus one for a new shift (the tie-break), and the
-    weight of a second short, larger than any plan's cost."""
-    weights = [2 * o.cost + o.new_shift for o in options]
+    """Objective weights: twice the cost plus one per new shift (the tie-break: its first
+    step), and the weight of a second short, larger than any plan's cost."""
+    weights = [2 * o.cost + (o.new_shift and o.after is None) for o in options]
     return weights, sum(weights) + 1
 
 
@@ -151,6 +151,9 @@ def exact(options: list[Option], needs: dict[int, int]) -> Plan:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = SOLVE_SECONDS
     solver.parameters.num_workers = 1  # the same answer every time
+    # Its LP relaxation with every constraint in it: without it, the many chains of equal
+    # cost leave one worker searching for seconds with no bound to cut them off.
+    solver.parameters.linearization_level = 2
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return greedy(options, needs)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -72,11 +72,30 @@ class Staffed:
         return (minute_of_day(self.plan.end) - self.start - 1) % MINUTES_A_DAY + 1
 
 
+@dataclass(frozen=True, eq=False)
+class NewShift:
+    """An uncovered window a new shift could cover: its zone, weekdays and local minutes
+    (on the grid; an end past 24:00 is the next day), the rows that have it, and the
+    engineer it would take."""
+
+    timezone: str
+    days: frozenset[int]
+    start: int
+    end: int
+    rows: list[StoreCoverage]
+    engineer: int
+
+    def plan(self, start: int, end: int) -> ShiftPlan:
+        return ShiftPlan(0, self.timezone, self.days, _time(start), _time(end))
+
+
 @dataclass(frozen=True)
 class Step:
-    """A step of a shift's move: its side and the minutes moved up to and including it."""
+    """A step of a chain: of a shift's move (`earlier`: its start, else its end), or of a
+    new shift growing from its window's end (`earlier`) or start; the minutes up to and
+    including it."""
 
-    staffed: Staffed
+    target: Staffed | NewShift
     earlier: bool
     minutes: int
 
@@ -85,22 +104,31 @@ def _hhmm(minute: int) -> str:
     return wall_clock(minute % MINUTES_A_DAY)
 
 
+def _time(minute: int) -> time:
+    return time(minute % MINUTES_A_DAY // 60, minute % 60)
+
+
 class Candidates:
     """Every change worth weighing for the rows in scope: `options` for the planner, and
-    what each stands for (`changes` for standalone ones, `steps` for the steps of moves)."""
+    what each stands for (`changes` for standalone ones, `steps` for the steps of chains).
+    Without `grow_new`, a new shift covers its whole window (a region has thousands of
+    windows: growing each one would make ten thousand options)."""
 
-    def __init__(self, rows: list[StoreCoverage], staffed: list[Staffed]) -> None:
+    def __init__(
+        self, rows: list[StoreCoverage], staffed: list[Staffed], grow_new: bool = True
+    ) -> None:
         self.rows = rows
         self.staffed = staffed
+        self.grow_new = grow_new
         self.first = min(r.first for r in rows) - timedelta(days=2)
         self.last = max(r.first + timedelta(days=r.days) for r in rows) + timedelta(days=1)
         self.uncovered = Stacked([r.store.id for r in rows], [r.real.uncovered for r in rows])
         self.changes: dict[int, Change] = {}  # id(option) -> its change
-        self.steps: dict[int, Step] = {}  # id(option) -> the step of a move it is
+        self.steps: dict[int, Step] = {}  # id(option) -> the step of a chain it is
         self.options: list[planning.Option] = []
         for s in staffed:
             self.options += [*self.moves(s), *(self._keep(c) for c in self.weekdays(s))]
-        self.options += [self._keep(c) for c in self.new_shifts()]
+        self.options += list(self.new_shifts())
 
     def _keep(self, change: Change) -> planning.Option:
         self.changes[id(change.option)] = change
@@ -113,73 +141,96 @@ class Candidates:
         """The uncovered intervals of each row that `windows` would cover."""
         return self.uncovered.within(windows, [row.store.id for row in rows])
 
-    def _steps(
-        self, s: Staffed, earlier: bool, uncovered: list[Interval]
-    ) -> Iterator[tuple[int, list[Interval]]]:
-        """Minutes added on the grid before the start (not before 00:00) or after the end
-        (the window at most 24 h) that cover some of the stores' `uncovered` time the step
-        before did not (a longer step that covers nothing more only costs more), each with the
-        windows it adds to the step before."""
-        end = s.start + s.minutes
-        if earlier:
-            sizes = [s.start - p for p in range((s.start - 1) // GRID * GRID, -1, -GRID)]
-        else:
-            sizes = [p - end for p in range(end // GRID * GRID + GRID, end + MINUTES_A_DAY, GRID)]
-        reached = self._windows(s.plan)
-        for added in sizes:
-            if s.minutes + added > MINUTES_A_DAY:
-                break
-            moved = self._moved(s, added, 0) if earlier else self._moved(s, 0, added)
-            windows = self._windows(moved)
+    def _grown(
+        self,
+        plans: Iterable[tuple[int, ShiftPlan]],
+        reached: list[Interval],
+        rows: list[StoreCoverage],
+        uncovered: list[Interval] | None = None,
+    ) -> Iterator[tuple[int, Gains]]:
+        """Of plans ever longer (minutes added, plan), those that cover some of the rows'
+        uncovered time the one kept before did not (a longer one that covers nothing more
+        only costs more), each with what it adds; `uncovered`, all the rows' together,
+        skips the others quickly."""
+        for added, plan in plans:
+            windows = self._windows(plan)
             more = subtract(windows, reached)
-            if overlap(more, uncovered):
-                yield added, more
+            if uncovered is not None and not overlap(more, uncovered):
+                continue
+            gains = self.gains(more, rows)
+            if gains:
+                yield added, gains
                 reached = windows
+
+    def _chain(
+        self, group: str, target: Staffed | NewShift, earlier: bool,
+        grown: Iterator[tuple[int, Gains]], cost_per_minute: int,
+    ) -> Iterator[planning.Option]:  # fmt: skip
+        """The steps kept as a chain: each costs its added minutes, taken after the one before."""
+        before, done = None, 0
+        for added, gains in grown:
+            option = planning.Option(
+                group,
+                (added - done) * cost_per_minute,
+                gains,
+                new_shift=isinstance(target, NewShift),
+                chain="earlier" if earlier else "later",
+                after=before,
+            )
+            self.steps[id(option)] = Step(target, earlier, added)
+            before, done = option, added
+            yield option
+
+    def moves(self, s: Staffed) -> Iterator[planning.Option]:
+        """The steps of starting earlier (not before 00:00) and of ending later (the window
+        at most 24 h), on the grid: a chain per side, both sides may move."""
+        uncovered = union(part for row in s.stores for part in row.real.uncovered)
+        reached = self._windows(s.plan)
+        end = s.start + s.minutes
+        room = MINUTES_A_DAY - s.minutes
+        earlier = [s.start - p for p in range((s.start - 1) // GRID * GRID, -1, -GRID)]
+        later = [p - end for p in range(end // GRID * GRID + GRID, end + MINUTES_A_DAY, GRID)]
+        for side, sizes in ((True, earlier), (False, later)):
+            plans = (
+                (added, self._moved(s, added, 0) if side else self._moved(s, 0, added))
+                for added in sizes
+                if added <= room
+            )
+            grown = self._grown(plans, reached, s.stores, uncovered)
+            cost = len(s.plan.weekdays) * len(s.engineers)
+            yield from self._chain(f"shift:{s.shift.id}", s, side, grown, cost)
 
     @staticmethod
     def _moved(s: Staffed, earlier: int, later: int) -> ShiftPlan:
-        start, end = s.start - earlier, s.start + s.minutes + later
         return replace(
-            s.plan,
-            start=time(start // 60, start % 60),
-            end=time(end % MINUTES_A_DAY // 60, end % 60),
+            s.plan, start=_time(s.start - earlier), end=_time(s.start + s.minutes + later)
         )
 
-    def moves(self, s: Staffed) -> Iterator[planning.Option]:
-        """The steps of starting earlier and of ending later, a chain per side (the planner
-        takes a step only after the one before; both sides may move)."""
-        uncovered = union(part for row in s.stores for part in row.real.uncovered)
-        for earlier in (True, False):
-            before, done = None, 0
-            for added, more in self._steps(s, earlier, uncovered):
-                option = planning.Option(
-                    f"shift:{s.shift.id}",
-                    (added - done) * len(s.plan.weekdays) * len(s.engineers),
-                    self.gains(more, s.stores),
-                    chain="earlier" if earlier else "later",
-                    after=before,
-                )
-                self.steps[id(option)] = Step(s, earlier, added)
-                before, done = option, added
-                yield option
-
     def chosen(self, options: list[planning.Option]) -> list[Change]:
-        """The planner's choice as changes: the chosen steps of a shift become one move."""
+        """The planner's choice as changes: the chosen steps of a chain (both chains of a
+        shift's move) become one change."""
         found = [self.changes[id(o)] for o in options if id(o) in self.changes]
-        steps: dict[int, list[tuple[Step, planning.Option]]] = defaultdict(list)
+        steps: dict[str, list[tuple[Step, planning.Option]]] = defaultdict(list)
         for option in options:
             if id(option) in self.steps:
-                step = self.steps[id(option)]
-                steps[step.staffed.shift.id].append((step, option))
+                steps[option.group].append((self.steps[id(option)], option))
         for taken in steps.values():
-            s = taken[0][0].staffed
+            target = taken[0][0].target
             before = max((step.minutes for step, _ in taken if step.earlier), default=0)
             after = max((step.minutes for step, _ in taken if not step.earlier), default=0)
             gains: Gains = defaultdict(list)
             for _, option in taken:
                 for store, parts in option.gains.items():
                     gains[store] = union(gains[store] + parts)
-            found.append(self._move(s, before, after, dict(gains)))
+            if isinstance(target, NewShift):
+                start, end = (
+                    (target.end - before, target.end)
+                    if before
+                    else (target.start, target.start + after)
+                )
+                found.append(self._new_shift(target, start, end, dict(gains)))
+            else:
+                found.append(self._move(target, before, after, dict(gains)))
         return found
 
     def _move(self, s: Staffed, before: int, after: int, gains: Gains) -> Change:
@@ -224,46 +275,65 @@ class Candidates:
                 found[tz, start, end][day.weekday()].add(row.store.id)
         return found
 
-    def new_shifts(self) -> Iterator[Change]:
-        """Per uncovered window: a shift on each weekday it falls on, and one on all of them."""
-        rows = {row.store.id: row for row in self.rows}
+    def _to_staff(self) -> Iterator[NewShift]:
+        """Per uncovered window, a new shift on each weekday it falls on and one on all of
+        them, for the stores that have it, staffed by the lowest engineer id of the shifts
+        covering them (no engineer, nothing to suggest)."""
         engineers: dict[int, int] = {}  # store id -> the lowest engineer id covering it
         for s in self.staffed:
             for row in s.stores:
                 engineers[row.store.id] = min(
                     engineers.get(row.store.id, s.engineers[0]), s.engineers[0]
                 )
+        rows = {row.store.id: row for row in self.rows}
         for (tz, start, end), by_day in self._patterns().items():
             choices = [({day}, stores) for day, stores in sorted(by_day.items())]
             if len(by_day) > 1:
                 choices.append((set(by_day), set().union(*by_day.values())))
             for days, store_ids in choices:
                 staffed = sorted(engineers[i] for i in store_ids if i in engineers)
-                if not staffed:
-                    continue  # no engineer covers these stores: nothing to suggest
-                plan = ShiftPlan(0, tz, frozenset(days), time(start // 60, start % 60),
-                                 time(end % MINUTES_A_DAY // 60, end % 60))  # fmt: skip
-                gains = self.gains(self._windows(plan), [rows[i] for i in sorted(store_ids)])
-                if not gains:
-                    continue
-                codes = [rows[i].store.code for i in sorted(gains)]
-                names = ", ".join(codes[:3]) + (
-                    f" and {len(codes) - 3} more" if len(codes) > 3 else ""
+                if staffed:
+                    covers = [rows[i] for i in sorted(store_ids)]
+                    yield NewShift(tz, frozenset(days), start, end, covers, staffed[0])
+
+    def new_shifts(self) -> Iterator[planning.Option]:
+        """For each window to staff, a new shift from its start growing later and one to
+        its end growing earlier: an hour first, then 15 minutes a step, up to the whole
+        window (so a store short of a few minutes is not given hours)."""
+        for new in self._to_staff():
+            whole = new.end - new.start
+            sizes = range(SHORTEST_NEW if self.grow_new else whole, whole + 1, GRID)
+            for earlier in (False, True) if len(sizes) > 1 else (False,):
+                plans = (
+                    (
+                        m,
+                        new.plan(new.end - m, new.end)
+                        if earlier
+                        else new.plan(new.start, new.start + m),
+                    )
+                    for m in sizes
                 )
-                hours = f"{_hhmm(start)}–{_hhmm(end)}"
-                summary = f"Add {describe_days(sorted(days))} {hours} for {names}"
-                body = {
-                    "name": f"{describe_days(sorted(days))} {hours} {names}"[:120],
-                    "timezone": tz,
-                    "weekdays": sorted(days),
-                    "start": _hhmm(start),
-                    "end": _hhmm(end),
-                    "store_ids": sorted(gains),
-                    "engineer_ids": [staffed[0]],
-                }
-                group = f"new:{tz}:{start}:{end}:{sorted(days)}"
-                option = planning.Option(group, (end - start) * len(days), gains, new_shift=True)
-                yield Change(summary, "POST", "/api/shifts", body, option)
+                days = sorted(new.days)
+                group = f"new:{new.timezone}:{new.start}:{new.end}:{days}:{earlier}"
+                grown = self._grown(plans, [], new.rows)
+                yield from self._chain(group, new, earlier, grown, len(days))
+
+    def _new_shift(self, new: NewShift, start: int, end: int, gains: Gains) -> Change:
+        codes = [row.store.code for row in new.rows if row.store.id in gains]
+        names = ", ".join(codes[:3]) + (f" and {len(codes) - 3} more" if len(codes) > 3 else "")
+        days = describe_days(sorted(new.days))
+        hours = f"{_hhmm(start)}–{_hhmm(end)}"
+        body = {
+            "name": f"{days} {hours} {names}"[:120],
+            "timezone": new.timezone,
+            "weekdays": sorted(new.days),
+            "start": _hhmm(start),
+            "end": _hhmm(end),
+            "store_ids": sorted(gains),
+            "engineer_ids": [new.engineer],
+        }
+        option = planning.Option("new", (end - start) * len(new.days), gains, new_shift=True)
+        return Change(f"Add {days} {hours} for {names}", "POST", "/api/shifts", body, option)
 
 
 def _staffed(rows: list[StoreCoverage]) -> list[Staffed]:
@@ -308,7 +378,7 @@ def suggest(
     method = method or (
         "exact" if len(rows) <= EXACT_STORES and len(staffed) <= EXACT_SHIFTS else "greedy"
     )
-    candidates = Candidates(rows, staffed) if any(need.values()) else None
+    candidates = Candidates(rows, staffed, method == "exact") if any(need.values()) else None
     plan = _choose(candidates.options if candidates else [], need, method)
     changes = candidates.chosen(plan.chosen) if candidates else []
     by_option = {id(c.option): c for c in changes}

@@ -106,13 +106,14 @@ def test_a_new_shift_is_cheaper_than_moving_a_long_shift_s_end(now, app, build, 
 def test_an_uncovered_sunday_adds_the_day_or_a_new_shift(
     now, app, build, as_admin, engineers, method
 ):
-    # Open every day 10:00-18:00, supported Mon-Sat 10:00-18:00. Adding Sunday costs
-    # 480 × engineers; a new Sunday shift 480 × 1.
+    # Open every day 10:00-18:00, supported Mon-Sat 10:00-18:00. Covering all of Sunday:
+    # adding the day costs 480 × engineers; a new Sunday shift 480 × 1 (on a tie the
+    # existing shift changes).
     store = build.store(code="SUN", region="Mid", hours=EVERY_DAY)
     staff = [build.user("engineer") for _ in range(engineers)]
     shift = add_shift(app, region="Mid", weekdays=list(range(6)), start=time(10), end=time(18),
                       engineers=staff)  # fmt: skip
-    [only] = applied(as_admin, f"{WEEK}&store_id={store.id}&threshold=90", "Mid")["suggestions"]
+    [only] = applied(as_admin, f"{WEEK}&store_id={store.id}&threshold=100", "Mid")["suggestions"]
     assert only["apply"]["method"] == method
     assert only["added_minutes_per_week"] == 480
     assert only["covered_minutes_gained"] == 480
@@ -122,6 +123,18 @@ def test_an_uncovered_sunday_adds_the_day_or_a_new_shift(
         assert only["summary"] == "Add Sun to Days (10:00–18:00)"
     else:
         assert only["summary"] == "Add Sun 10:00–18:00 for SUN"
+
+
+def test_a_few_hours_short_take_a_new_shift_that_long_not_a_whole_day(now, app, build, as_admin):
+    # The same store at 90 %: 7 × 480 = 3,360 customer minutes, 2,880 covered, 3,024
+    # needed: 144 minutes short, 150 on the grid, one new Sunday shift from either end.
+    store = build.store(code="SUN", region="Mid", hours=EVERY_DAY)
+    add_shift(app, region="Mid", weekdays=list(range(6)), start=time(10), end=time(18))
+    body = applied(as_admin, f"{WEEK}&store_id={store.id}&threshold=90", "Mid")
+    [only] = body["suggestions"]
+    assert only["summary"] in ("Add Sun 10:00–12:30 for SUN", "Add Sun 15:30–18:00 for SUN")
+    assert (only["added_minutes_per_week"], only["covered_minutes_gained"]) == (150, 150)
+    assert body["lower_bound_minutes"] == 150
 
 
 def test_a_shift_in_another_zone_ends_after_its_midnight(now, app, build, as_admin):

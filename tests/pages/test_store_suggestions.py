@@ -52,15 +52,21 @@ def test_an_admin_applies_a_suggestion_after_confirming(now, app, world, browser
     assert asked.status_code == 200
     text = markup.unescape(asked.get_data(as_text=True))
     assert summary in text and "Confirm</button>" in text
-    done = browser_as_admin.submit(
-        page,
-        {"store_id": world.store.id, "index": "0", "summary": summary, "confirm": "yes"},
-        action=action,
-    )
-    assert done.status_code == 302
-    assert done.headers["Location"] == f"/stores/{world.store.id}#support"
-    after = panel(browser_as_admin, world.store)
-    assert real_percent(after) >= 80
+    # The cheapest plan (hand-worked: 288 minutes a week short) is two changes: the shift
+    # ending 17:30 (6 × 30) and a new two-hour evening (120), 300 minutes in all.
+    figures = [real_percent(before)]
+    for _ in range(2):
+        done = browser_as_admin.submit(
+            page,
+            {"store_id": world.store.id, "index": "0", "summary": summary, "confirm": "yes"},
+            action=action,
+        )
+        assert done.status_code == 302
+        assert done.headers["Location"] == f"/stores/{world.store.id}#support"
+        after = panel(browser_as_admin, world.store)
+        figures.append(real_percent(after))
+        summary = first_suggestion(after) if "Apply…" in after else ""
+    assert figures[0] < figures[1] < 80 <= figures[2]
     assert "Nothing to change" in after
     with app.app_context():
         actions = db.session.scalars(sa.select(AuditEvent.action)).all()
@@ -117,14 +123,18 @@ def test_the_overview_suggests_for_one_region_and_an_admin_applies(
     assert overview_section(browser_as_admin, "") == ""  # every region: the API's job
     section = overview_section(browser_as_admin, "?region=Midwest")
     assert "Suggested changes" in section and "Apply…" in section
-    summary = first_suggestion(section)
-    done = browser_as_admin.submit(
-        "/overview?region=Midwest",
-        {"region": "Midwest", "index": "0", "summary": summary, "confirm": "yes"},
-        action="/overview/suggestions/apply",
-    )
-    assert done.status_code == 302
-    assert done.headers["Location"] == "/overview?region=Midwest#suggestions"
-    page = markup.unescape(browser_as_admin.get(done.headers["Location"]).get_data(as_text=True))
-    assert f"Applied: {summary}." in page
+    for _ in range(2):  # two changes: see the test above
+        summary = first_suggestion(section)
+        done = browser_as_admin.submit(
+            "/overview?region=Midwest",
+            {"region": "Midwest", "index": "0", "summary": summary, "confirm": "yes"},
+            action="/overview/suggestions/apply",
+        )
+        assert done.status_code == 302
+        assert done.headers["Location"] == "/overview?region=Midwest#suggestions"
+        location = done.headers["Location"]
+        page = markup.unescape(browser_as_admin.get(location).get_data(as_text=True))
+        assert f"Applied: {summary}." in page
+        section = overview_section(browser_as_admin, "?region=Midwest")
+    assert "Apply…" not in section
     assert real_percent(panel(browser_as_admin, world.store)) >= 80
