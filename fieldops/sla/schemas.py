@@ -35,7 +35,9 @@ class PolicySchema(Schema):
             "or always (24/7)",
         },
     )
-    updated_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(
+        dump_only=True, allow_none=True, metadata={"description": "null: never changed"}
+    )
 
 
 class TargetSchema(Schema):
