@@ -11,6 +11,7 @@ already elapsed (fieldops.sla.timeline).
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -200,6 +201,25 @@ def sla_payload(issue: Issue, now: datetime) -> dict[str, Any]:
     is none, as for issues from before the clock)."""
     verdict = Verdict.from_json(issue.sla) if issue.sla else derive_issue(issue, now)
     return reading(verdict, now)
+
+
+@dataclass(frozen=True)
+class SlaView:
+    """What the issue page shows: the `sla` block, what the posted-hours clock would have
+    said (only when the issue counts real customer hours), and whether the clock fell back
+    to every hour for want of customer hours in the next 14 days."""
+
+    sla: dict[str, Any]
+    posted: dict[str, Any] | None
+    fallback: bool
+
+
+def sla_view(issue: Issue, now: datetime) -> SlaView:
+    verdict = Verdict.from_json(issue.sla) if issue.sla else derive_issue(issue, now)
+    posted = None
+    if verdict.clock == Clock.CUSTOMER_HOURS:
+        posted = reading(derive_issue(issue, now, clock=Clock.POSTED_HOURS), now)
+    return SlaView(reading(verdict, now), posted, verdict.fallback)
 
 
 def open_issues_of(

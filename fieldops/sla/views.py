@@ -11,7 +11,6 @@ from flask_login import current_user
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.forms import form_values, submit
-from fieldops.coverage import duration
 from fieldops.sla import services
 from fieldops.sla.models import Clock, SlaPolicy
 from fieldops.sla.schemas import PolicySchema
@@ -27,7 +26,7 @@ CLOCKS = [
 
 @blp.context_processor
 def sla_helpers() -> dict[str, Any]:
-    return {"clock_labels": dict(CLOCKS), "duration": duration}
+    return {"clock_labels": dict(CLOCKS)}
 
 
 @blp.get("/sla")
