@@ -307,3 +307,34 @@ def assert_cache_is_fresh(issue_id: int, at: datetime) -> None:
     )
     assert issue.sla["response"] == fresh.response.as_json()
     assert issue.sla["resolve"] == fresh.resolve.as_json()
+
+
+def test_an_offline_comment_responds_at_the_phones_time(
+    world, as_manager, as_engineer, now, time_machine
+):
+    issue = file(as_manager, world.store)  # Wednesday 09:00 CST
+    time_machine.move_to(now + timedelta(hours=2), tick=False)  # sent at 11:00 CST
+    r = as_engineer.post(
+        "/api/sync",
+        json={
+            "operations": [
+                {
+                    "client_id": str(uuid.uuid4()),
+                    "type": "issue_comment",
+                    "created_at": iso(now + timedelta(minutes=25)),  # written at 09:25 CST
+                    "payload": {"issue_id": issue["id"], "body": "On my way"},
+                },
+                {
+                    "client_id": str(uuid.uuid4()),
+                    "type": "issue_comment",
+                    "created_at": iso(now - timedelta(hours=1)),  # a phone clock before the report
+                    "payload": {"issue_id": issue["id"], "body": "Earlier?"},
+                },
+            ]
+        },
+    )
+    assert [x["status"] for x in r.get_json()["results"]] == ["applied", "applied"]
+    sla = as_manager.get(f"/api/issues/{issue['id']}").get_json()["sla"]
+    # the second comment counts no earlier than the report: at 09:00 CST
+    assert sla["response"]["met_at"] == iso(now)
+    assert sla["response"]["state"] == "met"
