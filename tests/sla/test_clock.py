@@ -242,3 +242,23 @@ def test_a_cached_verdict_reads_the_same_as_a_fresh_one():
     fresh = derive(reported, HIGH, steps, store_hours(), later)
     again = type(verdict).from_json(verdict.as_json())
     assert reading(again, later) == reading(fresh, later)
+
+
+def test_ordinary_hours_across_the_spring_forward_weekend():
+    # Saturday 2026-03-07 19:30 CST, medium: 30 min on Saturday, Sunday closed (and the
+    # clocks go forward), the other 210 from Monday 09:00 CDT (14:00 UTC): 12:30 CDT.
+    reported = utc(2026, 3, 8, 1, 30)
+    verdict = derive(reported, MEDIUM, [], store_hours(), reported)
+    assert verdict.response.due_at == utc(2026, 3, 9, 17, 30)
+
+
+def test_learned_hours_past_midnight_keep_counting_after_the_date_changes():
+    # Customers are learned to stay until 01:00 after Fridays; reported Friday 23:30 CST.
+    late = {**POSTED, 4: (time(9), time(1))}
+    reported = utc(2026, 12, 5, 5, 30)
+    verdict = derive(reported, HIGH, [], store_hours(real=late), reported)
+    assert verdict.response.due_at == utc(2026, 12, 5, 6, 30)  # Saturday 00:30 CST
+    # 90 that night, 390 on Saturday from 09:00: 15:30 CST
+    assert verdict.resolve.due_at == utc(2026, 12, 5, 21, 30)
+    posted = derive(reported, HIGH, [], store_hours(real=POSTED), reported)
+    assert posted.response.due_at == utc(2026, 12, 5, 16, 0)  # Saturday 10:00 CST
