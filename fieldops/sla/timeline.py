@@ -244,7 +244,8 @@ def derive(
     """The service levels of a history at `now`.
 
     `hours_of(clock)` gives today's hours of the issue's store for that clock. Steps are
-    taken in order of time, none before `reported_at` nor after `now`. With
+    taken in order of time, one before `reported_at` as if at it; those after `now` are
+    not taken. With
     `keep_checkpoints` False the checkpoints' elapsed seconds are ignored and only their
     rules are taken: the whole history counted on today's hours (what another clock would
     have said).
@@ -256,7 +257,9 @@ def derive(
     paused = resolved = False
     cursor = reported_at
     for step in sorted(steps, key=lambda s: s.at):
-        at = min(max(step.at, reported_at), now)
+        if step.at > now:  # read at an earlier time: what came later has not happened
+            break
+        at = max(step.at, reported_at)
         if at > cursor and not paused:
             if response.met_at is None:
                 response.run(hours, cursor, at)
