@@ -101,11 +101,26 @@ class Target:
     due_at: datetime | None = None  # when it was or will be reached (None while paused)
     running: bool = False
 
+    # The stretches counted: where each began, the elapsed seconds then, the hours counted
+    # (to find when a target lowered at a checkpoint was in fact reached).
+    spans: list[tuple[datetime, int, ClockHours]] = field(
+        default_factory=list, repr=False, compare=False
+    )
+
     def run(self, hours: ClockHours, start: datetime, end: datetime) -> None:
         gained = hours.seconds_between(start, end)
+        if gained:
+            self.spans.append((start, self.elapsed, hours))
         if self.reached_at is None and self.elapsed + gained >= self.target:
             self.reached_at = hours.advance(start, self.target - self.elapsed)
         self.elapsed += gained
+
+    def crossed(self, amount: int) -> datetime | None:
+        """When the elapsed seconds reached `amount`, if within the stretches counted."""
+        for start, before, hours in reversed(self.spans):
+            if before < amount:
+                return hours.advance(start, amount - before)
+        return None
 
     def meet(self, at: datetime, hours: ClockHours) -> None:
         """Stopped at `at`: its due time is frozen as it stood then."""
@@ -324,21 +339,27 @@ def _restart(
     decided: datetime | None,
     keep: bool,
 ) -> None:
-    """A checkpoint at `at`: new target minutes; the recorded elapsed seconds and decided
-    due time stand (a target already exceeded under the new rules is reached at `at`)."""
-    target.target = minutes * 60
-    if not keep:
-        if target.reached_at is None and target.elapsed >= target.target:
-            target.reached_at = at
-        return
-    target.elapsed = elapsed
+    """A checkpoint at `at`. A met target's verdict stands. Otherwise the target takes the
+    new minutes, the recorded elapsed seconds stand, and a target that they already exceed
+    was reached when the count passed it (at `at` when that moment is not known: it fell
+    under hours that have changed since)."""
     if target.met_at is not None:
-        target.due_at = decided or target.due_at
-        target.reached_at = decided if decided and decided <= target.met_at else None
+        if keep:
+            target.elapsed = elapsed
+            target.due_at = decided or target.due_at
+            target.reached_at = decided if decided and decided <= target.met_at else None
         return
-    target.reached_at = decided if decided and elapsed >= target.target else None
-    if target.reached_at is None and elapsed >= target.target:
-        target.reached_at = at
+    if keep and elapsed != target.elapsed:  # counted on other hours: the stretches differ
+        target.spans.clear()
+        target.elapsed = elapsed
+    before, target.target = target.target, minutes * 60
+    if target.elapsed < target.target:
+        target.reached_at = None
+        return
+    # `decided` is when the old minutes were reached: no later than the new ones were when
+    # the new ones are fewer or the same.
+    known = decided if keep and decided and target.target <= before else None
+    target.reached_at = target.crossed(target.target) or known or at
 
 
 def reading(verdict: Verdict, now: datetime) -> dict[str, Any]:
