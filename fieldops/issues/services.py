@@ -191,16 +191,17 @@ def _event(
 
 def _reported_at(data: dict[str, Any], now: datetime) -> datetime:
     """When the store met the problem: given (not in the future, at most
-    SLA_REPORTED_MAX_DAYS back) or now."""
+    SLA_REPORTED_MAX_DAYS back) or now. A device clock slightly ahead of the server's
+    (CLOCK_SKEW_TOLERANCE) reads as now."""
     reported = data.get("reported_at")
     if reported is None:
         return now
-    if reported > now:
+    if reported > now + current_app.config["CLOCK_SKEW_TOLERANCE"]:
         raise Invalid("The report time may not be in the future.", "reported_at")
     days = current_app.config["SLA_REPORTED_MAX_DAYS"]
     if reported < now - timedelta(days=days):
         raise Invalid(f"The report time may be at most {days} days back.", "reported_at")
-    return reported
+    return min(reported, now)
 
 
 def file_issue(data: dict[str, Any], reporter: User, now: datetime) -> tuple[Issue, bool]:

@@ -141,6 +141,8 @@ def test_reported_at_is_never_in_the_future_nor_too_far_back(world, as_manager, 
     assert "reported_at" in old.get_json()["errors"]
     ok = as_manager.post("/api/issues", json={**body, "reported_at": iso(now - timedelta(90))})
     assert ok.status_code == 201
+    ahead = {**body, "reported_at": iso(now + timedelta(minutes=1))}  # a phone clock ahead
+    assert as_manager.post("/api/issues", json=ahead).get_json()["reported_at"] == iso(now)
 
 
 def test_waiting_on_the_store_pauses_and_a_managers_comment_resumes(
