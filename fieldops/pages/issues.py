@@ -27,6 +27,7 @@ from fieldops.issues import (
     add_comment,
     file_issue,
     issues_page,
+    sla_payload,
     sla_view,
     update_issue,
     visible_issue,
@@ -76,9 +77,11 @@ def index() -> ResponseReturnValue:
     shown = _shown(values)
     args, errors = list_args(IssueListArgsSchema(), values)
     page = issues_page(current_user, args)
+    now = utcnow()
     return render_template(
         "issues/index.html",
         page=page,
+        slas={issue.id: sla_payload(issue, now) for issue in page["items"]},
         args=args,
         errors=errors,
         shown=shown,

@@ -69,3 +69,17 @@ def test_the_issue_page_says_when_in_customer_time_and_what_posted_hours_would_s
     page = browser_as_manager.get(f"/issues/{r.get_json()['id']}").get_data(as_text=True)
     assert "due in 45 min of customer time (Fri 20:30 CST)" in page
     assert "On posted hours: due in 45 min of posted hours (Sat 09:30 CST)" in page
+
+
+def test_the_issue_list_says_what_is_due_next(
+    world, browser_as_manager, as_manager, as_engineer, now, time_machine
+):
+    body = {"store_id": world.store.id, "category": "wifi", "severity": "high", "title": "AP"}
+    issue = as_manager.post("/api/issues", json=body).get_json()  # Wednesday 09:00 CST
+    assert "Response due Wed 10:00 CST" in browser_as_manager.get("/issues").get_data(True)
+    as_engineer.patch(f"/api/issues/{issue['id']}", json={"status": "waiting_on_store"})
+    assert "service level paused" in browser_as_manager.get("/issues").get_data(True)
+    as_engineer.patch(f"/api/issues/{issue['id']}", json={"status": "in_progress"})
+    assert "Resolution due Wed 17:00 CST" in browser_as_manager.get("/issues").get_data(True)
+    time_machine.move_to(now.replace(hour=23), tick=False)  # Wednesday 17:00 CST
+    assert "Resolution overdue" in browser_as_manager.get("/issues").get_data(True)
