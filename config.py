@@ -119,6 +119,8 @@ class Config:
     HOURS_WIFI_STAFF_SPAN_HOURS = 6.0  # a device connected this long in a day is staff
     SIGNALS_MAX_BATCH = 10_000
     SIGNALS_MAX_AGE_DAYS = 400
+    # How far back an issue's `reported_at` may be (an issue filed offline days ago).
+    SLA_REPORTED_MAX_DAYS = int(os.environ.get("SLA_REPORTED_MAX_DAYS", "90"))
     # The scheduler (flask fieldops scheduler): when the nightly recompute runs (UTC).
     HOURS_RECOMPUTE_CRON = os.environ.get("HOURS_RECOMPUTE_CRON", "15 3 * * *")
     SCHEDULER_LEASE_SECONDS = 90

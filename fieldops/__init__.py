@@ -33,6 +33,7 @@ from fieldops.hours.views import blp as hours_views
 from fieldops.issues.api import blp as issues_api
 from fieldops.issues.models import Issue
 from fieldops.issues.schemas import IssueSchema
+from fieldops.issues.service_levels import follow_hours, follow_policy
 from fieldops.jobs.queue import refresh_coverage
 from fieldops.observations.api import blp as observations_api
 from fieldops.observations.services import hours_evidence
@@ -51,6 +52,9 @@ from fieldops.shifts.models import SupportShift
 from fieldops.shifts.schemas import ShiftSchema
 from fieldops.shifts.services import shift_changed
 from fieldops.shifts.views import blp as shifts_views
+from fieldops.sla.api import blp as sla_api
+from fieldops.sla.services import policy_changed
+from fieldops.sla.views import blp as sla_views
 from fieldops.stores.api import blp as stores_api
 from fieldops.stores.services import store_changed, zone_changed
 from fieldops.stores.views import blp as stores_views
@@ -131,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
         observations_api,
         photos_api,
         issues_api,
+        sla_api,
     ):
         api.register_blueprint(blueprint)
     for blueprint in (
@@ -148,6 +153,7 @@ def register_blueprints(app: Flask) -> None:
         export_pages,
         hours_views,
         shifts_views,
+        sla_views,
         pwa_views,
     ):
         app.register_blueprint(blueprint)
@@ -158,12 +164,17 @@ def connect_features() -> None:
     feature may not import the higher one: a store's new zone moves its visits' local days;
     an `hours` observation is evidence for the learned hours; a changed shift, store (its
     hours), learned hours or completed visit refreshes the coverage snapshots of the stores
-    it touches (in the request, or queued when many: fieldops.jobs.queue). Connecting twice
+    it touches (in the request, or queued when many: fieldops.jobs.queue); a store's new
+    hours or a severity's new policy re-derive the service levels of its open issues
+    (fieldops.issues.service_levels). Connecting twice
     (one app per test) is harmless: a receiver is held once."""
     zone_changed.connect(follow_store_zone)
     hours_evidence.connect(refresh_day)
     for changed in (shift_changed, store_changed, hours_learned, visit_completed):
         changed.connect(refresh_coverage)
+    for changed in (store_changed, hours_learned):
+        changed.connect(follow_hours)
+    policy_changed.connect(follow_policy)
 
 
 def commit_unit_of_work(response: Response) -> Response:

@@ -22,6 +22,7 @@ from fieldops.core.errors import DomainError, describe
 from fieldops.demo import loader
 from fieldops.extensions import db
 from fieldops.hours import import_signals
+from fieldops.issues import cache_missing
 from fieldops.jobs import RunStatus, SchedulerProcess, new_holder, recent_runs, record_run
 from fieldops.jobs import current as current_lease
 from fieldops.jobs import recompute_hours as recompute_hours_task
@@ -145,6 +146,14 @@ def recompute_hours(code: str | None) -> None:
         + (", ".join(f"{v} {k}" for k, v in figures.items()) or "done")
         + f" in {outcome.details['seconds']:.1f} s."
     )
+
+
+@fieldops_cli.command("service-levels")
+def service_levels() -> None:
+    """Derive the service levels of issues that have none yet (after upgrading to 0011)."""
+    count = cache_missing(utcnow())
+    db.session.commit()
+    click.echo(f"Service levels derived for {count} issue{'s' if count != 1 else ''}.")
 
 
 @fieldops_cli.command("jobs")

@@ -136,6 +136,9 @@ class ApiClient:
     def patch(self, url: str, **kwargs: Any) -> Any:
         return self._send("PATCH", url, **kwargs)
 
+    def put(self, url: str, **kwargs: Any) -> Any:
+        return self._send("PUT", url, **kwargs)
+
     def delete(self, url: str, **kwargs: Any) -> Any:
         return self._send("DELETE", url, **kwargs)
 

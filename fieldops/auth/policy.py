@@ -45,6 +45,7 @@ class Action(StrEnum):
     SEND_CLOSEOUT = "send_closeout"  # the manager's daily "last customer left at"
     MANAGE_SHIFTS = "manage_shifts"  # support shifts (reading them: VIEW_OVERVIEW)
     MANAGE_ALERTS = "manage_alerts"  # acknowledge, assign, note (reading them: VIEW_OVERVIEW)
+    MANAGE_SLA = "manage_sla"  # service-level policies (reading them: READ_RECORDS)
 
 
 ALL = frozenset(Role)
@@ -64,6 +65,7 @@ GRANTS: dict[Action, frozenset[Role]] = {
     Action.SEND_CLOSEOUT: frozenset({Role.ADMIN, Role.MANAGER}),
     Action.MANAGE_SHIFTS: frozenset({Role.ADMIN}),
     Action.MANAGE_ALERTS: frozenset({Role.ADMIN}),
+    Action.MANAGE_SLA: frozenset({Role.ADMIN}),
 }
 # What a token of each narrower scope may do, whatever its owner's role.
 SCOPE_ACTIONS: dict[TokenScope, frozenset[Action]] = {

@@ -5,7 +5,8 @@ Other packages import from here, never from its modules (docs/architecture.md).
 """
 
 from fieldops.coverage.alerts import alerts_page, get_alert, owners, update_alert
-from fieldops.coverage.engine import Gap
+from fieldops.coverage.engine import Gap, StoreHours
+from fieldops.coverage.intervals import Interval, union
 from fieldops.coverage.models import (
     Alert,
     AlertEvent,
@@ -15,10 +16,12 @@ from fieldops.coverage.models import (
 )
 from fieldops.coverage.schemas import AlertListArgsSchema, AlertUpdateSchema
 from fieldops.coverage.services import (
+    CustomerHours,
     StoreCoverage,
     active_stores,
     coverage_of,
     covering_shifts,
+    customer_hours,
     visit_cadence,
 )
 from fieldops.coverage.snapshots import (

@@ -216,6 +216,29 @@ def _exceptions(stores: list[Store], first: date, last: date) -> dict[int, dict]
     return found
 
 
+@dataclass(frozen=True)
+class CustomerHours:
+    """A store's hours on its own dates, both ways: as posted, and the real customer hours
+    (learned where evidence is enough, posted otherwise); dated exceptions apply to both."""
+
+    posted: StoreHours
+    real: StoreHours
+
+
+def customer_hours(stores: list[Store], first: date, last: date) -> dict[int, CustomerHours]:
+    """Each store's posted and real hours, with its dated exceptions of first..last: the
+    windows coverage counts, and the service-level clock too (fieldops.sla)."""
+    posted, real = _weekly_hours(stores)
+    exceptions = _exceptions(stores, first, last)
+    return {
+        store.id: CustomerHours(
+            posted=StoreHours(store.timezone, posted[store.id], exceptions[store.id]),
+            real=StoreHours(store.timezone, real[store.id], exceptions[store.id]),
+        )
+        for store in stores
+    }
+
+
 def store_coverage(
     user: User,
     now: datetime,
@@ -247,8 +270,7 @@ def coverage_of(
         return []
     firsts = {s.id: first or local_date(now, s.timezone) for s in stores}
     start, end = min(firsts.values()), max(firsts.values()) + timedelta(days=days)
-    posted, real = _weekly_hours(stores)
-    exceptions = _exceptions(stores, start, end)
+    hours = customer_hours(stores, start, end)
     plans, listed = shift_plans()
     windows = {
         plan.id: plan.windows(start - timedelta(days=2), end + timedelta(days=1))
@@ -276,18 +298,8 @@ def coverage_of(
                 store=store,
                 first=day0,
                 days=days,
-                real=coverage(
-                    StoreHours(store.timezone, real[store.id], exceptions[store.id]),
-                    day0,
-                    days,
-                    support,
-                ),
-                posted=coverage(
-                    StoreHours(store.timezone, posted[store.id], exceptions[store.id]),
-                    day0,
-                    days,
-                    support,
-                ),
+                real=coverage(hours[store.id].real, day0, days, support),
+                posted=coverage(hours[store.id].posted, day0, days, support),
                 visits=cadence[store.id],
                 shift_ids=ids,
                 support=support,

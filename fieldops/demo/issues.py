@@ -21,7 +21,13 @@ from fieldops.issues import IssueCategory, IssueStatus, Severity
 ISSUE_COUNT = 180
 # Issues at the demo manager's stores, so "My store" has a history in every status.
 DEMO_STORE_ISSUES = 12
-PATH = list(IssueStatus)  # open, acknowledged, in_progress, resolved, closed
+PATH = [
+    IssueStatus.OPEN,
+    IssueStatus.ACKNOWLEDGED,
+    IssueStatus.IN_PROGRESS,
+    IssueStatus.RESOLVED,
+    IssueStatus.CLOSED,
+]
 STATUS_WEIGHTS = (12, 10, 13, 15, 50)
 SEVERITY_WEIGHTS = (25, 40, 25, 10)
 # How old an issue in each status is, in hours (a closed one may be a year old).
@@ -101,6 +107,7 @@ class IssueBuilder:
             "description": description,
             "client_id": new_client_id(rng) if rng.random() < 0.5 else None,
             "created_at": created,
+            "reported_at": created,
             "updated_at": created,
             "acknowledged_at": None,
             "resolved_at": None,

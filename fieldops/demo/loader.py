@@ -57,7 +57,7 @@ from fieldops.demo.visits import (
     plan_past,
 )
 from fieldops.extensions import db
-from fieldops.issues import Issue, IssueComment, IssueEvent
+from fieldops.issues import Issue, IssueComment, IssueEvent, cache_missing
 from fieldops.observations import Observation
 from fieldops.shifts import ShiftException, SupportShift, shift_engineers, shift_stores
 from fieldops.stores import HoursException, PostedHours, Store, store_managers
@@ -175,6 +175,7 @@ def load(
     shifts = _load_shifts(random.Random(f"shifts:{seed}"), now, today, stores, people)
     added = top_up(now)
     learned = load_evidence(now, seed) if evidence else {}
+    cache_missing(now)  # the issues' service levels, on the hours just learned
     # After the hours are learned: the snapshots hold real coverage.
     coverage = backfill(now, weeks=WEEKS if history else 0)
 

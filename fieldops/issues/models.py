@@ -41,6 +41,8 @@ class IssueStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     RESOLVED = "resolved"
     CLOSED = "closed"
+    # Waiting on the store (an answer, access, a part): the service-level clocks pause.
+    WAITING_ON_STORE = "waiting_on_store"
 
 
 class Issue(db.Model):
@@ -64,7 +66,15 @@ class Issue(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     client_id: Mapped[uuid.UUID | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # When the store met the problem (the phone's time when filed offline): the service-
+    # level clock starts here.
+    reported_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The service levels derived from the history (sla.Verdict as JSON), and its two due
+    # instants as columns to query: a cache, derived again on every event.
+    sla: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    response_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    resolve_due_at: Mapped[datetime | None] = mapped_column(index=True)
     acknowledged_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
@@ -113,10 +123,13 @@ class IssueEvent(db.Model):
     )
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    # created, status, assignee, severity, comment, photo
+    # created, status, assignee, severity, comment, photo, sla_checkpoint
     field: Mapped[str] = mapped_column(sa.String(32))
     old_value: Mapped[str | None] = mapped_column(sa.String(200))
     new_value: Mapped[str | None] = mapped_column(sa.String(200))
+    # What the service-level clock needs beyond the values: the rules an issue was filed
+    # under, a checkpoint's elapsed seconds, the phone's time of an offline change.
+    detail: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
     issue: Mapped[Issue] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()

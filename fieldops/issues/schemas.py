@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, validate
 
+from fieldops.clock import utcnow
 from fieldops.core import fields
 from fieldops.core.fields import not_blank
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.issues.models import IssueCategory, IssueStatus, Severity
+from fieldops.issues.service_levels import sla_payload
 from fieldops.observations import PhotoBriefSchema
+from fieldops.sla import SlaSchema
 from fieldops.visits import StoreBriefSchema, UserBriefSchema
 
 
@@ -24,6 +29,14 @@ class IssueCreateSchema(Schema):
         load_default=None,
         allow_none=True,
         metadata={"description": "made by the client; a repeat is a no-op"},
+    )
+    reported_at = fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "when the store met the problem, the service-level clock's start: "
+            "not in the future, at most SLA_REPORTED_MAX_DAYS (90) days back; default now"
+        },
     )
 
 
@@ -64,6 +77,8 @@ class IssueEventSchema(Schema):
 
 
 class IssueSchema(Schema):
+    """An issue; its `sla` block is read at the time of the answer."""
+
     id = fields.Integer()
     store_id = fields.Integer()
     store = fields.Nested(StoreBriefSchema)
@@ -78,11 +93,18 @@ class IssueSchema(Schema):
     description = fields.String()
     client_id = fields.UUID(allow_none=True)
     created_at = fields.DateTime()
+    reported_at = fields.DateTime()
     updated_at = fields.DateTime()
     acknowledged_at = fields.DateTime(allow_none=True)
     resolved_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
     version = fields.Integer()
+    sla = fields.Nested(SlaSchema, dump_only=True)
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        if attr == "sla" and not isinstance(obj, dict):
+            return sla_payload(obj, utcnow())
+        return super().get_attribute(obj, attr, default)
 
 
 class IssueDetailSchema(IssueSchema):
@@ -97,7 +119,9 @@ class IssueListArgsSchema(ListArgsSchema):
     category = fields.Enum(IssueCategory, by_value=True)
     severity = fields.Enum(Severity, by_value=True)
     assignee = fields.String(validate=fields.IdOr("me", "none"))
-    open = fields.Boolean(metadata={"description": "true: open, acknowledged or in_progress"})
+    open = fields.Boolean(
+        metadata={"description": "true: open, acknowledged, in_progress or waiting_on_store"}
+    )
     q = fields.String(
         validate=validate.Length(max=200),
         metadata={"description": "text found in the title or description, in any case"},

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from fieldops.auth import Role, User
@@ -22,9 +23,17 @@ from fieldops.issues.models import (
     IssueStatus,
     Severity,
 )
+from fieldops.issues.service_levels import checkpoint, refresh
+from fieldops.sla import rules_for
 from fieldops.stores import Store, get_visible, visible
 
-OPEN_STATUSES = (IssueStatus.OPEN, IssueStatus.ACKNOWLEDGED, IssueStatus.IN_PROGRESS)
+# Waiting on the store is open too: it is counted and listed with the open issues.
+OPEN_STATUSES = (
+    IssueStatus.OPEN,
+    IssueStatus.ACKNOWLEDGED,
+    IssueStatus.IN_PROGRESS,
+    IssueStatus.WAITING_ON_STORE,
+)
 # A manager may only close an issue of their store, or reopen it.
 MANAGER_STATUSES = frozenset({IssueStatus.CLOSED, IssueStatus.OPEN})
 CLOSED_STATUSES = (IssueStatus.RESOLVED, IssueStatus.CLOSED)
@@ -150,17 +159,54 @@ def newest_open_issue_ids(user: User, store_ids: list[int], per_store: int) -> d
     return newest
 
 
-def _event(issue: Issue, actor: User, now: datetime, field: str, old: Any, new: Any) -> None:
+def _event(
+    issue: Issue,
+    actor: User,
+    now: datetime,
+    field: str,
+    old: Any,
+    new: Any,
+    at: datetime | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """A line of history at `now`; `at`, an offline change's phone time, is kept for the
+    service-level clock (which counts it then)."""
+
     def text(value: Any) -> str | None:
         return None if value is None else str(getattr(value, "value", value))[:200]
 
+    if at is not None and at < now:
+        detail = {**(detail or {}), "counted_at": at.isoformat()}
     issue.events.append(
-        IssueEvent(actor_id=actor.id, at=now, field=field, old_value=text(old), new_value=text(new))
+        IssueEvent(
+            actor_id=actor.id,
+            at=now,
+            field=field,
+            old_value=text(old),
+            new_value=text(new),
+            detail=detail,
+        )
     )
 
 
+def _reported_at(data: dict[str, Any], now: datetime) -> datetime:
+    """When the store met the problem: given (not in the future, at most
+    SLA_REPORTED_MAX_DAYS back) or now. A device clock slightly ahead of the server's
+    (CLOCK_SKEW_TOLERANCE) reads as now."""
+    reported = data.get("reported_at")
+    if reported is None:
+        return now
+    if reported > now + current_app.config["CLOCK_SKEW_TOLERANCE"]:
+        raise Invalid("The report time may not be in the future.", "reported_at")
+    days = current_app.config["SLA_REPORTED_MAX_DAYS"]
+    if reported < now - timedelta(days=days):
+        raise Invalid(f"The report time may be at most {days} days back.", "reported_at")
+    return min(reported, now)
+
+
 def file_issue(data: dict[str, Any], reporter: User, now: datetime) -> tuple[Issue, bool]:
-    """(issue, created). A repeated client_id returns the first one, creating nothing."""
+    """(issue, created). A repeated client_id returns the first one, creating nothing. The
+    service-level clock starts at `reported_at`, under the severity's policy of `now`."""
 
     def build() -> Issue:
         store = get_visible(Store, data["store_id"], reporter, "store_id")
@@ -174,12 +220,28 @@ def file_issue(data: dict[str, Any], reporter: User, now: datetime) -> tuple[Iss
             description=data.get("description") or "",
             client_id=data.get("client_id"),
             created_at=now,
+            reported_at=reported_at,
             updated_at=now,
         )
-        _event(issue, reporter, now, "created", None, IssueStatus.OPEN)
+        rules = rules_for(data["severity"].value)
+        _event(
+            issue,
+            reporter,
+            now,
+            "created",
+            None,
+            IssueStatus.OPEN,
+            detail={"rules": rules.as_json()},
+        )
         return issue
 
-    return create_once(Issue, Issue.reporter_id, reporter.id, data.get("client_id"), build)
+    reported_at = _reported_at(data, now)
+    issue, created = create_once(
+        Issue, Issue.reporter_id, reporter.id, data.get("client_id"), build
+    )
+    if created:
+        refresh(issue, now)
+    return issue, created
 
 
 def _assignee(assignee_id: int | None) -> User | None:
@@ -196,7 +258,8 @@ def _assignee(assignee_id: int | None) -> User | None:
 def check_triage_rights(
     actor: User, changes: Mapping[str, Any], issue: Issue | None = None
 ) -> None:
-    """Managers may only close or reopen; other roles with the right may change anything.
+    """Managers may only close or reopen, or answer an issue waiting on their store (move
+    it to in_progress); other roles with the right may change anything.
 
     `changes` may be the raw request body (checked before it is validated, so a manager's
     forbidden request gets 403 whatever else is wrong with it) or the validated one.
@@ -211,7 +274,12 @@ def check_triage_rights(
     if "status" not in changes:
         return
     status = changes["status"]
-    if not isinstance(status, str) or status not in MANAGER_STATUSES:
+    answers = (
+        status == IssueStatus.IN_PROGRESS
+        and issue is not None
+        and issue.status == IssueStatus.WAITING_ON_STORE
+    )
+    if not isinstance(status, str) or (status not in MANAGER_STATUSES and not answers):
         raise refused
     if (
         issue is not None
@@ -223,7 +291,8 @@ def check_triage_rights(
 
 def _set_status(issue: Issue, status: IssueStatus, now: datetime) -> None:
     issue.status = status
-    if status in (IssueStatus.ACKNOWLEDGED, IssueStatus.IN_PROGRESS) and not issue.acknowledged_at:
+    acknowledged = (IssueStatus.ACKNOWLEDGED, IssueStatus.IN_PROGRESS, IssueStatus.WAITING_ON_STORE)
+    if status in acknowledged and not issue.acknowledged_at:
         issue.acknowledged_at = now
     if status == IssueStatus.RESOLVED:
         issue.resolved_at = now
@@ -234,8 +303,16 @@ def _set_status(issue: Issue, status: IssueStatus, now: datetime) -> None:
         issue.resolved_at = issue.closed_at = None
 
 
-def update_issue(issue: Issue, changes: dict[str, Any], actor: User, now: datetime) -> Issue:
-    """Change status, assignee or severity; each change goes into the history."""
+def update_issue(
+    issue: Issue,
+    changes: dict[str, Any],
+    actor: User,
+    now: datetime,
+    at: datetime | None = None,
+) -> Issue:
+    """Change status, assignee or severity; each change goes into the history (`at`: the
+    phone's time of an offline change, when the service-level clock counts it). A new
+    severity keeps the service-level minutes elapsed and counts by its policy from now."""
     check_triage_rights(actor, changes, issue)
     version = changes.get("version")
     if version is not None and version != issue.version:
@@ -244,8 +321,11 @@ def update_issue(issue: Issue, changes: dict[str, Any], actor: User, now: dateti
             issue,
             "version",
         )
+    if "severity" in changes and changes["severity"] != issue.severity:
+        # before anything changes: the minutes elapsed until now, under the old rules
+        checkpoint(issue, rules_for(changes["severity"].value), now, "severity", actor.id)
     if "status" in changes and changes["status"] != issue.status:
-        _event(issue, actor, now, "status", issue.status, changes["status"])
+        _event(issue, actor, now, "status", issue.status, changes["status"], at)
         _set_status(issue, changes["status"], now)
     if "assignee_id" in changes and changes["assignee_id"] != issue.assignee_id:
         new = _assignee(changes["assignee_id"])
@@ -256,6 +336,7 @@ def update_issue(issue: Issue, changes: dict[str, Any], actor: User, now: dateti
             "assignee",
             issue.assignee.name if issue.assignee else None,
             new.name if new else None,
+            at,
         )
         issue.assignee = new
     if "severity" in changes and changes["severity"] != issue.severity:
@@ -263,14 +344,20 @@ def update_issue(issue: Issue, changes: dict[str, Any], actor: User, now: dateti
         issue.severity = changes["severity"]
     if db.session.is_modified(issue):
         issue.updated_at = now
+        refresh(issue, now)
     db.session.flush()
     return issue
 
 
 def add_comment(
-    issue: Issue, data: dict[str, Any], author: User, now: datetime
+    issue: Issue,
+    data: dict[str, Any],
+    author: User,
+    now: datetime,
+    at: datetime | None = None,
 ) -> tuple[IssueComment, bool]:
-    """(comment, created). A repeated client_id returns the first one."""
+    """(comment, created). A repeated client_id returns the first one. A manager's comment
+    on an issue waiting on their store answers it: the issue moves to in_progress."""
 
     def build() -> IssueComment:
         return IssueComment(
@@ -285,8 +372,12 @@ def add_comment(
         IssueComment, IssueComment.author_id, author.id, data.get("client_id"), build
     )
     if created:  # a comment is history too, but does not change the issue's version
-        _event(issue, author, now, "comment", None, comment.body)
-        db.session.flush()
+        _event(issue, author, now, "comment", None, comment.body, at)
+        if author.role == Role.MANAGER and issue.status == IssueStatus.WAITING_ON_STORE:
+            _event(issue, author, now, "status", issue.status, IssueStatus.IN_PROGRESS, at)
+            _set_status(issue, IssueStatus.IN_PROGRESS, now)
+            issue.updated_at = now
+        refresh(issue, now)
     return comment, created
 
 

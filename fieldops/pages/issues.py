@@ -27,6 +27,8 @@ from fieldops.issues import (
     add_comment,
     file_issue,
     issues_page,
+    sla_payload,
+    sla_view,
     update_issue,
     visible_issue,
 )
@@ -75,9 +77,11 @@ def index() -> ResponseReturnValue:
     shown = _shown(values)
     args, errors = list_args(IssueListArgsSchema(), values)
     page = issues_page(current_user, args)
+    now = utcnow()
     return render_template(
         "issues/index.html",
         page=page,
+        slas={issue.id: sla_payload(issue, now) for issue in page["items"]},
         args=args,
         errors=errors,
         shown=shown,
@@ -132,10 +136,13 @@ def _detail_page(issue_id: int, errors: dict[str, list[str]] | None = None) -> R
     issue = visible_issue(issue_id, current_user)
     manager = current_user.role == Role.MANAGER
     statuses = [IssueStatus.OPEN, IssueStatus.CLOSED] if manager else list(IssueStatus)
+    if manager and issue.status == IssueStatus.WAITING_ON_STORE:  # they may answer it
+        statuses[1:1] = [IssueStatus.WAITING_ON_STORE, IssueStatus.IN_PROGRESS]
     return render_template(
         "issues/detail.html",
         issue=issue,
         tz=issue.store.timezone,
+        service=sla_view(issue, utcnow()),
         errors=errors or {},
         statuses=choices(statuses),
         severities=choices(Severity),
@@ -159,6 +166,8 @@ def update(issue_id: int) -> ResponseReturnValue:
     values = form_values()
     if current_user.role == Role.MANAGER:  # the manager's form only carries the status
         values = {k: v for k, v in values.items() if k in ("status", "version")}
+        if values.get("status") == issue.status.value:  # left as it was: no change asked
+            values.pop("status")
     elif "assignee_id" in request.form and not values.get("assignee_id"):
         values["assignee_id"] = None
     result, errors = submit(

@@ -43,6 +43,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("issues.index", "Issues"),
         ("users.index", "Users"),
         ("shifts.index", "Shifts"),
+        ("sla.index", "SLA"),
         ("users.tokens", "Tokens"),
         ("hours.import_csv", "Import"),
         ("users.audit", "Audit log"),

@@ -128,16 +128,18 @@ def _observation(user: User, data: dict, _id: int | None, now: datetime, _at: da
 
 
 def _issue_create(user: User, data: dict, _id: int | None, now: datetime, _at: datetime):
+    """An issue filed offline: its clock starts at the phone's time (`reported_at`)."""
     return file_issue(data, user, now)
 
 
-def _issue_update(user: User, data: dict, issue_id: int | None, now: datetime, _at: datetime):
+def _issue_update(user: User, data: dict, issue_id: int | None, now: datetime, at: datetime):
+    """A change made offline counts for the issue's service levels at the phone's time."""
     issue = visible_issue(issue_id, user, for_update=True)
-    return update_issue(issue, data, user, now), True
+    return update_issue(issue, data, user, now, at), True
 
 
-def _issue_comment(user: User, data: dict, issue_id: int | None, now: datetime, _at: datetime):
-    return add_comment(visible_issue(issue_id, user), data, user, now)
+def _issue_comment(user: User, data: dict, issue_id: int | None, now: datetime, at: datetime):
+    return add_comment(visible_issue(issue_id, user), data, user, now, at)
 
 
 def _closeout(user: User, data: dict, store_id: int | None, now: datetime, at: datetime):
@@ -185,7 +187,13 @@ OPERATIONS: dict[str, Operation] = {
         own_client_id=True,
     ),
     "issue_create": Operation(
-        Action.CREATE_RECORDS, IssueCreateSchema, None, _issue_create, own_client_id=True
+        Action.CREATE_RECORDS,
+        IssueCreateSchema,
+        None,
+        _issue_create,
+        None,
+        "reported_at",
+        own_client_id=True,
     ),
     "issue_update": Operation(
         Action.TRIAGE_ISSUES, IssueUpdateSchema, "issue_id", _issue_update, _may_triage

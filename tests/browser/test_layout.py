@@ -38,7 +38,7 @@ def test_the_phone_menu_shows_every_item_within_the_screen(live, page, role):
 
     menu.click()
     names = links.all_inner_texts()
-    assert len(names) == (9 if role == "admin" else 4)
+    assert len(names) == (10 if role == "admin" else 4)
     for link in links.all():
         expect(link).to_be_visible()
         box = link.bounding_box()
@@ -91,6 +91,7 @@ def _pages(live, role: str) -> tuple[User, list[str]]:
         pages += ["/admin/signals/import", f"/stores/{store.id}/edit", "/issues/new"]
         pages += ["/stores/new", "/visits/new", f"/visits/{visit.id}/edit", "/admin/shifts/new"]
         pages += ["/admin/users/new", f"/admin/users/{manager.id}/edit"]
+        pages += ["/admin/sla", "/admin/sla/critical"]
     return live.build.user(role), pages
 
 

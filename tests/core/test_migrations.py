@@ -57,3 +57,28 @@ def test_0010_downgrades_and_upgrades_again(app, tmp_path):
         assert "assignee_id" not in columns("alerts") and not columns("alert_events")
         upgrade()
         assert "acknowledged_by_id" in columns("alerts") and "change" in columns("alert_events")
+
+
+def test_0011_seeds_the_policies_and_goes_down_and_up_again(app, tmp_path):
+    """Service-level policies come seeded with the documented defaults; the issues' clock
+    columns come and go with their migration."""
+    url = f"sqlite:///{tmp_path / 'chain.db'}"
+    with other_app(app, SQLALCHEMY_DATABASE_URI=url) as fresh, fresh.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            seeded = conn.execute(
+                sa.text("SELECT severity, response_minutes, resolve_minutes, clock "
+                        "FROM sla_policies ORDER BY response_minutes")
+            ).all()  # fmt: skip
+        assert [tuple(row) for row in seeded] == [
+            ("critical", 30, 240, "always"),
+            ("high", 60, 480, "customer_hours"),
+            ("medium", 240, 1440, "customer_hours"),
+            ("low", 1440, 4800, "customer_hours"),
+        ]
+        assert {"reported_at", "sla", "response_due_at", "resolve_due_at"} <= columns("issues")
+        downgrade(revision="0010_shift_version_alert_history")
+        assert not columns("sla_policies") and "reported_at" not in columns("issues")
+        assert "detail" not in columns("issue_events")
+        upgrade()
+        assert "detail" in columns("issue_events") and columns("sla_policies")

@@ -29,6 +29,7 @@ from fieldops.extensions import db
 from fieldops.hours.drifts import largest_drifts
 from fieldops.hours.models import HoursBasis, RealHours
 from fieldops.issues.models import Issue, IssueCategory, IssueEvent, IssueStatus, Severity
+from fieldops.issues.service_levels import derive_issue
 from fieldops.observations.models import Observation, ObservationCategory
 from fieldops.observations.schemas import FIELD_SCHEMAS
 from fieldops.shifts.models import ShiftKind, SupportShift
@@ -114,7 +115,7 @@ def test_visits_observations_and_issues(demo: dict[str, int], now: datetime) -> 
         assert obs.observed_at < now
 
     issues = db.session.scalars(sa.select(Issue)).all()
-    assert {i.status for i in issues} == set(IssueStatus)
+    assert {i.status for i in issues} == set(IssueStatus) - {IssueStatus.WAITING_ON_STORE}
     assert {i.category for i in issues} == set(IssueCategory)
     assert {i.severity for i in issues} == set(Severity)
     assert all(i.created_at < now for i in issues)
@@ -224,3 +225,16 @@ def test_twelve_weeks_of_coverage_history(app: Flask, now: datetime) -> None:
     page = browser.get("/overview").get_data(as_text=True)
     assert '<svg class="heatmap"' in page and '<svg class="trend"' in page
     assert page.count('class="dot real"') == 13 and "Open alerts" in page
+
+
+def test_every_demo_issue_has_its_service_levels_cached(demo: dict[str, int], now: datetime):
+    issues = db.session.scalars(sa.select(Issue).order_by(Issue.id)).all()
+    assert all(issue.sla is not None for issue in issues)
+    states = Counter(issue.sla["resolve"]["met_at"] is None for issue in issues)
+    assert states[True] and states[False]  # open ones running, resolved ones decided
+    for issue in issues[:30]:
+        fresh = derive_issue(issue, now)
+        assert (issue.response_due_at, issue.resolve_due_at) == (
+            fresh.response.due_at,
+            fresh.resolve.due_at,
+        )

@@ -149,10 +149,12 @@ def test_triage_records_who_changed_what_and_when(
     assert r.get_json()["resolved_at"] == (now + timedelta(minutes=30)).isoformat()
 
     history = as_manager.get(f"/api/issues/{issue.id}/history").get_json()
-    assert history["total"] == 4
+    assert history["total"] == 5  # the new severity's service level starts with a checkpoint
+    checkpoint = history["items"][0]
+    assert (checkpoint["field"], checkpoint["old_value"]) == ("sla_checkpoint", "severity")
     assert [
         (h["field"], h["old_value"], h["new_value"], h["actor"]["name"], h["at"])
-        for h in history["items"]
+        for h in history["items"][1:]
     ] == [
         (
             "status",

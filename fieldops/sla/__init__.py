@@ -1,0 +1,18 @@
+"""Service levels: per severity, minutes to respond and to resolve, counted on a clock of
+the store's real customer hours, its posted hours, or every hour.
+
+Other packages import from here, never from its modules (docs/architecture.md).
+"""
+
+from fieldops.sla.hours import ClockHours
+from fieldops.sla.models import Clock, SlaPolicy
+from fieldops.sla.schemas import SlaSchema
+from fieldops.sla.services import (
+    get_policy,
+    policies,
+    policy_changed,
+    rules_for,
+    store_clock_hours,
+    update_policy,
+)
+from fieldops.sla.timeline import Checkpoint, Rules, Step, Verdict, derive, reading
