@@ -208,8 +208,10 @@ class Candidates:
 
     def chosen(self, options: list[planning.Option]) -> list[Change]:
         """The planner's choice as changes: the chosen steps of a chain (both chains of a
-        shift's move) become one change."""
+        shift's move) become one change, and new shifts of the same hours one shift on all
+        their days (the same cost; each store then covered on every one of the days)."""
         found = [self.changes[id(o)] for o in options if id(o) in self.changes]
+        new: list[NewShift] = []
         steps: dict[str, list[tuple[Step, planning.Option]]] = defaultdict(list)
         for option in options:
             if id(option) in self.steps:
@@ -228,10 +230,10 @@ class Candidates:
                     if before
                     else (target.start, target.start + after)
                 )
-                found.append(self._new_shift(target, start, end, dict(gains)))
+                new.append(replace(target, start=start, end=end))
             else:
                 found.append(self._move(target, before, after, dict(gains)))
-        return found
+        return found + [self._new_shift(shift) for shift in _merged(new)]
 
     def _move(self, s: Staffed, before: int, after: int, gains: Gains) -> Change:
         body: dict[str, Any] = {"version": s.shift.version}
@@ -318,7 +320,9 @@ class Candidates:
                 grown = self._grown(plans, [], new.rows)
                 yield from self._chain(group, new, earlier, grown, len(days))
 
-    def _new_shift(self, new: NewShift, start: int, end: int, gains: Gains) -> Change:
+    def _new_shift(self, new: NewShift) -> Change:
+        start, end = new.start, new.end
+        gains = self.gains(self._windows(new.plan(start, end)), new.rows)
         codes = [row.store.code for row in new.rows if row.store.id in gains]
         names = ", ".join(codes[:3]) + (f" and {len(codes) - 3} more" if len(codes) > 3 else "")
         days = describe_days(sorted(new.days))
@@ -334,6 +338,26 @@ class Candidates:
         }
         option = planning.Option("new", (end - start) * len(new.days), gains, new_shift=True)
         return Change(f"Add {days} {hours} for {names}", "POST", "/api/shifts", body, option)
+
+
+def _merged(shifts: list[NewShift]) -> list[NewShift]:
+    """New shifts of the same zone and hours as one, on all their days, for all their
+    stores, staffed by the lowest engineer id of theirs."""
+    same: dict[tuple[str, int, int], list[NewShift]] = defaultdict(list)
+    for shift in shifts:
+        same[shift.timezone, shift.start, shift.end].append(shift)
+    found = []
+    for group in same.values():
+        rows = {row.store.id: row for shift in group for row in shift.rows}
+        found.append(
+            replace(
+                group[0],
+                days=frozenset().union(*(shift.days for shift in group)),
+                rows=[rows[i] for i in sorted(rows)],
+                engineer=min(shift.engineer for shift in group),
+            )
+        )
+    return found
 
 
 def _staffed(rows: list[StoreCoverage]) -> list[Staffed]:
