@@ -26,6 +26,7 @@ import heapq
 import math
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -164,7 +165,9 @@ def exact(options: list[Option], needs: dict[int, int]) -> Plan:
     return Plan("exact", chosen, bound, missing)
 
 
-def relaxed_bound(options: list[Option], needs: dict[int, int]) -> int:
+def relaxed_bound(
+    options: list[Option], needs: dict[int, int], reachable: Iterable[int] = ()
+) -> int:
     """A lower bound on the engineer-minutes of any plan meeting the needs (each capped at
     what all options together could cover): the LP with options taken in fractions and each
     store's need met by the options' gains there, each gain counted up to the need.
@@ -172,19 +175,22 @@ def relaxed_bound(options: list[Option], needs: dict[int, int]) -> int:
     Every plan meeting the needs satisfies it (an option gaining at least the need meets it
     alone; otherwise the gains add up to at least what they cover together), so none costs
     less. Per store one row, not one per atom: it stays small for a region of a thousand
-    stores, and where options overlap little it is as tight as the atoms' LP."""
+    stores, and where options overlap little it is as tight as an LP over atoms. Stores known
+    `reachable` (a plan met their need) skip working out what all options could cover."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
     infinity = solver.infinity()
     picked = [solver.NumVar(0, 1, "") for _ in options]
     gains: dict[int, list[tuple[int, int]]] = defaultdict(list)
     reach: dict[int, list[Interval]] = defaultdict(list)
+    met = set(reachable)
     for index, option in enumerate(options):
-        for store, found in option.gains.items():
+        for store, found in option.seconds_at.items():
             if needs.get(store):
-                gains[store].append((index, length(found)))
-                reach[store] += found
+                gains[store].append((index, found))
+                if store not in met:
+                    reach[store] += option.gains[store]
     for store, by in gains.items():
-        need = min(needs[store], length(union(reach[store])))
+        need = needs[store] if store in met else min(needs[store], length(union(reach[store])))
         enough = solver.Constraint(need, infinity)
         for index, seconds in by:
             enough.SetCoefficient(picked[index], min(seconds, need))
@@ -343,7 +349,9 @@ def greedy(options: list[Option], needs: dict[int, int]) -> Plan:
         if following is not None:
             heapq.heappush(heap, entry(following))
     state.drop_redundant()
-    return Plan("greedy", state.chosen, relaxed_bound(options, needs), state.short())
+    short = state.short()
+    bound = relaxed_bound(options, needs, reachable=needs.keys() - short.keys())
+    return Plan("greedy", state.chosen, bound, short)
 
 
 def in_order(chosen: list[Option]) -> list[tuple[Option, dict[int, int]]]:

@@ -8,6 +8,8 @@ follows the one before and the whole stays sorted and disjoint.
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 
 from fieldops.coverage.intervals import Interval
@@ -21,10 +23,11 @@ class Stacked:
     def __init__(self, keys: list[int], intervals: list[list[Interval]]) -> None:
         self.keys = keys
         self.position = {key: k for k, key in enumerate(keys)}
-        flat = [(k * STRETCH + a, k * STRETCH + b) for k, found in enumerate(intervals)
-                for a, b in found]  # fmt: skip
-        pairs = np.array(flat, dtype=np.int64).reshape(-1, 2)
-        self.starts, self.ends = pairs[:, 0], pairs[:, 1]
+        pairs = np.array(list(chain.from_iterable(intervals)), dtype=np.int64).reshape(-1, 2)
+        moved = np.repeat(
+            np.arange(len(keys), dtype=np.int64) * STRETCH, [len(f) for f in intervals]
+        )
+        self.starts, self.ends = pairs[:, 0] + moved, pairs[:, 1] + moved
         # seconds of the intervals before each one
         self.before = np.concatenate(([0], np.cumsum(self.ends - self.starts)))
 
@@ -69,12 +72,13 @@ class Stacked:
         ends = np.minimum(self.ends[met], window_ends[window])
         kept = ends > starts
         stretch = starts[kept] // STRETCH
-        found: dict[int, list[Interval]] = {}
-        for k, start, end in zip(
-            stretch.tolist(),
-            (starts[kept] - stretch * STRETCH).tolist(),
-            (ends[kept] - stretch * STRETCH).tolist(),
-            strict=True,
-        ):
-            found.setdefault(self.keys[k], []).append((start, end))
-        return found
+        local_starts = (starts[kept] - stretch * STRETCH).tolist()
+        local_ends = (ends[kept] - stretch * STRETCH).tolist()
+        # The parts come sorted, each key's together: cut where the key changes.
+        cuts = [0, *(np.flatnonzero(np.diff(stretch)) + 1).tolist(), len(local_starts)]
+        owners = stretch.tolist()
+        return {
+            self.keys[owners[a]]: list(zip(local_starts[a:b], local_ends[a:b], strict=True))
+            for a, b in zip(cuts, cuts[1:], strict=False)
+            if b > a
+        }
