@@ -17,6 +17,7 @@ from fieldops.auth.api import blp as auth_api
 from fieldops.auth.session import init_auth
 from fieldops.auth.tokens_api import blp as tokens_api
 from fieldops.auth.views import blp as auth_views
+from fieldops.calendars.routes import blp as calendar_feeds
 from fieldops.cli import fieldops_cli
 from fieldops.core.errors import register_error_handlers, show_conflicts_with
 from fieldops.core.health import blp as health
@@ -155,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
         shifts_views,
         sla_views,
         pwa_views,
+        calendar_feeds,
     ):
         app.register_blueprint(blueprint)
 

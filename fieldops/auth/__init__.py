@@ -4,6 +4,7 @@ and the role matrix with its route decorator.
 Other packages import from here, never from its modules (docs/architecture.md).
 """
 
+from fieldops.auth.calendar import calendar_token, replace_calendar, user_for_calendar
 from fieldops.auth.models import Role, TokenScope, User
 from fieldops.auth.passwords import validate_new_password
 from fieldops.auth.policy import Action, can, requires

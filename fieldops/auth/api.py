@@ -10,12 +10,14 @@ from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
 from fieldops.auth import services, sessions
+from fieldops.auth.calendar import replace_calendar
 from fieldops.auth.device import remember_device
 from fieldops.auth.models import User, UserSession
 from fieldops.auth.policy import Action, requires
 from fieldops.auth.schemas import (
     CsrfSchema,
     LoginSchema,
+    MeSchema,
     PasswordChangeSchema,
     SessionSchema,
     StatusSchema,
@@ -138,16 +140,27 @@ def end_session(session_id: int) -> dict[str, Any]:
 
 @blp.route("/me", methods=["GET"])
 @requires(Action.READ_RECORDS)
-@blp.response(200, UserSchema)
+@blp.response(200, MeSchema)
 def me() -> User:
-    """The signed-in user, with `role` and, for a manager, `store_ids`."""
+    """The signed-in user, with `role`, for a manager `store_ids`, and `calendar_url`."""
     return current_user
+
+
+@blp.route("/me/calendar", methods=["POST"])
+@requires(Action.READ_RECORDS)
+@blp.response(200, MeSchema)
+def new_calendar() -> User:
+    """A new secret address for your calendar feed (`calendar_url`); the old one answers
+    404 from now on."""
+    user = current_user._get_current_object()
+    replace_calendar(user, utcnow())
+    return user
 
 
 @blp.route("/me", methods=["PATCH"])
 @requires(Action.READ_RECORDS)
 @blp.arguments(TimezoneSchema)
-@blp.response(200, UserSchema)
+@blp.response(200, MeSchema)
 def update_me(data: dict[str, Any]) -> User:
     """Set the zone you read times in: `{"timezone": "America/Denver"}`, or null for the
     app's default."""

@@ -44,6 +44,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Which calendar address is live (auth/calendar.py): replacing it counts one up.
+    calendar_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     # The stores a manager runs (stores.Store, above auth: resolved by name).
     stores: Mapped[list[Any]] = relationship(

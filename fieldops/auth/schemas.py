@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
 from marshmallow import Schema, post_dump, validate
 
+from fieldops.auth.calendar import calendar_token
 from fieldops.auth.models import Role, TokenScope
 from fieldops.auth.passwords import MIN_PASSWORD_LENGTH
 from fieldops.core import fields
@@ -112,3 +114,16 @@ class UserSchema(Schema):
         if getattr(user, "role", None) != Role.MANAGER:
             data.pop("store_ids", None)
         return data
+
+
+class MeSchema(UserSchema):
+    """The signed-in user, with the address of their calendar feed."""
+
+    calendar_url = fields.Function(
+        lambda user: url_for("calendars.feed", token=calendar_token(user), _external=True),
+        dump_only=True,
+        metadata={
+            "description": "your visits as an iCalendar feed to subscribe to; secret (it is "
+            "the key): POST /api/me/calendar replaces it"
+        },
+    )

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from fieldops.auth import services, sessions
+from fieldops.auth.calendar import calendar_token, replace_calendar
 from fieldops.auth.device import remember_device
 from fieldops.auth.models import Role
 from fieldops.auth.policy import requires
@@ -117,6 +118,7 @@ def _account_page(
         errors=errors,
         zone_errors=zone_errors or {},
         sessions=sessions.live_sessions(current_user, utcnow()),
+        calendar_url=url_for("calendars.feed", token=calendar_token(current_user), _external=True),
         current_session_id=here.id if here else None,
     ), 422 if errors or zone_errors else 200
 
@@ -137,6 +139,15 @@ def change_timezone() -> ResponseReturnValue:
         return _account_page({}, errors)
     flash("Time zone saved: times now read in " + zone_label(services.user_zone(user)) + ".")
     return redirect(url_for("auth.account"))
+
+
+@blp.post("/account/calendar")
+@requires()
+def new_calendar() -> ResponseReturnValue:
+    """A new calendar address; subscriptions to the old one stop updating."""
+    replace_calendar(current_user._get_current_object(), utcnow())
+    flash("Calendar address replaced: subscribe to the new one.")
+    return redirect(url_for("auth.account") + "#calendar")
 
 
 @blp.post("/account/sessions/<int:session_id>/end")

@@ -26,6 +26,7 @@ ACTION_WORDS = {
     "user.created": "User added",
     "user.updated": "User changed",
     "auth.password_changed": "Password changed",
+    "auth.calendar_replaced": "Calendar address replaced",
     "token.created": "API token created",
     "token.revoked": "API token revoked",
     "shift.created": "Shift added",

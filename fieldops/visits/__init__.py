@@ -24,5 +24,6 @@ from fieldops.visits.services import (
     sees_check_in_position,
     start_visit,
     upcoming_visits,
+    visit_query,
     visits_today,
 )

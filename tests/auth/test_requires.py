@@ -6,7 +6,8 @@ from fieldops.auth.models import TokenScope
 from fieldops.auth.policy import Action, can
 
 # Routes anyone may reach: signing in and out, the CSRF token, the API document, the
-# health check, and the app shell the service worker saves while signed out.
+# health check, the app shell the service worker saves while signed out, and calendar
+# feeds (calendar apps cannot sign in: the secret address is the key).
 PUBLIC = {
     "Auth.csrf_token",
     "Auth.login",
@@ -14,6 +15,7 @@ PUBLIC = {
     "api-docs.openapi_json",
     "auth.login",
     "auth.logout",
+    "calendars.feed",
     "health.healthz",
     "pwa.offline",
     "pwa.outbox",
