@@ -5,10 +5,10 @@ Other packages import from here, never from its modules (docs/architecture.md).
 """
 
 from fieldops.auth.calendar import calendar_token, replace_calendar, user_for_calendar
-from fieldops.auth.models import Role, TokenScope, User
+from fieldops.auth.models import Role, TokenScope, User, WorkDay
 from fieldops.auth.passwords import validate_new_password
 from fieldops.auth.policy import Action, can, requires
-from fieldops.auth.schemas import TokenSchema, UserSchema
+from fieldops.auth.schemas import PLANNED_ROLES, TokenSchema, UserSchema
 from fieldops.auth.services import (
     active_users,
     all_tokens,

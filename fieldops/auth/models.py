@@ -4,7 +4,7 @@ and signed-in sessions. Only a SHA-256 of each secret is kept."""
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -20,6 +20,11 @@ from fieldops.extensions import db
 def digest(secret: str) -> str:
     """What is stored of a token or session secret: its SHA-256, in hex."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+DEFAULT_WORK_WEEKDAYS = [0, 1, 2, 3, 4]
+DEFAULT_WORK_START, DEFAULT_WORK_END = time(8), time(17)
+DEFAULT_VISITS_A_DAY = 3
 
 
 class Role(StrEnum):
@@ -46,6 +51,17 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     # Which calendar address is live (auth/calendar.py): replacing it counts one up.
     calendar_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # How an engineer (or the CIO) works, for planning visits; None means the default.
+    # Their base: a point, or a store.
+    home_latitude: Mapped[float | None]
+    home_longitude: Mapped[float | None]
+    home_store_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stores.id"))
+    work_weekdays: Mapped[list[int] | None] = mapped_column(sa.JSON)  # Monday 0
+    work_start: Mapped[time | None]  # in their zone
+    work_end: Mapped[time | None]
+    regions: Mapped[list[str] | None] = mapped_column(sa.JSON)  # empty: any region
+    max_visits_per_day: Mapped[int | None]
+    days: Mapped[list[WorkDay]] = relationship(order_by="WorkDay.day", cascade="all, delete-orphan")
 
     # The stores a manager runs (stores.Store, above auth: resolved by name).
     stores: Mapped[list[Any]] = relationship(
@@ -70,8 +86,65 @@ class User(UserMixin, db.Model):
     def store_ids(self) -> list[int]:
         return sorted(store.id for store in self.stores)
 
+    @property
+    def home(self) -> dict[str, Any] | None:
+        if self.home_store_id is not None:
+            return {"store_id": self.home_store_id}
+        if self.home_latitude is None or self.home_longitude is None:
+            return None
+        return {"latitude": self.home_latitude, "longitude": self.home_longitude}
+
+    @property
+    def working_hours(self) -> dict[str, Any]:
+        return {
+            "weekdays": DEFAULT_WORK_WEEKDAYS if self.work_weekdays is None else self.work_weekdays,
+            "start": self.work_start or DEFAULT_WORK_START,
+            "end": self.work_end or DEFAULT_WORK_END,
+        }
+
+    @property
+    def covered_regions(self) -> list[str]:
+        return self.regions or []
+
+    @property
+    def visits_a_day(self) -> int:
+        return self.max_visits_per_day or DEFAULT_VISITS_A_DAY
+
+    @property
+    def days_off(self) -> list[date]:
+        return [day.day for day in self.days if day.off]
+
+    @property
+    def trips(self) -> list[WorkDay]:
+        return [day for day in self.days if not day.off]
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
+
+
+class WorkDay(db.Model):
+    """A dated exception to a person's working pattern: a day off, or a trip day worked
+    from another base (a point, or a store)."""
+
+    __tablename__ = "user_days"
+    __table_args__ = (sa.UniqueConstraint("user_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date]
+    off: Mapped[bool]
+    base_latitude: Mapped[float | None]
+    base_longitude: Mapped[float | None]
+    base_store_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stores.id"))
+    note: Mapped[str | None] = mapped_column(sa.String(120))
+
+    @property
+    def base(self) -> dict[str, Any] | None:
+        if self.base_store_id is not None:
+            return {"store_id": self.base_store_id}
+        if self.base_latitude is None or self.base_longitude is None:
+            return None
+        return {"latitude": self.base_latitude, "longitude": self.base_longitude}
 
 
 class TokenScope(StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from marshmallow import Schema, post_dump, validate
+from marshmallow import Schema, ValidationError, post_dump, validate, validates_schema
 
 from fieldops.auth.calendar import calendar_token
 from fieldops.auth.models import Role, TokenScope
@@ -13,6 +13,10 @@ from fieldops.auth.passwords import MIN_PASSWORD_LENGTH
 from fieldops.core import fields
 from fieldops.core.fields import not_blank, validate_timezone
 from fieldops.core.pagination import ListArgsSchema
+
+# The roles visits are planned for, and their working-pattern fields.
+PLANNED_ROLES = (Role.ENGINEER, Role.CIO)
+PATTERN_FIELDS = ("home", "working_hours", "regions", "max_visits_per_day", "days_off", "trips")
 
 
 class CsrfSchema(Schema):
@@ -87,6 +91,55 @@ class TokenListArgsSchema(ListArgsSchema):
     active = fields.Boolean()
 
 
+class PlaceSchema(Schema):
+    """A base to drive from: a point (`latitude` and `longitude`), or a store (`store_id`)."""
+
+    latitude = fields.Float(validate=validate.Range(-90, 90))
+    longitude = fields.Float(validate=validate.Range(-180, 180))
+    store_id = fields.Integer()
+
+    @validates_schema
+    def point_or_store(self, data: dict[str, Any], **_: Any) -> None:
+        point = "latitude" in data or "longitude" in data
+        if "store_id" in data and point:
+            raise ValidationError("Give a point or a store, not both.", "store_id")
+        if not point and "store_id" not in data:
+            raise ValidationError("Give latitude and longitude, or a store_id.", "store_id")
+        for name in ("latitude", "longitude"):
+            if point and name not in data:
+                raise ValidationError("Missing data for required field.", name)
+
+
+class WorkingHoursSchema(Schema):
+    """Working days and hours, in the person's own zone."""
+
+    weekdays = fields.List(
+        fields.Integer(validate=validate.Range(0, 6)),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "Monday 0 to Sunday 6"},
+    )
+    start = fields.HHMM(required=True)
+    end = fields.HHMM(required=True)
+
+    @validates_schema
+    def end_after_start(self, data: dict[str, Any], **_: Any) -> None:
+        if len(set(data.get("weekdays", []))) != len(data.get("weekdays", [])):
+            raise ValidationError("Each weekday once.", "weekdays")
+        if "start" in data and "end" in data and data["end"] <= data["start"]:
+            raise ValidationError(
+                "Must be after the start (a working day ends on its own day).", "end"
+            )
+
+
+class TripSchema(Schema):
+    """A day worked from another base (flying to another state on Tuesdays)."""
+
+    date = fields.Date(required=True, attribute="day", data_key="date")
+    base = fields.Nested(PlaceSchema, required=True)
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+
+
 class UserSchema(Schema):
     id = fields.Integer(dump_only=True)
     email = fields.Email(required=True, validate=validate.Length(max=254))
@@ -108,11 +161,36 @@ class UserSchema(Schema):
     )
     created_at = fields.DateTime(dump_only=True)
     last_login_at = fields.DateTime(dump_only=True, allow_none=True)
+    # How an engineer (or the CIO) works, for planning visits (not shown for other roles).
+    home = fields.Nested(
+        PlaceSchema, allow_none=True, metadata={"description": "the base they drive from"}
+    )
+    working_hours = fields.Nested(
+        WorkingHoursSchema, metadata={"description": "default Mon-Fri 08:00-17:00, own zone"}
+    )
+    regions = fields.List(
+        fields.String(validate=validate.Length(1, 80)),
+        attribute="covered_regions",
+        metadata={"description": "the regions they cover; empty: any"},
+    )
+    max_visits_per_day = fields.Integer(
+        validate=validate.Range(1, 12),
+        attribute="visits_a_day",
+        metadata={"description": "default 3"},
+    )
+    days_off = fields.List(fields.Date(), metadata={"description": "dated days off"})
+    trips = fields.List(
+        fields.Nested(TripSchema), metadata={"description": "days from another base"}
+    )
 
     @post_dump(pass_original=True)
-    def store_ids_for_managers(self, data: dict[str, Any], user: Any, **_: Any) -> dict[str, Any]:
-        if getattr(user, "role", None) != Role.MANAGER:
+    def fields_by_role(self, data: dict[str, Any], user: Any, **_: Any) -> dict[str, Any]:
+        role = getattr(user, "role", None)
+        if role != Role.MANAGER:
             data.pop("store_ids", None)
+        if role not in PLANNED_ROLES:
+            for name in PATTERN_FIELDS:
+                data.pop(name, None)
         return data
 
 

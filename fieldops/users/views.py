@@ -23,13 +23,14 @@ from fieldops.auth import (
     requires,
 )
 from fieldops.auth import revoke_token as revoke_api_token
-from fieldops.clock import utcnow
+from fieldops.clock import WEEKDAY_NAMES, utcnow
 from fieldops.core.fields import partial_schema
 from fieldops.core.forms import form_values, submit
 from fieldops.core.pagination import list_args
-from fieldops.stores import stores_to_pick
+from fieldops.stores import regions, stores_to_pick
 from fieldops.users import services
 from fieldops.users.audit_log import audit_lines
+from fieldops.users.pattern_form import PATTERN_INPUTS, grouped, pattern_payload, pattern_values
 from fieldops.users.schemas import UserListArgsSchema
 
 blp = Blueprint("users", __name__, url_prefix="/admin")
@@ -52,30 +53,49 @@ def index() -> ResponseReturnValue:
 
 def _user_form(user: User | None) -> ResponseReturnValue:
     errors: dict[str, list[str]] = {}
+    stores = stores_to_pick(current_user)
     if request.method == "POST":
         values = form_values(lists=("store_ids",))
         values["active"] = "active" in request.form
         values.setdefault("store_ids", [])
         values.setdefault("timezone", None)  # the empty choice: the app's default
+        values = {k: v for k, v in values.items() if k not in PATTERN_INPUTS}
+        pattern, errors = pattern_payload(request.form, stores)
+        values |= pattern
 
         def save(data: dict[str, Any]) -> User:
             if user is None:
                 return services.create_user(data, current_user, utcnow())
             return services.update_user(user, data, current_user, utcnow())
 
-        saved, errors = submit(partial_schema(UserSchema, user is not None), values, save)
+        saved = None
+        if not errors:
+            saved, errors = submit(partial_schema(UserSchema, user is not None), values, save)
         if saved is not None:
             flash(f"{saved.name} saved.")
             return redirect(url_for("users.index"))
-    stores = stores_to_pick(current_user)
+    posted = request.method == "POST"
     return render_template(
         "users/form.html",
         user=user,
-        form=request.form if request.method == "POST" else None,
-        errors=errors,
+        form=request.form if posted else None,
+        errors=grouped(errors),
         roles=[(r.value, r.value.upper() if r == Role.CIO else r.value.title()) for r in Role],
         stores=stores,
+        store_choices=[(s.id, f"{s.name} ({s.code})") for s in stores],
+        region_names=regions(),
+        weekday_names=list(enumerate(WEEKDAY_NAMES)),
+        p=_posted_pattern() if posted else pattern_values(user, stores),
     ), 422 if errors else 200
+
+
+def _posted_pattern() -> dict[str, Any]:
+    """The pattern fields as posted, to show them again with their errors."""
+    form = request.form
+    return {key: form.get(key, "") for key in PATTERN_INPUTS} | {
+        "work_weekdays": form.getlist("work_weekdays"),
+        "regions": form.getlist("regions"),
+    }
 
 
 @blp.route("/users/new", methods=["GET", "POST"])
