@@ -55,7 +55,9 @@ class User(UserMixin, db.Model):
     # Their base: a point, or a store.
     home_latitude: Mapped[float | None]
     home_longitude: Mapped[float | None]
-    home_store_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stores.id"))
+    # A store id, checked when set (users/services.py); no foreign key: adding one would
+    # rebuild the users table on SQLite, which every other table refers to.
+    home_store_id: Mapped[int | None]
     work_weekdays: Mapped[list[int] | None] = mapped_column(sa.JSON)  # Monday 0
     work_start: Mapped[time | None]  # in their zone
     work_end: Mapped[time | None]

@@ -25,9 +25,6 @@ def upgrade():
         batch_op.add_column(sa.Column('work_end', sa.Time(), nullable=True))
         batch_op.add_column(sa.Column('regions', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('max_visits_per_day', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            op.f('fk_users_home_store_id_stores'), 'stores', ['home_store_id'], ['id']
-        )
     op.create_table(
         'user_days',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -54,7 +51,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_days_user_id'))
     op.drop_table('user_days')
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('fk_users_home_store_id_stores'), type_='foreignkey')
         for column in ('max_visits_per_day', 'regions', 'work_end', 'work_start',
                        'work_weekdays', 'home_store_id', 'home_longitude', 'home_latitude'):
             batch_op.drop_column(column)

@@ -82,3 +82,28 @@ def test_0011_seeds_the_policies_and_goes_down_and_up_again(app, tmp_path):
         assert "detail" not in columns("issue_events")
         upgrade()
         assert "detail" in columns("issue_events") and columns("sla_policies")
+
+
+def test_0015_and_0016_upgrade_a_database_with_people_and_visits(app, tmp_path):
+    """The calendar and working-pattern columns are added to a users table that other rows
+    refer to (on SQLite, rebuilding that table would break their foreign keys)."""
+    url = f"sqlite:///{tmp_path / 'chain.db'}"
+    with other_app(app, SQLALCHEMY_DATABASE_URI=url) as fresh, fresh.app_context():
+        upgrade(revision="0011_sla_policies")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO users (id, email, name, role, password_hash, active, created_at, "
+                "updated_at) VALUES (7, 'e@x.test', 'E', 'engineer', 'x', 1, "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            ))  # fmt: skip
+            conn.execute(sa.text(
+                "INSERT INTO audit_events (at, actor_id, action, target_type, target_id, "
+                "details) VALUES ('2026-01-01 00:00:00', 7, 'user.created', 'user', 7, '{}')"
+            ))  # fmt: skip
+        upgrade()
+        with db.engine.connect() as conn:
+            row = conn.execute(
+                sa.text("SELECT calendar_version, work_weekdays FROM users WHERE id = 7")
+            ).one()
+        assert tuple(row) == (1, None)  # None: the default pattern
+        assert {"day", "off", "base_store_id"} <= columns("user_days")
