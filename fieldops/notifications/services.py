@@ -34,8 +34,10 @@ notification_created = Signal("notification-created")
 KINDS = frozenset(kind.value for kind in NotificationKind)
 # Notifications made at the same instant: the one made last first.
 SORTING = Sorting({"created_at": Notification.created_at}, "-created_at", Notification.id.desc())
-PENDING = "notifications.pending"  # in the session's info: (id, mail) not yet committed
-COMMITTED = "notifications.committed"  # committed, not yet delivered
+# In the session's info: (id, mail, the transaction it was made in) not yet committed, and
+# (id, mail) committed, not yet delivered.
+PENDING = "notifications.pending"
+COMMITTED = "notifications.committed"
 
 # The related records' stores, read without importing the features above this one.
 _ISSUES = sa.table("issues", sa.column("id"), sa.column("store_id"))
@@ -104,19 +106,32 @@ def notify(
         db.session.add(notification)
         created.append((notification, _mail(user, title, body, link) if email else None))
     db.session.flush()
-    pending.extend((notification.id, mail) for notification, mail in created)
+    session = db.session()
+    made_in = session.get_nested_transaction() or session.get_transaction()
+    pending.extend((notification.id, mail, made_in) for notification, mail in created)
     return [notification for notification, _ in created]
 
 
 def _committed(session: Session) -> None:
     pending = session.info.pop(PENDING, [])
     if pending:
-        session.info.setdefault(COMMITTED, []).extend(pending)
+        session.info.setdefault(COMMITTED, []).extend((id_, mail) for id_, mail, _ in pending)
+
+
+def _within(transaction: Any, outer: Any) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def _rolled_back(session: Session, previous_transaction: Any) -> None:
-    if not session.in_transaction():  # the outermost transaction: nothing of it was kept
-        session.info.pop(PENDING, None)
+    """Forget the notifications made inside the transaction or savepoint rolled back (a
+    rejected operation of an offline sync rolls back its own savepoint only)."""
+    pending = session.info.get(PENDING)
+    if pending:
+        pending[:] = [p for p in pending if not _within(p[2], previous_transaction)]
 
 
 def deliver_committed(app: Flask | None = None) -> None:

@@ -123,3 +123,37 @@ def test_each_committed_notification_is_signalled_after_the_commit(
         assert refused.status_code == 409
     # the assignee (now a follower) and the reporter are told of the status; nothing of the 409
     assert sorted(kind for _, kind in heard) == ["assigned", "issue_status", "issue_status"]
+
+
+def test_a_notification_of_a_savepoint_rolled_back_is_never_delivered(app, world, build):
+    """An offline sync rolls back a rejected operation's savepoint and keeps the others."""
+    from fieldops.extensions import db
+    from fieldops.notifications import deliver_committed, notify
+
+    issue = build.issue(world.store, world.manager)
+    heard = []
+    with (
+        app.app_context(),
+        notification_created.connected_to(
+            lambda sender, notification_id: heard.append(notification_id)
+        ),
+    ):
+
+        def tell(title):
+            [n] = notify(
+                [world.manager.id],
+                "issue_comment",
+                title=title,
+                body="",
+                link="/",
+                issue_id=issue.id,
+            )
+            return n.id
+
+        with pytest.raises(RuntimeError), db.session.begin_nested():
+            tell("rejected")
+            raise RuntimeError("the operation is refused")
+        kept = tell("applied")
+        db.session.commit()
+        deliver_committed()
+    assert heard == [kept]
