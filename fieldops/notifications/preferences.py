@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -50,12 +51,10 @@ def preferences_of(user: User) -> dict[str, object]:
     }
 
 
-def save_preferences(user: User, data: Mapping[str, object]) -> dict[str, object]:
+def save_preferences(user: User, data: Mapping[str, Any]) -> dict[str, object]:
     """Store the choices given (`channels`: {kind: {channel: bool}}, `quiet_outside_shifts`);
     what is not given stays as it was."""
-    channels = data.get("channels") or {}
-    assert isinstance(channels, Mapping)
-    for kind, per_channel in channels.items():
+    for kind, per_channel in (data.get("channels") or {}).items():
         for channel, enabled in per_channel.items():
             row = db.session.get(NotificationPreference, (user.id, kind, channel))
             if row is None:
