@@ -156,3 +156,34 @@ def test_a_reassigned_visit_tells_both_engineers(
     assert r.status_code == 200, r.get_json()
     assert kinds_of(as_engineer) == ["visit_changed"]
     assert kinds_of(as_other_engineer) == ["visit_planned"]
+
+
+def test_an_offline_comment_tells_the_followers_when_it_arrives(
+    world, smtp, as_manager, as_engineer
+):
+    issue = file_issue(as_manager, world.store, title="Tablet will not charge")
+    r = as_engineer.post(
+        "/api/sync",
+        json={
+            "operations": [
+                {
+                    "client_id": "0b6c7a4e-7a43-4b7e-9a52-7b0f5f0c1d11",
+                    "type": "issue_comment",
+                    "payload": {"issue_id": issue["id"], "body": "New cable on its way."},
+                    "created_at": "2026-03-04T14:55:00+00:00",
+                },
+                {
+                    "client_id": "0b6c7a4e-7a43-4b7e-9a52-7b0f5f0c1d12",
+                    "type": "issue_update",
+                    "payload": {"issue_id": issue["id"], "status": "resolved", "version": 99},
+                    "created_at": "2026-03-04T14:56:00+00:00",
+                },
+            ]
+        },
+    )
+    assert r.status_code == 200, r.get_json()
+    assert [o["status"] for o in r.get_json()["results"]] == ["applied", "conflict"]
+    assert kinds_of(as_manager) == ["issue_comment"]  # nothing of the refused change
+    [(recipients, mail)] = smtp.mails
+    assert recipients == [world.manager.email]
+    assert mail["Subject"] == "[FieldOps] New comment: Tablet will not charge"
