@@ -137,6 +137,19 @@ class Config:
     # request; more are queued for the scheduler (JOBS_QUEUE_SECONDS).
     COVERAGE_REFRESH_IN_REQUEST_MAX = 200
 
+    # Email of notifications (fieldops/notifications, docs/notifications.md). Without
+    # SMTP_HOST mails are written to the log (development); SMTP_TLS is "starttls", "ssl"
+    # (SMTP over TLS from the first byte) or "none".
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "587"))
+    SMTP_TLS = os.environ.get("SMTP_TLS", "starttls")
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT_SECONDS", "10"))
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "FieldOps <fieldops@localhost>")
+    # Where links in mails point: the address people open FieldOps at.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+
     DEMO_LOGINS_ALLOWED = True
     SECURE_HEADERS_HSTS = False
 

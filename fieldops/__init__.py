@@ -36,6 +36,9 @@ from fieldops.issues.models import Issue
 from fieldops.issues.schemas import IssueSchema
 from fieldops.issues.service_levels import follow_hours, follow_policy
 from fieldops.jobs.queue import refresh_coverage
+from fieldops.notifications.api import blp as notifications_api
+from fieldops.notifications.services import deliver_committed, init_delivery
+from fieldops.notifications.views import blp as notifications_views
 from fieldops.observations.api import blp as observations_api
 from fieldops.observations.services import hours_evidence
 from fieldops.pages.alerts import blp as alert_pages
@@ -137,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
         photos_api,
         issues_api,
         sla_api,
+        notifications_api,
     ):
         api.register_blueprint(blueprint)
     for blueprint in (
@@ -155,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
         hours_views,
         shifts_views,
         sla_views,
+        notifications_views,
         pwa_views,
         calendar_feeds,
     ):
@@ -188,8 +193,18 @@ def commit_unit_of_work(response: Response) -> Response:
     return response
 
 
+def deliver_notifications(response: Response) -> Response:
+    """After the commit, the mails of the notifications it kept go out, and the channels
+    outside the database hear of them (fieldops.notifications.services)."""
+    deliver_committed()
+    return response
+
+
 def register_hooks(app: Flask) -> None:
+    # After-request functions run in reverse order: delivery after the commit.
+    app.after_request(deliver_notifications)
     app.after_request(commit_unit_of_work)
+    init_delivery()
     init_security_headers(app)
 
 

@@ -12,6 +12,12 @@ from fieldops.hours.models import (
 )
 from fieldops.issues.models import Issue, IssueComment, IssueEvent
 from fieldops.jobs.models import JobRun, SchedulerLease
+from fieldops.notifications.models import (
+    IssueFollower,
+    Notification,
+    NotificationPreference,
+    NotificationSettings,
+)
 from fieldops.observations.models import Observation
 from fieldops.photos.models import Photo
 from fieldops.shifts.models import ShiftException, SupportShift, shift_engineers, shift_stores
@@ -39,6 +45,10 @@ __all__ = [
     "Issue",
     "IssueComment",
     "IssueEvent",
+    "IssueFollower",
+    "Notification",
+    "NotificationPreference",
+    "NotificationSettings",
     "Observation",
     "Photo",
     "PostedHours",

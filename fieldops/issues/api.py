@@ -23,6 +23,7 @@ from fieldops.issues.schemas import (
     IssueSchema,
     IssueUpdateSchema,
 )
+from fieldops.notifications import FollowSchema, follow, is_following, unfollow
 
 blp = Blueprint("Issues", __name__, url_prefix="/api/issues", description="Issues")
 
@@ -103,3 +104,32 @@ def history(args: dict[str, Any], issue_id: int) -> dict[str, Any]:
     """Every change to the issue: who, when, from what to what."""
     issue = services.visible_issue(issue_id, current_user)
     return services.history_page(issue, args)
+
+
+@blp.route("/<int:issue_id>/follow", methods=["GET"])
+@requires(Action.READ_RECORDS)
+@blp.response(200, FollowSchema)
+def following(issue_id: int) -> dict[str, bool]:
+    """Whether you follow the issue (are told of its comments and status changes)."""
+    issue = services.visible_issue(issue_id, current_user)
+    return {"following": is_following(issue.id, current_user.id)}
+
+
+@blp.route("/<int:issue_id>/follow", methods=["PUT"])
+@requires(Action.READ_RECORDS)
+@blp.response(200, FollowSchema)
+def follow_issue(issue_id: int) -> dict[str, bool]:
+    """Follow the issue; anyone who may see it may. Following again changes nothing."""
+    issue = services.visible_issue(issue_id, current_user)
+    follow(issue.id, current_user.id)
+    return {"following": True}
+
+
+@blp.route("/<int:issue_id>/follow", methods=["DELETE"])
+@requires(Action.READ_RECORDS)
+@blp.response(200, FollowSchema)
+def unfollow_issue(issue_id: int) -> dict[str, bool]:
+    """Stop following the issue (its reporter and assignee too may)."""
+    issue = services.visible_issue(issue_id, current_user)
+    unfollow(issue.id, current_user.id)
+    return {"following": False}

@@ -24,6 +24,12 @@ from fieldops.issues.models import (
     Severity,
 )
 from fieldops.issues.service_levels import checkpoint, refresh
+from fieldops.notifications import (
+    follow,
+    issue_assigned,
+    issue_commented,
+    issue_status_changed,
+)
 from fieldops.sla import rules_for
 from fieldops.stores import Store, get_visible, visible
 
@@ -241,6 +247,7 @@ def file_issue(data: dict[str, Any], reporter: User, now: datetime) -> tuple[Iss
     )
     if created:
         refresh(issue, now)
+        follow(issue.id, reporter.id)
     return issue, created
 
 
@@ -324,11 +331,13 @@ def update_issue(
     if "severity" in changes and changes["severity"] != issue.severity:
         # before anything changes: the minutes elapsed until now, under the old rules
         checkpoint(issue, rules_for(changes["severity"].value), now, "severity", actor.id)
+    old_status = issue.status
     if "status" in changes and changes["status"] != issue.status:
         _event(issue, actor, now, "status", issue.status, changes["status"], at)
         _set_status(issue, changes["status"], now)
+    new_assignee = None
     if "assignee_id" in changes and changes["assignee_id"] != issue.assignee_id:
-        new = _assignee(changes["assignee_id"])
+        new = new_assignee = _assignee(changes["assignee_id"])
         _event(
             issue,
             actor,
@@ -346,6 +355,11 @@ def update_issue(
         issue.updated_at = now
         refresh(issue, now)
     db.session.flush()
+    # Told after the one flush of the change (a flush in between would count the version twice).
+    if new_assignee is not None:
+        issue_assigned(issue, new_assignee, actor)
+    if issue.status != old_status:
+        issue_status_changed(issue, old_status, issue.status, actor)
     return issue
 
 
@@ -378,6 +392,7 @@ def add_comment(
             _set_status(issue, IssueStatus.IN_PROGRESS, now)
             issue.updated_at = now
         refresh(issue, now)
+        issue_commented(issue, author, comment.body)
     return comment, created
 
 

@@ -32,6 +32,7 @@ from fieldops.issues import (
     update_issue,
     visible_issue,
 )
+from fieldops.notifications import follow, is_following, unfollow
 from fieldops.pages.templating import label
 from fieldops.photos import CleanImage, PhotoFileSchema, add_photo, form_photos, photos_of
 from fieldops.stores import Store, get_visible, stores_to_pick
@@ -150,6 +151,7 @@ def _detail_page(issue_id: int, errors: dict[str, list[str]] | None = None) -> R
         can_triage=can(current_user, Action.TRIAGE_ISSUES),
         full_triage=can(current_user, Action.TRIAGE_ISSUES) and not manager,
         can_comment=can(current_user, Action.CREATE_RECORDS),
+        following=is_following(issue.id, current_user.id),
     ), 422 if errors else 200
 
 
@@ -178,6 +180,20 @@ def update(issue_id: int) -> ResponseReturnValue:
     if result is None:
         return _detail_page(issue_id, errors)
     flash("Issue updated.")
+    return redirect(url_for("issues.detail", issue_id=issue_id))
+
+
+@blp.post("/issues/<int:issue_id>/follow")
+@requires(Action.READ_RECORDS)
+def follow_toggle(issue_id: int) -> ResponseReturnValue:
+    """The Follow / Unfollow button: `follow=true` follows, anything else unfollows."""
+    issue = visible_issue(issue_id, current_user)
+    if request.form.get("follow") == "true":
+        follow(issue.id, current_user.id)
+        flash("You follow this issue: you are told of its comments and status changes.")
+    else:
+        unfollow(issue.id, current_user.id)
+        flash("You no longer follow this issue.")
     return redirect(url_for("issues.detail", issue_id=issue_id))
 
 

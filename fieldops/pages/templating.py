@@ -19,6 +19,7 @@ from flask_login import current_user
 from fieldops.auth import Action, Role, can, user_zone
 from fieldops.clock import WEEKDAY_NAMES, zone, zone_label
 from fieldops.coverage import duration
+from fieldops.notifications import Channel, NotificationKind, preferences_of, unread_count
 from fieldops.observations import field_label
 from fieldops.stores import PERSON_ZONES
 from fieldops.visits import may_name_visit, sees_check_in_position
@@ -108,6 +109,23 @@ def nav_items() -> list[tuple[str, str]]:
     return NAV.get(current_user.role, []) if current_user.is_authenticated else []
 
 
+def unread_notifications() -> int:
+    """The bell's count: the signed-in person's unread notifications."""
+    return unread_count(current_user) if current_user.is_authenticated else 0
+
+
+def notification_preferences() -> dict[str, Any]:
+    """The account page's preferences form: each kind's channels, and quiet hours."""
+    return {
+        **preferences_of(current_user),
+        "kinds": [(kind.value, label(kind)) for kind in NotificationKind],
+        "channel_names": [(c.value, CHANNEL_NAMES[c]) for c in Channel],
+    }
+
+
+CHANNEL_NAMES = {Channel.IN_APP: "In the app", Channel.EMAIL: "Email", Channel.PUSH: "Push"}
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_time=local_time,
@@ -121,6 +139,8 @@ def init_templating(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         nav_items=nav_items,
+        unread_notifications=unread_notifications,
+        notification_preferences=notification_preferences,
         reader_zone=reader_zone,
         list_zone=list_zone,
         zone_choices=zone_choices,

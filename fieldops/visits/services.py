@@ -18,6 +18,7 @@ from fieldops.core.errors import Conflict, DomainError, Forbidden, Invalid, NotF
 from fieldops.core.geo import distance_m
 from fieldops.core.pagination import Page, Sorting, paginate
 from fieldops.extensions import db
+from fieldops.notifications import visit_changed, visit_planned
 from fieldops.stores import Store, get_visible, visible
 from fieldops.visits.models import Visit, VisitStatus
 
@@ -188,6 +189,7 @@ def plan_visit(data: dict[str, Any], actor: User, now: datetime) -> Visit:
         store_id=store.id,
         engineer_id=engineer.id,
     )
+    visit_planned(visit, store.name, store.timezone, actor)
     return visit
 
 
@@ -198,6 +200,7 @@ def update_visit(visit: Visit, data: dict[str, Any], actor: User, now: datetime)
     # Read before any change: a lazy load after one would autoflush it on its own and bump
     # the version twice for one update.
     tz_name = visit.store.timezone
+    engineer_before = visit.engineer_id
     if "engineer_id" in data:
         visit.engineer = _engineer(data["engineer_id"])
     start = data.get("planned_start", visit.planned_start)
@@ -222,7 +225,20 @@ def update_visit(visit: Visit, data: dict[str, Any], actor: User, now: datetime)
         now=now,
         fields=sorted(k for k in data if k not in ("version", "past")),
     )
+    _tell_of_change(visit, engineer_before, actor)
     return visit
+
+
+def _tell_of_change(visit: Visit, engineer_before: int, actor: User) -> None:
+    """A reassigned visit is planned for its new engineer and taken from the one before;
+    otherwise its engineer hears it was changed."""
+    store = visit.store
+    if visit.engineer_id != engineer_before:
+        visit_planned(visit, store.name, store.timezone, actor)
+        what = "moved to another engineer"
+        visit_changed(visit, store.name, store.timezone, actor, what, engineer_before)
+    else:
+        visit_changed(visit, store.name, store.timezone, actor, "changed", visit.engineer_id)
 
 
 def cancel_visit(
@@ -235,6 +251,8 @@ def cancel_visit(
     visit.updated_at = now
     db.session.flush()
     record(actor, "visit.cancelled", "visit", visit.id, now=now, reason=reason)
+    store = visit.store
+    visit_changed(visit, store.name, store.timezone, actor, "cancelled", visit.engineer_id)
     return visit
 
 

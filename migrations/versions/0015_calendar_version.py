@@ -1,7 +1,7 @@
 """users.calendar_version: which calendar feed address is live
 
 Revision ID: 0015_calendar_version
-Revises: 0011_sla_policies
+Revises: 0012_notifications
 Create Date: 2026-12-04 16:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_calendar_version'
-down_revision = '0011_sla_policies'
+down_revision = '0012_notifications'
 branch_labels = None
 depends_on = None
 

@@ -89,7 +89,7 @@ def test_0015_and_0016_upgrade_a_database_with_people_and_visits(app, tmp_path):
     refer to (on SQLite, rebuilding that table would break their foreign keys)."""
     url = f"sqlite:///{tmp_path / 'chain.db'}"
     with other_app(app, SQLALCHEMY_DATABASE_URI=url) as fresh, fresh.app_context():
-        upgrade(revision="0011_sla_policies")
+        upgrade(revision="0012_notifications")
         with db.engine.begin() as conn:
             conn.execute(sa.text(
                 "INSERT INTO users (id, email, name, role, password_hash, active, created_at, "
