@@ -118,12 +118,21 @@ def notification_preferences() -> dict[str, Any]:
     """The account page's preferences form: each kind's channels, and quiet hours."""
     return {
         **preferences_of(current_user),
-        "kinds": [(kind.value, label(kind)) for kind in NotificationKind],
+        "kinds": [(kind.value, KIND_NAMES[kind]) for kind in NotificationKind],
         "channel_names": [(c.value, CHANNEL_NAMES[c]) for c in Channel],
     }
 
 
 CHANNEL_NAMES = {Channel.IN_APP: "In the app", Channel.EMAIL: "Email", Channel.PUSH: "Push"}
+KIND_NAMES = {
+    NotificationKind.ASSIGNED: "An issue assigned to you",
+    NotificationKind.ISSUE_COMMENT: "A comment on an issue you follow",
+    NotificationKind.ISSUE_STATUS: "A new status of an issue you follow",
+    NotificationKind.VISIT_PLANNED: "A visit planned for you",
+    NotificationKind.VISIT_CHANGED: "Your visit moved, reassigned or cancelled",
+    NotificationKind.SLA_WARNING: "Service level: 75 % of the time spent",
+    NotificationKind.SLA_BREACH: "Service level missed",
+}
 
 
 def init_templating(app: Flask) -> None:

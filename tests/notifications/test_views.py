@@ -61,7 +61,8 @@ def test_someone_elses_notification_does_not_open(world, as_manager, as_engineer
 def test_the_account_page_turns_a_channel_off(world, as_manager, as_engineer, browser_as_manager):
     page = browser_as_manager.get("/account").get_data(as_text=True)
     assert 'id="notifications"' in page
-    assert 'value="issue_comment:in_app" aria-label="Issue comment: In the app" checked' in page
+    label = "A comment on an issue you follow: In the app"
+    assert f'value="issue_comment:in_app" aria-label="{label}" checked' in page
 
     kept_on = ["assigned:in_app", "issue_status:in_app", "issue_comment:email"]
     r = browser_as_manager.submit("/account", {"on": kept_on}, "/account/notifications")
@@ -73,7 +74,7 @@ def test_the_account_page_turns_a_channel_off(world, as_manager, as_engineer, br
     comment(as_engineer, issue["id"])
     assert kinds_of(as_manager) == []
     page = browser_as_manager.get("/account").get_data(as_text=True)
-    assert 'value="issue_comment:in_app" aria-label="Issue comment: In the app">' in page
+    assert f'value="issue_comment:in_app" aria-label="{label}">' in page
 
 
 def test_the_issue_page_follows_and_unfollows(world, as_manager, browser_as_cio):
