@@ -10,12 +10,15 @@ its `waitUntil` kept by the test and `clients.openWindow` / `WindowClient.focus`
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
 from tests.browser.support import TIMEOUT_MS, require_browser, sign_in, wait_until
 
 require_browser()
+
+from playwright.sync_api import expect  # noqa: E402  (after the skip: it may be missing)
 
 SHOWN = """async (tag) => {
   const registration = await navigator.serviceWorker.ready;
@@ -129,3 +132,24 @@ def test_a_message_that_is_not_the_servers_still_shows(live, context, page):
         "Server maintenance at 22:00",
         {"url": "/"},
     )
+
+
+def test_the_account_page_offers_to_notify_this_phone_unless_blocked(live, context, page):
+    key = base64.urlsafe_b64encode(b"\x04" + bytes(range(64))).rstrip(b"=").decode()
+    live.app.config["VAPID_PUBLIC_KEY"] = key
+    try:
+        sign_in(page, live.build.user("engineer").email)
+        page.goto("/account")  # headless chromium blocks notifications until allowed
+        state = page.locator("#push [data-push-state]")
+        expect(state).to_have_text(
+            "Notifications are blocked for FieldOps in this browser's settings."
+        )
+        turn_on = page.get_by_role("button", name="Notify me on this phone")
+        expect(turn_on).to_be_hidden()
+        context.grant_permissions(["notifications"], origin=live.url)
+        page.reload()
+        expect(state).to_have_text("This phone is not notified.")
+        expect(turn_on).to_be_visible()
+        expect(page.get_by_role("button", name="Stop notifying this phone")).to_be_hidden()
+    finally:
+        live.app.config["VAPID_PUBLIC_KEY"] = ""
