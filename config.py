@@ -137,9 +137,9 @@ class Config:
     # request; more are queued for the scheduler (JOBS_QUEUE_SECONDS).
     COVERAGE_REFRESH_IN_REQUEST_MAX = 200
 
-    # Web Push (docs/push.md): the server's VAPID key pair, base64url as
-    # `flask fieldops vapid-keys` prints it, and the contact push services may write to.
-    # Without a public key the account page says push is not set up.
+    # Web Push (docs/push.md): the server's VAPID key pair (the public key base64url, as
+    # browsers take it) and the contact push services may write to. Without a public key
+    # the account page says push is not set up.
     VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
     VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:it-support@example.com")
