@@ -149,6 +149,12 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "FieldOps <fieldops@localhost>")
     # Where links in mails point: the address people open FieldOps at.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Web Push (docs/push.md): the server's VAPID key pair (the public key base64url, as
+    # browsers take it) and the contact push services may write to. Without a public key
+    # the account page says push is not set up.
+    VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:it-support@example.com")
 
     DEMO_LOGINS_ALLOWED = True
     SECURE_HEADERS_HSTS = False

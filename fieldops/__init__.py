@@ -50,6 +50,7 @@ from fieldops.pages.store import blp as store_pages
 from fieldops.pages.templating import init_templating
 from fieldops.pages.visits import blp as visit_pages
 from fieldops.photos.api import blp as photos_api
+from fieldops.push.api import blp as push_api
 from fieldops.pwa.views import blp as pwa_views
 from fieldops.shifts.api import blp as shifts_api
 from fieldops.shifts.models import SupportShift
@@ -141,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
         issues_api,
         sla_api,
         notifications_api,
+        push_api,
     ):
         api.register_blueprint(blueprint)
     for blueprint in (

@@ -20,6 +20,7 @@ from fieldops.notifications.models import (
 )
 from fieldops.observations.models import Observation
 from fieldops.photos.models import Photo
+from fieldops.push.models import PushSubscription
 from fieldops.shifts.models import ShiftException, SupportShift, shift_engineers, shift_stores
 from fieldops.sla.models import SlaPolicy
 from fieldops.stores.models import HoursException, PostedHours, Store, store_managers
@@ -52,6 +53,7 @@ __all__ = [
     "Observation",
     "Photo",
     "PostedHours",
+    "PushSubscription",
     "Store",
     "SupportShift",
     "SyncReceipt",

@@ -37,6 +37,7 @@ STATIC_FILES = (
     "js/outbox-notices.js",
     "js/session.js",
     "js/outbox-ui.js",
+    "js/push.js",  # the account page's Web Push switch (that page loads it)
     "icons/icon-192.png",
     "icons/icon-512.png",
     "icons/maskable-512.png",

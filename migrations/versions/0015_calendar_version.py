@@ -1,7 +1,7 @@
 """users.calendar_version: which calendar feed address is live
 
 Revision ID: 0015_calendar_version
-Revises: 0012_notifications
+Revises: 0013_push_subscriptions
 Create Date: 2026-12-04 16:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_calendar_version'
-down_revision = '0012_notifications'
+down_revision = '0013_push_subscriptions'
 branch_labels = None
 depends_on = None
 

@@ -8,6 +8,8 @@
  * - "cache-pages" messages from the Today page save the pages needed on site.
  * - Background Sync flushes the outbox with the same code as the page (outbox.js,
  *   outbox-http.js, outbox-send.js); names shared with the page come from constants.js.
+ * - Web Push (docs/push.md): a push message is shown as a notification; tapping it opens
+ *   its page in the app (a window already on that page is focused instead).
  */
 // biome-ignore lint/suspicious/noRedundantUseStrict: a classic script, not a module
 "use strict";
@@ -32,6 +34,7 @@ const OFFLINE_URL = "/offline";
 const NETWORK_TIMEOUT = 8000; // ms before a saved copy is shown instead of waiting longer
 const FRESH_MS = 60 * 1000; // a saved page younger than this is not fetched again
 const THUMBNAIL = /^\/api\/photos\/\d+\/thumbnail$/;
+const ICON = SHELL.find((url) => url.endsWith("/icons/icon-192.png"));
 
 self.addEventListener("install", (event) => {
   // The shell pages are fetched without cookies: they must not carry anyone's name.
@@ -85,6 +88,58 @@ self.addEventListener("sync", (event) => {
     }),
   );
 });
+
+self.addEventListener("push", (event) => {
+  const message = pushMessage(event.data);
+  event.waitUntil(
+    self.registration.showNotification(message.title, {
+      body: message.body,
+      tag: message.tag,
+      data: { url: message.url },
+      icon: ICON,
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(openPage(event.notification.data?.url));
+});
+
+// The server's payload {title, body, url, tag}; whatever else arrives still shows something.
+function pushMessage(data) {
+  let message = {};
+  try {
+    message = data ? data.json() : {};
+  } catch {
+    message = { body: data.text() };
+  }
+  return {
+    title: String(message.title || "FieldOps"),
+    body: String(message.body || ""),
+    url: String(message.url || "/"),
+    tag: String(message.tag || ""), // a new message of the same tag replaces the shown one
+  };
+}
+
+// A page of this app only: a URL elsewhere (or none that parses) opens the start page.
+function appUrl(target) {
+  const home = new URL("/", self.location.origin);
+  try {
+    const url = new URL(target || "/", home);
+    return url.origin === home.origin ? url.href : home.href;
+  } catch {
+    return home.href;
+  }
+}
+
+async function openPage(target) {
+  const url = appUrl(target);
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const open = windows.find((client) => client.url === url);
+  if (open) return open.focus();
+  return self.clients.openWindow(url);
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
