@@ -23,4 +23,4 @@ from fieldops.sla.services import (
     store_clock_hours,
     update_policy,
 )
-from fieldops.sla.timeline import Checkpoint, Rules, Step, Target, Verdict, derive, reading
+from fieldops.sla.timeline import Checkpoint, Rules, Step, Verdict, derive, reading

@@ -129,6 +129,8 @@ def test_a_warning_at_exactly_75_percent_goes_to_the_engineers_on_shift_once(
     scheduler.run(utc(2026, 3, 4, 15, 22, 30))
     assert sent.take() == [("sla_warning", "response", utc(2026, 3, 4, 15, 30), [on_shift.id])]
     assert history(app, issue_id) == [("sla_warning", "response", "Sam Shift")]
+    page = as_manager.get(f"/issues/{issue_id}").get_data(as_text=True)
+    assert "warned Sam Shift: the response is at 75 % of its time" in page
     assert recorded_runs(app) == [(RunStatus.SUCCEEDED, {"warnings": 1, "breaches": 0})]
 
     scheduler.run(utc(2026, 3, 4, 15, 23))  # the next minute: already sent
@@ -214,6 +216,8 @@ def test_a_restarted_scheduler_sends_nothing_twice(app, world, as_manager, sched
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SlaEscalation)) == 1
     assert history(app, issue_id) == [("sla_breach", "response", "Ada Admin, Cleo Cio")]
+    page = as_manager.get(f"/issues/{issue_id}").get_data(as_text=True)
+    assert "told Ada Admin, Cleo Cio: the response target is breached" in page
 
 
 def test_a_run_whose_scheduler_lost_the_lease_sends_nothing_and_a_later_run_does(
