@@ -272,3 +272,22 @@ def test_an_issue_waiting_on_the_store_from_the_start_is_never_escalated(
     change(as_engineer, issue_id, status="waiting_on_store")
     scheduler.run(utc(2026, 3, 4, 15, 0) + timedelta(days=2))
     assert sent.take() == []
+
+
+def test_a_shift_kept_in_another_zone_is_on_shift_by_its_own_clock(
+    app, world, as_manager, scheduler, sent
+):
+    eastern = world.build.user("engineer", name="Ed East")
+    # 10:00-18:00 New York time: 09:00-17:00 in Chicago. At 09:22 CST it is 10:22 EST.
+    add_shift(
+        app,
+        region="Midwest",
+        timezone="America/New_York",
+        start=time(10),
+        end=time(18),
+        engineers=[eastern],
+    )
+    add_shift(app, region="Midwest", timezone="America/Los_Angeles", start=time(8), end=time(16))
+    file(as_manager, world.store)  # 07:22 in Los Angeles: that shift has not begun
+    scheduler.run(utc(2026, 3, 4, 15, 22, 30))
+    assert sent.take() == [("sla_warning", "response", utc(2026, 3, 4, 15, 30), [eastern.id])]
