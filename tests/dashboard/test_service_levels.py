@@ -17,12 +17,18 @@ learned to stay until 21:30. The West store counts the same posted hours.
   of customer hours (11 h on Wednesday, 11 h on Thursday, 2 h on Friday): Fri 6 Mar 11:00
   CST.
 - E, high, reported at NOW: response due 10:00 CST, 60 minutes away.
+- G, high, at Early Motors (Midwest, posted as world.store, but its Friday customers are
+  learned to leave at 18:00), reported Fri 27 Feb 17:30 CST. Customer hours: response due
+  Sat 09:30 (30 minutes Friday, 30 Saturday); posted hours: Fri 18:30. Assigned Fri 19:00:
+  met, but on posted hours breached. Still open: its resolution was breached on Saturday
+  on both clocks (customer hours 16:30: 30 + 450 minutes; posted 14:30: 150 + 330).
 - F, medium, reported at NOW and moved at once to waiting on the store by an engineer:
   that answers it (response met), and its resolution is paused: not near a breach.
 
 Decided in the 4 weeks: A's response (breached; met on posted hours), A's resolution
-(met), B's response (met), B's resolution (breached), F's response (met): 3 met,
-2 breached, 60 %; on posted hours 4 met, 80 %.
+(met), B's response (met), B's resolution (breached), F's response (met), G's response
+(met; breached on posted hours), G's resolution (breached on both): 4 met, 3 breached,
+57.1 %; on posted hours 4 met too (one saved, one lost).
 """
 
 from __future__ import annotations
@@ -54,19 +60,21 @@ def cst(*args: int) -> datetime:
 @pytest.fixture
 def issues(app, world, build):
     west = build.store(name="Western Motors", region="West")
+    early = build.store(name="Early Motors", region="Midwest")
     world.made("store", "manager", "engineer")
     with app.app_context():
-        db.session.add(
-            RealHours(
-                store_id=world.store.id,
-                weekday=4,
-                opens=time(9),
-                closes=time(21, 30),
-                sample_days=8,
-                confidence=0.9,
-                basis=HoursBasis.OBSERVED,
+        for store, closes in ((world.store, time(21, 30)), (early, time(18))):
+            db.session.add(
+                RealHours(
+                    store_id=store.id,
+                    weekday=4,
+                    opens=time(9),
+                    closes=closes,
+                    sample_days=8,
+                    confidence=0.9,
+                    basis=HoursBasis.OBSERVED,
+                )
             )
-        )
         db.session.flush()
         manager = db.session.get(User, world.manager.id)
         engineer = db.session.get(User, world.engineer.id)
@@ -92,6 +100,8 @@ def issues(app, world, build):
         change(b, utc(2026, 3, 2, 17, 0), status=IssueStatus.RESOLVED)
         c = file("C", Severity.MEDIUM, utc(2026, 1, 10, 16, 0))
         change(c, utc(2026, 1, 10, 16, 30), status=IssueStatus.IN_PROGRESS)
+        g = file("G", Severity.HIGH, cst(2026, 2, 27, 17, 30), early, engineer)
+        change(g, cst(2026, 2, 27, 19, 0), assignee_id=engineer.id)
         file("D", Severity.LOW, cst(2026, 3, 4, 8, 0))
         file("E", Severity.HIGH, NOW)
         f = file("F", Severity.MEDIUM, NOW)
@@ -108,15 +118,15 @@ def test_attainment_by_severity_and_region_with_posted_hours_beside_it(app, issu
     with app.app_context():
         seen = attainment(None, NOW)
         assert seen.since == utc(2026, 2, 4, 15, 0)
-        assert figures(seen.total) == (3, 2, 1, 0, 60.0, 80.0)
+        assert figures(seen.total) == (4, 3, 1, 1, 57.1, 57.1)
         assert {k: figures(t) for k, t in seen.by_severity.items()} == {
             "critical": (1, 1, 0, 0, 50.0, 50.0),
-            "high": (1, 1, 1, 0, 50.0, 100.0),
+            "high": (2, 2, 1, 1, 50.0, 50.0),
             "medium": (1, 0, 0, 0, 100.0, 100.0),
             "low": (0, 0, 0, 0, None, None),
         }
         assert {k: figures(t) for k, t in seen.by_region.items()} == {
-            "Midwest": (2, 1, 1, 0, 66.7, 100.0),
+            "Midwest": (3, 2, 1, 1, 60.0, 60.0),
             "West": (1, 1, 0, 0, 50.0, 50.0),
         }
         assert figures(attainment("West", NOW).total) == (1, 1, 0, 0, 50.0, 50.0)
@@ -135,8 +145,11 @@ def test_the_open_issues_nearest_to_a_breach_come_first(app, issues):
 def test_the_overview_shows_them_and_links_each_issue(issues, as_cio):
     page = as_cio.get("/overview").get_data(as_text=True)
     assert "Service levels, last 4 weeks" in page
-    assert "3 of 5 responses and resolutions decided since 04 Feb; 2 breached." in page
-    assert "On posted hours, 1 of these 2 breaches would have counted as met (80.0% met)." in page
+    assert "4 of 7 responses and resolutions decided since 04 Feb; 3 breached." in page
+    assert (
+        "On posted hours, 1 of these 3 breaches would have counted as met, and 1 target met"
+        " would have counted as breached (57.1% met)."
+    ) in page
     assert f'href="/issues/{issues["E"]}"' in page
     assert "Response due in 1 h of its clock (Wed 10:00 CST)" in page
     assert f'href="/issues/{issues["F"]}"' not in page  # paused
