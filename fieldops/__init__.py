@@ -36,7 +36,9 @@ from fieldops.issues.models import Issue
 from fieldops.issues.schemas import IssueSchema
 from fieldops.issues.service_levels import follow_hours, follow_policy
 from fieldops.jobs.queue import refresh_coverage
+from fieldops.jobs.runner import job_finished
 from fieldops.notifications.api import blp as notifications_api
+from fieldops.notifications.events import service_level_escalated
 from fieldops.notifications.services import deliver_committed, init_delivery
 from fieldops.notifications.views import blp as notifications_views
 from fieldops.observations.api import blp as observations_api
@@ -58,6 +60,7 @@ from fieldops.shifts.schemas import ShiftSchema
 from fieldops.shifts.services import shift_changed
 from fieldops.shifts.views import blp as shifts_views
 from fieldops.sla.api import blp as sla_api
+from fieldops.sla.escalation import sla_escalated
 from fieldops.sla.services import policy_changed
 from fieldops.sla.views import blp as sla_views
 from fieldops.stores.api import blp as stores_api
@@ -175,8 +178,9 @@ def connect_features() -> None:
     hours), learned hours or completed visit refreshes the coverage snapshots of the stores
     it touches (in the request, or queued when many: fieldops.jobs.queue); a store's new
     hours or a severity's new policy re-derive the service levels of its open issues
-    (fieldops.issues.service_levels). Connecting twice
-    (one app per test) is harmless: a receiver is held once."""
+    (fieldops.issues.service_levels); an escalated service level notifies the people it
+    names, and a job's notifications go out once its run is over. Connecting twice (one app
+    per test) is harmless: a receiver is held once."""
     zone_changed.connect(follow_store_zone)
     hours_evidence.connect(refresh_day)
     for changed in (shift_changed, store_changed, hours_learned, visit_completed):
@@ -184,6 +188,8 @@ def connect_features() -> None:
     for changed in (store_changed, hours_learned):
         changed.connect(follow_hours)
     policy_changed.connect(follow_policy)
+    sla_escalated.connect(service_level_escalated)
+    job_finished.connect(deliver_after_job)
 
 
 def commit_unit_of_work(response: Response) -> Response:
@@ -200,6 +206,11 @@ def deliver_notifications(response: Response) -> Response:
     outside the database hear of them (fieldops.notifications.services)."""
     deliver_committed()
     return response
+
+
+def deliver_after_job(app: Flask, **_: object) -> None:
+    """A scheduler job's notifications, once its run has committed (or not)."""
+    deliver_committed(app)
 
 
 def register_hooks(app: Flask) -> None:

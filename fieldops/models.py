@@ -22,7 +22,7 @@ from fieldops.observations.models import Observation
 from fieldops.photos.models import Photo
 from fieldops.push.models import PushSubscription
 from fieldops.shifts.models import ShiftException, SupportShift, shift_engineers, shift_stores
-from fieldops.sla.models import SlaPolicy
+from fieldops.sla.models import SlaEscalation, SlaPolicy
 from fieldops.stores.models import HoursException, PostedHours, Store, store_managers
 from fieldops.sync.models import SyncReceipt
 from fieldops.visits.models import Visit
@@ -39,6 +39,7 @@ __all__ = [
     "JobRun",
     "RealHours",
     "SchedulerLease",
+    "SlaEscalation",
     "SlaPolicy",
     "ShiftException",
     "Signal",

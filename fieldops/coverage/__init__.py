@@ -22,6 +22,7 @@ from fieldops.coverage.services import (
     coverage_of,
     covering_shifts,
     customer_hours,
+    on_shift,
     visit_cadence,
 )
 from fieldops.coverage.snapshots import (

@@ -108,6 +108,37 @@ def shift_plans() -> tuple[list[tuple[SupportShift, ShiftPlan]], dict[int, set[i
     return plans, listed
 
 
+def _covers(shift: SupportShift, listed: dict[int, set[int]], store: Store) -> bool:
+    """A shift covers the stores it lists, or else every store of its region."""
+    if shift.id in listed:
+        return store.id in listed[shift.id]
+    return bool(shift.region) and shift.region == store.region
+
+
+def on_shift(store: Store, at: datetime) -> list[User]:
+    """The active engineers working, at `at`, a staffed active shift that covers the store
+    (the shifts its coverage counts), by name."""
+    plans, listed = shift_plans()
+    moment = int(at.timestamp())
+    working = set()
+    for shift, plan in plans:
+        if not _covers(shift, listed, store):
+            continue
+        day = local_date(at, plan.timezone)  # a window may have opened the day before
+        windows = plan.windows(day - timedelta(days=1), day)
+        if any(start <= moment < end for start, end in windows):
+            working.add(shift.id)
+    if not working:
+        return []
+    staff = sa.select(shift_engineers.c.user_id).where(shift_engineers.c.shift_id.in_(working))
+    stmt = (
+        sa.select(User)
+        .where(User.id.in_(staff), User.active.is_(True), User.role == Role.ENGINEER)
+        .order_by(User.name, User.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
 def visit_cadence(stores: list[Store], now: datetime) -> dict[int, VisitCadence]:
     """Completed visits in the last 365 days per store, and when each becomes overdue.
 
@@ -280,15 +311,7 @@ def coverage_of(
     cadence = visit_cadence(stores, now)
     result = []
     for store in stores:
-        ids = frozenset(
-            shift.id
-            for shift, _ in plans
-            if shift.id in listed
-            and store.id in listed[shift.id]
-            or shift.id not in listed
-            and shift.region
-            and shift.region == store.region
-        )
+        ids = frozenset(shift.id for shift, _ in plans if _covers(shift, listed, store))
         if ids not in merged:  # stores of a region share their shifts: merge once
             merged[ids] = union(w for shift_id in ids for w in windows[shift_id])
         support = merged[ids]

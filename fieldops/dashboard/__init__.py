@@ -23,5 +23,12 @@ from fieldops.dashboard.figures import (
 )
 from fieldops.dashboard.heatmap import Cell, Heatmap, Line, day_cells, draw_heatmap
 from fieldops.dashboard.open_issues import open_issue_counts
+from fieldops.dashboard.service_levels import (
+    Attainment,
+    NearBreach,
+    Tally,
+    attainment,
+    nearest_to_breach,
+)
 from fieldops.dashboard.trend import trend_chart
 from fieldops.dashboard.visits_due import VisitDue, due_soon, overdue_visits, visits_of

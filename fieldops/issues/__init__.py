@@ -3,6 +3,7 @@
 Other packages import from here, never from its modules (docs/architecture.md).
 """
 
+from fieldops.issues.escalation import escalate
 from fieldops.issues.models import (
     Issue,
     IssueCategory,

@@ -28,6 +28,7 @@ RECOMPUTE_REAL_HOURS = "recompute_real_hours"
 COVERAGE_SNAPSHOT = "coverage_snapshot"
 HEARTBEAT = "scheduler_heartbeat"
 QUEUED_JOBS = "queued_jobs"
+SLA_ESCALATION = "sla_escalation"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class JobSpec:
     coalesce: bool  # several missed run times: run once, not once each
     max_instances: int  # runs of this job at the same time
     recorded: bool = True  # each run leaves a row in job_runs
+    # False: a run whose work returns no figures (it found nothing to do) leaves no row;
+    # runs that did something, and failures, are recorded when they end.
+    record_idle: bool = True
 
 
 def lease_ttl(config: Config) -> timedelta:
@@ -61,6 +65,10 @@ def _nightly_snapshot(config: Config) -> CronTrigger:
 
 def _queue(config: Config) -> IntervalTrigger:
     return IntervalTrigger(seconds=int(config["JOBS_QUEUE_SECONDS"]), timezone=UTC)
+
+
+def _every_minute(config: Config) -> CronTrigger:
+    return CronTrigger(minute="*", timezone=UTC)
 
 
 def _heartbeat(config: Config) -> IntervalTrigger:
@@ -103,6 +111,18 @@ JOBS: dict[str, JobSpec] = {
             coalesce=True,
             max_instances=1,
             recorded=False,  # each queued job is its own row in job_runs
+        ),
+        JobSpec(
+            id=SLA_ESCALATION,
+            description="Warn at 75 % of service-level targets; tell of breaches",
+            func=tasks.sla_escalation,
+            trigger=_every_minute,
+            # A late minute is dropped: the next one comes a minute later and finds the same
+            # escalations (they are sent once, whichever run sends them).
+            misfire_grace_time=50,
+            coalesce=True,
+            max_instances=1,
+            record_idle=False,  # 1,440 idle runs a day would say nothing
         ),
         JobSpec(
             id=HEARTBEAT,

@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from blinker import Signal
 from flask import Flask
 
 from fieldops.clock import utcnow
@@ -41,6 +42,11 @@ from fieldops.jobs import lease, registry
 from fieldops.jobs.models import JobRun, RunStatus
 
 log = logging.getLogger(__name__)
+
+# Sent with the app (and `job_id`) after each run, committed or not, in its app context and
+# outside any transaction: what a job's commit kept for after it (the mails of its
+# notifications) goes out then.
+job_finished = Signal("job-finished")
 
 Work = Callable[[datetime], Mapping[str, Any] | None]
 
@@ -52,7 +58,8 @@ class LostLease(Exception):
 @dataclass(frozen=True)
 class Outcome:
     job_id: str
-    status: RunStatus | None  # None: not recorded (the heartbeat), or the database failed
+    # None: not recorded (the heartbeat, an idle run), or the database failed
+    status: RunStatus | None
     run_id: int | None = None
     details: dict[str, Any] = field(default_factory=dict)
     lost_lease: bool = False  # another scheduler holds the lease: this one should step down
@@ -76,31 +83,44 @@ class Fence:
 
 
 def run_job(app: Flask, job_id: str, tenure: lease.Tenure, now: datetime | None = None) -> Outcome:
-    """Run a registered job for the scheduler leading (or believing it leads) under `tenure`."""
-    spec = registry.get(job_id)
+    """Run a registered job for the scheduler leading (or believing it leads) under `tenure`;
+    `job_finished` follows, outside its transaction."""
     with app.app_context():
-        now = now or utcnow()
-        fence = Fence(tenure)
         try:
-            with db.engine.begin() as conn:
-                leader = lease.renew(conn, tenure, now, registry.lease_ttl(app.config))
-                holder_now = None if leader else lease.current(conn)
-            if not leader:
-                return _skip(spec, tenure.holder, now, holder_now)
-            if spec.recorded:
-                return record_run(spec.id, tenure.holder, spec.func, now, fence=fence)
-            spec.func(now)
-            fence.check()
-            db.session.commit()
-            return Outcome(spec.id, None)
-        except LostLease:
-            db.session.rollback()
-            log.warning("Job %s not committed: %s lost the lease", job_id, tenure.holder)
-            return Outcome(spec.id, None, lost_lease=True)
-        except Exception:  # logged: the scheduler must carry on
-            log.exception("Job %s could not run or be recorded", job_id)
-            db.session.rollback()
-            return Outcome(spec.id, None)
+            return _run(app, registry.get(job_id), tenure, now or utcnow())
+        finally:
+            job_finished.send(app, job_id=job_id)
+
+
+def _run(app: Flask, spec: registry.JobSpec, tenure: lease.Tenure, now: datetime) -> Outcome:
+    fence = Fence(tenure)
+    try:
+        with db.engine.begin() as conn:
+            leader = lease.renew(conn, tenure, now, registry.lease_ttl(app.config))
+            holder_now = None if leader else lease.current(conn)
+        if not leader:
+            return _skip(spec, tenure.holder, now, holder_now)
+        if spec.recorded:
+            return record_run(
+                spec.id,
+                tenure.holder,
+                spec.func,
+                now,
+                fence=fence,
+                record_idle=spec.record_idle,
+            )
+        spec.func(now)
+        fence.check()
+        db.session.commit()
+        return Outcome(spec.id, None)
+    except LostLease:
+        db.session.rollback()
+        log.warning("Job %s not committed: %s lost the lease", spec.id, tenure.holder)
+        return Outcome(spec.id, None, lost_lease=True)
+    except Exception:  # logged: the scheduler must carry on
+        log.exception("Job %s could not run or be recorded", spec.id)
+        db.session.rollback()
+        return Outcome(spec.id, None)
 
 
 def _skip(spec: registry.JobSpec, holder: str, now: datetime, other: lease.Lease | None) -> Outcome:
@@ -134,6 +154,7 @@ def record_run(
     now: datetime,
     *,
     fence: Fence | None = None,
+    record_idle: bool = True,
     **context: Any,
 ) -> Outcome:
     """Run `work(now)` as one recorded unit of work, in the current app context.
@@ -141,26 +162,42 @@ def record_run(
     `context` (say, the store a command was limited to) is kept in the run's details
     beside the figures `work` returns. A scheduled run passes its `fence`, checked just
     before the commit; a run by hand has none. A failure is rolled back and recorded,
-    not raised.
+    not raised. With `record_idle` False the run is not recorded while it runs: it leaves
+    a row when it ends only if its work returned figures (it did something) or failed.
     """
-    run = JobRun(
-        job_id=job_id,
-        holder=holder,
-        status=RunStatus.RUNNING,
-        started_at=now,
-        details=_jsonable(context),
-    )
-    db.session.add(run)
-    db.session.flush()
-    run_id = run.id  # known now: reading it after the commit would start a transaction
-    db.session.commit()
+    run_id = None
+    if record_idle:
+        run = JobRun(
+            job_id=job_id,
+            holder=holder,
+            status=RunStatus.RUNNING,
+            started_at=now,
+            details=_jsonable(context),
+        )
+        db.session.add(run)
+        db.session.flush()
+        run_id = run.id  # known now: reading it after the commit would start a transaction
+        db.session.commit()
     started = time.perf_counter()
     try:
         figures = dict(work(now) or {})
+        details = _jsonable({**context, **figures, "seconds": _since(started)})
+        if record_idle:
+            run.status, run.finished_at, run.details = RunStatus.SUCCEEDED, utcnow(), details
+        elif figures:  # recorded with its work, in the same commit
+            run = JobRun(
+                job_id=job_id,
+                holder=holder,
+                status=RunStatus.SUCCEEDED,
+                started_at=now,
+                finished_at=utcnow(),
+                details=details,
+            )
+            db.session.add(run)
+            db.session.flush()
+            run_id = run.id
         if fence is not None:
             fence.check()
-        details = _jsonable({**context, **figures, "seconds": _since(started)})
-        run.status, run.finished_at, run.details = RunStatus.SUCCEEDED, utcnow(), details
         db.session.commit()
     except Exception as err:  # recorded; the caller decides what to say
         db.session.rollback()
@@ -175,9 +212,31 @@ def record_run(
         if not isinstance(err, LostLease):
             details["error"] = f"{type(err).__name__}: {err}"
         details = _jsonable(details)
-        _close(run_id, status, details)
+        if record_idle:
+            _close(run_id, status, details)
+        else:  # its row, if any, was rolled back with the work
+            run_id = _ended(job_id, holder, now, status, details)
         return Outcome(job_id, status, run_id, details, lost_lease=lost)
-    return Outcome(job_id, RunStatus.SUCCEEDED, run_id, details)
+    return Outcome(job_id, RunStatus.SUCCEEDED if run_id else None, run_id, details)
+
+
+def _ended(
+    job_id: str, holder: str, started_at: datetime, status: RunStatus, details: dict[str, Any]
+) -> int:
+    """Record a run that was not recorded while it ran, now that it has ended."""
+    run = JobRun(
+        job_id=job_id,
+        holder=holder,
+        status=status,
+        started_at=started_at,
+        finished_at=utcnow(),
+        details=details,
+    )
+    db.session.add(run)
+    db.session.flush()
+    run_id = run.id
+    db.session.commit()
+    return run_id
 
 
 def _close(run_id: int, status: RunStatus, details: dict[str, Any]) -> None:
@@ -216,7 +275,8 @@ def abandon_runs(holder: str, now: datetime) -> int:
 
 
 def missed_runs(config: Mapping[str, Any], now: datetime) -> dict[str, datetime]:
-    """For each recorded job with run times missed within its grace time, the first of them.
+    """For each recorded job with run times missed within its grace time, the first of them
+    (jobs whose idle runs are not recorded excepted).
 
     The scheduler keeps its schedule in memory, so a run due while no scheduler was leading
     (a restart at 03:15, a takeover after the leader died or froze) would otherwise wait
@@ -229,7 +289,9 @@ def missed_runs(config: Mapping[str, Any], now: datetime) -> dict[str, datetime]
     """
     due = {}
     for spec in registry.JOBS.values():
-        if not spec.recorded:
+        # A job whose idle runs leave no record cannot tell a missed run from an idle one;
+        # it runs every minute anyway.
+        if not spec.recorded or not spec.record_idle:
             continue
         since = now - timedelta(seconds=spec.misfire_grace_time)
         last_success = db.session.scalar(

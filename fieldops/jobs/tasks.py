@@ -13,6 +13,7 @@ from typing import Any
 
 from fieldops.coverage import take_snapshot
 from fieldops.hours import recompute, recompute_pending
+from fieldops.issues import escalate
 from fieldops.jobs.queue import run_queued
 
 
@@ -46,6 +47,16 @@ def queued_jobs(now: datetime) -> dict[str, Any]:
     finds nothing; a run rolled back (its scheduler lost the lease) leaves them queued.
     """
     return run_queued(now)
+
+
+def sla_escalation(now: datetime) -> dict[str, Any]:
+    """Warn of open issues at 75 % of a service-level target, and tell of breaches.
+
+    Idempotent: each escalation is sent once per issue, target, kind and due time (a row of
+    `sla_escalations` in the run's commit), so a repeated run, a catch-up or a restarted
+    scheduler sends nothing again. Figures are empty when nothing was sent (not recorded).
+    """
+    return escalate(now)
 
 
 def heartbeat(now: datetime) -> dict[str, Any]:

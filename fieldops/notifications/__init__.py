@@ -10,6 +10,7 @@ from fieldops.notifications.events import (
     issue_assigned,
     issue_commented,
     issue_status_changed,
+    service_level_escalated,
     unfollow,
     visit_changed,
     visit_planned,

@@ -6,7 +6,7 @@ never told of their own action, and a follower only of issues they may see.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
@@ -20,6 +20,11 @@ from fieldops.notifications.services import notify
 class IssueLike(Protocol):
     id: int
     title: str
+
+
+class EscalatedIssue(IssueLike, Protocol):
+    severity: Any  # issues.Severity (a str enum)
+    store: Any  # stores.Store
 
 
 class VisitLike(Protocol):
@@ -136,4 +141,34 @@ def visit_changed(
         body=f"The visit to {store_name} on {when} was {what} by {actor.name}.",
         link=f"/visits/{visit.id}",
         visit_id=visit.id,
+    )
+
+
+def service_level_escalated(
+    issue: EscalatedIssue,
+    *,
+    kind: str,
+    target: str,
+    due_at: datetime,
+    user_ids: list[int],
+    **_: Any,
+) -> None:
+    """Tell the people an escalation names (connected to `sla.sla_escalated`): a warning at
+    75 % of a target, or its breach. Critical issues come through quiet hours."""
+    what = "response" if target == "response" else "resolution"
+    due = _when(due_at, issue.store.timezone)
+    if kind == NotificationKind.SLA_WARNING:
+        title = f"Service level: {what} due {due}: {issue.title}"
+        body = f"Issue #{issue.id} has used 75 % of its {what} time; it is due {due}."
+    else:
+        title = f"Service level missed ({what}): {issue.title}"
+        body = f"Issue #{issue.id} missed its {what} target, due {due}."
+    notify(
+        user_ids,
+        kind,
+        title=title,
+        body=body,
+        link=_issue_link(issue),
+        issue_id=issue.id,
+        critical=str(issue.severity) == "critical",
     )

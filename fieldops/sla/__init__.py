@@ -4,8 +4,16 @@ the store's real customer hours, its posted hours, or every hour.
 Other packages import from here, never from its modules (docs/architecture.md).
 """
 
+from fieldops.sla.escalation import (
+    BREACH,
+    WARNING,
+    Escalation,
+    escalations_due,
+    recipients,
+    sla_escalated,
+)
 from fieldops.sla.hours import ClockHours
-from fieldops.sla.models import Clock, SlaPolicy
+from fieldops.sla.models import Clock, SlaEscalation, SlaPolicy
 from fieldops.sla.schemas import SlaSchema
 from fieldops.sla.services import (
     get_policy,

@@ -34,3 +34,21 @@ class SlaPolicy(db.Model):
     resolve_minutes: Mapped[int]
     clock: Mapped[Clock] = mapped_column(enum_type(Clock))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SlaEscalation(db.Model):
+    """An escalation sent: a warning at 75 % of a target, or its breach. One per issue,
+    target, kind and due time (the unique key), so a repeated run or a restarted scheduler
+    sends none twice, and a due time moved later (a pause) arms both again. The issue is a
+    record of the feature above (issues): named by its table, not imported."""
+
+    __tablename__ = "sla_escalations"
+    __table_args__ = (sa.UniqueConstraint("issue_id", "target", "kind", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(sa.ForeignKey("issues.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(sa.String(16))  # response, resolve
+    kind: Mapped[str] = mapped_column(sa.String(16))  # sla_warning, sla_breach
+    due_at: Mapped[datetime]
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recipient_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)

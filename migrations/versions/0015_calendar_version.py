@@ -1,7 +1,7 @@
 """users.calendar_version: which calendar feed address is live
 
 Revision ID: 0015_calendar_version
-Revises: 0013_push_subscriptions
+Revises: 0014_sla_escalations
 Create Date: 2026-12-04 16:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_calendar_version'
-down_revision = '0013_push_subscriptions'
+down_revision = '0014_sla_escalations'
 branch_labels = None
 depends_on = None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -139,3 +140,36 @@ def test_runs_left_running_by_a_stopped_scheduler_are_marked_abandoned(app, now)
         (ME, RunStatus.RUNNING),
         ("cli:x", RunStatus.RUNNING),  # a run by hand is not the scheduler's to judge
     ]
+
+
+def test_a_job_that_does_not_record_idle_runs_records_only_runs_that_did_something(
+    app, now, probe, monkeypatch
+):
+    term = lead(app, ME, now)
+    figures: dict = {}
+
+    def work(at):
+        probe(at)
+        return figures
+
+    spec = dataclasses.replace(registry.JOBS[probe.id], func=work, record_idle=False)
+    monkeypatch.setitem(registry.JOBS, probe.id, spec)
+    idle = runner.run_job(app, probe.id, term)
+    assert (idle.status, idle.run_id) == (None, None)
+    assert runs(app) == []
+    assert count(app, AuditEvent, AuditEvent.action == "probe") == 1  # its work committed
+
+    figures["sent"] = 2
+    busy = runner.run_job(app, probe.id, term)
+    [run] = runs(app)
+    assert (busy.status, busy.run_id) == (RunStatus.SUCCEEDED, run.id)
+    assert (run.status, run.details["sent"], run.started_at) == (RunStatus.SUCCEEDED, 2, now)
+
+    probe.error = RuntimeError("no users table")
+    failed = runner.run_job(app, probe.id, term)
+    assert failed.status is RunStatus.FAILED
+    assert [(r.status, r.details.get("error")) for r in runs(app)] == [
+        (RunStatus.SUCCEEDED, None),
+        (RunStatus.FAILED, "RuntimeError: no users table"),
+    ]
+    assert count(app, AuditEvent, AuditEvent.action == "probe") == 2  # the failure rolled back

@@ -41,6 +41,7 @@ def test_every_job_states_its_misfire_grace_time_coalesce_and_max_instances():
         "recompute_real_hours",
         "coverage_snapshot",
         "queued_jobs",
+        "sla_escalation",
         "scheduler_heartbeat",
     }
     for job_id, spec in registry.JOBS.items():
