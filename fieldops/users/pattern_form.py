@@ -15,7 +15,7 @@ from fieldops.stores import Store
 GROUPS = ("home", "working_hours", "regions", "max_visits_per_day", "days_off", "trips")
 # The form's inputs of the pattern (flat: the payload nests some of them).
 PATTERN_INPUTS = (
-    "home_store_id", "home_latitude", "home_longitude", "work_weekdays", "work_start",
+    "pattern", "home_store_id", "home_latitude", "home_longitude", "work_weekdays", "work_start",
     "work_end", "regions", "max_visits_per_day", "days_off", "trips",
 )  # fmt: skip
 _SPLIT = re.compile(r"[\s,;]+")
@@ -24,10 +24,11 @@ _SPLIT = re.compile(r"[\s,;]+")
 def pattern_payload(
     form: MultiDict[str, str], stores: list[Store]
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """The pattern fields of the form as the API's payload (nothing for other roles), and
+    """The pattern fields of the form as the API's payload (nothing for other roles, or
+    when the form has no pattern fields: its hidden `pattern` input marks them), and
     what the form alone can tell is wrong (a trip's store code that no store has)."""
-    if form.get("role") not in {role.value for role in PLANNED_ROLES}:
-        return {}, {}
+    if form.get("role") not in {role.value for role in PLANNED_ROLES} or "pattern" not in form:
+        return {}, {}  # another role, or a form without the pattern's fields
     by_code = {store.code.upper(): store.id for store in stores}
     lines = [line.strip() for line in form.get("trips", "").splitlines() if line.strip()]
     trips = [_trip(line, by_code) for line in lines]

@@ -21,6 +21,7 @@ def engineer_form(world, **changes) -> MultiDict:
         "email": engineer.email,
         "role": "engineer",
         "active": "true",
+        "pattern": "1",
         "home_store_id": "",
         "home_latitude": "41.88",
         "home_longitude": "-87.63",
