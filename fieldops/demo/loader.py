@@ -58,6 +58,7 @@ from fieldops.demo.visits import (
 )
 from fieldops.extensions import db
 from fieldops.issues import Issue, IssueComment, IssueEvent, cache_missing
+from fieldops.notifications import IssueFollower
 from fieldops.observations import Observation
 from fieldops.shifts import ShiftException, SupportShift, shift_engineers, shift_stores
 from fieldops.stores import HoursException, PostedHours, Store, store_managers
@@ -148,6 +149,14 @@ def _load_issues(
     comments = [c | {"issue_id": i.id} for i in issues for c in i.comments]
     insert_rows(IssueComment, comments)
     insert_rows(IssueEvent, [e | {"issue_id": i.id} for i in issues for e in i.events])
+    # the reporter and the assignee follow their issues, as the app's own changes make them
+    following = {
+        (i.id, person)
+        for i in issues
+        for person in (i.row["reporter_id"], i.row.get("assignee_id"))
+        if person is not None
+    }
+    insert_rows(IssueFollower, [{"issue_id": i, "user_id": u} for i, u in sorted(following)])
     return len(issues), len(comments)
 
 

@@ -15,7 +15,7 @@ from fieldops.notifications.events import (
     visit_changed,
     visit_planned,
 )
-from fieldops.notifications.models import Channel, Notification, NotificationKind
+from fieldops.notifications.models import Channel, IssueFollower, Notification, NotificationKind
 from fieldops.notifications.preferences import preferences_of, wants
 from fieldops.notifications.schemas import FollowSchema
 from fieldops.notifications.services import (
