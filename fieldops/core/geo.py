@@ -7,6 +7,7 @@ the visit planner, and tests can use it without an app.
 """
 
 from math import asin, cos, radians, sin, sqrt
+from urllib.parse import urlencode
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -35,3 +36,21 @@ def travel_minutes(
         raise ValueError("road_factor and speed_kmh must be positive")
     road_km = distance_m(a[0], a[1], b[0], b[1]) * road_factor / 1000
     return road_km / speed_kmh * 60
+
+
+def _at(point: Point) -> str:
+    return f"{point[0]:.6f},{point[1]:.6f}"
+
+
+def directions_url(stops: list[Point], base: Point | None = None) -> str | None:
+    """A maps link driving through `stops` in order, from and back to `base` when given
+    (else from the first stop to the last): the universal Google Maps URL, which phones
+    open in their maps app. None without anywhere to go."""
+    route = [base, *stops, base] if base is not None else list(stops)
+    if len(route) < 2 or not stops:
+        return None
+    query = {"api": "1", "origin": _at(route[0]), "destination": _at(route[-1])}
+    if len(route) > 2:
+        query["waypoints"] = "|".join(_at(p) for p in route[1:-1])
+    query["travelmode"] = "driving"
+    return "https://www.google.com/maps/dir/?" + urlencode(query)

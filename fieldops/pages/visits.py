@@ -9,14 +9,15 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from fieldops.auth import Action, Role, requires, user_zone
+from fieldops.auth import Action, Role, User, requires, user_zone
 from fieldops.clock import local_date, utcnow
 from fieldops.core.forms import form_values, submit
-from fieldops.core.geo import travel_minutes
+from fieldops.core.geo import Point, directions_url, travel_minutes
+from fieldops.extensions import db
 from fieldops.observations import visit_observations
 from fieldops.pages.contact import ContactCard, contact_card
 from fieldops.pages.offline import pages_for_visits
-from fieldops.stores import get_visible
+from fieldops.stores import Store, get_visible
 from fieldops.visits import (
     OFF_SCHEDULE,
     CheckInSchema,
@@ -57,6 +58,7 @@ def today() -> ResponseReturnValue:
         day=local_date(now, tz),
         visits=visits,
         drives=drives_to_next(visits),
+        directions=day_directions(visits, current_user),
         contacts=contact_cards(visits, now),
         tomorrow=tomorrow,
         upcoming=[v for v in upcoming_visits(current_user, now) if v.id not in shown],
@@ -72,6 +74,33 @@ def contact_cards(visits: list[Visit], now: datetime) -> dict[int, ContactCard]:
         if visit.status != VisitStatus.CANCELLED and visit.store_id not in by_store:
             by_store[visit.store_id] = contact_card(visit.store_id, current_user, now)
     return {v.id: by_store[v.store_id] for v in visits if v.store_id in by_store}
+
+
+def _point(latitude: float | None, longitude: float | None) -> Point | None:
+    return None if latitude is None or longitude is None else (latitude, longitude)
+
+
+def _base_of(user: User) -> Point | None:
+    """Where the engineer drives from: their base store's position, or their base point."""
+    if user.home_store_id is not None:
+        store = db.session.get(Store, user.home_store_id)
+        return _point(store.latitude, store.longitude) if store else None
+    return _point(user.home_latitude, user.home_longitude)
+
+
+def day_directions(visits: list[Visit], engineer: User) -> str | None:
+    """A maps link for the day: the stores of its visits in route (planned) order, a store
+    visited twice in a row once, cancelled visits left out; from and back to the
+    engineer's base when they have one."""
+    stops: list[Point] = []
+    last = None
+    for visit in visits:
+        point = _point(visit.store.latitude, visit.store.longitude)
+        if visit.status == VisitStatus.CANCELLED or point is None or visit.store_id == last:
+            continue
+        stops.append(point)
+        last = visit.store_id
+    return directions_url(stops, _base_of(engineer))
 
 
 def drives_to_next(visits: list[Visit]) -> dict[int, tuple[int, Visit]]:

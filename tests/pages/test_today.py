@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
 
 from fieldops.extensions import db
 from fieldops.visits.models import Visit
@@ -62,3 +64,40 @@ def test_today_without_visits_shows_the_date_in_the_default_zone(
     monkeypatch.setitem(app.config, "DEFAULT_TIMEZONE", "Asia/Tokyo")  # already Thursday there
     page = browser_as_engineer.get("/today").get_data(as_text=True)
     assert "Thursday 5 March" in page and "No visits today." in page
+
+
+def directions_of(page: str) -> dict[str, list[str]]:
+    href = html.unescape(page.split("data-directions")[0].rsplit('href="', 1)[1].split('"')[0])
+    assert href.startswith("https://www.google.com/maps/dir/?")
+    return parse_qs(urlsplit(href).query)
+
+
+def test_directions_for_the_day_drive_the_stops_in_route_order(
+    now, app, world, build, browser_as_engineer, as_admin
+):
+    loop = build.store(name="Loop Honda", latitude=41.8781, longitude=-87.6298)
+    brew = build.store(name="Brew City Ford", latitude=43.0389, longitude=-87.9065)
+    gone = build.store(name="Gone Kia", latitude=42.0, longitude=-88.0)
+    build.visit(brew, world.engineer, datetime(2026, 3, 4, 20, 0, tzinfo=UTC))
+    build.visit(loop, world.engineer, datetime(2026, 3, 4, 16, 0, tzinfo=UTC))
+    build.visit(loop, world.engineer, datetime(2026, 3, 4, 18, 0, tzinfo=UTC))  # same store
+    build.visit(gone, world.engineer, datetime(2026, 3, 4, 19, 0, tzinfo=UTC), status="cancelled")
+    query = directions_of(browser_as_engineer.get("/today").get_data(as_text=True))
+    # no base: from the first stop to the last
+    assert query["origin"] == ["41.878100,-87.629800"]
+    assert query["destination"] == ["43.038900,-87.906500"] and "waypoints" not in query
+    assert query["travelmode"] == ["driving"]
+
+    r = as_admin.patch(
+        f"/api/users/{world.engineer.id}", json={"home": {"latitude": 41.9, "longitude": -87.7}}
+    )
+    assert r.status_code == 200, r.get_json()
+    query = directions_of(browser_as_engineer.get("/today").get_data(as_text=True))
+    assert query["origin"] == query["destination"] == ["41.900000,-87.700000"]  # home and back
+    assert query["waypoints"] == ["41.878100,-87.629800|43.038900,-87.906500"]
+
+
+def test_no_directions_without_a_mapped_stop(now, world, build, browser_as_engineer):
+    nowhere = build.store(name="Unmapped Kia", latitude=None, longitude=None)
+    build.visit(nowhere, world.engineer, datetime(2026, 3, 4, 16, 0, tzinfo=UTC))
+    assert "data-directions" not in browser_as_engineer.get("/today").get_data(as_text=True)
