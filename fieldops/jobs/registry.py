@@ -29,6 +29,7 @@ COVERAGE_SNAPSHOT = "coverage_snapshot"
 HEARTBEAT = "scheduler_heartbeat"
 QUEUED_JOBS = "queued_jobs"
 SLA_ESCALATION = "sla_escalation"
+MISSED_VISITS = "missed_visits"
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,10 @@ def _queue(config: Config) -> IntervalTrigger:
 
 def _every_minute(config: Config) -> CronTrigger:
     return CronTrigger(minute="*", timezone=UTC)
+
+
+def _hourly(config: Config) -> CronTrigger:
+    return CronTrigger(minute=5, timezone=UTC)
 
 
 def _heartbeat(config: Config) -> IntervalTrigger:
@@ -123,6 +128,18 @@ JOBS: dict[str, JobSpec] = {
             coalesce=True,
             max_instances=1,
             record_idle=False,  # 1,440 idle runs a day would say nothing
+        ),
+        JobSpec(
+            id=MISSED_VISITS,
+            description="Mark planned visits nobody checked in to missed; tell the admins",
+            func=tasks.missed_visits,
+            trigger=_hourly,
+            # Up to an hour late the run is worth doing; later, the next hour's does the
+            # same work (a missed visit is marked once, whichever run marks it).
+            misfire_grace_time=3600,
+            coalesce=True,
+            max_instances=1,
+            record_idle=False,  # most hours mark nothing
         ),
         JobSpec(
             id=HEARTBEAT,

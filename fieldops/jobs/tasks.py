@@ -15,6 +15,7 @@ from fieldops.coverage import take_snapshot
 from fieldops.hours import recompute, recompute_pending
 from fieldops.issues import escalate
 from fieldops.jobs.queue import run_queued
+from fieldops.visits import mark_missed
 
 
 def recompute_real_hours(now: datetime) -> dict[str, Any]:
@@ -57,6 +58,15 @@ def sla_escalation(now: datetime) -> dict[str, Any]:
     scheduler sends nothing again. Figures are empty when nothing was sent (not recorded).
     """
     return escalate(now)
+
+
+def missed_visits(now: datetime) -> dict[str, Any]:
+    """Mark missed the planned visits nobody checked in to, a day after their local day.
+
+    Idempotent: a visit marked missed is no longer planned, so a repeated run finds it no
+    more. Figures are empty when nothing was marked (not recorded).
+    """
+    return mark_missed(now)
 
 
 def heartbeat(now: datetime) -> dict[str, Any]:

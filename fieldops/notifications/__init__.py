@@ -13,6 +13,7 @@ from fieldops.notifications.events import (
     service_level_escalated,
     unfollow,
     visit_changed,
+    visit_missed,
     visit_planned,
 )
 from fieldops.notifications.models import Channel, IssueFollower, Notification, NotificationKind

@@ -144,6 +144,19 @@ def visit_changed(
     )
 
 
+def visit_missed(visit: VisitLike, store_name: str, tz_name: str, admin_ids: list[int]) -> None:
+    """Tell the admins of a planned visit nobody checked in to."""
+    when = _when(visit.planned_start, tz_name)
+    notify(
+        admin_ids,
+        NotificationKind.VISIT_MISSED,
+        title=f"Visit missed: {store_name}, {when}",
+        body=f"Nobody checked in to the visit to {store_name} planned for {when}.",
+        link=f"/visits/{visit.id}",
+        visit_id=visit.id,
+    )
+
+
 def service_level_escalated(
     issue: EscalatedIssue,
     *,

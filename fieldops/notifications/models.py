@@ -18,6 +18,7 @@ class NotificationKind(StrEnum):
     ISSUE_STATUS = "issue_status"  # a status change of an issue you follow
     VISIT_PLANNED = "visit_planned"  # a visit planned for you (the engineer)
     VISIT_CHANGED = "visit_changed"  # your visit rescheduled, reassigned or cancelled
+    VISIT_MISSED = "visit_missed"  # a planned visit nobody checked in to (the admins)
     SLA_WARNING = "sla_warning"  # 75 % of a service-level target spent
     SLA_BREACH = "sla_breach"  # a service-level target missed
 

@@ -17,12 +17,12 @@ from flask import Flask
 from flask_login import current_user
 
 from fieldops.auth import Action, Role, can, user_zone
-from fieldops.clock import WEEKDAY_NAMES, zone, zone_label
+from fieldops.clock import WEEKDAY_NAMES, utcnow, zone, zone_label
 from fieldops.coverage import duration
 from fieldops.notifications import Channel, NotificationKind, preferences_of, unread_count
 from fieldops.observations import field_label
 from fieldops.stores import PERSON_ZONES
-from fieldops.visits import may_name_visit, sees_check_in_position
+from fieldops.visits import left_open, may_name_visit, sees_check_in_position
 
 NAV: dict[Role, list[tuple[str, str]]] = {
     Role.ENGINEER: [
@@ -130,6 +130,7 @@ KIND_NAMES = {
     NotificationKind.ISSUE_STATUS: "A new status of an issue you follow",
     NotificationKind.VISIT_PLANNED: "A visit planned for you",
     NotificationKind.VISIT_CHANGED: "Your visit moved, reassigned or cancelled",
+    NotificationKind.VISIT_MISSED: "A visit nobody checked in to",
     NotificationKind.SLA_WARNING: "Service level: 75 % of the time spent",
     NotificationKind.SLA_BREACH: "Service level missed",
 }
@@ -157,6 +158,7 @@ def init_templating(app: Flask) -> None:
         can=can,
         may_name_visit=may_name_visit,
         sees_check_in_position=sees_check_in_position,
+        left_open=lambda visit: left_open(visit, utcnow()),
         Action=Action,
         Role=Role,
         WEEKDAY_NAMES=WEEKDAY_NAMES,

@@ -82,7 +82,7 @@ def _user_form(user: User | None) -> ResponseReturnValue:
         errors=grouped(errors),
         roles=[(r.value, r.value.upper() if r == Role.CIO else r.value.title()) for r in Role],
         stores=stores,
-        store_choices=[(s.id, f"{s.name} ({s.code})") for s in stores],
+        base_stores=[(s.id, f"{s.name} ({s.code})") for s in stores],
         region_names=regions(),
         weekday_names=list(enumerate(WEEKDAY_NAMES)),
         p=_posted_pattern() if posted else pattern_values(user, stores),

@@ -3,6 +3,7 @@
 Other packages import from here, never from its modules (docs/architecture.md).
 """
 
+from fieldops.visits.missed import left_open, mark_missed
 from fieldops.visits.models import Department, Visit, VisitStatus
 from fieldops.visits.schemas import (
     CheckInSchema,

@@ -7,9 +7,11 @@ from typing import Any
 from flask_login import current_user
 from marshmallow import Schema, ValidationError, post_dump, validate, validates_schema
 
+from fieldops.clock import utcnow
 from fieldops.core import fields
 from fieldops.core.fields import AwareDateTime, not_blank
 from fieldops.core.pagination import ListArgsSchema
+from fieldops.visits.missed import left_open
 from fieldops.visits.models import Department, Visit, VisitStatus
 from fieldops.visits.services import sees_check_in_position
 
@@ -60,6 +62,11 @@ class VisitSchema(Schema):
         metadata={"description": "started on the spot (POST /api/visits/start), not planned"},
     )
     checked_out_at = fields.DateTime(allow_none=True)
+    left_open = fields.Function(
+        lambda visit: left_open(visit, utcnow()),
+        dump_only=True,
+        metadata={"description": "checked in, never checked out, its day over a day ago"},
+    )
     summary = fields.String(allow_none=True)
     departments_met = fields.List(fields.String())
     cancel_reason = fields.String(allow_none=True)

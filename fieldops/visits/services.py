@@ -20,6 +20,7 @@ from fieldops.core.pagination import Page, Sorting, paginate
 from fieldops.extensions import db
 from fieldops.notifications import visit_changed, visit_planned
 from fieldops.stores import Store, get_visible, visible
+from fieldops.visits.missed import on_its_day
 from fieldops.visits.models import Visit, VisitStatus
 
 # Sent with the visit, `store_ids` (its store's) and `now` once its completion is flushed,
@@ -264,8 +265,10 @@ def off_schedule(visit: Visit, at: datetime) -> bool:
 def check_in(visit: Visit, data: dict[str, Any], engineer: User, now: datetime) -> Visit:
     """Start the visit; the position, when the phone gives one, is checked against the store's."""
     _check_version(visit, data.get("version"))
-    _require_status(visit, VisitStatus.PLANNED, doing="check in to")
     at = data.get("at") or now
+    if not (visit.status == VisitStatus.MISSED and on_its_day(visit, at)):
+        # a check-in queued offline on the day still counts on a visit marked missed since
+        _require_status(visit, VisitStatus.PLANNED, doing="check in to")
     _not_future(at, now)
     store = visit.store  # loaded before any change (see update_visit)
     _arrive(visit, store, at, data)
