@@ -57,20 +57,21 @@ COVERAGE_PHASES = [
 ]
 OVERVIEW_PHASES = [
     ("fieldops.dashboard.figures", "open_alerts"),
-    ("fieldops.dashboard.context", "open_issue_counts"),
-    ("fieldops.dashboard.context", "largest_drifts"),
+    ("fieldops.dashboard.open_issues", "open_issue_counts"),
     ("fieldops.dashboard.figures", "active_store_count"),
     ("fieldops.dashboard.figures", "latest_run"),
     ("fieldops.dashboard.figures", "headline"),
     ("fieldops.dashboard.figures", "largest_gaps"),
+    ("fieldops.dashboard.figures", "lowest_coverage"),
     ("fieldops.dashboard.visits_due", "due_soon"),
     ("fieldops.dashboard.visits_due", "overdue_visits"),
     ("fieldops.dashboard.visits_due", "visits_of"),
-    ("fieldops.dashboard.figures", "trend"),
+    ("fieldops.dashboard.figures", "coverage_trend"),
     ("fieldops.dashboard.figures", "by_region"),
-    ("fieldops.dashboard.context", "heatmap"),
-    ("fieldops.dashboard.context", "trend_chart"),
-    ("fieldops.pages.overview", "regions"),
+    ("fieldops.dashboard.heatmap", "draw_heatmap"),
+    ("fieldops.dashboard.trend", "trend_chart"),
+    ("fieldops.dashboard.service_levels", "attainment"),
+    ("fieldops.dashboard.service_levels", "nearest_to_breach"),
     ("fieldops.pages.overview", "overview"),
     ("fieldops.pages.overview", "render_template"),
 ]
@@ -79,7 +80,10 @@ OVERVIEW_PHASES = [
 def time_phases(totals: dict[str, float], phases: list[tuple[str, str]] = PHASES) -> None:
     """Wrap each phase's function in its module so that calls add to `totals`."""
     for module_name, name in phases:
-        module = importlib.import_module(module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue  # the code under test was reorganised: that phase is not timed
         function = getattr(module, name, None)
         if function is None:
             continue
