@@ -8,10 +8,17 @@ keeps connections alive the same client reuses them.
 from __future__ import annotations
 
 import http.client
+import re
 import statistics
 import threading
 import time
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import urlencode
+
+PASSWORD = "bench-password"  # every user of the data set (bench/generate.py)
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @dataclass
@@ -95,3 +102,45 @@ def run_window(
     for thread in threads:
         thread.join()
     sample.seconds += time.perf_counter() - started
+
+
+def _keep(cookies: SimpleCookie, response: Any) -> None:
+    for header in response.headers.get_all("Set-Cookie") or []:
+        cookies.load(header)
+
+
+def _header(cookies: SimpleCookie) -> str:
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in cookies.items())
+
+
+def signed_in(host: str, port: int, email: str, password: str = PASSWORD) -> dict[str, str]:
+    """The headers of a browser signed in as `email` through the sign-in form: pages take
+    a session, never an API token (docs/api.md)."""
+    cookies: SimpleCookie = SimpleCookie()
+    conn = http.client.HTTPConnection(host, port, timeout=60)
+    try:
+        conn.request("GET", "/login")
+        response = conn.getresponse()
+        page = response.read().decode(errors="replace")
+        _keep(cookies, response)
+        token = _CSRF.search(page)
+        if token is None:
+            raise SystemExit(f"/login answered {response.status} without a form: {page[:300]!r}")
+        form = urlencode({"email": email, "password": password, "csrf_token": token[1]})
+        conn.request(
+            "POST",
+            "/login",
+            body=form,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": _header(cookies),
+            },
+        )
+        response = conn.getresponse()
+        response.read()
+        _keep(cookies, response)
+    finally:
+        conn.close()
+    if response.status not in (302, 303):
+        raise SystemExit(f"signing in as {email} answered {response.status}")
+    return {"Cookie": _header(cookies)}

@@ -140,10 +140,11 @@ SNAPSHOT_MARK = "as of the snapshot of"  # templates/overview/index.html, with s
 STALE_MARK = "has not run since"
 
 
-def check_dashboard(host: str, port: int, token: str, paths: list[str]) -> dict[str, int]:
-    """Refuse to measure a dashboard that is not served from today's snapshots to the CIO's
-    token; the size of each page (bytes)."""
-    headers = {"Authorization": f"Bearer {token}"}
+def check_dashboard(
+    host: str, port: int, headers: dict[str, str], paths: list[str]
+) -> dict[str, int]:
+    """Refuse to measure a dashboard that is not served from today's snapshots to the CIO
+    (signed in: `headers`); the size of each page (bytes)."""
     sizes = {}
     for path in paths:
         conn = http.client.HTTPConnection(host, port, timeout=60)

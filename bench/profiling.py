@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench import batches
+from bench.client import PASSWORD
 from bench.coverage import CIO_EMAIL
 from bench.generate import bench_app, ensure_dataset
 
@@ -217,18 +218,23 @@ class PageTimes:
 
 
 def time_overview(
-    database: str, token: str, paths: list[str], requests: int, profiler: Any = None
+    database: str, paths: list[str], requests: int, profiler: Any = None
 ) -> list[PageTimes]:
-    """GET each path `requests` times through the test client with the token, after one
-    request and `gc.freeze()` (as gunicorn.conf.py does once the app is loaded); the last
-    request of the last path runs under `profiler` if given."""
+    """GET each path `requests` times through the test client signed in as the CIO, after
+    one request and `gc.freeze()` (as gunicorn.conf.py does once the app is loaded); the
+    last request of the last path runs under `profiler` if given."""
     import gc
 
     totals: dict[str, float] = defaultdict(float)
     time_phases(totals, OVERVIEW_PHASES)
     app = bench_app(database)
     client = app.test_client()
-    headers = {"Authorization": f"Bearer {token}"}
+    form = client.get("/login").get_data(as_text=True)
+    csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
+    login = {"email": CIO_EMAIL, "password": PASSWORD, "csrf_token": csrf}
+    if client.post("/login", data=login).status_code != 302:
+        raise SystemExit(f"signing in as {CIO_EMAIL} failed")
+    headers: dict[str, str] = {}  # the test client keeps the session's cookies
     pages = []
     for path in paths:
         answer = client.get(path, headers=headers)
@@ -262,7 +268,7 @@ def profile_overview(requests: int, region: str | None, use_cprofile: bool) -> N
     meta = ensure_dataset()
     path = f"/overview?region={quote(region)}" if region else "/overview"
     profiler = cProfile.Profile() if use_cprofile else None
-    (page,) = time_overview(meta.database, meta.cio_token, [path], requests, profiler)
+    (page,) = time_overview(meta.database, [path], requests, profiler)
     print(f"{path}: {requests} requests, {page.size // 1024} KB, median {page.median_ms:.0f} ms, "
           f"max {max(page.latencies) * 1000:.0f} ms")  # fmt: skip
     for name in page.totals:

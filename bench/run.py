@@ -38,8 +38,8 @@ from bench import (
     suggestions,
     uploads,
 )
-from bench.client import Sample, get, run_window
-from bench.coverage import Dashboard
+from bench.client import Sample, get, run_window, signed_in
+from bench.coverage import CIO_EMAIL, Dashboard
 from bench.generate import CACHE_DIR, Meta, ensure_dataset
 from bench.ingest import measure_ingest
 from bench.profiling import time_overview
@@ -130,7 +130,7 @@ def check_answers(port: int, paths: dict[str, list[str]], headers: dict[str, str
 
 def measure(port: int, meta: Meta, settings: Settings, dash: Dashboard) -> dict[str, Sample]:
     headers = {"Authorization": f"Bearer {meta.token}", "Accept": "application/json"}
-    cio = {"Authorization": f"Bearer {meta.cio_token}"}
+    cio = signed_in(HOST, port, CIO_EMAIL)  # pages take a session, not a token
     paths = {
         "healthz": ["/healthz"],
         "today": [f"/api/visits?engineer=me&date={day}" for day in meta.visit_dates],
@@ -139,7 +139,7 @@ def measure(port: int, meta: Meta, settings: Settings, dash: Dashboard) -> dict[
     }
     headers_of = {name: cio if name in dash.paths else headers for name in paths}
     check_answers(port, paths, headers)
-    dash.sizes = live_coverage.check_dashboard(HOST, port, meta.cio_token, dash.every_path)
+    dash.sizes = live_coverage.check_dashboard(HOST, port, cio, dash.every_path)
     samples = {name: Sample(name) for name in paths}
     concurrency = settings.concurrency
     for name in paths:  # warm-up: fill caches and connection pools, not recorded
@@ -186,7 +186,7 @@ def main() -> None:
     live = live_coverage.measure_coverage(meta, args.coverage_rounds)
     snapshot_run = history.prepare(meta)
     dash = live_coverage.dashboard(meta.database)
-    dash.pages = time_overview(meta.database, meta.cio_token, dash.every_path, PROFILED_REQUESTS)
+    dash.pages = time_overview(meta.database, dash.every_path, PROFILED_REQUESTS)
     now = datetime.now(UTC)
     batches = ingest_batches.plan(meta.database, 2 + 2 * args.batches, now)
     snapshot = ingest_batches.snapshot(meta.database, batches, now)

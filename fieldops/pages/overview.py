@@ -215,13 +215,6 @@ def overview(user: User, now: datetime, region: str | None) -> dict[str, Any]:
         "alert_counts": alert_counts,
         "drifts": largest_drifts(user, limit=DRIFTS_SHOWN, region=region),
         "stores_active": active_store_count(user, region),
-        # Worked out live, so only for one region (a plan for every store is the API's).
-        "suggestions": (
-            suggest(user, now, {"region": region})["suggestions"][:SUGGESTIONS_SHOWN]
-            if region
-            else None
-        ),
-        "can_apply": can(user, Action.MANAGE_SHIFTS),
         "suggestion_days": current_app.config["COVERAGE_DEFAULT_DAYS"],
     }
     where = scope(user, region)
@@ -245,6 +238,27 @@ def index() -> ResponseReturnValue:
         **overview(current_user, utcnow(), region),
         **controls_context(),
     )
+
+
+@blp.get("/overview/suggestions")
+@requires(Action.VIEW_OVERVIEW)
+def suggestions() -> ResponseReturnValue:
+    """One region's suggested changes, worked out live (seconds for a region of a thousand
+    stores, so never inside the overview's own request): the overview fetches them after
+    it is shown (`X-Fragment: 1`: the list alone); without JavaScript, a page of their own."""
+    region = request.args.get("region") or None
+    if region is None:
+        return redirect(url_for("overview.index"))
+    plan = suggest(current_user, utcnow(), {"region": region})["suggestions"]
+    context = {
+        "region": region,
+        "suggestions": plan[:SUGGESTIONS_SHOWN],
+        "can_apply": can(current_user, Action.MANAGE_SHIFTS),
+        "days": current_app.config["COVERAGE_DEFAULT_DAYS"],
+    }
+    if request.headers.get("X-Fragment"):
+        return render_template("overview/_suggestions.html", **context)
+    return render_template("overview/suggestions.html", **context)
 
 
 def _suggestion_scope(values: dict[str, Any]) -> tuple[dict[str, Any], str, str]:

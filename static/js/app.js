@@ -22,6 +22,22 @@ function enhanceAutoSubmit(select) {
   });
 }
 
+// A part of a page worked out slowly (the overview's suggested changes) comes after the
+// page: its placeholder links to the part on a page of its own, used without JavaScript.
+async function fillIn(placeholder) {
+  try {
+    const answer = await fetch(placeholder.dataset.fill, {
+      credentials: "same-origin",
+      headers: { "X-Fragment": "1" },
+    });
+    if (!answer.ok) return;
+    placeholder.outerHTML = await answer.text();
+  } catch {
+    // offline or refused: the link stays
+  }
+}
+
+document.querySelectorAll("[data-fill]").forEach(fillIn);
 document.querySelectorAll("[data-confirm]").forEach(enhanceConfirm);
 document.querySelectorAll("select[data-autosubmit]").forEach(enhanceAutoSubmit);
 initPhotoPickers();

@@ -109,11 +109,19 @@ def test_the_cio_reads_suggestions_without_apply_and_others_see_none(
 
 
 def overview_section(browser, query: str) -> str:
+    """The overview's suggestions: the page names where they come from (they are worked
+    out after it, `/overview/suggestions`), and that answers the list."""
     page = markup.unescape(browser.get(f"/overview{query}").get_data(as_text=True))
     if 'id="suggestions"' not in page:
         return ""
     start = page.index('id="suggestions"')
-    return page[start : page.index("</section>", start)]
+    section = page[start : page.index("</section>", start)]
+    url = section.split('data-fill="')[1].split('"')[0]
+    assert f'<a href="{url}">' in section  # without JavaScript: a page of their own
+    answer = browser.client.get(url, headers={"X-Fragment": "1"})
+    assert answer.status_code == 200 and "<html" not in answer.get_data(as_text=True)
+    page = markup.unescape(browser.get(url).get_data(as_text=True))
+    return section + page[page.index('id="suggestions"') :]
 
 
 def test_the_overview_suggests_for_one_region_and_an_admin_applies(
@@ -126,7 +134,7 @@ def test_the_overview_suggests_for_one_region_and_an_admin_applies(
     for _ in range(2):  # two changes: see the test above
         summary = first_suggestion(section)
         done = browser_as_admin.submit(
-            "/overview?region=Midwest",
+            "/overview/suggestions?region=Midwest",
             {"region": "Midwest", "index": "0", "summary": summary, "confirm": "yes"},
             action="/overview/suggestions/apply",
         )
