@@ -37,7 +37,11 @@ from fieldops.issues.schemas import IssueSchema
 from fieldops.issues.service_levels import follow_hours, follow_policy
 from fieldops.jobs.queue import refresh_coverage
 from fieldops.notifications.api import blp as notifications_api
-from fieldops.notifications.services import deliver_committed, init_delivery
+from fieldops.notifications.services import (
+    deliver_committed,
+    init_delivery,
+    notification_created,
+)
 from fieldops.notifications.views import blp as notifications_views
 from fieldops.observations.api import blp as observations_api
 from fieldops.observations.services import hours_evidence
@@ -51,6 +55,7 @@ from fieldops.pages.templating import init_templating
 from fieldops.pages.visits import blp as visit_pages
 from fieldops.photos.api import blp as photos_api
 from fieldops.push.api import blp as push_api
+from fieldops.push.services import push_notification
 from fieldops.pwa.views import blp as pwa_views
 from fieldops.shifts.api import blp as shifts_api
 from fieldops.shifts.models import SupportShift
@@ -175,7 +180,8 @@ def connect_features() -> None:
     hours), learned hours or completed visit refreshes the coverage snapshots of the stores
     it touches (in the request, or queued when many: fieldops.jobs.queue); a store's new
     hours or a severity's new policy re-derive the service levels of its open issues
-    (fieldops.issues.service_levels). Connecting twice
+    (fieldops.issues.service_levels); a notification, once committed, is pushed to its
+    recipient's phones (fieldops.push). Connecting twice
     (one app per test) is harmless: a receiver is held once."""
     zone_changed.connect(follow_store_zone)
     hours_evidence.connect(refresh_day)
@@ -184,6 +190,7 @@ def connect_features() -> None:
     for changed in (store_changed, hours_learned):
         changed.connect(follow_hours)
     policy_changed.connect(follow_policy)
+    notification_created.connect(push_notification)
 
 
 def commit_unit_of_work(response: Response) -> Response:
