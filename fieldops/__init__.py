@@ -39,7 +39,11 @@ from fieldops.jobs.queue import refresh_coverage
 from fieldops.jobs.runner import job_finished
 from fieldops.notifications.api import blp as notifications_api
 from fieldops.notifications.events import service_level_escalated
-from fieldops.notifications.services import deliver_committed, init_delivery
+from fieldops.notifications.services import (
+    deliver_committed,
+    init_delivery,
+    notification_created,
+)
 from fieldops.notifications.views import blp as notifications_views
 from fieldops.observations.api import blp as observations_api
 from fieldops.observations.services import hours_evidence
@@ -53,6 +57,7 @@ from fieldops.pages.templating import init_templating
 from fieldops.pages.visits import blp as visit_pages
 from fieldops.photos.api import blp as photos_api
 from fieldops.push.api import blp as push_api
+from fieldops.push.services import push_notification
 from fieldops.pwa.views import blp as pwa_views
 from fieldops.shifts.api import blp as shifts_api
 from fieldops.shifts.models import SupportShift
@@ -179,8 +184,9 @@ def connect_features() -> None:
     it touches (in the request, or queued when many: fieldops.jobs.queue); a store's new
     hours or a severity's new policy re-derive the service levels of its open issues
     (fieldops.issues.service_levels); an escalated service level notifies the people it
-    names, and a job's notifications go out once its run is over. Connecting twice (one app
-    per test) is harmless: a receiver is held once."""
+    names, and a job's notifications go out once its run is over; a notification, once
+    committed, is pushed to its recipient's phones (fieldops.push). Connecting twice
+    (one app per test) is harmless: a receiver is held once."""
     zone_changed.connect(follow_store_zone)
     hours_evidence.connect(refresh_day)
     for changed in (shift_changed, store_changed, hours_learned, visit_completed):
@@ -190,6 +196,7 @@ def connect_features() -> None:
     policy_changed.connect(follow_policy)
     sla_escalated.connect(service_level_escalated)
     job_finished.connect(deliver_after_job)
+    notification_created.connect(push_notification)
 
 
 def commit_unit_of_work(response: Response) -> Response:

@@ -26,6 +26,7 @@ from fieldops.issues import cache_missing
 from fieldops.jobs import RunStatus, SchedulerProcess, new_holder, recent_runs, record_run
 from fieldops.jobs import current as current_lease
 from fieldops.jobs import recompute_hours as recompute_hours_task
+from fieldops.push import new_vapid_keys
 from fieldops.stores import Store
 from fieldops.users import create_user as create_account
 
@@ -208,3 +209,15 @@ def import_signals_command(path: str, code: str | None, check: bool) -> None:
     )
     if report.rejected:
         raise SystemExit(1)
+
+
+@fieldops_cli.command("vapid-keys")
+def vapid_keys() -> None:
+    """Create a VAPID key pair for Web Push and print it as configuration (docs/push.md)."""
+    public, private = new_vapid_keys()
+    click.echo(f"VAPID_PUBLIC_KEY={public}")
+    click.echo(f"VAPID_PRIVATE_KEY={private}")
+    click.echo(
+        "Keep VAPID_PRIVATE_KEY secret. A new pair makes every browser subscribe again.",
+        err=True,
+    )
