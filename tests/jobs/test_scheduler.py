@@ -42,6 +42,7 @@ def test_every_job_states_its_misfire_grace_time_coalesce_and_max_instances():
         "coverage_snapshot",
         "queued_jobs",
         "sla_escalation",
+        "missed_visits",
         "scheduler_heartbeat",
     }
     for job_id, spec in registry.JOBS.items():
