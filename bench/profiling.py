@@ -51,7 +51,7 @@ COVERAGE_PHASES = [
     ("fieldops.coverage.services", "_weekly_hours"),
     ("fieldops.coverage.services", "_exceptions"),
     ("fieldops.coverage.services", "_shift_plans"),
-    ("fieldops.coverage.services", "visit_cadence"),
+    ("fieldops.coverage.cadence", "visit_cadence"),
     ("fieldops.coverage.services", "union"),
     ("fieldops.coverage.services", "coverage"),
     ("fieldops.coverage.services", "coverage_of"),

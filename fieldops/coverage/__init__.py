@@ -5,6 +5,7 @@ Other packages import from here, never from its modules (docs/architecture.md).
 """
 
 from fieldops.coverage.alerts import alerts_page, get_alert, owners, update_alert
+from fieldops.coverage.cadence import visit_cadence
 from fieldops.coverage.engine import Gap, StoreHours
 from fieldops.coverage.intervals import Interval, union
 from fieldops.coverage.models import (
@@ -23,7 +24,6 @@ from fieldops.coverage.services import (
     covering_shifts,
     customer_hours,
     on_shift,
-    visit_cadence,
 )
 from fieldops.coverage.snapshots import (
     refresh_snapshots,

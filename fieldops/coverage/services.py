@@ -19,35 +19,13 @@ from flask import current_app
 from fieldops.auth import Role, User
 from fieldops.clock import local_date
 from fieldops.core.pagination import Sorting, paginate_list
+from fieldops.coverage.cadence import VisitCadence, visit_cadence
 from fieldops.coverage.engine import Coverage, ShiftPlan, StoreHours, coverage
 from fieldops.coverage.intervals import Interval, union
-from fieldops.database import chunks
 from fieldops.extensions import db
 from fieldops.hours import HoursBasis, RealHours
 from fieldops.shifts import ShiftException, SupportShift, shift_engineers, shift_stores
 from fieldops.stores import HoursException, PostedHours, Store, visible
-from fieldops.visits import Visit, VisitStatus
-
-YEAR = timedelta(days=365)  # visit cadence counts completed visits of the rolling year
-
-
-@dataclass(frozen=True)
-class VisitCadence:
-    completed_12m: int
-    cadence: int
-    last_visit: datetime | None
-    next_planned: datetime | None
-    due_on: date | None  # the day the store becomes overdue unless visited again
-
-    @property
-    def overdue(self) -> bool:
-        return self.completed_12m < self.cadence
-
-    def due_soon(self, today: date, horizon_days: int) -> bool:
-        """Not overdue yet but will be within the horizon, and no planned visit saves it."""
-        if self.overdue or self.due_on is None or self.due_on > today + timedelta(horizon_days):
-            return False
-        return self.next_planned is None or self.next_planned.date() >= self.due_on
 
 
 @dataclass(frozen=True)
@@ -137,82 +115,6 @@ def on_shift(store: Store, at: datetime) -> list[User]:
         .order_by(User.name, User.id)
     )
     return list(db.session.scalars(stmt))
-
-
-def visit_cadence(stores: list[Store], now: datetime) -> dict[int, VisitCadence]:
-    """Completed visits in the last 365 days per store, and when each becomes overdue.
-
-    One pass over the year's completed visits with window functions gives, per store, the
-    count, the latest, and the cadence-th latest (the visit whose ageing-out makes the
-    store overdue); only stores without a visit that year need an older last visit.
-    """
-    ids = [s.id for s in stores]
-    done_at = sa.func.coalesce(Visit.checked_out_at, Visit.planned_end)
-    completed = Visit.status == VisitStatus.COMPLETED
-    recent = (
-        sa.select(
-            Visit.store_id,
-            done_at.label("done_at"),
-            sa.func.row_number()
-            .over(partition_by=Visit.store_id, order_by=done_at.desc())
-            .label("rank"),
-            sa.func.count().over(partition_by=Visit.store_id).label("total"),
-        )
-        .where(completed, done_at >= now - YEAR, Visit.store_id.in_(ids))
-        .subquery()
-    )
-    counts: dict[int, int] = {}
-    latest: dict[int, datetime] = {}
-    ages_out: dict[int, datetime] = {}
-    for store_id, rank, at, total, cadence in db.session.execute(
-        sa.select(
-            recent.c.store_id,
-            recent.c.rank,
-            recent.c.done_at,
-            recent.c.total,
-            Store.cadence_per_year,
-        )
-        .join(Store, Store.id == recent.c.store_id)
-        .where(sa.or_(recent.c.rank == 1, recent.c.rank == Store.cadence_per_year))
-    ):
-        counts[store_id] = total
-        if rank == 1:
-            latest[store_id] = at
-        if rank == cadence:
-            ages_out[store_id] = at
-    for batch in chunks([i for i in ids if i not in latest]):
-        latest.update(
-            db.session.execute(
-                sa.select(Visit.store_id, sa.func.max(done_at))
-                .where(completed, Visit.store_id.in_(batch))
-                .group_by(Visit.store_id)
-            ).all()
-        )
-    next_planned = dict(
-        db.session.execute(
-            sa.select(Visit.store_id, sa.func.min(Visit.planned_start))
-            .where(
-                Visit.status == VisitStatus.PLANNED,
-                Visit.planned_start >= now,
-                Visit.store_id.in_(ids),
-            )
-            .group_by(Visit.store_id)
-        ).all()
-    )
-    return {
-        store.id: VisitCadence(
-            completed_12m=counts.get(store.id, 0),
-            cadence=store.cadence_per_year,
-            last_visit=latest.get(store.id),
-            next_planned=next_planned.get(store.id),
-            due_on=(
-                local_date(ages_out[store.id] + YEAR, store.timezone)
-                if store.id in ages_out
-                else None
-            ),
-        )
-        for store in stores
-    }
 
 
 def _weekly_hours(stores: list[Store]) -> tuple[dict[int, dict], dict[int, dict]]:

@@ -20,92 +20,34 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
 
 from fieldops.auth import Role, User
-from fieldops.clock import MINUTES_A_DAY, minute_of, minute_of_day, wall_clock
+from fieldops.clock import MINUTES_A_DAY, minute_of
 from fieldops.coverage import planning
+from fieldops.coverage.changes import (
+    Change,
+    Gains,
+    NewShift,
+    Staffed,
+    Step,
+    hhmm,
+    merged,
+    to_time,
+)
 from fieldops.coverage.engine import Coverage, ShiftPlan
 from fieldops.coverage.intervals import Interval, overlap, subtract, union
 from fieldops.coverage.services import StoreCoverage, active_stores, coverage_of, shift_plans
 from fieldops.coverage.stacked import Stacked
-from fieldops.shifts import SupportShift, describe_days
+from fieldops.shifts import describe_days
 
 GRID = 15
 SHORTEST_NEW = 60
 EXACT_STORES, EXACT_SHIFTS = 6, 4
-Gains = dict[int, list[Interval]]  # per store id, the uncovered intervals a change covers
-
-
-@dataclass(frozen=True)
-class Change:
-    """A change as the API shows it, and the option the planner weighs (for a move, the
-    steps it is made of merged into one)."""
-
-    summary: str
-    method: str
-    path: str
-    body: dict[str, Any]
-    option: planning.Option
-
-
-@dataclass(frozen=True)
-class Staffed:
-    """A staffed shift covering stores in scope, with what the suggestions need of it."""
-
-    shift: SupportShift
-    plan: ShiftPlan
-    engineers: list[int]  # active engineer ids
-    stores: list[StoreCoverage]  # the rows in scope it covers
-
-    @property
-    def start(self) -> int:
-        return minute_of_day(self.plan.start)
-
-    @property
-    def minutes(self) -> int:
-        """Length of its window: an end at or before the start is the next day."""
-        return (minute_of_day(self.plan.end) - self.start - 1) % MINUTES_A_DAY + 1
-
-
-@dataclass(frozen=True, eq=False)
-class NewShift:
-    """An uncovered window a new shift could cover: its zone, weekdays and local minutes
-    (on the grid; an end past 24:00 is the next day), the rows that have it, and the
-    engineer it would take."""
-
-    timezone: str
-    days: frozenset[int]
-    start: int
-    end: int
-    rows: list[StoreCoverage]
-    engineer: int
-
-    def plan(self, start: int, end: int) -> ShiftPlan:
-        return ShiftPlan(0, self.timezone, self.days, _time(start), _time(end))
-
-
-@dataclass(frozen=True)
-class Step:
-    """A step of a chain: of a shift's move (`earlier`: its start, else its end), or of a
-    new shift growing from its window's end (`earlier`) or start; the minutes up to and
-    including it."""
-
-    target: Staffed | NewShift
-    earlier: bool
-    minutes: int
-
-
-def _hhmm(minute: int) -> str:
-    return wall_clock(minute % MINUTES_A_DAY)
-
-
-def _time(minute: int) -> time:
-    return time(minute % MINUTES_A_DAY // 60, minute % 60)
 
 
 class Candidates:
@@ -203,7 +145,7 @@ class Candidates:
     @staticmethod
     def _moved(s: Staffed, earlier: int, later: int) -> ShiftPlan:
         return replace(
-            s.plan, start=_time(s.start - earlier), end=_time(s.start + s.minutes + later)
+            s.plan, start=to_time(s.start - earlier), end=to_time(s.start + s.minutes + later)
         )
 
     def chosen(self, options: list[planning.Option]) -> list[Change]:
@@ -233,17 +175,17 @@ class Candidates:
                 new.append(replace(target, start=start, end=end))
             else:
                 found.append(self._move(target, before, after, dict(gains)))
-        return found + [self._new_shift(shift) for shift in _merged(new)]
+        return found + [self._new_shift(shift) for shift in merged(new)]
 
     def _move(self, s: Staffed, before: int, after: int, gains: Gains) -> Change:
         body: dict[str, Any] = {"version": s.shift.version}
         if before:
-            body["start"] = _hhmm(s.start - before)
+            body["start"] = hhmm(s.start - before)
         if after:
-            body["end"] = _hhmm(s.start + s.minutes + after)
+            body["end"] = hhmm(s.start + s.minutes + after)
         days = describe_days(list(s.plan.weekdays))
-        old = f"{_hhmm(s.start)}–{_hhmm(s.start + s.minutes)}"
-        new = f"{_hhmm(s.start - before)}–{_hhmm(s.start + s.minutes + after)}"
+        old = f"{hhmm(s.start)}–{hhmm(s.start + s.minutes)}"
+        new = f"{hhmm(s.start - before)}–{hhmm(s.start + s.minutes + after)}"
         summary = f"Run {s.shift.name} {new} instead of {old} ({days})"
         return self._change(s, summary, body, (before + after) * len(s.plan.weekdays), gains)
 
@@ -253,7 +195,7 @@ class Candidates:
             gains = self.gains(self._windows(one_day), s.stores)
             if gains:
                 body = {"weekdays": sorted({*s.plan.weekdays, day}), "version": s.shift.version}
-                hours = f"{_hhmm(s.start)}–{_hhmm(s.start + s.minutes)}"
+                hours = f"{hhmm(s.start)}–{hhmm(s.start + s.minutes)}"
                 summary = f"Add {describe_days([day])} to {s.shift.name} ({hours})"
                 yield self._change(s, summary, body, s.minutes, gains)
 
@@ -326,38 +268,18 @@ class Candidates:
         codes = [row.store.code for row in new.rows if row.store.id in gains]
         names = ", ".join(codes[:3]) + (f" and {len(codes) - 3} more" if len(codes) > 3 else "")
         days = describe_days(sorted(new.days))
-        hours = f"{_hhmm(start)}–{_hhmm(end)}"
+        hours = f"{hhmm(start)}–{hhmm(end)}"
         body = {
             "name": f"{days} {hours} {names}"[:120],
             "timezone": new.timezone,
             "weekdays": sorted(new.days),
-            "start": _hhmm(start),
-            "end": _hhmm(end),
+            "start": hhmm(start),
+            "end": hhmm(end),
             "store_ids": sorted(gains),
             "engineer_ids": [new.engineer],
         }
         option = planning.Option("new", (end - start) * len(new.days), gains, new_shift=True)
         return Change(f"Add {days} {hours} for {names}", "POST", "/api/shifts", body, option)
-
-
-def _merged(shifts: list[NewShift]) -> list[NewShift]:
-    """New shifts of the same zone and hours as one, on all their days, for all their
-    stores, staffed by the lowest engineer id of theirs."""
-    same: dict[tuple[str, int, int], list[NewShift]] = defaultdict(list)
-    for shift in shifts:
-        same[shift.timezone, shift.start, shift.end].append(shift)
-    found = []
-    for group in same.values():
-        rows = {row.store.id: row for shift in group for row in shift.rows}
-        found.append(
-            replace(
-                group[0],
-                days=frozenset().union(*(shift.days for shift in group)),
-                rows=[rows[i] for i in sorted(rows)],
-                engineer=min(shift.engineer for shift in group),
-            )
-        )
-    return found
 
 
 def _staffed(rows: list[StoreCoverage]) -> list[Staffed]:

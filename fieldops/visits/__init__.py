@@ -5,6 +5,7 @@ Other packages import from here, never from its modules (docs/architecture.md).
 
 from fieldops.visits.missed import left_open, mark_missed
 from fieldops.visits.models import Department, Visit, VisitStatus
+from fieldops.visits.queries import recent_visits, upcoming_visits, visit_query, visits_today
 from fieldops.visits.schemas import (
     CheckInSchema,
     CheckOutSchema,
@@ -21,10 +22,6 @@ from fieldops.visits.services import (
     off_schedule,
     open_visit_at,
     own_visit,
-    recent_visits,
     sees_check_in_position,
     start_visit,
-    upcoming_visits,
-    visit_query,
-    visits_today,
 )

@@ -11,7 +11,7 @@ from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.pagination import page_schema
 from fieldops.stores import get_visible
-from fieldops.visits import services
+from fieldops.visits import queries, services
 from fieldops.visits.models import Visit
 from fieldops.visits.schemas import (
     CancelSchema,
@@ -37,7 +37,7 @@ def assigned_to_caller(visit_id: int) -> None:
 @blp.response(200, page_schema(VisitSchema))
 def list_visits(args: dict[str, Any]) -> dict[str, Any]:
     """Visits; `date` is the store's local day, `engineer` is "me" or a user id."""
-    return services.visits_page(current_user, args)
+    return queries.visits_page(current_user, args)
 
 
 @blp.route("", methods=["POST"])

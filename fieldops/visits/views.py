@@ -18,7 +18,7 @@ from fieldops.core.input_checks import db_int
 from fieldops.core.pagination import list_args
 from fieldops.extensions import db
 from fieldops.stores import Store, get_visible, stores_to_pick
-from fieldops.visits import services
+from fieldops.visits import queries, services
 from fieldops.visits.models import Visit, VisitStatus
 from fieldops.visits.schemas import (
     CancelSchema,
@@ -38,7 +38,7 @@ def index() -> ResponseReturnValue:
     if not {"date", "date_from", "date_to"} & set(args):  # by default: what is coming
         args["date_from"] = utcnow().date() - timedelta(days=1)
         args["sort"] = args.get("sort") or "planned_start"
-    page = services.visits_page(current_user, args)
+    page = queries.visits_page(current_user, args)
     return render_template(
         "visits/index.html",
         page=page,

@@ -1,0 +1,112 @@
+"""Visit coverage: how many visits each store had in the rolling year against its
+cadence, and when it becomes overdue (for many stores at once, set-based)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from fieldops.clock import local_date
+from fieldops.database import chunks
+from fieldops.extensions import db
+from fieldops.stores import Store
+from fieldops.visits import Visit, VisitStatus
+
+YEAR = timedelta(days=365)  # visit cadence counts completed visits of the rolling year
+
+
+@dataclass(frozen=True)
+class VisitCadence:
+    completed_12m: int
+    cadence: int
+    last_visit: datetime | None
+    next_planned: datetime | None
+    due_on: date | None  # the day the store becomes overdue unless visited again
+
+    @property
+    def overdue(self) -> bool:
+        return self.completed_12m < self.cadence
+
+    def due_soon(self, today: date, horizon_days: int) -> bool:
+        """Not overdue yet but will be within the horizon, and no planned visit saves it."""
+        if self.overdue or self.due_on is None or self.due_on > today + timedelta(horizon_days):
+            return False
+        return self.next_planned is None or self.next_planned.date() >= self.due_on
+
+
+def visit_cadence(stores: list[Store], now: datetime) -> dict[int, VisitCadence]:
+    """Completed visits in the last 365 days per store, and when each becomes overdue.
+
+    One pass over the year's completed visits with window functions gives, per store, the
+    count, the latest, and the cadence-th latest (the visit whose ageing-out makes the
+    store overdue); only stores without a visit that year need an older last visit.
+    """
+    ids = [s.id for s in stores]
+    done_at = sa.func.coalesce(Visit.checked_out_at, Visit.planned_end)
+    completed = Visit.status == VisitStatus.COMPLETED
+    recent = (
+        sa.select(
+            Visit.store_id,
+            done_at.label("done_at"),
+            sa.func.row_number()
+            .over(partition_by=Visit.store_id, order_by=done_at.desc())
+            .label("rank"),
+            sa.func.count().over(partition_by=Visit.store_id).label("total"),
+        )
+        .where(completed, done_at >= now - YEAR, Visit.store_id.in_(ids))
+        .subquery()
+    )
+    counts: dict[int, int] = {}
+    latest: dict[int, datetime] = {}
+    ages_out: dict[int, datetime] = {}
+    for store_id, rank, at, total, cadence in db.session.execute(
+        sa.select(
+            recent.c.store_id,
+            recent.c.rank,
+            recent.c.done_at,
+            recent.c.total,
+            Store.cadence_per_year,
+        )
+        .join(Store, Store.id == recent.c.store_id)
+        .where(sa.or_(recent.c.rank == 1, recent.c.rank == Store.cadence_per_year))
+    ):
+        counts[store_id] = total
+        if rank == 1:
+            latest[store_id] = at
+        if rank == cadence:
+            ages_out[store_id] = at
+    for batch in chunks([i for i in ids if i not in latest]):
+        latest.update(
+            db.session.execute(
+                sa.select(Visit.store_id, sa.func.max(done_at))
+                .where(completed, Visit.store_id.in_(batch))
+                .group_by(Visit.store_id)
+            ).all()
+        )
+    next_planned = dict(
+        db.session.execute(
+            sa.select(Visit.store_id, sa.func.min(Visit.planned_start))
+            .where(
+                Visit.status == VisitStatus.PLANNED,
+                Visit.planned_start >= now,
+                Visit.store_id.in_(ids),
+            )
+            .group_by(Visit.store_id)
+        ).all()
+    )
+    return {
+        store.id: VisitCadence(
+            completed_12m=counts.get(store.id, 0),
+            cadence=store.cadence_per_year,
+            last_visit=latest.get(store.id),
+            next_planned=next_planned.get(store.id),
+            due_on=(
+                local_date(ages_out[store.id] + YEAR, store.timezone)
+                if store.id in ages_out
+                else None
+            ),
+        )
+        for store in stores
+    }

@@ -1,0 +1,110 @@
+"""Reading visits: the list and its filters, a store's recent visits, an engineer's day and
+coming week (each scoped to what the reader may see)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from fieldops.auth import User
+from fieldops.clock import local_date
+from fieldops.core.pagination import Page, Sorting, paginate
+from fieldops.extensions import db
+from fieldops.stores import visible
+from fieldops.visits.models import Visit, VisitStatus
+
+SORTING = Sorting(
+    {
+        "planned_start": Visit.planned_start,
+        "local_date": Visit.local_date,
+        "status": Visit.status,
+        "store_id": Visit.store_id,
+    },
+    "planned_start",
+    Visit.id,
+)
+
+
+def visit_query(
+    user: User,
+    engineer_id: int | None = None,
+    day: date | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    store_id: int | None = None,
+    status: VisitStatus | None = None,
+) -> sa.Select[Any]:
+    stmt = visible(sa.select(Visit), Visit, user).options(
+        joinedload(Visit.store), joinedload(Visit.engineer)
+    )
+    if engineer_id is not None:
+        stmt = stmt.where(Visit.engineer_id == engineer_id)
+    if day is not None:
+        stmt = stmt.where(Visit.local_date == day)
+    if date_from is not None:
+        stmt = stmt.where(Visit.local_date >= date_from)
+    if date_to is not None:
+        stmt = stmt.where(Visit.local_date <= date_to)
+    if store_id is not None:
+        stmt = stmt.where(Visit.store_id == store_id)
+    if status is not None:
+        stmt = stmt.where(Visit.status == status)
+    return stmt
+
+
+def engineer_id_of(engineer: str | None, user: User) -> int | None:
+    """The `engineer` filter of a visit list: "me", a user id, or nothing."""
+    if engineer == "me":
+        return user.id
+    return int(engineer) if engineer else None
+
+
+def visits_page(user: User, args: Mapping[str, Any]) -> Page:
+    """One page of the visit list, from its validated arguments (the API's and the page's)."""
+    stmt = visit_query(
+        user,
+        engineer_id=engineer_id_of(args.get("engineer"), user),
+        day=args.get("date"),
+        date_from=args.get("date_from"),
+        date_to=args.get("date_to"),
+        store_id=args.get("store_id"),
+        status=args.get("status"),
+    )
+    return paginate(stmt, args, SORTING)
+
+
+def recent_visits(user: User, store_id: int, limit: int = 20) -> list[Visit]:
+    """A store's visits that `user` may read, latest planned start first."""
+    stmt = visit_query(user, store_id=store_id).order_by(Visit.planned_start.desc())
+    return list(db.session.scalars(stmt.limit(limit)))
+
+
+def visits_today(engineer: User, now: datetime, days_ahead: int = 0) -> list[Visit]:
+    """The engineer's visits on today's date (or `days_ahead` days later) in each store's
+    own zone, in time order."""
+    utc_day = now.date() + timedelta(days=days_ahead)
+    candidates = db.session.scalars(
+        visit_query(engineer, engineer_id=engineer.id)
+        .where(Visit.local_date.between(utc_day - timedelta(days=1), utc_day + timedelta(days=1)))
+        .order_by(Visit.planned_start)
+    ).all()
+    wanted = timedelta(days=days_ahead)
+    return [v for v in candidates if v.local_date == local_date(now, v.store.timezone) + wanted]
+
+
+def upcoming_visits(engineer: User, now: datetime, days: int = 7) -> list[Visit]:
+    """Planned visits after today, within `days` days."""
+    today = now.date()
+    return list(
+        db.session.scalars(
+            visit_query(engineer, engineer_id=engineer.id, status=VisitStatus.PLANNED)
+            .where(
+                Visit.local_date.between(today + timedelta(days=1), today + timedelta(days=days))
+            )
+            .order_by(Visit.planned_start)
+        )
+    )
