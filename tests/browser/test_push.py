@@ -20,9 +20,9 @@ require_browser()
 
 from playwright.sync_api import expect  # noqa: E402  (after the skip: it may be missing)
 
-# The first message a worker shows may take long on a loaded machine (chromium starts its
-# push and notification services): a generous wait, ended as soon as it is shown.
-SHOWN_WITHIN_MS = 45_000
+# On a loaded machine chromium may take long to show a message, or drop one delivered
+# while its worker is busy starting: a message is delivered again until it is shown.
+DELIVERIES, SHOWN_WITHIN_MS = 5, 10_000
 
 SHOWN = """async (tag) => {
   const registration = await navigator.serviceWorker.ready;
@@ -85,17 +85,27 @@ def installed(live: Any, context: Any, page: Any) -> Any:
     return push
 
 
+def delivered(page: Any, push: Any, payload: dict[str, str] | str, shown: str) -> Any:
+    """Deliver `payload` until the script `shown` sees it shown; what it answers."""
+    for _ in range(DELIVERIES - 1):
+        push(payload)
+        try:
+            return wait_until(page, shown, SHOWN_WITHIN_MS)
+        except AssertionError:
+            continue  # dropped or late: again (the same tag replaces it)
+    push(payload)
+    return wait_until(page, shown, SHOWN_WITHIN_MS)
+
+
 def test_a_pushed_message_is_shown_and_tapping_it_opens_its_page(live, context, page):
     push = installed(live, context, page)
-    push(
-        {
-            "title": "Issue #7 assigned to you",
-            "body": "AP down at Main St",
-            "url": "/issues/7",
-            "tag": "issue-7",
-        }
-    )
-    [shown] = wait_until(page, f"() => ({SHOWN})('issue-7')", SHOWN_WITHIN_MS)
+    message = {
+        "title": "Issue #7 assigned to you",
+        "body": "AP down at Main St",
+        "url": "/issues/7",
+        "tag": "issue-7",
+    }
+    [shown] = delivered(page, push, message, f"() => ({SHOWN})('issue-7')")
     assert shown == {
         "title": "Issue #7 assigned to you",
         "body": "AP down at Main St",
@@ -111,21 +121,24 @@ def test_a_pushed_message_is_shown_and_tapping_it_opens_its_page(live, context, 
 def test_a_second_message_of_the_same_issue_replaces_the_first(live, context, page):
     push = installed(live, context, page)
     push({"title": "SLA warning", "body": "due in 15 min", "url": "/issues/7", "tag": "issue-7"})
-    push({"title": "SLA breached", "body": "due 1 min ago", "url": "/issues/7", "tag": "issue-7"})
-    wait_until(
-        page,
-        f"() => ({SHOWN})('issue-7').then((s) => s && s[0].title === 'SLA breached')",
-        SHOWN_WITHIN_MS,
-    )
+    breached = {
+        "title": "SLA breached",
+        "body": "due 1 min ago",
+        "url": "/issues/7",
+        "tag": "issue-7",
+    }
+    latest = f"() => ({SHOWN})('issue-7').then((s) => s && s[0].title === 'SLA breached')"
+    delivered(page, push, breached, latest)
     assert len(page.evaluate(SHOWN, "issue-7")) == 1
 
 
 def test_tapping_focuses_the_page_already_open_and_never_leaves_the_app(live, context, page):
     push = installed(live, context, page)
     here = page.url
-    push({"title": "Visit moved", "body": "now 14:00", "url": here, "tag": "visit"})
-    push({"title": "Elsewhere", "body": "a link out", "url": "https://example.com/x", "tag": "out"})
-    wait_until(page, f"() => ({SHOWN})('out')", SHOWN_WITHIN_MS)
+    moved = {"title": "Visit moved", "body": "now 14:00", "url": here, "tag": "visit"}
+    delivered(page, push, moved, f"() => ({SHOWN})('visit')")
+    out = {"title": "Elsewhere", "body": "a link out", "url": "https://example.com/x", "tag": "out"}
+    delivered(page, push, out, f"() => ({SHOWN})('out')")
     worker = context.service_workers[0]
     assert worker.evaluate(TAP, "visit") == {"opened": [], "focused": [here], "left": 0}
     assert worker.evaluate(TAP, "out") == {"opened": [f"{live.url}/"], "focused": [], "left": 0}
@@ -133,8 +146,7 @@ def test_tapping_focuses_the_page_already_open_and_never_leaves_the_app(live, co
 
 def test_a_message_that_is_not_the_servers_still_shows(live, context, page):
     push = installed(live, context, page)
-    push("Server maintenance at 22:00")
-    [shown] = wait_until(page, f"() => ({SHOWN})('')", SHOWN_WITHIN_MS)
+    [shown] = delivered(page, push, "Server maintenance at 22:00", f"() => ({SHOWN})('')")
     assert (shown["title"], shown["body"], shown["data"]) == (
         "FieldOps",
         "Server maintenance at 22:00",

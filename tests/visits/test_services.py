@@ -9,7 +9,7 @@ import pytest
 from fieldops.auth.models import User
 from fieldops.core.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldops.extensions import db
-from fieldops.visits import services
+from fieldops.visits import queries, services
 from fieldops.visits.models import Department, Visit, VisitStatus
 
 
@@ -172,7 +172,7 @@ def test_visits_today_uses_each_stores_own_day(ctx, build, store, world, now):
     late_la = build.visit(la, engineer, start=utc(2026, 3, 5, 6, 30))  # 22:30 on 03-04 in LA
     build.visit(ny, engineer, start=utc(2026, 3, 5, 6, 30))  # 01:30 on 03-05 in New York
     build.visit(la, engineer, start=utc(2026, 3, 3, 17))  # yesterday
-    today = services.visits_today(get(User, engineer), now)
+    today = queries.visits_today(get(User, engineer), now)
     assert [v.id for v in today] == [early_la.id, late_la.id]
 
 
@@ -185,7 +185,7 @@ def test_list_query_by_local_day(ctx, build, store, world):
     user = get(User, world.admin)
 
     def ids(day):
-        return [v.id for v in db.session.scalars(services.visit_query(user, day=day))]
+        return [v.id for v in db.session.scalars(queries.visit_query(user, day=day))]
 
     assert ids(date(2026, 3, 4)) == [in_la.id]
     assert ids(date(2026, 3, 5)) == [in_ny.id]
@@ -196,4 +196,4 @@ def test_manager_sees_only_visits_to_their_stores(ctx, build, world, store):
     build.visit(other, world.engineer)
     mine = build.visit(store, world.engineer)
     manager = get(User, build.user("manager", stores=[store]))  # the Los Angeles store's
-    assert [v.id for v in db.session.scalars(services.visit_query(manager))] == [mine.id]
+    assert [v.id for v in db.session.scalars(queries.visit_query(manager))] == [mine.id]
