@@ -41,10 +41,10 @@ import pytest
 from fieldops.auth import User
 from fieldops.dashboard import attainment, nearest_to_breach
 from fieldops.extensions import db
-from fieldops.hours.models import HoursBasis, RealHours
 from fieldops.issues import file_issue, update_issue
 from fieldops.issues.models import Issue, IssueCategory, IssueStatus, Severity
 from tests.conftest import NOW
+from tests.sla.test_api import learn_friday_until
 
 pytestmark = pytest.mark.usefixtures("now")
 
@@ -62,20 +62,9 @@ def issues(app, world, build):
     west = build.store(name="Western Motors", region="West")
     early = build.store(name="Early Motors", region="Midwest")
     world.made("store", "manager", "engineer")
+    for store, closes in ((world.store, time(21, 30)), (early, time(18))):
+        learn_friday_until(app, store, closes)
     with app.app_context():
-        for store, closes in ((world.store, time(21, 30)), (early, time(18))):
-            db.session.add(
-                RealHours(
-                    store_id=store.id,
-                    weekday=4,
-                    opens=time(9),
-                    closes=closes,
-                    sample_days=8,
-                    confidence=0.9,
-                    basis=HoursBasis.OBSERVED,
-                )
-            )
-        db.session.flush()
         manager = db.session.get(User, world.manager.id)
         engineer = db.session.get(User, world.engineer.id)
 
