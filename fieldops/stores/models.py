@@ -48,6 +48,10 @@ class Store(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64))
     region: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     cadence_per_year: Mapped[int] = mapped_column(default=2)
+    # Visits a year the CIO himself pays (his visits count only toward this one).
+    leadership_cadence_per_year: Mapped[int] = mapped_column(default=0, server_default="0")
+    # How long a visit to the store takes, for the visit planner.
+    visit_minutes: Mapped[int] = mapped_column(default=120, server_default="120")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
