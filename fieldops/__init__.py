@@ -56,6 +56,9 @@ from fieldops.pages.store import blp as store_pages
 from fieldops.pages.templating import init_templating
 from fieldops.pages.visits import blp as visit_pages
 from fieldops.photos.api import blp as photos_api
+from fieldops.planner.api import blp as planner_api
+from fieldops.planner.models import VisitPlan
+from fieldops.planner.schemas import PlanSchema
 from fieldops.push.api import blp as push_api
 from fieldops.push.services import push_notification
 from fieldops.pwa.views import blp as pwa_views
@@ -120,7 +123,9 @@ def register_conflict_schemas() -> None:
     """How a record that changed under a request is shown in its 409's "current" (and in an
     offline sync's conflict): as reading it would answer. Every record a Conflict carries
     (the versioned ones) is here."""
-    show_conflicts_with({Visit: VisitSchema, Issue: IssueSchema, SupportShift: ShiftSchema})
+    show_conflicts_with(
+        {Visit: VisitSchema, Issue: IssueSchema, SupportShift: ShiftSchema, VisitPlan: PlanSchema}
+    )
 
 
 def register_extensions(app: Flask) -> None:
@@ -151,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
         sla_api,
         notifications_api,
         push_api,
+        planner_api,
     ):
         api.register_blueprint(blueprint)
     for blueprint in (

@@ -20,6 +20,7 @@ from fieldops.notifications.models import (
 )
 from fieldops.observations.models import Observation
 from fieldops.photos.models import Photo
+from fieldops.planner.models import PlanItem, VisitPlan
 from fieldops.push.models import PushSubscription
 from fieldops.shifts.models import ShiftException, SupportShift, shift_engineers, shift_stores
 from fieldops.sla.models import SlaEscalation, SlaPolicy
@@ -37,6 +38,8 @@ __all__ = [
     "DailyPresence",
     "HoursStatus",
     "JobRun",
+    "PlanItem",
+    "VisitPlan",
     "RealHours",
     "SchedulerLease",
     "SlaEscalation",

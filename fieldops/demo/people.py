@@ -28,6 +28,7 @@ class Person:
     role: Role
     region: str | None = None
     stores: list[StorePlan] = field(default_factory=list)
+    home: StorePlan | None = None  # an engineer's base, for the visit planner
     id: int = 0
 
 
@@ -85,10 +86,33 @@ def plan_people(rng: random.Random, stores: list[StorePlan]) -> People:
         for _ in range(count - (region == MIDWEST)):
             name, email = names.next()
             everyone.append(Person(email, name, Role.ENGINEER, region=region))
+    _give_homes(everyone, stores)
     for store in stores[DEMO_MANAGER_STORES:]:
         name, email = names.next()
         everyone.append(Person(email, name, Role.MANAGER, region=store.region, stores=[store]))
     return People(everyone)
+
+
+def _give_homes(everyone: list[Person], stores: list[StorePlan]) -> None:
+    """Each engineer works from a dealership of their region, spread over the region (the
+    demo engineer from the first, in Chicago)."""
+    for region in ENGINEERS_PER_REGION:
+        engineers = [p for p in everyone if p.role == Role.ENGINEER and p.region == region]
+        local = [s for s in stores if s.region == region]
+        for k, person in enumerate(engineers):
+            person.home = local[k * len(local) // len(engineers)]
+
+
+def _pattern(person: Person) -> dict:
+    """An engineer's base, zone and region (the rest of the pattern is the default); the
+    same keys for everyone (one bulk insert)."""
+    if person.home is None:
+        return {"home_store_id": None, "timezone": None, "regions": None}
+    return {
+        "home_store_id": person.home.id,
+        "timezone": person.home.timezone,
+        "regions": [person.region],
+    }
 
 
 def _phone(person: Person, n: int) -> str | None:
@@ -116,6 +140,7 @@ def user_rows(people: People, password_hash: str, rng: random.Random, now: datet
                 "created_at": created,
                 "updated_at": created,
                 "last_login_at": last_login,
+                **_pattern(person),
             }
         )
     return rows

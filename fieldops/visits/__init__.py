@@ -22,6 +22,7 @@ from fieldops.visits.services import (
     off_schedule,
     open_visit_at,
     own_visit,
+    plan_visit,
     sees_check_in_position,
     start_visit,
 )

@@ -30,7 +30,7 @@ def documented_edges() -> set[tuple[str, str]]:
 
 def test_the_allowed_feature_imports_are_the_documented_ones():
     assert contract_edges() == documented_edges()
-    assert len(contract_edges()) == 61
+    assert len(contract_edges()) == 68
 
 
 def test_every_feature_package_is_on_the_features_floor():

@@ -51,6 +51,7 @@ def test_a_stale_update_answers_409_with_current_as_the_document_says(app, build
         {"$ref": "#/components/schemas/Visit"},
         {"$ref": "#/components/schemas/Issue"},
         {"$ref": "#/components/schemas/Shift"},
+        {"$ref": "#/components/schemas/Plan"},
     ]
 
 

@@ -1,0 +1,86 @@
+"""What the planner solves, in plain data: stores to visit, engineer-days to visit them in,
+and the visits it places. Times are POSIX seconds; the gathering (gathering.py) builds a
+problem from the database, the solver (solver.py) and the benchmark's baseline read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from fieldops.core.geo import Point
+
+# VROOM's priorities run 0..100: an overdue store before a due one before an optional one.
+PRIORITY = {"overdue": 100, "due": 60, "optional": 0}
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A store to visit: where, for how long, when a visit may start (each window lies in
+    the store's real customer hours and leaves room for the whole visit), and why."""
+
+    store_id: int
+    location: Point
+    minutes: int
+    windows: tuple[tuple[int, int], ...]
+    reasons: tuple[str, ...]
+    optional: bool = False  # not due: kept only when the detour is short
+    region: str | None = None
+
+    @property
+    def priority(self) -> int:
+        if self.optional:
+            return PRIORITY["optional"]
+        return PRIORITY["overdue" if "overdue" in self.reasons else "due"]
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """An engineer's visit already on the calendar: the plan routes around it."""
+
+    visit_id: int
+    location: Point | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class EngineerDay:
+    """One engineer's working day: the hours, where it starts and ends, how many visits it
+    may hold (existing ones included) and which regions' stores."""
+
+    engineer_id: int
+    day: date  # in the engineer's zone
+    start: int
+    end: int
+    base: Point | None
+    max_visits: int
+    regions: frozenset[str] = frozenset()  # empty: any region
+    fixed: tuple[Fixed, ...] = ()
+
+    def serves(self, stop: Stop) -> bool:
+        return not self.regions or stop.region in self.regions
+
+
+@dataclass(frozen=True)
+class Problem:
+    stops: list[Stop]
+    days: list[EngineerDay]
+
+
+@dataclass
+class Placed:
+    """A proposed visit: which engineer, when, the drive before it (from the base or the
+    previous stop) and, when it ends the day, the drive home (seconds)."""
+
+    store_id: int
+    engineer_id: int
+    start: int
+    end: int
+    travel_before: int
+    travel_home: int = 0
+
+
+@dataclass
+class Solution:
+    placed: list[Placed] = field(default_factory=list)
+    left: list[int] = field(default_factory=list)  # store ids no engineer-day could take
