@@ -57,9 +57,6 @@ class EngineerDay:
     regions: frozenset[str] = frozenset()  # empty: any region
     fixed: tuple[Fixed, ...] = ()
 
-    def serves(self, stop: Stop) -> bool:
-        return not self.regions or stop.region in self.regions
-
 
 @dataclass(frozen=True)
 class Problem:

@@ -1,11 +1,12 @@
 """The planner's solver: VROOM (through pyvroom) on our own duration matrix.
 
-One VROOM vehicle per engineer-day (its working hours, from its base and back), one job
-per store (its start windows, its visit length, its priority), and the engineer's existing
-visits as jobs pinned to that engineer at their own time, so the new ones route around
-them. Region limits and the pinning are VROOM skills. VROOM maximises the priority it
+One VROOM job per store (its start windows, its visit length, its priority) and one
+vehicle per free stretch of an engineer-day: from the base, or from an existing visit's
+store when it ends, to the next existing visit's store by its start, or back to the base
+by the end of the working day. Existing visits thus stay exactly where they are, with the
+drives to and from them. Region limits are VROOM skills. VROOM maximises the priority it
 places, then minimises the drive; a store that is not due is then kept only when leaving
-it out would save more than the detour limit.
+it out saves more than the detour limit, and a day keeps no more visits than it may hold.
 """
 
 from __future__ import annotations
@@ -20,23 +21,33 @@ from fieldops.core.geo import Point
 from fieldops.planner.problem import EngineerDay, Placed, Problem, Solution, Stop
 
 MatrixOf = Callable[[Sequence[Point]], np.ndarray]
-PINNED = 1_000_000  # job ids from here are existing visits
-PIN_SKILL = 1_000_000  # + an engineer's index: the skill that pins their existing visits
-FIXED_PRIORITY = 100
+
+
+@dataclass(frozen=True)
+class _Stretch:
+    """A free stretch of engineer-day `day`: where it starts and ends (matrix indices),
+    when, and whether it ends the day at the base."""
+
+    day: int
+    start_at: int
+    end_at: int
+    opens: int
+    closes: int
+    home: bool
 
 
 @dataclass
 class _Entry:
-    """A stop on a solved route: where (a matrix index, None for an existing visit at a
-    store with no position) and, for a new visit, which stop and when."""
+    """A new visit on a solved stretch: where (a matrix index), which stop, when."""
 
-    location: int | None
-    stop: int | None = None
-    start: int = 0
+    location: int
+    stop: int
+    start: int
 
 
 class _Locations:
-    """The distinct points of a problem, indexed for the matrix."""
+    """The distinct points of a problem, indexed for the matrix; "anywhere" (a stretch
+    that starts or ends at no known place) is the index after the last point."""
 
     def __init__(self) -> None:
         self.points: list[Point] = []
@@ -88,89 +99,76 @@ def solve(
     detour_limit: int = 30 * 60,
 ) -> Solution:
     """Place the problem's stops on its engineer-days (deterministic for the same input)."""
-    if not problem.stops:
-        return Solution()
-    if not problem.days:
-        return Solution(left=[s.store_id for s in problem.stops if not s.optional])
     places = _Locations()
     stop_at = [places.of(stop.location) for stop in problem.stops]
-    base_at = [places.of(day.base) for day in problem.days]
-    for day in problem.days:
-        for fixed in day.fixed:
-            places.of(fixed.location)
-    # VROOM needs somewhere to start: a day with no base starts and ends "anywhere", a
-    # last place no drive leads to or from.
+    spans = [_spans(day, places) for day in problem.days]
     anywhere = len(places.points)
-    vehicle_at = [anywhere if at is None else at for at in base_at]
-    epoch = min(day.start for day in problem.days) // 60 * 60
-    problem_input = vroom.Input()
-    regions = {r: i for i, r in enumerate(sorted({s.region or "" for s in problem.stops}))}
-    pinned = _add_vehicles(problem_input, problem, places, vehicle_at, epoch, regions)
-    _add_stops(problem_input, problem.stops, stop_at, epoch, regions)
-    # Whole minutes (rounded up), so that visits start on the minute; the last row is
-    # "anywhere".
+    stretches = [
+        _Stretch(n, anywhere if a is None else a, anywhere if b is None else b, opens, closes, home)
+        for n, day_spans in enumerate(spans)
+        for a, b, opens, closes, home in day_spans
+    ]
+    if not problem.stops or not stretches:
+        return Solution(left=[s.store_id for s in problem.stops if not s.optional])
+    # Whole minutes (rounded up), so that visits start on the minute; no drive leads to
+    # or from "anywhere".
     matrix = np.pad(-(-matrix_of(places.points) // 60) * 60, ((0, 1), (0, 1)))
+    epoch = min(s.opens for s in stretches) // 60 * 60
+    regions = {r: i for i, r in enumerate(sorted({s.region or "" for s in problem.stops}))}
+    problem_input = vroom.Input()
     problem_input.set_durations_matrix(profile="car", matrix_input=matrix.tolist())
+    _add_vehicles(problem_input, problem, stretches, epoch, regions)
+    _add_stops(problem_input, problem.stops, stop_at, epoch, regions)
     answer = problem_input.solve(exploration_level=exploration_level, nb_threads=threads).to_dict()
-    routes = _routes(answer, pinned, stop_at, epoch)
-    _drop_long_detours(routes, problem, base_at, matrix, detour_limit)
-    return _solution(routes, problem, base_at, matrix)
+    routes = _routes(answer, stop_at, epoch)
+    _drop_long_detours(routes, problem, stretches, matrix, detour_limit)
+    _keep_within_days(routes, problem, stretches)
+    return _solution(routes, problem, stretches, matrix)
 
 
-def _skills_of(day: EngineerDay, engineer: int, regions: dict[str, int]) -> set[int]:
-    """The regions' skills the engineer-day serves (a store with no region is "") and the
-    skill pinning this engineer's existing visits."""
-    served = {i for region, i in regions.items() if not day.regions or region in day.regions}
-    return served | {PIN_SKILL + engineer}
+def _spans(
+    day: EngineerDay, places: _Locations
+) -> list[tuple[int | None, int | None, int, int, bool]]:
+    """The free stretches of a day between its existing visits: (from, to, opens,
+    closes, ends at the base); none when its visits already fill it."""
+    if day.max_visits <= len(day.fixed):
+        return []
+    base = places.of(day.base)
+    found = []
+    at, since = base, day.start
+    for fixed in sorted(day.fixed, key=lambda f: (f.start, f.end)):
+        there = places.of(fixed.location)
+        if fixed.start > since:
+            found.append((at, there, since, min(fixed.start, day.end), False))
+        at, since = there, max(since, fixed.end)
+    if day.end > since:
+        found.append((at, base, since, day.end, True))
+    return found
 
 
 def _add_vehicles(
     problem_input: vroom.Input,
     problem: Problem,
-    places: _Locations,
-    vehicle_at: list[int],
+    stretches: list[_Stretch],
     epoch: int,
     regions: dict[str, int],
-) -> dict[int, int]:
-    """One vehicle per engineer-day, and its existing visits pinned to it; answers the
-    pinned job ids (so the solution can tell them from new visits)."""
-    engineers: dict[int, int] = {}
-    pinned: dict[int, int] = {}
-    for n, day in enumerate(problem.days):
-        engineer = engineers.setdefault(day.engineer_id, len(engineers))
-        breaks = []
-        for fixed in day.fixed:
-            start, length = fixed.start - epoch, fixed.end - fixed.start
-            if fixed.location is None:
-                breaks.append(
-                    vroom.Break(PINNED + len(pinned), [vroom.TimeWindow(start, start)], length)
-                )
-                pinned[PINNED + len(pinned)] = n
-                continue
-            job_id = PINNED + len(pinned)
-            pinned[job_id] = n
-            problem_input.add_job(
-                vroom.Job(
-                    job_id,
-                    location=places.of(fixed.location),
-                    default_service=length,
-                    skills={PIN_SKILL + engineer},
-                    priority=FIXED_PRIORITY,
-                    time_windows=[vroom.TimeWindow(start, start)],
-                )
-            )
+) -> None:
+    """One vehicle per free stretch: the regions its engineer serves as skills (a store
+    with no region is ""), room for the visits its day may still take."""
+    for n, stretch in enumerate(stretches):
+        day = problem.days[stretch.day]
         problem_input.add_vehicle(
             vroom.Vehicle(
                 n,
-                start=vehicle_at[n],
-                end=vehicle_at[n],
-                skills=_skills_of(day, engineer, regions),
-                time_window=vroom.TimeWindow(-(-(day.start - epoch) // 60) * 60, day.end - epoch),
-                breaks=breaks,
-                max_tasks=max(day.max_visits, len(day.fixed)),
+                start=stretch.start_at,
+                end=stretch.end_at,
+                skills={i for r, i in regions.items() if not day.regions or r in day.regions},
+                time_window=vroom.TimeWindow(
+                    -(-(stretch.opens - epoch) // 60) * 60, stretch.closes - epoch
+                ),
+                max_tasks=day.max_visits - len(day.fixed),
             )
         )
-    return pinned
 
 
 def _add_stops(
@@ -181,7 +179,7 @@ def _add_stops(
     regions: dict[str, int],
 ) -> None:
     for n, stop in enumerate(stops):
-        windows = [(a - epoch, b - epoch) for a, b in stop.windows if b >= epoch]
+        windows = [(max(a - epoch, 0), b - epoch) for a, b in stop.windows if b >= epoch]
         if not windows:
             continue
         problem_input.add_job(
@@ -191,37 +189,34 @@ def _add_stops(
                 default_service=stop.minutes * 60,
                 skills={regions[stop.region or ""]},
                 priority=stop.priority,
-                time_windows=[vroom.TimeWindow(max(a, 0), b) for a, b in windows],
+                time_windows=[vroom.TimeWindow(a, b) for a, b in windows],
             )
         )
 
 
-def _routes(
-    answer: dict, pinned: dict[int, int], stop_at: list[int | None], epoch: int
-) -> dict[int, list[_Entry]]:
-    """Each vehicle's (engineer-day's) visits in order, new and existing."""
+def _routes(answer: dict, stop_at: list[int | None], epoch: int) -> dict[int, list[_Entry]]:
+    """Each stretch's new visits in order."""
     routes: dict[int, list[_Entry]] = {}
     for route in answer.get("routes", []):
-        entries = routes.setdefault(route["vehicle"], [])
-        for step in route["steps"]:
-            if step["type"] != "job":
-                continue
-            job = step["id"]
-            if job in pinned:
-                entries.append(_Entry(step["location_index"]))
-            else:
-                start = step["arrival"] + step["waiting_time"] + step["setup"] + epoch
-                entries.append(_Entry(stop_at[job], job, start))
+        routes[route["vehicle"]] = [
+            _Entry(
+                stop_at[step["id"]],
+                step["id"],
+                step["arrival"] + step["waiting_time"] + step["setup"] + epoch,
+            )
+            for step in route["steps"]
+            if step["type"] == "job"
+        ]
     return routes
 
 
-def _leg(matrix: np.ndarray, a: int | None, b: int | None) -> int:
-    return 0 if a is None or b is None else int(matrix[a, b])
+def _leg(matrix: np.ndarray, a: int, b: int) -> int:
+    return int(matrix[a, b])
 
 
-def _detour(entries: list[_Entry], i: int, base: int | None, matrix: np.ndarray) -> int:
-    before = entries[i - 1].location if i else base
-    after = entries[i + 1].location if i + 1 < len(entries) else base
+def _detour(entries: list[_Entry], i: int, stretch: _Stretch, matrix: np.ndarray) -> int:
+    before = entries[i - 1].location if i else stretch.start_at
+    after = entries[i + 1].location if i + 1 < len(entries) else stretch.end_at
     here = entries[i].location
     return _leg(matrix, before, here) + _leg(matrix, here, after) - _leg(matrix, before, after)
 
@@ -229,19 +224,19 @@ def _detour(entries: list[_Entry], i: int, base: int | None, matrix: np.ndarray)
 def _drop_long_detours(
     routes: dict[int, list[_Entry]],
     problem: Problem,
-    base_at: list[int | None],
+    stretches: list[_Stretch],
     matrix: np.ndarray,
     limit: int,
 ) -> None:
     """Leave out, longest first, each store that is not due whose visit adds more than
-    `limit` seconds of driving to its day (the rest of the day keeps its times: the
-    engineer arrives earlier and waits, as the windows allow)."""
+    `limit` seconds of driving to its stretch (the rest keeps its times: the engineer
+    arrives earlier and waits, as the windows allow)."""
     for vehicle, entries in routes.items():
         while True:
             detours = [
-                (_detour(entries, i, base_at[vehicle], matrix), i)
+                (_detour(entries, i, stretches[vehicle], matrix), i)
                 for i, entry in enumerate(entries)
-                if entry.stop is not None and problem.stops[entry.stop].optional
+                if problem.stops[entry.stop].optional
             ]
             longest = max(detours, default=None)
             if longest is None or longest[0] <= limit:
@@ -249,33 +244,48 @@ def _drop_long_detours(
             del entries[longest[1]]
 
 
+def _keep_within_days(
+    routes: dict[int, list[_Entry]], problem: Problem, stretches: list[_Stretch]
+) -> None:
+    """A day split by existing visits may have taken more new visits over its stretches
+    than it may hold: leave out the least pressing (then the latest) until it fits."""
+    by_day: dict[int, list[tuple[int, _Entry]]] = {}
+    for vehicle, entries in routes.items():
+        by_day.setdefault(stretches[vehicle].day, []).extend((vehicle, e) for e in entries)
+    for n, placed in by_day.items():
+        day = problem.days[n]
+        extra = len(placed) - (day.max_visits - len(day.fixed))
+        ranked = sorted(placed, key=lambda ve: (problem.stops[ve[1].stop].priority, -ve[1].start))
+        for vehicle, entry in ranked[: max(extra, 0)]:
+            routes[vehicle].remove(entry)
+
+
 def _solution(
-    routes: dict[int, list[_Entry]], problem: Problem, base_at: list[int | None], matrix: np.ndarray
+    routes: dict[int, list[_Entry]],
+    problem: Problem,
+    stretches: list[_Stretch],
+    matrix: np.ndarray,
 ) -> Solution:
     solution = Solution()
     placed: set[int] = set()
     for vehicle, entries in sorted(routes.items()):
-        day = problem.days[vehicle]
-        previous = base_at[vehicle]
-        last = None
+        stretch = stretches[vehicle]
+        previous = stretch.start_at
         for entry in entries:
-            if entry.location is None:
-                continue  # an existing visit at a store with no position: no drive known
-            last = None
-            if entry.stop is not None:
-                stop = problem.stops[entry.stop]
-                last = Placed(
+            stop = problem.stops[entry.stop]
+            solution.placed.append(
+                Placed(
                     store_id=stop.store_id,
-                    engineer_id=day.engineer_id,
+                    engineer_id=problem.days[stretch.day].engineer_id,
                     start=entry.start,
                     end=entry.start + stop.minutes * 60,
                     travel_before=_leg(matrix, previous, entry.location),
                 )
-                solution.placed.append(last)
-                placed.add(entry.stop)
+            )
+            placed.add(entry.stop)
             previous = entry.location
-        if last is not None:  # the day ends with a new visit: the drive home is the plan's
-            last.travel_home = _leg(matrix, previous, base_at[vehicle])
+        if entries and stretch.home:  # the day ends with a new visit: the drive home
+            solution.placed[-1].travel_home = _leg(matrix, previous, stretch.end_at)
     solution.left = [
         stop.store_id
         for n, stop in enumerate(problem.stops)
