@@ -57,6 +57,40 @@ class EngineerDay:
     regions: frozenset[str] = frozenset()  # empty: any region
     fixed: tuple[Fixed, ...] = ()
 
+    @property
+    def room(self) -> int:
+        """How many new visits the day may still take."""
+        return max(self.max_visits - len(self.fixed), 0)
+
+    def stretches(self) -> list[Stretch]:
+        """The day's free stretches between its existing visits (none when they fill it):
+        from the base, or the store of the visit before, to the next visit's store by its
+        start, or back to the base by the end of the day."""
+        if not self.room:
+            return []
+        found = []
+        at, since = self.base, self.start
+        for fixed in sorted(self.fixed, key=lambda f: (f.start, f.end)):
+            if fixed.start > since:
+                found.append(Stretch(self, at, fixed.location, since, min(fixed.start, self.end)))
+            at, since = fixed.location, max(since, fixed.end)
+        if self.end > since:
+            found.append(Stretch(self, at, self.base, since, self.end, home=True))
+        return found
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A free stretch of an engineer-day: from where (None: no known place) to where,
+    between when, and whether it ends the day at the base."""
+
+    day: EngineerDay
+    start_at: Point | None
+    end_at: Point | None
+    opens: int
+    closes: int
+    home: bool = False
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -17,9 +18,10 @@ from fieldops.auth import Role, User
 from fieldops.core.errors import Conflict, Invalid, NotFound
 from fieldops.extensions import db
 from fieldops.planner.checks import Slot, days_of, misfit, retravel
-from fieldops.planner.gathering import Question, gather
+from fieldops.planner.gathering import Gathered, Question, gather
 from fieldops.planner.models import ItemState, PlanItem, PlanStatus, VisitPlan
-from fieldops.planner.solver import screen, solve
+from fieldops.planner.problem import Solution
+from fieldops.planner.solver import MatrixOf, screen, solve
 from fieldops.planner.travel import duration_matrix
 from fieldops.visits import plan_visit
 
@@ -58,9 +60,49 @@ def _engineers(ids: list[int] | None) -> None:
         raise Invalid(f"Not active engineers: {', '.join(map(str, unknown))}.", "engineer_ids")
 
 
+@dataclass
+class Answer:
+    """A question solved: what was gathered (the problem as solved), the stores left
+    unplanned with their reasons, the solution and the solver's time."""
+
+    gathered: Gathered
+    unplanned: dict[int, str]
+    solution: Solution
+    solve_ms: int
+    exploration_level: int
+
+
+def answer(question: Question, now: datetime) -> Answer:
+    """Gather, screen and solve with the app's settings (nothing is kept)."""
+    config = current_app.config
+    gathered = gather(question, now, config["DEFAULT_TIMEZONE"])
+    matrix_of = travel(config)
+    unplanned = {**gathered.unplanned, **screen(gathered.problem, matrix_of)}
+    level = config["PLANNER_EXPLORATION_LEVEL"]
+    started = time.perf_counter()
+    solution = solve(
+        gathered.problem,
+        matrix_of,
+        exploration_level=level,
+        threads=config["PLANNER_THREADS"],
+        detour_limit=config["PLANNER_DETOUR_MINUTES"] * 60,
+    )
+    solve_ms = round((time.perf_counter() - started) * 1000)
+    unplanned.update(dict.fromkeys(solution.left, "no_capacity"))
+    return Answer(gathered, unplanned, solution, solve_ms, level)
+
+
+def travel(config: Mapping[str, Any]) -> MatrixOf:
+    """The duration matrix with the app's road factor and speed."""
+    return partial(
+        duration_matrix,
+        road_factor=config["TRAVEL_ROAD_FACTOR"],
+        speed_kmh=config["TRAVEL_SPEED_KMH"],
+    )
+
+
 def propose(data: Mapping[str, Any], actor: User, now: datetime) -> VisitPlan:
     """Plan the horizon's visits and keep the proposal (nothing on the calendar yet)."""
-    config = current_app.config
     _engineers(data.get("engineer_ids"))
     question = Question(
         first=data["first_day"],
@@ -69,25 +111,9 @@ def propose(data: Mapping[str, Any], actor: User, now: datetime) -> VisitPlan:
         engineer_ids=tuple(data["engineer_ids"]) if data.get("engineer_ids") else None,
         include=frozenset(data["include"]),
     )
-    gathered = gather(question, now, config["DEFAULT_TIMEZONE"])
-    matrix_of = partial(
-        duration_matrix,
-        road_factor=config["TRAVEL_ROAD_FACTOR"],
-        speed_kmh=config["TRAVEL_SPEED_KMH"],
-    )
-    problem = gathered.problem
-    unplanned = {**gathered.unplanned, **screen(problem, matrix_of)}
-    level = config["PLANNER_EXPLORATION_LEVEL"]
-    started = time.perf_counter()
-    solution = solve(
-        problem,
-        matrix_of,
-        exploration_level=level,
-        threads=config["PLANNER_THREADS"],
-        detour_limit=config["PLANNER_DETOUR_MINUTES"] * 60,
-    )
-    solve_ms = round((time.perf_counter() - started) * 1000)
-    unplanned.update(dict.fromkeys(solution.left, "no_capacity"))
+    solved = answer(question, now)
+    problem, solution, unplanned = solved.gathered.problem, solved.solution, solved.unplanned
+    level, solve_ms = solved.exploration_level, solved.solve_ms
     reasons = {stop.store_id: list(stop.reasons) for stop in problem.stops}
     plan = VisitPlan(
         first_day=question.first,
@@ -99,7 +125,7 @@ def propose(data: Mapping[str, Any], actor: User, now: datetime) -> VisitPlan:
             {"store_id": store_id, "reason": reason}
             for store_id, reason in sorted(unplanned.items())
         ],
-        stores_due=gathered.stores_due,
+        stores_due=solved.gathered.stores_due,
         exploration_level=level,
         solve_ms=solve_ms,
         created_by_id=actor.id,

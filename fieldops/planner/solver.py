@@ -13,27 +13,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import vroom
 
 from fieldops.core.geo import Point
-from fieldops.planner.problem import EngineerDay, Placed, Problem, Solution, Stop
+from fieldops.planner.problem import Placed, Problem, Solution, Stop, Stretch
 
 MatrixOf = Callable[[Sequence[Point]], np.ndarray]
 
 
 @dataclass(frozen=True)
 class _Stretch:
-    """A free stretch of engineer-day `day`: where it starts and ends (matrix indices),
-    when, and whether it ends the day at the base."""
+    """A free stretch (problem.Stretch) with its ends as matrix indices."""
 
-    day: int
+    free: Stretch
     start_at: int
     end_at: int
-    opens: int
-    closes: int
-    home: bool
 
 
 @dataclass
@@ -101,22 +98,21 @@ def solve(
     """Place the problem's stops on its engineer-days (deterministic for the same input)."""
     places = _Locations()
     stop_at = [places.of(stop.location) for stop in problem.stops]
-    spans = [_spans(day, places) for day in problem.days]
+    free = [stretch for day in problem.days for stretch in day.stretches()]
+    ends = [(places.of(f.start_at), places.of(f.end_at)) for f in free]
     anywhere = len(places.points)
     stretches = [
-        _Stretch(n, anywhere if a is None else a, anywhere if b is None else b, opens, closes, home)
-        for n, day_spans in enumerate(spans)
-        for a, b, opens, closes, home in day_spans
+        _Stretch(f, anywhere if a is None else a, anywhere if b is None else b)
+        for f, (a, b) in zip(free, ends, strict=True)
     ]
     if not problem.stops or not stretches:
         return Solution(left=[s.store_id for s in problem.stops if not s.optional])
-    # Whole minutes (rounded up), so that visits start on the minute; no drive leads to
-    # or from "anywhere".
+    # Drives in whole minutes (rounded up); no drive leads to or from "anywhere".
     matrix = np.pad(-(-matrix_of(places.points) // 60) * 60, ((0, 1), (0, 1)))
-    epoch = min(s.opens for s in stretches) // 60 * 60
+    epoch = min(s.free.opens for s in stretches) // 60 * 60
     regions = {r: i for i, r in enumerate(sorted({s.region or "" for s in problem.stops}))}
     problem_input = vroom.Input()
-    problem_input.set_durations_matrix(profile="car", matrix_input=matrix.tolist())
+    problem_input.set_durations_matrix(profile="car", matrix_input=_minutes(matrix, stretches))
     _add_vehicles(problem_input, problem, stretches, epoch, regions)
     _add_stops(problem_input, problem.stops, stop_at, epoch, regions)
     answer = problem_input.solve(exploration_level=exploration_level, nb_threads=threads).to_dict()
@@ -126,24 +122,20 @@ def solve(
     return _solution(routes, problem, stretches, matrix)
 
 
-def _spans(
-    day: EngineerDay, places: _Locations
-) -> list[tuple[int | None, int | None, int, int, bool]]:
-    """The free stretches of a day between its existing visits: (from, to, opens,
-    closes, ends at the base); none when its visits already fill it."""
-    if day.max_visits <= len(day.fixed):
-        return []
-    base = places.of(day.base)
-    found = []
-    at, since = base, day.start
-    for fixed in sorted(day.fixed, key=lambda f: (f.start, f.end)):
-        there = places.of(fixed.location)
-        if fixed.start > since:
-            found.append((at, there, since, min(fixed.start, day.end), False))
-        at, since = there, max(since, fixed.end)
-    if day.end > since:
-        found.append((at, base, since, day.end, True))
-    return found
+def _minutes(matrix: np.ndarray, stretches: list[_Stretch]) -> list[list[int]]:
+    """VROOM's matrix: minutes (VROOM's time unit here: visits start on the minute), a
+    drive longer than any stretch cut to just that (it fits no stretch either way).
+    VROOM refuses a problem whose bound on the total cost could overflow 32 bits; with
+    a vehicle per stretch, seconds over a region 1,500 km wide did."""
+    longest = max(s.free.closes - s.free.opens for s in stretches) // 60 + 1
+    return np.minimum(matrix // 60, longest).tolist()
+
+
+def _in_minutes(start: int, end: int, epoch: int) -> tuple[int, int] | None:
+    """A window of POSIX seconds as whole minutes after `epoch`, within it (the start
+    rounded up, the end down); None when no whole minute of it is left."""
+    first, last = max(-(-(start - epoch) // 60), 0), (end - epoch) // 60
+    return (first, last) if first <= last else None
 
 
 def _add_vehicles(
@@ -156,7 +148,7 @@ def _add_vehicles(
     """One vehicle per free stretch: the regions its engineer serves as skills (a store
     with no region is ""), room for the visits its day may still take."""
     for n, stretch in enumerate(stretches):
-        day = problem.days[stretch.day]
+        day = stretch.free.day
         problem_input.add_vehicle(
             vroom.Vehicle(
                 n,
@@ -164,9 +156,9 @@ def _add_vehicles(
                 end=stretch.end_at,
                 skills={i for r, i in regions.items() if not day.regions or r in day.regions},
                 time_window=vroom.TimeWindow(
-                    -(-(stretch.opens - epoch) // 60) * 60, stretch.closes - epoch
+                    *(_in_minutes(stretch.free.opens, stretch.free.closes, epoch) or (0, 0))
                 ),
-                max_tasks=day.max_visits - len(day.fixed),
+                max_tasks=day.room,
             )
         )
 
@@ -179,14 +171,14 @@ def _add_stops(
     regions: dict[str, int],
 ) -> None:
     for n, stop in enumerate(stops):
-        windows = [(max(a - epoch, 0), b - epoch) for a, b in stop.windows if b >= epoch]
+        windows = [w for a, b in stop.windows if (w := _in_minutes(a, b, epoch))]
         if not windows:
             continue
         problem_input.add_job(
             vroom.Job(
                 n,
                 location=stop_at[n],
-                default_service=stop.minutes * 60,
+                default_service=stop.minutes,
                 skills={regions[stop.region or ""]},
                 priority=stop.priority,
                 time_windows=[vroom.TimeWindow(a, b) for a, b in windows],
@@ -202,7 +194,7 @@ def _routes(answer: dict, stop_at: list[int | None], epoch: int) -> dict[int, li
             _Entry(
                 stop_at[step["id"]],
                 step["id"],
-                step["arrival"] + step["waiting_time"] + step["setup"] + epoch,
+                (step["arrival"] + step["waiting_time"] + step["setup"]) * 60 + epoch,
             )
             for step in route["steps"]
             if step["type"] == "job"
@@ -249,12 +241,13 @@ def _keep_within_days(
 ) -> None:
     """A day split by existing visits may have taken more new visits over its stretches
     than it may hold: leave out the least pressing (then the latest) until it fits."""
-    by_day: dict[int, list[tuple[int, _Entry]]] = {}
+    by_day: dict[tuple[int, date], list[tuple[int, _Entry]]] = {}
     for vehicle, entries in routes.items():
-        by_day.setdefault(stretches[vehicle].day, []).extend((vehicle, e) for e in entries)
-    for n, placed in by_day.items():
-        day = problem.days[n]
-        extra = len(placed) - (day.max_visits - len(day.fixed))
+        day = stretches[vehicle].free.day
+        by_day.setdefault((day.engineer_id, day.day), []).extend((vehicle, e) for e in entries)
+    for placed in by_day.values():
+        day = stretches[placed[0][0]].free.day
+        extra = len(placed) - day.room
         ranked = sorted(placed, key=lambda ve: (problem.stops[ve[1].stop].priority, -ve[1].start))
         for vehicle, entry in ranked[: max(extra, 0)]:
             routes[vehicle].remove(entry)
@@ -276,7 +269,7 @@ def _solution(
             solution.placed.append(
                 Placed(
                     store_id=stop.store_id,
-                    engineer_id=problem.days[stretch.day].engineer_id,
+                    engineer_id=stretch.free.day.engineer_id,
                     start=entry.start,
                     end=entry.start + stop.minutes * 60,
                     travel_before=_leg(matrix, previous, entry.location),
@@ -284,7 +277,7 @@ def _solution(
             )
             placed.add(entry.stop)
             previous = entry.location
-        if entries and stretch.home:  # the day ends with a new visit: the drive home
+        if entries and stretch.free.home:  # the day ends with a new visit: the drive home
             solution.placed[-1].travel_home = _leg(matrix, previous, stretch.end_at)
     solution.left = [
         stop.store_id
