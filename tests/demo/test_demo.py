@@ -18,10 +18,10 @@ from fieldops.auth.models import Role, User
 from fieldops.auth.services import authenticate
 from fieldops.clock import local_date, zone
 from fieldops.core.fields import validate_phone
+from fieldops.coverage import leadership_cadence, visit_cadence
 from fieldops.coverage.models import Alert, AlertKind, CoverageSnapshot
 from fieldops.demo import loader
 from fieldops.demo.evidence import load_evidence
-from fieldops.coverage import leadership_cadence, visit_cadence
 from fieldops.demo.people import CIO_EMAIL, DEMO_EMAILS, DEMO_PASSWORD, ENGINEER_EMAIL
 from fieldops.demo.places import DEMO_ENGINEER_TIMEZONE
 from fieldops.demo.stores import fourth_thursday_of_november
