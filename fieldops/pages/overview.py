@@ -208,11 +208,13 @@ def overview(user: User, now: datetime, region: str | None) -> dict[str, Any]:
     """The template's context for the dashboard, for one region or all."""
     alerts, alert_counts = open_alerts(user, region, ALERTS_SHOWN)
     horizon = current_app.config["COVERAGE_DUE_SOON_DAYS"]
+    leadership = leadership_due(user, region, now, horizon)
     context: dict[str, Any] = {
         "threshold": current_app.config["COVERAGE_ALERT_PERCENT"],
         "horizon": horizon,
-        "leadership": leadership_due(user, region, now, horizon),
-        "leadership_shown": LIST_LENGTH,
+        "leadership": leadership,  # shown as the engineers' lists are: their first lines
+        "leadership_overdue": leadership.overdue[:LIST_LENGTH],
+        "leadership_due": leadership.due_soon[:DUE_SOON_SHOWN],
         "issues": open_issue_counts(region),
         "attainment": attainment(region, now),
         "near_breach": nearest_to_breach(region, now),
