@@ -37,6 +37,7 @@ class Action(StrEnum):
     MANAGE_TOKENS = "manage_tokens"
     PLAN_VISITS = "plan_visits"
     CHECK_IN_OUT = "check_in_out"  # own visits only
+    START_VISITS = "start_visits"  # an unplanned visit, started on the spot
     CREATE_RECORDS = "create_records"  # observations, new issues, comments, photos
     TRIAGE_ISSUES = "triage_issues"  # status, assignee, severity (managers: close/reopen)
     READ_AUDIT = "read_audit"
@@ -56,7 +57,9 @@ GRANTS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
     Action.MANAGE_TOKENS: frozenset({Role.ADMIN}),
     Action.PLAN_VISITS: frozenset({Role.ADMIN}),
-    Action.CHECK_IN_OUT: frozenset({Role.ENGINEER}),
+    # The CIO checks in to the visits planned for him; only engineers start unplanned ones.
+    Action.CHECK_IN_OUT: frozenset({Role.ENGINEER, Role.CIO}),
+    Action.START_VISITS: frozenset({Role.ENGINEER}),
     Action.CREATE_RECORDS: frozenset({Role.ADMIN, Role.ENGINEER, Role.MANAGER}),
     Action.TRIAGE_ISSUES: frozenset({Role.ADMIN, Role.ENGINEER, Role.MANAGER}),
     Action.READ_AUDIT: frozenset({Role.ADMIN}),

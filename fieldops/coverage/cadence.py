@@ -1,5 +1,10 @@
 """Visit coverage: how many visits each store had in the rolling year against its
-cadence, and when it becomes overdue (for many stores at once, set-based)."""
+cadence, and when it becomes overdue (for many stores at once, set-based).
+
+Two cadences, one rule: the engineers' (`cadence_per_year`, counting every visit but the
+CIO's) and the leadership cadence (`leadership_cadence_per_year`, counting the CIO's own
+visits only). A visit counts toward one of them, never both.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import InstrumentedAttribute
 
 from fieldops.clock import local_date
 from fieldops.database import chunks
 from fieldops.extensions import db
 from fieldops.stores import Store
-from fieldops.visits import Visit, VisitStatus
+from fieldops.visits import Visit, VisitStatus, by_cio
 
 YEAR = timedelta(days=365)  # visit cadence counts completed visits of the rolling year
 
@@ -36,8 +42,37 @@ class VisitCadence:
         return self.next_planned is None or self.next_planned.date() >= self.due_on
 
 
+@dataclass(frozen=True, eq=False)
+class Cadence:
+    """Which visits a cadence counts (the CIO's or everyone else's) and the store's column
+    saying how many a year it asks for."""
+
+    by_cio: bool
+    per_year: InstrumentedAttribute[int]
+
+    def counts(self) -> sa.ColumnElement[bool]:
+        return by_cio() if self.by_cio else sa.not_(by_cio())
+
+
+ENGINEERS = Cadence(by_cio=False, per_year=Store.cadence_per_year)
+LEADERSHIP = Cadence(by_cio=True, per_year=Store.leadership_cadence_per_year)
+
+
 def visit_cadence(stores: list[Store], now: datetime) -> dict[int, VisitCadence]:
-    """Completed visits in the last 365 days per store, and when each becomes overdue.
+    """The engineers' cadence: completed visits other than the CIO's in the last 365 days
+    per store, against `cadence_per_year`, and when each store becomes overdue."""
+    return cadence_of(stores, now, ENGINEERS)
+
+
+def leadership_cadence(stores: list[Store], now: datetime) -> dict[int, VisitCadence]:
+    """The leadership cadence: the CIO's own completed visits in the last 365 days per
+    store, against `leadership_cadence_per_year` (0: never overdue nor due)."""
+    return cadence_of(stores, now, LEADERSHIP)
+
+
+def cadence_of(stores: list[Store], now: datetime, rule: Cadence) -> dict[int, VisitCadence]:
+    """Completed visits in the last 365 days per store that `rule` counts, and when each
+    store becomes overdue.
 
     One pass over the year's completed visits with window functions gives, per store, the
     count, the latest, and the cadence-th latest (the visit whose ageing-out makes the
@@ -45,7 +80,7 @@ def visit_cadence(stores: list[Store], now: datetime) -> dict[int, VisitCadence]
     """
     ids = [s.id for s in stores]
     done_at = sa.func.coalesce(Visit.checked_out_at, Visit.planned_end)
-    completed = Visit.status == VisitStatus.COMPLETED
+    completed = sa.and_(Visit.status == VisitStatus.COMPLETED, rule.counts())
     recent = (
         sa.select(
             Visit.store_id,
@@ -67,10 +102,10 @@ def visit_cadence(stores: list[Store], now: datetime) -> dict[int, VisitCadence]
             recent.c.rank,
             recent.c.done_at,
             recent.c.total,
-            Store.cadence_per_year,
+            rule.per_year,
         )
         .join(Store, Store.id == recent.c.store_id)
-        .where(sa.or_(recent.c.rank == 1, recent.c.rank == Store.cadence_per_year))
+        .where(sa.or_(recent.c.rank == 1, recent.c.rank == rule.per_year))
     ):
         counts[store_id] = total
         if rank == 1:
@@ -90,6 +125,7 @@ def visit_cadence(stores: list[Store], now: datetime) -> dict[int, VisitCadence]
             sa.select(Visit.store_id, sa.func.min(Visit.planned_start))
             .where(
                 Visit.status == VisitStatus.PLANNED,
+                rule.counts(),
                 Visit.planned_start >= now,
                 Visit.store_id.in_(ids),
             )
@@ -99,7 +135,7 @@ def visit_cadence(stores: list[Store], now: datetime) -> dict[int, VisitCadence]
     return {
         store.id: VisitCadence(
             completed_12m=counts.get(store.id, 0),
-            cadence=store.cadence_per_year,
+            cadence=getattr(store, rule.per_year.key),
             last_visit=latest.get(store.id),
             next_planned=next_planned.get(store.id),
             due_on=(

@@ -2,7 +2,8 @@
 
 Read from the latest nightly coverage snapshot (figures, visits_due), drawn as server-side
 SVG (heatmap, trend), with open issues (open_issues). Before the first snapshot the page
-counts visit cadence live, by coverage's one rule (`fieldops.coverage.visit_cadence`).
+counts visit cadence live, by coverage's one rule (`fieldops.coverage.visit_cadence`); the
+CIO's own visits against the leadership cadence are always counted live (leadership).
 
 Other packages import from here, never from its modules (docs/architecture.md).
 """
@@ -22,6 +23,7 @@ from fieldops.dashboard.figures import (
     scope,
 )
 from fieldops.dashboard.heatmap import Cell, Heatmap, Line, day_cells, draw_heatmap
+from fieldops.dashboard.leadership import Leadership, LeadershipLine, leadership_due
 from fieldops.dashboard.open_issues import open_issue_counts
 from fieldops.dashboard.service_levels import (
     Attainment,

@@ -1,5 +1,6 @@
 """Visit cadence on the CIO dashboard: overdue stores and those about to be, read from the
-latest snapshot run, with the last and next visits of the few stores shown."""
+latest snapshot run, with the last and next visits of the few stores shown (the engineers'
+visits: the CIO's own count toward the leadership cadence, fieldops.dashboard.leadership)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from fieldops.clock import local_date
 from fieldops.dashboard.figures import Scope, Snap
 from fieldops.extensions import db
 from fieldops.stores import Store
-from fieldops.visits import Visit, VisitStatus
+from fieldops.visits import Visit, VisitStatus, by_cio
 
 
 class VisitRow(NamedTuple):
@@ -65,7 +66,7 @@ def visits_of(
             sa.func.max(sa.case((Visit.status == VisitStatus.COMPLETED, done_at))),
             sa.func.min(_planned_from(now)),
         )
-        .where(Visit.store_id.in_(store_ids))
+        .where(Visit.store_id.in_(store_ids), sa.not_(by_cio()))
         .group_by(Visit.store_id)
     )
     return {store_id: (last, planned) for store_id, last, planned in rows}
@@ -81,6 +82,7 @@ def planned_before(store_ids: list[int], now: datetime, until: date) -> dict[int
         .where(
             Visit.store_id.in_(store_ids),
             Visit.local_date.between(now.date() - timedelta(days=1), until),
+            sa.not_(by_cio()),
         )
         .group_by(Visit.store_id)
     )

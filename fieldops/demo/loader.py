@@ -1,7 +1,8 @@
 """`flask fieldops demo`: a deterministic data set shaped like a US dealership group.
 
 82 dealerships over seven US time zones, 39 IT engineers, a manager per store, a CIO and
-an admin; a year of visits, observations and issues, and the coming weeks planned. Every
+an admin; a year of visits, observations and issues, and the coming weeks planned; the
+CIO's own year of visits to the dealerships (twice a year each, their leadership cadence). Every
 date is relative to `now`, every choice drawn from one seeded generator, and rows go in
 with bulk INSERTs (a few thousand rows: the whole load takes a couple of seconds).
 
@@ -52,6 +53,7 @@ from fieldops.demo.visits import (
     PlannedVisit,
     VisitPlanner,
     overdue_codes,
+    plan_cio,
     plan_demo_engineer,
     plan_future,
     plan_past,
@@ -129,6 +131,18 @@ def _load_visits(
     return planner.visits
 
 
+def _load_cio_visits(
+    rng: random.Random, now: datetime, stores: list[StorePlan], people: People
+) -> list[PlannedVisit]:
+    """The CIO's own visits, drawn from a generator of their own (the engineers' visits,
+    observations and issues stay as they were)."""
+    radius = current_app.config["CHECK_IN_RADIUS_M"]
+    planner = VisitPlanner(rng, now, people, people.admin.id, radius_m=radius)
+    plan_cio(planner, stores)
+    _insert_planned(planner.visits, Visit, [v.row for v in planner.visits])
+    return planner.visits
+
+
 def _load_shifts(
     rng: random.Random, now: datetime, today: date, stores: list[StorePlan], people: People
 ) -> list[ShiftPlan]:
@@ -181,6 +195,7 @@ def load(
     observations = visit_observations(rng, visits) + manager_close_outs(rng, stores, people, now)
     insert_rows(Observation, observations)
     issues, comments = _load_issues(rng, now, stores, people)
+    cio_visits = _load_cio_visits(random.Random(f"cio:{seed}"), now, stores, people)
     shifts = _load_shifts(random.Random(f"shifts:{seed}"), now, today, stores, people)
     added = top_up(now)
     learned = load_evidence(now, seed) if evidence else {}
@@ -192,8 +207,9 @@ def load(
         "stores": len(stores),
         "users": len(people.everyone),
         "engineers": len(people.engineers),
-        "visits": len(visits) + added,
+        "visits": len(visits) + added + len(cio_visits),
         "planned visits": sum(v.row["status"] == VisitStatus.PLANNED for v in visits) + added,
+        "CIO visits": len(cio_visits),
         "observations": len(observations),
         "issues": issues,
         "comments": comments,

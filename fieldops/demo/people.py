@@ -44,6 +44,10 @@ class People:
         return self.by_email(ADMIN_EMAIL)
 
     @property
+    def cio(self) -> Person:
+        return self.by_email(CIO_EMAIL)
+
+    @property
     def demo_engineer(self) -> Person:
         return self.by_email(ENGINEER_EMAIL)
 

@@ -33,6 +33,10 @@ LATE_CUSTOMER_SHARE = 0.3
 AFTER_MIDNIGHT_STORES = 2
 
 
+# The CIO visits every dealership twice a year himself (his own visits: their own cadence).
+LEADERSHIP_CADENCE = 2
+
+
 @dataclass
 class StorePlan:
     code: str
@@ -177,6 +181,7 @@ def store_rows(plans: list[StorePlan], now: datetime) -> list[dict]:
             "timezone": p.timezone,
             "region": p.region,
             "cadence_per_year": p.cadence,
+            "leadership_cadence_per_year": LEADERSHIP_CADENCE,
             "active": True,
             "created_at": created,
             "updated_at": created,

@@ -3,6 +3,7 @@
 Each store gets a profile: most are visited at least as often as their cadence asks, some
 are about to fall behind (their oldest visit of the year is about to leave the rolling
 window) and some are overdue. Past visits are mostly completed, some missed or cancelled.
+The CIO's own visits (`plan_cio`) follow his trips, against the leadership cadence.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from fieldops.clock import local_date, to_utc
 from fieldops.core.geo import distance_m
 from fieldops.demo.people import People, Person
-from fieldops.demo.stores import SUNDAY, StorePlan
+from fieldops.demo.stores import LEADERSHIP_CADENCE, SUNDAY, StorePlan
 from fieldops.demo.texts import CANCEL_REASONS, SUMMARIES, VISIT_PURPOSES
 from fieldops.visits import Department, VisitStatus
 
@@ -251,3 +252,42 @@ def overdue_codes(planner: VisitPlanner, stores: list[StorePlan]) -> set[str]:
         if visit.row["status"] == VisitStatus.COMPLETED:
             done[visit.store.code] = done.get(visit.store.code, 0) + 1
     return {s.code for s in stores if done.get(s.code, 0) < s.cadence}
+
+
+def _cio_trip_ages(rng: random.Random) -> list[int]:
+    """Days ago of the CIO's trips to one city within the last year (the stores' leadership
+    cadence is two): once only (overdue), the older trip about to leave the year (due
+    soon), or two trips about six months apart."""
+    draw = rng.random()
+    if draw < 0.2:
+        return [rng.randint(40, 300)]
+    if draw < 0.4:
+        return [rng.randint(345, 358), rng.randint(90, 250)]
+    return [rng.randint(190, 330), rng.randint(20, 170)]
+
+
+def plan_cio(planner: VisitPlanner, stores: list[StorePlan]) -> None:
+    """The CIO's year of his own visits: trips to each city, its dealerships one after the
+    other (two a day), now and then a store left out of a trip; then two visits planned
+    ahead at stores overdue for him."""
+    rng, cio = planner.rng, planner.people.cio
+    cities: dict[str, list[StorePlan]] = {}
+    for store in stores:
+        cities.setdefault(store.city.name, []).append(store)
+    done: dict[str, int] = {}
+    for city_stores in cities.values():
+        today = store_local_today(city_stores[0], planner.now)
+        for age in _cio_trip_ages(rng):
+            for store in city_stores:
+                if rng.random() < 0.08:  # not this time
+                    continue
+                booked = planner.book(store, cio, today - timedelta(days=age))
+                if booked is not None:
+                    planner.add(store, cio, booked[0], VisitStatus.COMPLETED)
+                    done[store.code] = done.get(store.code, 0) + 1
+    overdue = [s for s in stores if done.get(s.code, 0) < LEADERSHIP_CADENCE]
+    for store in overdue[:2]:
+        first = store_local_today(store, planner.now) + timedelta(days=rng.randint(2, 9))
+        booked = planner.book(store, cio, first)
+        if booked is not None:
+            planner.add(store, cio, booked[0], VisitStatus.PLANNED)

@@ -4,7 +4,8 @@ Coverage and visit cadence come from the latest nightly snapshot of each store
 (`fieldops.dashboard`: figures, visits due, the heatmap and trend geometry); without any
 snapshot yet (a fresh installation) the page says so and shows visit cadence counted live
 by coverage's rule (`fieldops.coverage.visit_cadence`, the one the snapshots store), open
-issues and the hours drift.
+issues and the hours drift. The CIO's own visits against the stores' leadership cadence
+are counted live either way (`fieldops.dashboard.leadership_due`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from fieldops.dashboard import (
     due_soon,
     headline,
     largest_gaps,
+    leadership_due,
     lowest_coverage,
     nearest_to_breach,
     open_alerts,
@@ -205,9 +207,14 @@ def _live_cadence(user: User, now: datetime, region: str | None) -> dict[str, An
 def overview(user: User, now: datetime, region: str | None) -> dict[str, Any]:
     """The template's context for the dashboard, for one region or all."""
     alerts, alert_counts = open_alerts(user, region, ALERTS_SHOWN)
+    horizon = current_app.config["COVERAGE_DUE_SOON_DAYS"]
+    leadership = leadership_due(user, region, now, horizon)
     context: dict[str, Any] = {
         "threshold": current_app.config["COVERAGE_ALERT_PERCENT"],
-        "horizon": current_app.config["COVERAGE_DUE_SOON_DAYS"],
+        "horizon": horizon,
+        "leadership": leadership,  # shown as the engineers' lists are: their first lines
+        "leadership_overdue": leadership.overdue[:LIST_LENGTH],
+        "leadership_due": leadership.due_soon[:DUE_SOON_SHOWN],
         "issues": open_issue_counts(region),
         "attainment": attainment(region, now),
         "near_breach": nearest_to_breach(region, now),

@@ -49,7 +49,7 @@ def _detail_page(
     earlier = todays_closeout(store, now)
     visits = recent_visits(current_user, store.id)
     hours = hours_for(store)
-    engineer = can(current_user, Action.CHECK_IN_OUT)
+    engineer = can(current_user, Action.START_VISITS)
     page = render_template(
         "stores/detail.html",
         store=store,
@@ -116,7 +116,7 @@ def closeout(store_id: int) -> ResponseReturnValue:
 
 
 @blp.post("/stores/<int:store_id>/start-visit")
-@requires(Action.CHECK_IN_OUT)
+@requires(Action.START_VISITS)
 def start_visit(store_id: int) -> ResponseReturnValue:
     """ "Start a visit now" without JavaScript: an unplanned visit, checked in at once.
 

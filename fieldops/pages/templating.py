@@ -33,6 +33,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
     Role.MANAGER: [("store_pages.my_store", "My store"), ("issues.index", "Issues")],
     Role.CIO: [
         ("overview.index", "Overview"),
+        ("visit_pages.today", "My visits"),
         ("stores.index", "Stores"),
         ("issues.index", "Issues"),
         ("visits.index", "Visits"),

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from fieldops.auth import Action, Role, User, requires, user_zone
+from fieldops.auth import Action, User, can, requires, user_zone
 from fieldops.clock import local_date, utcnow
 from fieldops.core.forms import form_values, submit
 from fieldops.core.geo import Point, directions_url, travel_minutes
@@ -39,12 +39,13 @@ blp = Blueprint("visit_pages", __name__)
 @blp.get("/today")
 @requires()
 def today() -> ResponseReturnValue:
-    """The engineer's day: today's visits, tomorrow's, then the coming week.
+    """The day of whoever is given visits (engineers, and the CIO for his own): today's
+    visits, tomorrow's, then the coming week.
 
     Today's and tomorrow's visits, their stores and the forms used on site are listed for
     the service worker to save on the phone (see fieldops/pages/offline.py).
     """
-    if current_user.role != Role.ENGINEER:
+    if not can(current_user, Action.CHECK_IN_OUT):
         return redirect(url_for("visits.index"))
     now = utcnow()
     visits = visits_today(current_user, now)  # in planned-start order

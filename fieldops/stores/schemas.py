@@ -11,6 +11,18 @@ from fieldops.core.fields import HHMM, not_blank, validate_phone, validate_timez
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.stores.models import StoreKind
 
+VISIT_MINUTES_STEP = 5  # the store form's step
+
+
+def in_steps_of(step: int) -> Any:
+    """A validator: a whole number of `step`s (what a number input with that step sends)."""
+
+    def check(value: int) -> None:
+        if value % step:
+            raise ValidationError(f"Must be a multiple of {step}.")
+
+    return check
+
 
 class PostedHoursSchema(Schema):
     weekday = fields.Integer(
@@ -70,6 +82,22 @@ class StoreSchema(Schema):
     longitude = fields.Float(load_default=None, allow_none=True, validate=validate.Range(-180, 180))
     region = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
     cadence_per_year = fields.Integer(load_default=2, validate=validate.Range(0, 52))
+    leadership_cadence_per_year = fields.Integer(
+        load_default=0,
+        validate=validate.Range(0, 12),
+        metadata={
+            "label": "CIO visits a year",
+            "description": "visits a year the CIO pays the store himself (0: none expected)",
+        },
+    )
+    visit_minutes = fields.Integer(
+        load_default=120,
+        validate=[validate.Range(15, 720), in_steps_of(VISIT_MINUTES_STEP)],
+        metadata={
+            "label": "Visit length (minutes)",
+            "description": f"how long a visit takes, in steps of {VISIT_MINUTES_STEP} minutes",
+        },
+    )
     active = fields.Boolean(load_default=True)
     posted_hours = fields.List(
         fields.Nested(PostedHoursSchema), load_default=list, metadata={"label": "Posted hours"}

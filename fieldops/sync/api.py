@@ -34,7 +34,7 @@ def sync(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.route("/visits/start", methods=["POST"], tags=["Visits"])
-@requires(Action.CHECK_IN_OUT)
+@requires(Action.START_VISITS)
 @blp.arguments(VisitStartSchema)
 @blp.response(201, VisitSchema)
 @blp.alt_response(200, schema=VisitSchema, description="repeated client_id: the original")

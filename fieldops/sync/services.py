@@ -169,7 +169,7 @@ OPERATIONS: dict[str, Operation] = {
         Action.CHECK_IN_OUT, CheckOutSchema, "visit_id", _check_out, _own_visit, "at"
     ),
     VISIT_START: Operation(
-        Action.CHECK_IN_OUT,
+        Action.START_VISITS,
         VisitStartSchema,
         None,
         _visit_start,

@@ -5,7 +5,13 @@ Other packages import from here, never from its modules (docs/architecture.md).
 
 from fieldops.visits.missed import left_open, mark_missed
 from fieldops.visits.models import Department, Visit, VisitStatus
-from fieldops.visits.queries import recent_visits, upcoming_visits, visit_query, visits_today
+from fieldops.visits.queries import (
+    by_cio,
+    recent_visits,
+    upcoming_visits,
+    visit_query,
+    visits_today,
+)
 from fieldops.visits.schemas import (
     CheckInSchema,
     CheckOutSchema,

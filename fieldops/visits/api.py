@@ -45,7 +45,7 @@ def list_visits(args: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(VisitCreateSchema)
 @blp.response(201, VisitSchema)
 def plan_visit(data: dict[str, Any]) -> Visit:
-    """Plan a visit and assign it to an engineer (admin)."""
+    """Plan a visit and assign it to an engineer, or to the CIO for his own (admin)."""
     return services.plan_visit(data, current_user, utcnow())
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from fieldops.auth import User
+from fieldops.auth import Role, User
 from fieldops.clock import local_date
 from fieldops.core.pagination import Page, Sorting, paginate
 from fieldops.extensions import db
@@ -27,6 +27,12 @@ SORTING = Sorting(
     "planned_start",
     Visit.id,
 )
+
+
+def by_cio() -> sa.ColumnElement[bool]:
+    """Visits whose engineer is the CIO: they count toward the stores' leadership cadence
+    only, never the engineers' (fieldops/coverage/cadence.py)."""
+    return Visit.engineer_id.in_(sa.select(User.id).where(User.role == Role.CIO))
 
 
 def visit_query(

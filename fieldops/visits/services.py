@@ -11,7 +11,7 @@ from blinker import Signal
 from flask import current_app
 
 from fieldops.audit import record
-from fieldops.auth import Action, Role, User, can
+from fieldops.auth import PLANNED_ROLES, Action, Role, User, can
 from fieldops.clock import local_date
 from fieldops.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from fieldops.core.geo import distance_m
@@ -34,11 +34,13 @@ OFF_SCHEDULE = timedelta(minutes=120)
 
 
 def _engineer(engineer_id: int) -> User:
+    """Who a visit is assigned to: an active engineer, or the CIO (his own visits count only
+    toward the stores' leadership cadence, fieldops/coverage/cadence.py)."""
     engineer = db.session.get(User, engineer_id)
     if engineer is None:
         raise NotFound(f"No user with id {engineer_id}.", "engineer_id")
-    if engineer.role != Role.ENGINEER or not engineer.active:
-        raise Invalid("Visits are assigned to active engineers only.", "engineer_id")
+    if engineer.role not in PLANNED_ROLES or not engineer.active:
+        raise Invalid("Visits are assigned to active engineers or the CIO only.", "engineer_id")
     return engineer
 
 
@@ -285,7 +287,8 @@ def check_out(visit: Visit, data: dict[str, Any], engineer: User, now: datetime)
 
 
 def own_visit(visit_id: int, engineer: User, *, for_update: bool = False) -> Visit:
-    """The visit if it is assigned to `engineer` (403 otherwise, 404 if unknown)."""
+    """The visit if it is assigned to `engineer` (403 otherwise, 404 if unknown): an engineer
+    or the CIO acts on their own visits only."""
     visit = get_visible(Visit, visit_id, engineer, for_update=for_update)
     if visit.engineer_id != engineer.id:
         raise Forbidden("This visit is assigned to another engineer.")

@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from fieldops.auth import Action, Role, requires, users_with_role
+from fieldops.auth import PLANNED_ROLES, Action, User, requires, users_with_role
 from fieldops.clock import to_utc, utcnow, zone
 from fieldops.core.fields import within_range
 from fieldops.core.forms import form_values, submit
@@ -30,6 +30,11 @@ from fieldops.visits.schemas import (
 blp = Blueprint("visits", __name__)
 
 
+def assignees() -> list[User]:
+    """Whom a visit may be assigned to: the active engineers, then the CIO."""
+    return [user for role in PLANNED_ROLES for user in users_with_role(role)]
+
+
 @blp.get("/visits")
 @requires(Action.READ_RECORDS)
 def index() -> ResponseReturnValue:
@@ -44,7 +49,7 @@ def index() -> ResponseReturnValue:
         page=page,
         args=args,
         errors=errors,
-        engineers=users_with_role(Role.ENGINEER),
+        engineers=assignees(),
         statuses=list(VisitStatus),
     ), 422 if errors else 200
 
@@ -102,7 +107,7 @@ def _plan_form(visit: Visit | None) -> ResponseReturnValue:
         "visits/plan.html",
         visit=visit,
         stores=stores,
-        engineers=users_with_role(Role.ENGINEER),
+        engineers=assignees(),
         errors=errors,
         form=request.form if request.method == "POST" else None,
         defaults={

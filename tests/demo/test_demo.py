@@ -18,10 +18,11 @@ from fieldops.auth.models import Role, User
 from fieldops.auth.services import authenticate
 from fieldops.clock import local_date, zone
 from fieldops.core.fields import validate_phone
+from fieldops.coverage import leadership_cadence, visit_cadence
 from fieldops.coverage.models import Alert, AlertKind, CoverageSnapshot
 from fieldops.demo import loader
 from fieldops.demo.evidence import load_evidence
-from fieldops.demo.people import DEMO_EMAILS, DEMO_PASSWORD, ENGINEER_EMAIL
+from fieldops.demo.people import CIO_EMAIL, DEMO_EMAILS, DEMO_PASSWORD, ENGINEER_EMAIL
 from fieldops.demo.places import DEMO_ENGINEER_TIMEZONE
 from fieldops.demo.stores import fourth_thursday_of_november
 from fieldops.demo.topup import TOP_UP_DAYS
@@ -68,6 +69,7 @@ def test_stores_shaped_like_a_dealership_group(demo: dict[str, int], now: dateti
     assert len(offsets) >= 4
     assert all(s.posted_hours and s.latitude and s.longitude and s.region for s in stores)
     assert {s.cadence_per_year for s in stores} == {2, 4}
+    assert {(s.leadership_cadence_per_year, s.visit_minutes) for s in stores} == {(2, 120)}
     chicago = next(s for s in stores if s.code == "D001")
     assert chicago.phone == "+1 312 555 0101"
     for store in stores:  # a number the store form would take, each its own
@@ -238,3 +240,27 @@ def test_every_demo_issue_has_its_service_levels_cached(demo: dict[str, int], no
             fresh.response.due_at,
             fresh.resolve.due_at,
         )
+
+
+def test_the_cio_has_a_year_of_his_own_visits(demo: dict[str, int], now: datetime) -> None:
+    cio = db.session.scalar(sa.select(User).where(User.email == CIO_EMAIL))
+    visits = db.session.scalars(sa.select(Visit).where(Visit.engineer_id == cio.id)).all()
+    assert len(visits) == demo["CIO visits"] > 82  # about twice a year at each dealership
+    done = [v for v in visits if v.status == VisitStatus.COMPLETED]
+    assert all(v.checked_out_at < now for v in done)
+    assert min(v.checked_out_at for v in done) < now - timedelta(days=330)
+    planned = [v for v in visits if v.status == VisitStatus.PLANNED]
+    assert len(planned) == 2 and all(v.planned_start > now for v in planned)
+    stores = db.session.scalars(sa.select(Store)).all()
+    leadership = leadership_cadence(stores, now).values()
+    overdue = sum(c.overdue for c in leadership)
+    due = sum(c.due_soon(now.date(), 30) for c in leadership)
+    assert 0 < overdue < 41 and due > 0  # most dealerships see him as often as they should
+    # his visits are not the engineers': their cadence counts none of them
+    assert sum(c.completed_12m for c in visit_cadence(stores, now).values()) == count(
+        sa.select(Visit).where(
+            Visit.status == VisitStatus.COMPLETED,
+            Visit.engineer_id != cio.id,
+            sa.func.coalesce(Visit.checked_out_at, Visit.planned_end) >= now - timedelta(days=365),
+        )
+    )

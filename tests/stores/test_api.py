@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 
+from fieldops.core.forms import in_words, labels_of
 from fieldops.stores.models import Store
+from fieldops.stores.schemas import StoreSchema
 from tests.helpers import count, errors_of, fetch, race
 
 
@@ -230,3 +232,35 @@ def test_a_phone_that_is_not_a_number_is_refused_in_words(app, as_admin, phone):
         "e.g. +1 312 555 0100."
     ]
     assert count(app, Store) == 0
+
+
+@pytest.mark.parametrize(
+    "overrides, words",
+    [
+        ({"leadership_cadence_per_year": 13}, "CIO visits a year must be between 0 and 12."),
+        ({"leadership_cadence_per_year": -1}, "CIO visits a year must be between 0 and 12."),
+        ({"visit_minutes": 10}, "Visit length (minutes) must be between 15 and 720."),
+        ({"visit_minutes": 725}, "Visit length (minutes) must be between 15 and 720."),
+        ({"visit_minutes": 92}, "Visit length (minutes) must be a multiple of 5."),
+        ({"visit_minutes": 90.5}, "Visit length (minutes) must be a whole number."),
+    ],
+)
+def test_bad_visit_settings_are_refused_in_words(app, as_admin, overrides, words):
+    r = as_admin.post("/api/stores", json=store_body(**overrides))
+    assert r.status_code == 422
+    [field] = overrides
+    assert field in r.get_json()["message"]
+    # the sentence the store form (and the offline outbox) says for this answer
+    assert in_words(errors_of(r), labels_of(StoreSchema())) == {field: [words]}
+    assert count(app, Store) == 0
+
+
+def test_visit_settings_default_and_change(as_admin):
+    store = as_admin.post("/api/stores", json=store_body()).get_json()
+    assert (store["leadership_cadence_per_year"], store["visit_minutes"]) == (0, 120)
+    change = {"leadership_cadence_per_year": 2, "visit_minutes": 45}
+    r = as_admin.patch(f"/api/stores/{store['id']}", json=change)
+    assert r.status_code == 200, r.get_json()
+    read = as_admin.get(f"/api/stores/{store['id']}").get_json()
+    assert read["leadership_cadence_per_year"] == 2 and read["visit_minutes"] == 45
+    assert read["cadence_per_year"] == 2  # the engineers' cadence untouched

@@ -113,3 +113,18 @@ def test_bad_hours_and_exceptions_are_named_in_words_not_by_their_path(browser_a
     assert "Posted hours, entry 1: Closes must be a time (HH:MM)." in page
     assert "Dated exceptions, entry 1: Date must be a date as YYYY-MM-DD." in page
     assert "posted_hours." not in page and "exceptions.0" not in page
+
+
+def test_the_store_form_edits_the_visit_settings(world, browser_as_admin):
+    b = browser_as_admin
+    edit = f"/stores/{world.store.id}/edit"
+    form = b.get(edit).get_data(as_text=True)
+    assert 'name="visit_minutes" type="number" value="120"' in form and 'step="5"' in form
+    r = b.submit(edit, {"leadership_cadence_per_year": "13", "visit_minutes": "100"})
+    assert r.status_code == 422
+    assert "CIO visits a year must be between 0 and 12." in r.get_data(as_text=True)
+    r = b.submit(edit, {"leadership_cadence_per_year": "2", "visit_minutes": "90"})
+    assert r.status_code == 302
+    page = b.get(f"/stores/{world.store.id}").get_data(as_text=True)
+    assert "<dt>CIO visits</dt><dd>2 a year</dd>" in page
+    assert "<dt>A visit takes</dt><dd>1 h 30 min</dd>" in page
