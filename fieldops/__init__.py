@@ -59,6 +59,7 @@ from fieldops.photos.api import blp as photos_api
 from fieldops.planner.api import blp as planner_api
 from fieldops.planner.models import VisitPlan
 from fieldops.planner.schemas import PlanSchema
+from fieldops.planner.views import blp as planner_views
 from fieldops.push.api import blp as push_api
 from fieldops.push.services import push_notification
 from fieldops.pwa.views import blp as pwa_views
@@ -175,6 +176,7 @@ def register_blueprints(app: Flask) -> None:
         hours_views,
         shifts_views,
         sla_views,
+        planner_views,
         notifications_views,
         pwa_views,
         calendar_feeds,

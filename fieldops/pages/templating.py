@@ -41,6 +41,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
     Role.ADMIN: [
         ("overview.index", "Overview"),
         ("visits.index", "Visits"),
+        ("planner.index", "Plans"),
         ("stores.index", "Stores"),
         ("issues.index", "Issues"),
         ("users.index", "Users"),

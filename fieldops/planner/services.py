@@ -41,6 +41,17 @@ class PlanConflict(Conflict):
         return {key: [why] for key, why in self.misfits.items()}
 
 
+class MovesMisfit(Invalid):
+    """Some moves do not fit: each key with its reason (for a page to show beside it)."""
+
+    def __init__(self, misfits: dict[str, str]) -> None:
+        super().__init__(
+            "These moves do not fit: " + " ".join(f"{key}: {why}" for key, why in misfits.items()),
+            "move",
+        )
+        self.misfits = misfits
+
+
 def _key_order(key: str) -> tuple[int, str]:
     return (int(key[1:]) if key[1:].isdigit() else 0, key)
 
@@ -245,10 +256,7 @@ def _move(
         if (why := misfit(slot, plan, now))
     }
     if misfits:
-        raise Invalid(
-            "These moves do not fit: " + " ".join(f"{key}: {why}" for key, why in misfits.items()),
-            "move",
-        )
+        raise MovesMisfit(misfits)
     for item, slot in zip(items, slots, strict=True):
         item.engineer, item.planned_start, item.planned_end = slot.engineer, slot.start, slot.end
 

@@ -13,6 +13,7 @@ from fieldops.coverage import take_snapshot
 from fieldops.extensions import db
 from fieldops.photos import add_photo
 from fieldops.photos.services import clean_photo
+from fieldops.planner.services import propose
 from fieldops.shifts.models import SupportShift
 from tests.browser.support import PHONE, jpeg, require_browser, sign_in
 from tests.coverage.helpers import add_shift
@@ -38,7 +39,7 @@ def test_the_phone_menu_shows_every_item_within_the_screen(live, page, role):
 
     menu.click()
     names = links.all_inner_texts()
-    assert len(names) == (10 if role == "admin" else 5)  # the CIO: with "My visits"
+    assert len(names) == (11 if role == "admin" else 5)  # the CIO: with "My visits"
     for link in links.all():
         expect(link).to_be_visible()
         box = link.bounding_box()
@@ -64,7 +65,9 @@ def _pages(live, role: str) -> tuple[User, list[str]]:
         email=f"{'m' * 64}{uuid.uuid4().hex}@example.test",
         phone="+1 312 555 0199",
     )
-    engineer = live.build.user("engineer", name="Maximilian" + "x" * 60)
+    engineer = live.build.user(
+        "engineer", name="Maximilian" + "x" * 60, home_latitude=41.9, home_longitude=-87.7
+    )
     shift = add_shift(live.app, stores=[store], name="S" * 120, timezone="Pacific/Honolulu",
                       weekdays=[0, 2, 4], start=time(7), end=time(13))  # fmt: skip
     visit = live.build.visit(store, engineer, now + timedelta(hours=1))
@@ -92,7 +95,18 @@ def _pages(live, role: str) -> tuple[User, list[str]]:
         pages += ["/stores/new", "/visits/new", f"/visits/{visit.id}/edit", "/admin/shifts/new"]
         pages += ["/admin/users/new", f"/admin/users/{manager.id}/edit"]
         pages += ["/admin/sla", "/admin/sla/critical"]
+        pages += ["/admin/visit-plans", f"/admin/visit-plans/{_plan(live, now)}"]
     return live.build.user(role), pages
+
+
+def _plan(live, now: datetime) -> int:
+    """A week's visit plan (the long-named store and engineer among it), proposed now."""
+    admin = live.build.user("admin")
+    with live.db():
+        request = {"first_day": now.date() + timedelta(days=1), "days": 7, "include": ["due"]}
+        plan = propose(request, db.session.get(User, admin.id), now)
+        db.session.commit()
+        return plan.id
 
 
 @pytest.mark.parametrize("role", ["admin", "cio", "engineer", "manager"])
