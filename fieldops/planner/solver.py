@@ -11,7 +11,7 @@ it out saves more than the detour limit, and a day keeps no more visits than it 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,6 +22,7 @@ from fieldops.core.geo import Point
 from fieldops.planner.problem import Placed, Problem, Solution, Stop, Stretch
 
 MatrixOf = Callable[[Sequence[Point]], np.ndarray]
+VEHICLES_PER_SOLVE = 600  # stretches (VROOM vehicles) solved at once
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,14 @@ def solve(
     exploration_level: int = 5,
     threads: int = 1,
     detour_limit: int = 30 * 60,
+    vehicles_per_solve: int = VEHICLES_PER_SOLVE,
 ) -> Solution:
-    """Place the problem's stops on its engineer-days (deterministic for the same input)."""
+    """Place the problem's stops on its engineer-days (deterministic for the same input).
+
+    The days are solved in turn, as many whole days at once as hold `vehicles_per_solve`
+    stretches: VROOM's memory grows with the square of its vehicles (a region of 115
+    engineers over 28 days took more than 20 GB), and the earliest days take the stores
+    first, as soon as may be."""
     places = _Locations()
     stop_at = [places.of(stop.location) for stop in problem.stops]
     free = [stretch for day in problem.days for stretch in day.stretches()]
@@ -105,21 +112,59 @@ def solve(
         _Stretch(f, anywhere if a is None else a, anywhere if b is None else b)
         for f, (a, b) in zip(free, ends, strict=True)
     ]
-    if not problem.stops or not stretches:
-        return Solution(left=[s.store_id for s in problem.stops if not s.optional])
+    solution = Solution()
+    todo = set(range(len(problem.stops)))
     # Drives in whole minutes (rounded up); no drive leads to or from "anywhere".
     matrix = np.pad(-(-matrix_of(places.points) // 60) * 60, ((0, 1), (0, 1)))
-    epoch = min(s.free.opens for s in stretches) // 60 * 60
     regions = {r: i for i, r in enumerate(sorted({s.region or "" for s in problem.stops}))}
+    for batch in _batches(stretches, vehicles_per_solve):
+        if not todo:
+            break
+        routes = _solve_batch(problem, batch, sorted(todo), stop_at, matrix, regions,
+                              exploration_level, threads)  # fmt: skip
+        _drop_long_detours(routes, problem, batch, matrix, detour_limit)
+        _keep_within_days(routes, problem, batch)
+        todo -= _place(routes, problem, batch, matrix, solution)
+    solution.left = [
+        problem.stops[n].store_id for n in sorted(todo) if not problem.stops[n].optional
+    ]
+    return solution
+
+
+def _batches(stretches: list[_Stretch], size: int) -> Iterator[list[_Stretch]]:
+    """The stretches by date, earliest first, in runs of whole days of at most `size`
+    stretches (or one day, if a day alone has more)."""
+    by_date: dict[date, list[_Stretch]] = {}
+    for stretch in stretches:
+        by_date.setdefault(stretch.free.day.day, []).append(stretch)
+    batch: list[_Stretch] = []
+    for day in sorted(by_date):
+        if batch and len(batch) + len(by_date[day]) > size:
+            yield batch
+            batch = []
+        batch += by_date[day]
+    if batch:
+        yield batch
+
+
+def _solve_batch(
+    problem: Problem,
+    batch: list[_Stretch],
+    todo: list[int],
+    stop_at: list[int | None],
+    matrix: np.ndarray,
+    regions: dict[str, int],
+    exploration_level: int,
+    threads: int,
+) -> dict[int, list[_Entry]]:
+    epoch = min(s.free.opens for s in batch) // 60 * 60
+    last = max(s.free.closes for s in batch)
     problem_input = vroom.Input()
-    problem_input.set_durations_matrix(profile="car", matrix_input=_minutes(matrix, stretches))
-    _add_vehicles(problem_input, problem, stretches, epoch, regions)
-    _add_stops(problem_input, problem.stops, stop_at, epoch, regions)
-    answer = problem_input.solve(exploration_level=exploration_level, nb_threads=threads).to_dict()
-    routes = _routes(answer, stop_at, epoch)
-    _drop_long_detours(routes, problem, stretches, matrix, detour_limit)
-    _keep_within_days(routes, problem, stretches)
-    return _solution(routes, problem, stretches, matrix)
+    problem_input.set_durations_matrix(profile="car", matrix_input=_minutes(matrix, batch))
+    _add_vehicles(problem_input, batch, epoch, regions)
+    _add_stops(problem_input, problem.stops, todo, stop_at, (epoch, last), regions)
+    answer = problem_input.solve(exploration_level=exploration_level, nb_threads=threads)
+    return _routes(answer.to_dict(), stop_at, epoch)
 
 
 def _minutes(matrix: np.ndarray, stretches: list[_Stretch]) -> list[list[int]]:
@@ -139,11 +184,7 @@ def _in_minutes(start: int, end: int, epoch: int) -> tuple[int, int] | None:
 
 
 def _add_vehicles(
-    problem_input: vroom.Input,
-    problem: Problem,
-    stretches: list[_Stretch],
-    epoch: int,
-    regions: dict[str, int],
+    problem_input: vroom.Input, stretches: list[_Stretch], epoch: int, regions: dict[str, int]
 ) -> None:
     """One vehicle per free stretch: the regions its engineer serves as skills (a store
     with no region is ""), room for the visits its day may still take."""
@@ -166,12 +207,16 @@ def _add_vehicles(
 def _add_stops(
     problem_input: vroom.Input,
     stops: list[Stop],
+    todo: list[int],
     stop_at: list[int | None],
-    epoch: int,
+    span: tuple[int, int],
     regions: dict[str, int],
 ) -> None:
-    for n, stop in enumerate(stops):
-        windows = [w for a, b in stop.windows if (w := _in_minutes(a, b, epoch))]
+    """The stops still to place, with their windows inside the batch's `span`."""
+    epoch, last = span
+    for n in todo:
+        stop = stops[n]
+        windows = [w for a, b in stop.windows if a < last and (w := _in_minutes(a, b, epoch))]
         if not windows:
             continue
         problem_input.add_job(
@@ -253,13 +298,14 @@ def _keep_within_days(
             routes[vehicle].remove(entry)
 
 
-def _solution(
+def _place(
     routes: dict[int, list[_Entry]],
     problem: Problem,
     stretches: list[_Stretch],
     matrix: np.ndarray,
-) -> Solution:
-    solution = Solution()
+    solution: Solution,
+) -> set[int]:
+    """Add the batch's visits to the solution, with their drives; the stops placed."""
     placed: set[int] = set()
     for vehicle, entries in sorted(routes.items()):
         stretch = stretches[vehicle]
@@ -279,9 +325,4 @@ def _solution(
             previous = entry.location
         if entries and stretch.free.home:  # the day ends with a new visit: the drive home
             solution.placed[-1].travel_home = _leg(matrix, previous, stretch.end_at)
-    solution.left = [
-        stop.store_id
-        for n, stop in enumerate(problem.stops)
-        if n not in placed and not stop.optional
-    ]
-    return solution
+    return placed

@@ -150,3 +150,15 @@ def test_a_day_without_a_base_starts_at_its_first_visit(base):
 
     (placed,) = solution.placed
     assert placed.travel_before == (0 if base is None else -(-drive(BASE, north(100)) // 60) * 60)
+
+
+def test_days_solved_in_turn_fill_the_earliest_first():
+    windows = [(n * 24 * H + 9 * H, n * 24 * H + 18 * H) for n in range(3)]
+    stops = [stop(n, 10 + n, windows=windows) for n in range(10, 14)]
+    days = [day(n, max_visits=3) for n in range(3)]
+
+    solution = solve(Problem(stops, days), MATRIX, vehicles_per_solve=1)
+
+    starts = sorted(p.start // (24 * H) for p in solution.placed)
+    assert starts == [0, 0, 0, 1]  # three on the first day, the fourth on the next
+    assert solution.left == []
