@@ -215,18 +215,24 @@ def report(results: list[Result], level: int, days: int) -> list[str]:
     return [*lines, ""]
 
 
+def section(level: int = 5, days: int = 28, with_large: bool = True) -> list[str]:
+    """Measure the demo group and (unless told not to) each region of the data set."""
+    CACHE_DIR.mkdir(exist_ok=True)
+    results = [demo(days, level)]
+    if with_large:
+        results += large(days, level)
+    return report(results, level, days)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--level", type=int, default=5)
     parser.add_argument("--days", type=int, default=28)
     parser.add_argument("--skip-large", action="store_true")
     args = parser.parse_args(argv)
-    CACHE_DIR.mkdir(exist_ok=True)
-    results = [demo(args.days, args.level)]
-    if not args.skip_large:
-        results += large(args.days, args.level)
-    replace_section(OUTPUT, TITLE, report(results, args.level, args.days))
-    print("\n".join(report(results, args.level, args.days)))
+    lines = section(args.level, args.days, not args.skip_large)
+    replace_section(OUTPUT, TITLE, lines)
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
     python -m bench.run [--seconds 30] [--rounds 3] [--concurrency 2] [--workers 2]
                         [--batches 20] [--recompute-rounds 2] [--coverage-rounds 3]
                         [--coverage-requests 6] [--no-uploads] [--suggestion-runs 3]
+                        [--no-planner]
 
 Builds the data set first if it is not cached (see bench/generate.py), times the recompute
 of real hours and the coverage of every store in-process (bench/recompute.py,
@@ -12,8 +13,9 @@ the weeks before it (bench/history.py), times the parts of the CIO dashboard in-
 store list, the CIO dashboard, GET /api/coverage and the ingestion of signals
 (bench/ingest.py), puts the cache back as it was (bench/batches.py) and writes
 docs/benchmarks.md. Last, large image uploads on a small database of their own
-(bench/uploads.py, which also runs alone: `python -m bench.uploads`), and coverage
-suggestions for each region (bench/suggestions.py, also alone: `python -m bench.suggestions`).
+(bench/uploads.py, which also runs alone: `python -m bench.uploads`), coverage
+suggestions for each region (bench/suggestions.py, also alone: `python -m bench.suggestions`)
+and the visit planner (bench/planner.py, also alone: `python -m bench.planner`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from bench import batches as ingest_batches
 from bench import coverage as live_coverage
 from bench import (
     history,
+    planner,
     report,
     report_coverage,
     report_hours,
@@ -173,6 +176,7 @@ def main() -> None:
         "--coverage-requests", type=int, default=6, help="GET /api/coverage, one at a time"
     )
     parser.add_argument("--no-uploads", action="store_true", help="skip bench/uploads.py")
+    parser.add_argument("--no-planner", action="store_true", help="skip bench/planner.py")
     parser.add_argument(
         "--suggestion-runs", type=int, default=3, help="per region (bench/suggestions.py); 0 skips"
     )
@@ -219,6 +223,8 @@ def main() -> None:
         replace_section(
             args.output, suggestions.TITLE, suggestions.section(found, args.suggestion_runs)
         )
+    if not args.no_planner:
+        replace_section(args.output, planner.TITLE, planner.section())
     print(args.output.read_text())
 
 

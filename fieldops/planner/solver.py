@@ -162,7 +162,8 @@ def _solve_batch(
     problem_input = vroom.Input()
     problem_input.set_durations_matrix(profile="car", matrix_input=_minutes(matrix, batch))
     _add_vehicles(problem_input, batch, epoch, regions)
-    _add_stops(problem_input, problem.stops, todo, stop_at, (epoch, last), regions)
+    if not _add_stops(problem_input, problem.stops, todo, stop_at, (epoch, last), regions):
+        return {}  # no stop left can be visited on these days
     answer = problem_input.solve(exploration_level=exploration_level, nb_threads=threads)
     return _routes(answer.to_dict(), stop_at, epoch)
 
@@ -211,9 +212,10 @@ def _add_stops(
     stop_at: list[int | None],
     span: tuple[int, int],
     regions: dict[str, int],
-) -> None:
-    """The stops still to place, with their windows inside the batch's `span`."""
+) -> int:
+    """The stops still to place, with their windows inside the batch's `span`; how many."""
     epoch, last = span
+    added = 0
     for n in todo:
         stop = stops[n]
         windows = [w for a, b in stop.windows if a < last and (w := _in_minutes(a, b, epoch))]
@@ -229,6 +231,8 @@ def _add_stops(
                 time_windows=[vroom.TimeWindow(a, b) for a, b in windows],
             )
         )
+        added += 1
+    return added
 
 
 def _routes(answer: dict, stop_at: list[int | None], epoch: int) -> dict[int, list[_Entry]]:

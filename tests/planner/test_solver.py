@@ -162,3 +162,11 @@ def test_days_solved_in_turn_fill_the_earliest_first():
     starts = sorted(p.start // (24 * H) for p in solution.placed)
     assert starts == [0, 0, 0, 1]  # three on the first day, the fourth on the next
     assert solution.left == []
+
+
+def test_a_later_day_with_nothing_left_to_visit_is_skipped():
+    stops = [stop(n, 10 + n) for n in range(10, 14)]  # all open on the first day only
+
+    solution = solve(Problem(stops, [day(n) for n in range(3)]), MATRIX, vehicles_per_solve=1)
+
+    assert len(solution.placed) == 3 and len(solution.left) == 1
