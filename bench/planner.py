@@ -82,7 +82,11 @@ def measure(scope: str, question, now: datetime) -> Result:
     result = Result(
         scope=scope,
         stores_due=solved.gathered.stores_due,
-        engineer_days=len(problem.days),
+        engineer_days=sum(
+            1
+            for d in problem.days
+            if not d.regions or d.regions & {s.region for s in problem.stops}
+        ),
         seconds=seconds,
         solve_seconds=solved.solve_ms / 1000,
         planned=len({p.store_id for p in solved.solution.placed} & due),

@@ -105,7 +105,13 @@ def solve(
     first, as soon as may be."""
     places = _Locations()
     stop_at = [places.of(stop.location) for stop in problem.stops]
-    free = [stretch for day in problem.days for stretch in day.stretches()]
+    served = {stop.region for stop in problem.stops}
+    free = [
+        stretch
+        for day in problem.days
+        if not day.regions or day.regions & served  # a day for no stop's region: no vehicle
+        for stretch in day.stretches()
+    ]
     ends = [(places.of(f.start_at), places.of(f.end_at)) for f in free]
     anywhere = len(places.points)
     stretches = [
