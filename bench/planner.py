@@ -1,7 +1,7 @@
 """The visit planner: how long a plan takes, and how much driving it saves against a
 nearest-neighbour plan of the same problem (bench/baseline.py).
 
-    python -m bench.planner [--level N] [--days 28] [--skip-large]
+    python -m bench.planner [--level 1] [--days 28] [--skip-large]
 
 1. The demo group (82 dealerships, 39 engineers each working from a dealership of their
    region, Monday to Friday 08:00-17:00), loaded into a fresh SQLite file: 28 days from
@@ -35,6 +35,7 @@ OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 TITLE = "## Visit planner"
 DEMO_TARGET_S, REGION_TARGET_S = 10.0, 120.0
 SEED = 14
+LEVEL = 1  # the app's default PLANNER_EXPLORATION_LEVEL
 
 
 @dataclass
@@ -231,7 +232,7 @@ def report(results: list[Result], level: int, days: int) -> list[str]:
     return [*lines, ""]
 
 
-def section(level: int = 5, days: int = 28, with_large: bool = True) -> list[str]:
+def section(level: int = LEVEL, days: int = 28, with_large: bool = True) -> list[str]:
     """Measure the demo group and (unless told not to) each region of the data set."""
     CACHE_DIR.mkdir(exist_ok=True)
     results = demo(days, level)
@@ -242,7 +243,7 @@ def section(level: int = 5, days: int = 28, with_large: bool = True) -> list[str
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--level", type=int, default=5)
+    parser.add_argument("--level", type=int, default=LEVEL)
     parser.add_argument("--days", type=int, default=28)
     parser.add_argument("--skip-large", action="store_true")
     args = parser.parse_args(argv)
