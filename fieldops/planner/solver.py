@@ -297,12 +297,13 @@ def _keep_within_days(
     """A day split by existing visits may have taken more new visits over its stretches
     than it may hold: leave out the least pressing (then the latest) until it fits."""
     by_day: dict[tuple[int, date], list[tuple[int, _Entry]]] = {}
+    rooms: dict[tuple[int, date], int] = {}
     for vehicle, entries in routes.items():
         day = stretches[vehicle].free.day
         by_day.setdefault((day.engineer_id, day.day), []).extend((vehicle, e) for e in entries)
-    for placed in by_day.values():
-        day = stretches[placed[0][0]].free.day
-        extra = len(placed) - day.room
+        rooms[(day.engineer_id, day.day)] = day.room
+    for key, placed in by_day.items():
+        extra = len(placed) - rooms[key]
         ranked = sorted(placed, key=lambda ve: (problem.stops[ve[1].stop].priority, -ve[1].start))
         for vehicle, entry in ranked[: max(extra, 0)]:
             routes[vehicle].remove(entry)

@@ -170,3 +170,11 @@ def test_a_later_day_with_nothing_left_to_visit_is_skipped():
     solution = solve(Problem(stops, [day(n) for n in range(3)]), MATRIX, vehicles_per_solve=1)
 
     assert len(solution.placed) == 3 and len(solution.left) == 1
+
+
+def test_a_day_left_with_no_visit_once_a_long_detour_is_dropped_is_no_trouble():
+    far_optional = stop(10, 45, reasons=("open_issue",), optional=True)  # 2 x 59 min away
+
+    solution = solve(Problem([far_optional], [day()]), MATRIX, detour_limit=30 * 60)
+
+    assert solution.placed == [] and solution.left == []
