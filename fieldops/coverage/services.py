@@ -18,7 +18,7 @@ from flask import current_app
 
 from fieldops.auth import Role, User
 from fieldops.clock import local_date
-from fieldops.core.pagination import Sorting, paginate_list
+from fieldops.core.pagination import Sorting
 from fieldops.coverage.cadence import VisitCadence, visit_cadence
 from fieldops.coverage.engine import Coverage, ShiftPlan, StoreHours, coverage
 from fieldops.coverage.intervals import Interval, union
@@ -319,13 +319,3 @@ def store_item(store: Store, now: datetime, args: dict[str, Any]) -> dict[str, A
     by `coverage_of` like every row of `coverage_page`, so the two cannot disagree."""
     row = coverage_of([store], now, args.get("from_"), args.get("days"))[0]
     return as_item(row, now, current_app.config["COVERAGE_DUE_SOON_DAYS"])
-
-
-def coverage_page(user: User, now: datetime, args: dict[str, Any]) -> dict[str, Any]:
-    """A page of per-store coverage as the API answers it (`CoverageArgsSchema` args), with
-    `totals` summed over every store in scope, not only the page's."""
-    rows = store_coverage(user, now, args.get("from_"), args.get("days"), args.get("region"))
-    horizon = current_app.config["COVERAGE_DUE_SOON_DAYS"]
-    page = paginate_list(rows, args, SORTING)
-    page["items"] = [as_item(row, now, horizon) for row in page["items"]]
-    return {**page, "totals": totals(rows, now, horizon)}
