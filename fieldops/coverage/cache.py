@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from collections.abc import Collection, Iterable
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -46,6 +47,7 @@ from fieldops.coverage.services import (
     SORTING,
     StoreCoverage,
     active_stores,
+    active_stores_query,
     as_item,
     coverage_of,
     totals,
@@ -61,6 +63,7 @@ log = logging.getLogger(__name__)
 
 CACHE = CoverageCache.__table__
 FIGURES = (
+    "fill",
     "expires_at",
     "first",
     "days",
@@ -79,12 +82,13 @@ FIGURES = (
 # Read for every store of a page's scope; the gaps as text, decoded for the page's stores.
 READ = (
     CACHE.c.store_id,
-    CACHE.c.generation,
     *(CACHE.c[name] for name in FIGURES if not name.endswith("_gaps")),
     sa.cast(CACHE.c.real_gaps, sa.Text).label("real_gaps"),
     sa.cast(CACHE.c.posted_gaps, sa.Text).label("posted_gaps"),
 )
 
+# The columns of a store that a page shows, sorts by and sums with.
+SHOWN = (Store.id, Store.code, Store.name, Store.region, Store.timezone)
 Gaps = dict[int, tuple[str, str]]  # store id -> its cached real and posted gaps (JSON)
 
 
@@ -102,6 +106,7 @@ def _values(row: StoreCoverage, generation: int) -> dict[str, Any]:
     return {
         "store_id": row.store.id,
         "generation": generation,
+        "fill": secrets.randbits(62),
         "expires_at": expires_at(row),
         "first": row.first,
         "days": row.days,
@@ -119,19 +124,17 @@ def _values(row: StoreCoverage, generation: int) -> dict[str, Any]:
     }
 
 
-def _from_cache(store: Store, found: sa.Row[Any]) -> StoreCoverage:
+def _from_cache(store: Any, found: sa.Row[Any]) -> StoreCoverage:
     """A store's row as its cache row holds it, without its gaps (`with_gaps` adds them):
-    enough to sort and sum every store, as `coverage_of` would have."""
-
-    def block(customer: int, covered: int) -> Coverage:
-        return Coverage(store.timezone, customer, covered, uncovered=[], uncovered_by_weekday=[])
-
+    enough to sort and sum every store, as `coverage_of` would have. `store` is the
+    store's `SHOWN` columns: what `as_item`, `SORTING` and `totals` read of it."""
+    tz = store.timezone
     return StoreCoverage(
         store=store,
         first=found.first,
         days=found.days,
-        real=block(found.real_customer_minutes, found.real_covered_minutes),
-        posted=block(found.posted_customer_minutes, found.posted_covered_minutes),
+        real=Coverage(tz, found.real_customer_minutes, found.real_covered_minutes, [], []),
+        posted=Coverage(tz, found.posted_customer_minutes, found.posted_covered_minutes, [], []),
         visits=VisitCadence(
             completed_12m=found.completed_12m,
             cadence=found.cadence,
@@ -163,36 +166,89 @@ def _fill(rows: list[StoreCoverage], generations: dict[int, int]) -> None:
             log.warning("coverage cache: could not keep %d stores", len(rows), exc_info=True)
 
 
-def cached_coverage(stores: list[Store], now: datetime) -> tuple[list[StoreCoverage], Gaps]:
-    """The stores' coverage over their default period, in the order given: from the cache
-    where it holds a live row, computed (and kept) for the others. The rows taken from the
-    cache come without gaps; their gaps, as stored, are the second part."""
-    days = current_app.config["COVERAGE_DEFAULT_DAYS"]
-    found: dict[int, sa.Row[Any]] = {}
-    for ids in chunks([s.id for s in stores]):
+def _generations(store_ids: list[int]) -> dict[int, int]:
+    """The generation of each store's row, if it has one."""
+    found: dict[int, int] = {}
+    for ids in chunks(store_ids):
+        stmt = sa.select(CACHE.c.store_id, CACHE.c.generation).where(CACHE.c.store_id.in_(ids))
+        found.update(db.session.execute(stmt).all())
+    return found
+
+
+# Per worker: the rows built from cache rows, by store, with the cache row's `fill`. A
+# fill is drawn at random each time a row is written, so the same fill means the same
+# figures: a worker builds a store's row once per computation, not once per request.
+_built: dict[int, tuple[int, StoreCoverage, tuple[str, str]]] = {}
+
+
+def _build(stores: dict[int, Any], fills: dict[int, int]) -> None:
+    """Build the rows of these stores from their cache rows, if these still hold the fills
+    just read (a row refilled meanwhile is left out: it is built on a later request)."""
+    for ids in chunks(sorted(stores)):
+        for found in db.session.execute(sa.select(*READ).where(CACHE.c.store_id.in_(ids))):
+            if found.fill == fills[found.store_id]:
+                row = _from_cache(stores[found.store_id], found)
+                _built[found.store_id] = (found.fill, row, (found.real_gaps, found.posted_gaps))
+
+
+def _live_fills(scope: sa.Select[Any], stores: list[Any], now: datetime) -> dict[int, int]:
+    """The fill of each store's cache row that serves at `now`: not stale nor expired, of
+    the default days, and from the store's local today."""
+    stmt = sa.select(CACHE.c.store_id, CACHE.c.fill, CACHE.c.first).where(
+        CACHE.c.store_id.in_(scope.order_by(None).with_only_columns(Store.id)),
+        CACHE.c.expires_at > now,
+        CACHE.c.days == current_app.config["COVERAGE_DEFAULT_DAYS"],
+    )
+    found = {store_id: (fill, first) for store_id, fill, first in db.session.execute(stmt)}
+    todays: dict[str, date] = {}  # stores share a handful of zones
+    live = {}
+    for store in stores:
+        if store.id in found:
+            fill, first = found[store.id]
+            tz = store.timezone
+            if first == (todays.get(tz) or todays.setdefault(tz, local_date(now, tz))):
+                live[store.id] = fill
+    return live
+
+
+def _models(store_ids: list[int]) -> list[Store]:
+    """These stores as models, in the order given."""
+    found: dict[int, Store] = {}
+    for ids in chunks(store_ids):
         found.update(
-            (r.store_id, r)
-            for r in db.session.execute(sa.select(*READ).where(CACHE.c.store_id.in_(ids)))
+            (s.id, s) for s in db.session.scalars(sa.select(Store).where(Store.id.in_(ids)))
         )
+    return [found[store_id] for store_id in store_ids]
+
+
+def cached_coverage(
+    user: User, region: str | None, now: datetime
+) -> tuple[list[StoreCoverage], Gaps]:
+    """The coverage over their default period of the active stores the user may see (in
+    the region, if given), by name: from the cache where it holds a live row, computed (and
+    kept) for the others. The rows taken from the cache come without gaps; their gaps, as
+    stored, are the second part.
+
+    The stores are read as plain rows of the columns a page shows (`SHOWN`), not as models,
+    and each live cache row by its fill alone, then taken from `_built` (built when missing):
+    loading 5,000 models, or building 5,000 rows, cost more than the rest of the request."""
+    scope = active_stores_query(user, region)
+    stores = db.session.execute(scope.with_only_columns(*SHOWN)).all()
+    live = _live_fills(scope, stores, now)
+    unbuilt = {s.id: s for s in stores if s.id in live and _built.get(s.id, (0,))[0] != live[s.id]}
+    if unbuilt:
+        _build(unbuilt, live)
     kept: dict[int, StoreCoverage] = {}
     gaps: Gaps = {}
-    missing = []
     for store in stores:
-        row = found.get(store.id)
-        if (
-            row is not None
-            and row.expires_at is not None
-            and row.expires_at > now
-            and row.days == days
-            and row.first == local_date(now, store.timezone)
-        ):
-            kept[store.id] = _from_cache(store, row)
-            gaps[store.id] = (row.real_gaps, row.posted_gaps)
-        else:
-            missing.append(store)
-    computed = coverage_of(missing, now)
-    _fill(computed, {sid: r.generation for sid, r in found.items()})
-    kept.update((row.store.id, row) for row in computed)
+        built = _built.get(store.id)
+        if built is not None and built[0] == live.get(store.id):
+            kept[store.id], gaps[store.id] = built[1], built[2]
+    missing = [store.id for store in stores if store.id not in kept]
+    if missing:
+        computed = coverage_of(_models(missing), now)
+        _fill(computed, _generations(missing))
+        kept.update((row.store.id, row) for row in computed)
     return [kept[store.id] for store in stores], gaps
 
 
@@ -218,13 +274,12 @@ def coverage_page(user: User, now: datetime, args: dict[str, Any]) -> dict[str, 
     """A page of per-store coverage as the API answers it (`CoverageArgsSchema` args), with
     `totals` summed over every store in scope, not only the page's: the default period
     from the cache, any other computed live (the same figures either way)."""
-    stores = active_stores(user, args.get("region"))
     first, days = args.get("from_"), args.get("days")
     gaps: Gaps = {}
     if first is None and days in (None, current_app.config["COVERAGE_DEFAULT_DAYS"]):
-        rows, gaps = cached_coverage(stores, now)
+        rows, gaps = cached_coverage(user, args.get("region"), now)
     else:
-        rows = coverage_of(stores, now, first, days)
+        rows = coverage_of(active_stores(user, args.get("region")), now, first, days)
     horizon = current_app.config["COVERAGE_DUE_SOON_DAYS"]
     page = paginate_list(rows, args, SORTING)
     page["items"] = [as_item(row, now, horizon) for row in with_gaps(page["items"], gaps)]

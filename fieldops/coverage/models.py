@@ -60,6 +60,9 @@ class CoverageCache(db.Model):
         sa.ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True
     )
     generation: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Drawn at random by each computation that fills the row: the key under which a worker
+    # keeps the row it built from it (fieldops.coverage.cache).
+    fill: Mapped[int | None] = mapped_column(sa.BigInteger)
     expires_at: Mapped[datetime | None]  # the store's next local midnight, or sooner
     first: Mapped[dt.date | None]
     days: Mapped[int | None]

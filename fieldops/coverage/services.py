@@ -186,10 +186,13 @@ def store_coverage(
 
 def active_stores(user: User, region: str | None = None) -> list[Store]:
     """The active stores the user may see, in the region if one is given, by name."""
+    return list(db.session.scalars(active_stores_query(user, region)))
+
+
+def active_stores_query(user: User, region: str | None = None) -> sa.Select[tuple[Store]]:
+    """The query of `active_stores`, for callers that read more along with each store."""
     stmt = visible(sa.select(Store), Store, user).where(Store.active.is_(True)).order_by(Store.name)
-    if region:
-        stmt = stmt.where(Store.region == region)
-    return list(db.session.scalars(stmt))
+    return stmt.where(Store.region == region) if region else stmt
 
 
 def coverage_of(

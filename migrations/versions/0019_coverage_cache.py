@@ -21,6 +21,7 @@ def upgrade():
         'coverage_cache',
         sa.Column('store_id', sa.Integer(), nullable=False),
         sa.Column('generation', sa.Integer(), server_default='1', nullable=False),
+        sa.Column('fill', sa.BigInteger(), nullable=True),
         sa.Column('expires_at', UTCDateTime(), nullable=True),
         sa.Column('first', sa.Date(), nullable=True),
         sa.Column('days', sa.Integer(), nullable=True),

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from fieldops.auth.models import User
 from fieldops.coverage import cache
 from fieldops.coverage.models import CoverageCache
-from fieldops.coverage.services import coverage_of
+from fieldops.coverage.services import active_stores, coverage_of
 from fieldops.database import write_intent
 from fieldops.extensions import db
 from fieldops.hours.learning import hours_learned
@@ -48,7 +48,11 @@ def computed(monkeypatch) -> list[int]:
 def live(client, monkeypatch, query: str = "") -> dict:
     """The page as computed live for every store, the cache left aside."""
     with monkeypatch.context() as m:
-        m.setattr(cache, "cached_coverage", lambda stores, now: (coverage_of(stores, now), {}))
+        m.setattr(
+            cache,
+            "cached_coverage",
+            lambda user, region, now: (coverage_of(active_stores(user, region), now), {}),
+        )
         return client.get(f"/api/coverage?{query}").get_json()
 
 
