@@ -4,7 +4,8 @@ cached bench data set (bench/.cache, upgraded to the latest migration first), wi
 
 The first request is reported apart: it fills the coverage cache (every store computed,
 as after a change to every store's coverage) and the engine's caches of local windows.
-Then `--requests` more, one after another: p50, p95 and max.
+Then `--requests` more, one after another: p50, p95 and max. Last, the answer is checked
+against the live computation of every store (the cache left aside): the same JSON.
 
     python -m bench.coverage_page [--requests 30] [--query "per_page=50&page=1"]
 """
@@ -18,6 +19,8 @@ import statistics
 import time
 
 from bench.generate import DB_PATH, META_PATH, bench_app, migrate
+from fieldops.coverage import cache
+from fieldops.coverage.services import active_stores, coverage_of
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -44,6 +47,9 @@ def main() -> None:
             raise SystemExit(f"/api/coverage answered {answer.status_code}: {answer.data[:300]!r}")
         return seconds * 1000
 
+    def answer() -> dict:
+        return client.get(f"/api/coverage?{args.query}", headers=headers).get_json()
+
     first = timed()
     gc.freeze()
     runs = [timed() for _ in range(args.requests)]
@@ -52,6 +58,17 @@ def main() -> None:
         f"p50 {statistics.median(runs):.0f} ms, p95 {percentile(runs, 0.95):.0f} ms, "
         f"max {max(runs):.0f} ms"
     )
+    cached = answer()
+    computed = cache.cached_coverage
+    cache.cached_coverage = lambda user, region, now: (
+        coverage_of(active_stores(user, region), now),
+        {},
+    )
+    same = answer() == cached
+    cache.cached_coverage = computed
+    print(f"the same answer as the live computation: {same}")
+    if not same:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -185,13 +186,14 @@ def store_coverage(
 
 
 def active_stores(user: User, region: str | None = None) -> list[Store]:
-    """The active stores the user may see, in the region if one is given, by name."""
+    """The active stores the user may see, in the region if one is given, by name (then id)."""
     return list(db.session.scalars(active_stores_query(user, region)))
 
 
 def active_stores_query(user: User, region: str | None = None) -> sa.Select[tuple[Store]]:
     """The query of `active_stores`, for callers that read more along with each store."""
-    stmt = visible(sa.select(Store), Store, user).where(Store.active.is_(True)).order_by(Store.name)
+    stmt = visible(sa.select(Store), Store, user).where(Store.active.is_(True))
+    stmt = stmt.order_by(Store.name, Store.id)  # the id: one order for stores of one name
     return stmt.where(Store.region == region) if region else stmt
 
 
@@ -240,6 +242,10 @@ def totals(rows: list[StoreCoverage], now: datetime, horizon_days: int) -> dict[
     """Sums over stores: minutes and percent against real and posted hours, and how many
     stores are overdue or about to be."""
 
+    @cache  # stores share a handful of zones
+    def today(tz: str) -> date:
+        return local_date(now, tz)
+
     def block(which: str) -> dict[str, Any]:
         customer = sum(getattr(row, which).customer_minutes for row in rows)
         covered = sum(getattr(row, which).covered_minutes for row in rows)
@@ -255,7 +261,7 @@ def totals(rows: list[StoreCoverage], now: datetime, horizon_days: int) -> dict[
         "posted": block("posted"),
         "overdue": sum(row.visits.overdue for row in rows),
         "due_soon": sum(
-            row.visits.due_soon(local_date(now, row.store.timezone), horizon_days) for row in rows
+            row.visits.due_soon(today(row.store.timezone), horizon_days) for row in rows
         ),
     }
 
