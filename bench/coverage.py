@@ -1,15 +1,15 @@
 """Support coverage computed live, and the checks of the CIO dashboard served over HTTP.
 
-In-process: `store_coverage(cio, now)` (what GET /api/coverage and the CSV export compute
-for every request: every active store over its next 28 local days, real and posted hours,
-visit cadence), `rounds` times in an app context on the cache file, each in a fresh
-session as a request would be; the first round also fills the engine's caches of local
-windows. Every SQL statement of the last round is recorded and each SELECT replayed in
-plain sqlite3 (bench/recompute.py): what is left is Python.
+In-process: `store_coverage(cio, now)` (what the CSV export, and GET /api/coverage for any
+period but the default one, compute for every request: every active store over its next 28
+local days, real and posted hours, visit cadence), `rounds` times in an app context on the
+cache file, each in a fresh session as a request would be; the first round also fills the
+engine's caches of local windows. Every SQL statement of the last round is recorded and
+each SELECT replayed in plain sqlite3 (bench/recompute.py): what is left is Python.
 
-Over HTTP: GET /api/coverage?per_page=50 (computes every store, then pages) a few times
-one after another, and the dashboard (GET /overview, all stores and one region) checked
-before it is measured with the other endpoints (bench/run.py).
+Over HTTP: GET /api/coverage?per_page=50 (the default period, from the coverage cache) a few
+times one after another, and the dashboard (GET /overview, all stores and one region)
+checked before it is measured with the other endpoints (bench/run.py).
 """
 
 from __future__ import annotations

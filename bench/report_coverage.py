@@ -87,11 +87,11 @@ def live_lines(live: CoverageResult) -> list[str]:
     t = live.totals
     real, posted = t.get("real", {}), t.get("posted", {})
     lines = [
-        f"`store_coverage(cio, now)` in-process (what `GET /api/coverage` and the CSV export "
-        f"compute on every request): all {live.stores:,} active stores over their next "
-        f"{live.days} local days, real and posted hours, {live.shifts} active shifts, visit "
-        "cadence; each round in a fresh session, the first one also filling the engine's "
-        "caches of local windows.",
+        f"`store_coverage(cio, now)` in-process (what the CSV export, and `GET /api/coverage` "
+        f"for a period other than the default, compute on every request): all "
+        f"{live.stores:,} active stores over their next {live.days} local days, real and "
+        f"posted hours, {live.shifts} active shifts, visit cadence; each round in a fresh "
+        "session, the first one also filling the engine's caches of local windows.",
         "",
         "| coverage run | seconds |",
         "| --- | ---: |",
@@ -109,8 +109,9 @@ def live_lines(live: CoverageResult) -> list[str]:
     api = live.api
     lines += [
         "",
-        f"Over HTTP, `GET /api/coverage?per_page=50&page=N` (CIO token; every store computed, "
-        f"then one page served): {len(api.latencies)} requests one after another, "
+        f"Over HTTP, `GET /api/coverage?per_page=50&page=N` (CIO token; the default period, "
+        f"read from the coverage cache, whose rows a worker builds on its first request): "
+        f"{len(api.latencies)} requests one after another, "
         f"{api.errors} errors, p50 {api.percentile(50):.0f} ms, p95 {api.percentile(95):.0f} "
         f"ms, max {max(api.latencies, default=0) * 1000:.0f} ms (total in the answer: "
         f"{live.api_total:,} stores). Informational: no target.",

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask, Response
+from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, ProductionConfig, config_for
@@ -24,6 +26,7 @@ from fieldops.core.health import blp as health
 from fieldops.core.input_checks import init_input_checks
 from fieldops.core.openapi import api, spec_kwargs
 from fieldops.core.security import init_security_headers
+from fieldops.coverage import forget_flushed, forget_learned
 from fieldops.coverage.api import blp as coverage_api
 from fieldops.database import install_sqlite_hooks
 from fieldops.extensions import csrf, db, limiter, login_manager, migrate
@@ -187,7 +190,9 @@ def register_blueprints(app: Flask) -> None:
 def connect_features() -> None:
     """The places where a change in one feature is another's business, and the lower
     feature may not import the higher one: a store's new zone moves its visits' local days;
-    an `hours` observation is evidence for the learned hours; a changed shift, store (its
+    an `hours` observation is evidence for the learned hours; every flush that changes what a
+    store's coverage depends on, and the learned-hours job, mark its cached coverage stale
+    (fieldops.coverage.cache); a changed shift, store (its
     hours), learned hours or completed visit refreshes the coverage snapshots of the stores
     it touches (in the request, or queued when many: fieldops.jobs.queue); a store's new
     hours or a severity's new policy re-derive the service levels of its open issues
@@ -201,6 +206,9 @@ def connect_features() -> None:
         changed.connect(refresh_coverage)
     for changed in (store_changed, hours_learned):
         changed.connect(follow_hours)
+    hours_learned.connect(forget_learned)
+    if not sa.event.contains(Session, "after_flush", forget_flushed):
+        sa.event.listen(Session, "after_flush", forget_flushed)
     policy_changed.connect(follow_policy)
     sla_escalated.connect(service_level_escalated)
     job_finished.connect(deliver_after_job)

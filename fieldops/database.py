@@ -25,6 +25,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -124,6 +125,12 @@ def install_sqlite_hooks() -> None:
     if not event.contains(Engine, "connect", _sqlite_connect):
         event.listen(Engine, "connect", _sqlite_connect)
         event.listen(Engine, "begin", _sqlite_begin)
+
+
+def dialect_insert(table: sa.Table, bind: sa.Connection | Engine) -> Any:
+    """The INSERT of `bind`'s dialect, which knows ON CONFLICT (SQLite and PostgreSQL)."""
+    dialect = bind.dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 CHUNK = 2000  # ids per IN (...) list, well under SQLite's limit on bound parameters

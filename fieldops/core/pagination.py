@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, TypedDict
 
 import sqlalchemy as sa
@@ -131,8 +132,9 @@ def paginate(stmt: sa.Select[Any], args: Mapping[str, Any], sorting: Sorting) ->
 def paginate_list(items: list[Any], args: Mapping[str, Any], sorting: Sorting) -> Page:
     """One page of items computed in Python, sorted by a key of `sorting` (None sorts last)."""
     key, descending = _sort(args, sorting)
-    present = [i for i in items if key(i) is not None]
-    missing = [i for i in items if key(i) is None]
-    ordered = sorted(present, key=key, reverse=descending) + missing
+    keyed = [(key(i), i) for i in items]  # each key once: a list can hold thousands
+    present = [pair for pair in keyed if pair[0] is not None]
+    present.sort(key=itemgetter(0), reverse=descending)
+    ordered = [i for _, i in present] + [i for k, i in keyed if k is None]
     page, per_page = args["page"], args["per_page"]
     return _page(ordered[(page - 1) * per_page : page * per_page], len(items), args)

@@ -5,6 +5,7 @@ Other packages import from here, never from its modules (docs/architecture.md).
 """
 
 from fieldops.coverage.alerts import alerts_page, get_alert, owners, update_alert
+from fieldops.coverage.cache import forget, forget_flushed, forget_learned
 from fieldops.coverage.cadence import VisitCadence, leadership_cadence, visit_cadence
 from fieldops.coverage.engine import Gap, StoreHours
 from fieldops.coverage.intervals import Interval, union
@@ -12,6 +13,7 @@ from fieldops.coverage.models import (
     Alert,
     AlertEvent,
     AlertKind,
+    CoverageCache,
     CoverageSnapshot,
     without_store,
 )

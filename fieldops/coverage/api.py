@@ -14,7 +14,7 @@ from flask_smorest import Blueprint
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
 from fieldops.core.pagination import page_schema
-from fieldops.coverage import alerts, services, suggestions
+from fieldops.coverage import alerts, cache, services, suggestions
 from fieldops.coverage.export import coverage_csv
 from fieldops.coverage.models import Alert
 from fieldops.coverage.schemas import (
@@ -42,8 +42,10 @@ def coverage(args: dict[str, Any]) -> dict[str, Any]:
     percent and the uncovered windows, the same against posted hours, and visit cadence.
 
     Sorted worst first by default (`sort=real_percent`); `totals` sum every store listed.
+    The default period (no `from`, default `days`) is served from a cache kept true by
+    every change that touches it (docs/coverage.md); any other is computed live.
     """
-    return services.coverage_page(current_user, utcnow(), args)
+    return cache.coverage_page(current_user, utcnow(), args)
 
 
 @blp.route("/coverage.csv", methods=["GET"])

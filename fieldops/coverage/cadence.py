@@ -30,6 +30,9 @@ class VisitCadence:
     last_visit: datetime | None
     next_planned: datetime | None
     due_on: date | None  # the day the store becomes overdue unless visited again
+    # The next instant these figures change by time alone: the oldest visit counted leaves
+    # the rolling year, or the next planned visit starts (None: neither will).
+    changes_at: datetime | None = None
 
     @property
     def overdue(self) -> bool:
@@ -89,6 +92,7 @@ def cadence_of(stores: list[Store], now: datetime, rule: Cadence) -> dict[int, V
             .over(partition_by=Visit.store_id, order_by=done_at.desc())
             .label("rank"),
             sa.func.count().over(partition_by=Visit.store_id).label("total"),
+            sa.func.min(done_at).over(partition_by=Visit.store_id).label("oldest"),
         )
         .where(completed, done_at >= now - YEAR, Visit.store_id.in_(ids))
         .subquery()
@@ -96,18 +100,21 @@ def cadence_of(stores: list[Store], now: datetime, rule: Cadence) -> dict[int, V
     counts: dict[int, int] = {}
     latest: dict[int, datetime] = {}
     ages_out: dict[int, datetime] = {}
-    for store_id, rank, at, total, cadence in db.session.execute(
+    leaves: dict[int, datetime] = {}  # when the oldest counted visit leaves the year
+    for store_id, rank, at, total, oldest, cadence in db.session.execute(
         sa.select(
             recent.c.store_id,
             recent.c.rank,
             recent.c.done_at,
             recent.c.total,
+            recent.c.oldest,
             rule.per_year,
         )
         .join(Store, Store.id == recent.c.store_id)
         .where(sa.or_(recent.c.rank == 1, recent.c.rank == rule.per_year))
     ):
         counts[store_id] = total
+        leaves[store_id] = oldest + YEAR
         if rank == 1:
             latest[store_id] = at
         if rank == cadence:
@@ -142,6 +149,9 @@ def cadence_of(stores: list[Store], now: datetime, rule: Cadence) -> dict[int, V
                 local_date(ages_out[store.id] + YEAR, store.timezone)
                 if store.id in ages_out
                 else None
+            ),
+            changes_at=min(
+                (t for t in (leaves.get(store.id), next_planned.get(store.id)) if t), default=None
             ),
         )
         for store in stores

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from fieldops.clock import local_window, zone
 from fieldops.coverage.intervals import Interval, length, overlap, subtract, union
@@ -98,7 +98,7 @@ class Coverage:
     uncovered_by_weekday: list[int]  # minutes, Monday first, by the customer window's date
     windows: list[tuple[date, Interval]] = field(default_factory=list)  # customers, by date
 
-    @property
+    @cached_property  # a page sorts and sums thousands of stores by it
     def percent(self) -> float | None:
         if not self.customer_minutes:
             return None

@@ -47,6 +47,39 @@ class CoverageSnapshot(db.Model):
     store: Mapped[Store] = relationship()
 
 
+class CoverageCache(db.Model):
+    """A store's coverage over its default period (COVERAGE_DEFAULT_DAYS days from its local
+    today) as GET /api/coverage answers it, kept until something it depends on changes
+    (fieldops.coverage.cache). A row without `expires_at` is stale: its figures are null.
+    `generation` counts the changes that made it stale, so a computation that read the data
+    before a change cannot store its result after it."""
+
+    __tablename__ = "coverage_cache"
+
+    store_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True
+    )
+    generation: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Drawn at random by each computation that fills the row: the key under which a worker
+    # keeps the row it built from it (fieldops.coverage.cache).
+    fill: Mapped[int | None] = mapped_column(sa.BigInteger)
+    expires_at: Mapped[datetime | None]  # the store's next local midnight, or sooner
+    first: Mapped[dt.date | None]
+    days: Mapped[int | None]
+    real_customer_minutes: Mapped[int | None]
+    real_covered_minutes: Mapped[int | None]
+    posted_customer_minutes: Mapped[int | None]
+    posted_covered_minutes: Mapped[int | None]
+    # Uncovered windows as [start, end] POSIX seconds (read for the page's stores only).
+    real_gaps: Mapped[list[list[int]] | None] = mapped_column(sa.JSON)
+    posted_gaps: Mapped[list[list[int]] | None] = mapped_column(sa.JSON)
+    completed_12m: Mapped[int | None]
+    cadence: Mapped[int | None]
+    due_on: Mapped[dt.date | None]
+    last_visit: Mapped[datetime | None]
+    next_planned: Mapped[datetime | None]
+
+
 def without_store(message: str, code: str, name: str) -> str:
     """An alert's message without the store it starts with (shown beside it)."""
     text = message.removeprefix(f"{code} {name}: ")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,7 +19,7 @@ from flask import current_app
 
 from fieldops.auth import Role, User
 from fieldops.clock import local_date
-from fieldops.core.pagination import Sorting, paginate_list
+from fieldops.core.pagination import Sorting
 from fieldops.coverage.cadence import VisitCadence, visit_cadence
 from fieldops.coverage.engine import Coverage, ShiftPlan, StoreHours, coverage
 from fieldops.coverage.intervals import Interval, union
@@ -185,11 +186,15 @@ def store_coverage(
 
 
 def active_stores(user: User, region: str | None = None) -> list[Store]:
-    """The active stores the user may see, in the region if one is given, by name."""
-    stmt = visible(sa.select(Store), Store, user).where(Store.active.is_(True)).order_by(Store.name)
-    if region:
-        stmt = stmt.where(Store.region == region)
-    return list(db.session.scalars(stmt))
+    """The active stores the user may see, in the region if one is given, by name (then id)."""
+    return list(db.session.scalars(active_stores_query(user, region)))
+
+
+def active_stores_query(user: User, region: str | None = None) -> sa.Select[tuple[Store]]:
+    """The query of `active_stores`, for callers that read more along with each store."""
+    stmt = visible(sa.select(Store), Store, user).where(Store.active.is_(True))
+    stmt = stmt.order_by(Store.name, Store.id)  # the id: one order for stores of one name
+    return stmt.where(Store.region == region) if region else stmt
 
 
 def coverage_of(
@@ -237,6 +242,10 @@ def totals(rows: list[StoreCoverage], now: datetime, horizon_days: int) -> dict[
     """Sums over stores: minutes and percent against real and posted hours, and how many
     stores are overdue or about to be."""
 
+    @cache  # stores share a handful of zones
+    def today(tz: str) -> date:
+        return local_date(now, tz)
+
     def block(which: str) -> dict[str, Any]:
         customer = sum(getattr(row, which).customer_minutes for row in rows)
         covered = sum(getattr(row, which).covered_minutes for row in rows)
@@ -252,7 +261,7 @@ def totals(rows: list[StoreCoverage], now: datetime, horizon_days: int) -> dict[
         "posted": block("posted"),
         "overdue": sum(row.visits.overdue for row in rows),
         "due_soon": sum(
-            row.visits.due_soon(local_date(now, row.store.timezone), horizon_days) for row in rows
+            row.visits.due_soon(today(row.store.timezone), horizon_days) for row in rows
         ),
     }
 
@@ -319,13 +328,3 @@ def store_item(store: Store, now: datetime, args: dict[str, Any]) -> dict[str, A
     by `coverage_of` like every row of `coverage_page`, so the two cannot disagree."""
     row = coverage_of([store], now, args.get("from_"), args.get("days"))[0]
     return as_item(row, now, current_app.config["COVERAGE_DUE_SOON_DAYS"])
-
-
-def coverage_page(user: User, now: datetime, args: dict[str, Any]) -> dict[str, Any]:
-    """A page of per-store coverage as the API answers it (`CoverageArgsSchema` args), with
-    `totals` summed over every store in scope, not only the page's."""
-    rows = store_coverage(user, now, args.get("from_"), args.get("days"), args.get("region"))
-    horizon = current_app.config["COVERAGE_DUE_SOON_DAYS"]
-    page = paginate_list(rows, args, SORTING)
-    page["items"] = [as_item(row, now, horizon) for row in page["items"]]
-    return {**page, "totals": totals(rows, now, horizon)}

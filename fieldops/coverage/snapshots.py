@@ -27,12 +27,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
 from fieldops.coverage.alerts import CLOSED, OPENED, log_system_events
 from fieldops.coverage.models import Alert, AlertKind, CoverageSnapshot
 from fieldops.coverage.services import StoreCoverage, coverage_of
-from fieldops.database import chunks
+from fieldops.database import chunks, dialect_insert
 from fieldops.extensions import db
 from fieldops.stores import Store
 
@@ -54,12 +53,6 @@ UPDATED = (
 def run_date(now: datetime) -> date:
     """The date a run made at `now` is filed under: its UTC date."""
     return now.astimezone(UTC).date()
-
-
-def _insert(table: sa.Table) -> Any:
-    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL)."""
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def snapshot_row(row: StoreCoverage, taken_on: date, now: datetime) -> dict[str, Any]:
@@ -85,7 +78,7 @@ def save_snapshots(rows: list[StoreCoverage], taken_on: date, now: datetime) -> 
     if not rows:
         return 0
     table = CoverageSnapshot.__table__
-    stmt = _insert(table)
+    stmt = dialect_insert(table, db.session.get_bind())
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.store_id, table.c.taken_on],
         set_={name: stmt.excluded[name] for name in UPDATED},
@@ -163,7 +156,7 @@ def insert_alerts(new: list[Condition], now: datetime) -> int:
     if not new:
         return 0
     table = Alert.__table__
-    stmt = _insert(table).on_conflict_do_nothing(
+    stmt = dialect_insert(table, db.session.get_bind()).on_conflict_do_nothing(
         index_elements=[table.c.store_id, table.c.kind],
         index_where=table.c.closed_at.is_(None),
     )

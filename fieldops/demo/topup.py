@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from fieldops.auth import User
 from fieldops.clock import local_date, to_utc
+from fieldops.coverage import forget
 from fieldops.demo.people import ADMIN_EMAIL, ENGINEER_EMAIL
 from fieldops.demo.places import DEMO_ENGINEER_HOME, DEMO_ENGINEER_TIMEZONE, store_codes_in
 from fieldops.extensions import db
@@ -115,5 +116,6 @@ def top_up(now: datetime) -> int:
             store, window = _pick(stores, day)
             rows.append(_visit_row(store, window, day, engineer.id, admin_id, now))
     if rows:
-        db.session.execute(sa.insert(Visit.__table__), rows)
+        db.session.execute(sa.insert(Visit.__table__), rows)  # in bulk: no flush marks them
+        forget(db.session.connection(), {row["store_id"] for row in rows})
     return len(rows)
