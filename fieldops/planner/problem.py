@@ -9,8 +9,9 @@ from datetime import date
 
 from fieldops.core.geo import Point
 
-# VROOM's priorities run 0..100: an overdue store before a due one before an optional one.
-PRIORITY = {"overdue": 100, "due": 60, "optional": 0}
+# VROOM's priorities run 0..100: an overdue store first, then a due one with another
+# reason too (an open issue, a coverage gap, thin hours), then a due one, then the rest.
+PRIORITY = {"overdue": 100, "due_and_more": 80, "due": 60, "optional": 0}
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,9 @@ class Stop:
     def priority(self) -> int:
         if self.optional:
             return PRIORITY["optional"]
-        return PRIORITY["overdue" if "overdue" in self.reasons else "due"]
+        if "overdue" in self.reasons:
+            return PRIORITY["overdue"]
+        return PRIORITY["due_and_more" if len(self.reasons) > 1 else "due"]
 
 
 @dataclass(frozen=True)

@@ -178,3 +178,11 @@ def test_a_day_left_with_no_visit_once_a_long_detour_is_dropped_is_no_trouble():
     solution = solve(Problem([far_optional], [day()]), MATRIX, detour_limit=30 * 60)
 
     assert solution.placed == [] and solution.left == []
+
+
+def test_a_due_store_with_an_open_issue_goes_before_a_plain_due_one():
+    stops = [stop(10, 5, reasons=("due",)), stop(11, 40, reasons=("due", "open_issue"))]
+
+    solution = solve(Problem(stops, [day(max_visits=1)]), MATRIX)
+
+    assert [p.store_id for p in solution.placed] == [11]
