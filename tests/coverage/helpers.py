@@ -48,15 +48,18 @@ def add_shift(app, **kw) -> int:
         return shift.id
 
 
-def visited(build, store, now, *days_ago: int) -> None:
-    engineer = build.user("engineer")
+def visited(build, store, now, *days_ago: int, by=None) -> None:
+    """Completed visits to `store` that ended `days_ago` days before `now`, by `by` (default
+    a new engineer)."""
+    person = by or build.user("engineer")
     for ago in days_ago:
         at = now - timedelta(days=ago)
         build.visit(
             store,
-            engineer,
+            person,
             at - timedelta(hours=2),
             status=VisitStatus.COMPLETED,
+            checked_in_at=at - timedelta(hours=2),
             checked_out_at=at,
         )
 

@@ -10,23 +10,11 @@ import pytest
 from fieldops.coverage import leadership_cadence, visit_cadence
 from fieldops.extensions import db
 from fieldops.stores.models import Store
-from fieldops.visits.models import VisitStatus
+from tests.coverage.helpers import visited
 
 # NOW: Wednesday 2026-03-04 15:00 UTC.
 WEEK = "from=2026-03-02&days=7"
 HORIZON = 30
-
-
-def done(build, store, person, now, days_ago: int) -> None:
-    at = now - timedelta(days=days_ago)
-    build.visit(
-        store,
-        person,
-        at - timedelta(hours=2),
-        status=VisitStatus.COMPLETED,
-        checked_in_at=at - timedelta(hours=2),
-        checked_out_at=at,
-    )
 
 
 def both(store: Store, now):
@@ -44,7 +32,7 @@ def store(build):
 
 
 def test_a_cio_visit_counts_toward_the_leadership_cadence_only(ctx, now, build, world, store):
-    done(build, store, world.cio, now, 100)
+    visited(build, store, now, 100, by=world.cio)
     engineers, leadership = both(store, now)
     assert (engineers.completed_12m, engineers.overdue, engineers.last_visit) == (0, True, None)
     assert (leadership.completed_12m, leadership.cadence, leadership.overdue) == (1, 1, False)
@@ -53,15 +41,15 @@ def test_a_cio_visit_counts_toward_the_leadership_cadence_only(ctx, now, build, 
 
 
 def test_an_engineers_visit_counts_toward_the_engineers_cadence_only(ctx, now, build, world, store):
-    done(build, store, world.engineer, now, 100)
+    visited(build, store, now, 100, by=world.engineer)
     engineers, leadership = both(store, now)
     assert (engineers.completed_12m, engineers.overdue) == (1, False)
     assert (leadership.completed_12m, leadership.overdue, leadership.last_visit) == (0, True, None)
 
 
 def test_each_cadence_is_saved_only_by_its_own_planned_visits(ctx, now, build, world, store):
-    done(build, store, world.cio, now, 350)
-    done(build, store, world.engineer, now, 350)
+    visited(build, store, now, 350, by=world.cio)
+    visited(build, store, now, 350, by=world.engineer)
     engineers, leadership = both(store, now)
     today = now.date()
     assert engineers.due_soon(today, HORIZON) and leadership.due_soon(today, HORIZON)
@@ -79,7 +67,7 @@ def test_each_cadence_is_saved_only_by_its_own_planned_visits(ctx, now, build, w
 def test_a_store_without_a_leadership_cadence_is_never_due_for_the_cio(ctx, now, build, world):
     store = build.store(code="NONE", cadence_per_year=1)  # leadership cadence: 0 by default
     never = both(store, now)[1]
-    done(build, store, world.cio, now, 360)
+    visited(build, store, now, 360, by=world.cio)
     once = both(store, now)[1]
     for leadership in (never, once):
         assert leadership.cadence == 0 and not leadership.overdue
@@ -88,7 +76,7 @@ def test_a_store_without_a_leadership_cadence_is_never_due_for_the_cio(ctx, now,
 
 
 def test_the_coverage_api_counts_the_engineers_visits_only(now, build, world, store, as_cio):
-    done(build, store, world.cio, now, 10)
+    visited(build, store, now, 10, by=world.cio)
     body = as_cio.get(f"/api/coverage?{WEEK}").get_json()
     visits = next(i for i in body["items"] if i["code"] == "LEAD")["visits"]
     assert (visits["completed_12m"], visits["overdue"], visits["last_visit"]) == (0, True, None)
