@@ -23,6 +23,7 @@ from fieldops.planner.problem import Placed, Problem, Solution, Stop, Stretch
 
 MatrixOf = Callable[[Sequence[Point]], np.ndarray]
 VEHICLES_PER_SOLVE = 600  # stretches (VROOM vehicles) solved at once
+ROUND_TO = 5 * 60  # visits start on a multiple of five minutes where the day allows
 
 
 @dataclass(frozen=True)
@@ -309,6 +310,27 @@ def _keep_within_days(
             routes[vehicle].remove(entry)
 
 
+def _round_starts(
+    entries: list[_Entry], problem: Problem, stretch: _Stretch, matrix: np.ndarray
+) -> None:
+    """Start the stretch's visits on a multiple of five minutes (09:05, not 09:03) where
+    the whole stretch still fits: each start in its window, the next stop reached in time,
+    the stretch's end in time; else keep VROOM's times."""
+    starts = []
+    ready = 0  # when the engineer can start the next visit
+    for i, entry in enumerate(entries):
+        stop = problem.stops[entry.stop]
+        start = -(-max(entry.start, ready) // ROUND_TO) * ROUND_TO
+        if not any(a <= entry.start <= b and start <= b for a, b in stop.windows):
+            return
+        starts.append(start)
+        after = entries[i + 1].location if i + 1 < len(entries) else stretch.end_at
+        ready = start + stop.minutes * 60 + _leg(matrix, entry.location, after)
+    if ready <= stretch.free.closes:
+        for entry, start in zip(entries, starts, strict=True):
+            entry.start = start
+
+
 def _place(
     routes: dict[int, list[_Entry]],
     problem: Problem,
@@ -320,6 +342,7 @@ def _place(
     placed: set[int] = set()
     for vehicle, entries in sorted(routes.items()):
         stretch = stretches[vehicle]
+        _round_starts(entries, problem, stretch, matrix)
         previous = stretch.start_at
         for entry in entries:
             stop = problem.stops[entry.stop]

@@ -186,3 +186,12 @@ def test_a_due_store_with_an_open_issue_goes_before_a_plain_due_one():
     solution = solve(Problem(stops, [day(max_visits=1)]), MATRIX)
 
     assert [p.store_id for p in solution.placed] == [11]
+
+
+def test_visits_start_on_five_minutes_unless_the_window_is_tighter():
+    roomy = solve(Problem([stop(10, 23), stop(11, 31)], [day()]), MATRIX)
+    assert all(p.start % 300 == 0 for p in roomy.placed)
+
+    tight = stop(12, 23, windows=((9 * H + 3 * 60, 9 * H + 3 * 60),))  # 09:03 sharp
+    (placed,) = solve(Problem([tight], [day()]), MATRIX).placed
+    assert placed.start == 9 * H + 3 * 60
