@@ -6,7 +6,7 @@ NOW is 2026-03-04 15:00 UTC and the retention 120 days: the business days (Chica
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from fieldops.clock import to_utc
 from fieldops.extensions import db
-from fieldops.hours import prune_signals
+from fieldops.hours import partitions, prune_signals, retention
 from fieldops.hours.ingest import ingest_signals
 from fieldops.hours.models import DailyPresence, Signal, SignalSource
 from fieldops.jobs import runner
@@ -25,6 +25,20 @@ from tests.jobs.helpers import take
 
 CHICAGO = "America/Chicago"
 PAST = date(2025, 11, 3)  # the last business day wholly past retention
+PAST_MONTHS_END = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _old_months_in_the_default_partition(app) -> None:
+    """On PostgreSQL, no partition of an old month (another test may have made some): old
+    signals land in the default partition and go row by row, as these tests count them.
+    Dropping whole months is tested in test_partitions.py."""
+    with app.app_context():
+        if partitions.partitioned():
+            for month in partitions.months():
+                if month.end <= PAST_MONTHS_END:
+                    partitions.drop(month)
+            db.session.commit()
 
 
 def signal(store: Store, day: date, hour: int, key: str = "") -> Signal:
@@ -120,6 +134,34 @@ def test_the_nightly_job_records_what_it_deleted(app, now, build):
     assert outcome.details["deleted"] == 2 and outcome.details["batches"] == 1
     with app.app_context():
         assert local_days(db.session.get(Store, store.id)) == {date(2025, 10, 2): 2}
+
+
+def test_a_run_that_lost_its_lease_stops_at_its_next_batch_keeping_those_before(
+    app, now, build, monkeypatch, time_machine
+):
+    monkeypatch.setitem(app.config, "SIGNALS_RETENTION_BATCH", 2)
+    with app.app_context():
+        store = build.store()
+        evidence(store, {date(2025, 10, 1): True}, per_day=6)
+        term = take("host:1:aaaa", now)
+    batches = []
+    delete = retention._delete_batch
+
+    def taken_over_after_the_first_batch(*args):
+        batches.append(args)
+        if len(batches) == 2:  # the first batch is committed; the lease lapses, OTHER takes it
+            later = now + timedelta(seconds=91)
+            time_machine.move_to(later, tick=False)
+            with app.app_context():
+                assert take("host:2:bbbb", later)
+        return delete(*args)
+
+    monkeypatch.setattr(retention, "_delete_batch", taken_over_after_the_first_batch)
+    outcome = runner.run_job(app, "signal_retention", term, now)
+
+    assert outcome.status == RunStatus.ABANDONED and outcome.lost_lease
+    with app.app_context():
+        assert local_days(db.session.get(Store, store.id)) == {date(2025, 10, 1): 4}
 
 
 def test_a_resent_signal_older_than_the_max_age_is_refused(ctx, now, build):
