@@ -11,6 +11,7 @@ older than the retention is dropped as a whole (fieldops/hours/retention.py).
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +24,8 @@ from fieldops.extensions import db
 TABLE = "signals"
 DEFAULT = "signals_default"
 MONTHS_AHEAD = 2  # beyond the current month
+DROP_LOCK_TIMEOUT = "5s"
+log = logging.getLogger(__name__)
 _NAME = re.compile(r"^signals_y(\d{4})m(\d{2})$")
 
 
@@ -117,10 +120,22 @@ def create_ahead(now: datetime) -> list[str]:
     return made
 
 
-def drop(month: Month) -> None:
-    """Detach and drop `month`'s partition with every signal in it."""
-    db.session.execute(sa.text(f"ALTER TABLE signals DETACH PARTITION {month.table}"))
-    db.session.execute(sa.text(f"DROP TABLE {month.table}"))
+def drop(month: Month) -> bool:
+    """Detach and drop `month`'s partition with every signal in it.
+
+    DETACH locks the whole table for a moment: while a long query holds it, every insert
+    would queue behind the waiting DETACH. So it waits at most DROP_LOCK_TIMEOUT, and
+    when the table stays busy the month is left (False) for the next run.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.execute(sa.text(f"SET LOCAL lock_timeout = '{DROP_LOCK_TIMEOUT}'"))
+            db.session.execute(sa.text(f"ALTER TABLE signals DETACH PARTITION {month.table}"))
+            db.session.execute(sa.text(f"DROP TABLE {month.table}"))
+    except sa.exc.OperationalError as err:
+        log.warning("Partition %s not dropped, the table stayed busy: %s", month.table, err)
+        return False
+    return True
 
 
 def has_rows(month: Month, store_id: int, lo: datetime, hi: datetime) -> bool:

@@ -135,11 +135,15 @@ def _delete_spans(plan: StorePlan, size: int, commit: Callable[[], None], done: 
                 break
 
 
-def _drop_months(found: list[StorePlan], commit: Callable[[], None], done: Retention) -> None:
+def _drop_months(
+    found: list[StorePlan], past: datetime, commit: Callable[[], None], done: Retention
+) -> None:
     """Drop the partitions of months wholly past retention that hold nothing unsummarised."""
-    past = min((plan.horizon for plan in found), default=None)
+    # Stores without a plan have no signal before `past`; a store with one has nothing to
+    # go after its horizon.
+    limit = min((plan.horizon for plan in found), default=past)
     for month in partitions.months():
-        if past is None or month.end > past:
+        if month.end > limit:
             break
         keeps = any(
             partitions.has_rows(month, plan.store_id, max(lo, month.start), min(hi, month.end))
@@ -147,10 +151,9 @@ def _drop_months(found: list[StorePlan], commit: Callable[[], None], done: Reten
             for lo, hi in plan.gaps()
             if lo < month.end and hi > month.start
         )
-        if not keeps:
-            partitions.drop(month)
-            commit()
+        if not keeps and partitions.drop(month):
             done.dropped.append(month.table)
+        commit()
 
 
 def prune_signals(now: datetime, commit: Callable[[], None]) -> dict[str, Any]:
@@ -165,7 +168,8 @@ def prune_signals(now: datetime, commit: Callable[[], None]) -> dict[str, Any]:
     if partitions.partitioned():
         done.created = partitions.create_ahead(now)
         commit()
-        _drop_months(found, commit, done)
+        past = now - timedelta(days=current_app.config["SIGNALS_RETENTION_DAYS"])
+        _drop_months(found, past, commit, done)
     size = current_app.config["SIGNALS_RETENTION_BATCH"]
     for plan in found:
         _delete_spans(plan, size, commit, done)

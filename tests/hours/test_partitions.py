@@ -88,6 +88,23 @@ def test_a_summarised_month_past_retention_is_dropped_whole(ctx, now, build):
     assert DailyPresence.query.filter_by(store_id=store.id).count() == 3  # summaries stay
 
 
+def test_a_month_stays_while_a_long_query_holds_the_table_and_its_rows_go_one_by_one(
+    ctx, now, build, monkeypatch
+):
+    ensure(AUGUST)
+    store = build.store()
+    evidence(store, {date(2025, 8, 10): True})
+    monkeypatch.setattr(partitions, "DROP_LOCK_TIMEOUT", "100ms")
+    with db.engine.connect() as report:  # a long read of signals, still open
+        report.execute(sa.text("SELECT count(*) FROM signals"))
+        figures = prune_signals(now, db.session.commit)
+        report.rollback()
+
+    assert AUGUST.table not in figures["partitions_dropped"] and AUGUST in partitions.months()
+    assert figures["deleted"] == 2 and local_days(store) == {}
+    assert AUGUST.table in prune_signals(now, db.session.commit)["partitions_dropped"]
+
+
 def test_a_resent_signal_is_still_a_duplicate_on_the_partitioned_table(ctx, now, build):
     store = build.store()
     at = to_utc(date(2026, 3, 3), time(10), "America/Chicago") + timedelta(minutes=7)
