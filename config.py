@@ -6,8 +6,10 @@ Every setting can be overridden from the environment; see docs/configuration.md.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import time, timedelta
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("FIELDOPS_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -124,7 +126,14 @@ class Config:
     HOURS_WIFI_MIN_SESSION_MINUTES = 5  # shorter Wi-Fi sessions are passers-by
     HOURS_WIFI_STAFF_SPAN_HOURS = 6.0  # a device connected this long in a day is staff
     SIGNALS_MAX_BATCH = 10_000
-    SIGNALS_MAX_AGE_DAYS = 400
+    # Raw signals are deleted this many days after their business day, once that day's
+    # presence is summarised (the `signal_retention` job); at least HOURS_WINDOW_DAYS.
+    SIGNALS_RETENTION_DAYS = int(os.environ.get("SIGNALS_RETENTION_DAYS", "120"))
+    # Older evidence is refused at ingestion. At most SIGNALS_RETENTION_DAYS: a resent
+    # signal whose first copy retention deleted must not be taken as new.
+    SIGNALS_MAX_AGE_DAYS = int(os.environ.get("SIGNALS_MAX_AGE_DAYS", "120"))
+    SIGNALS_RETENTION_CRON = os.environ.get("SIGNALS_RETENTION_CRON", "30 2 * * *")
+    SIGNALS_RETENTION_BATCH = 5000  # rows deleted per transaction (SQLite's write lock)
     # How far back an issue's `reported_at` may be (an issue filed offline days ago).
     SLA_REPORTED_MAX_DAYS = int(os.environ.get("SLA_REPORTED_MAX_DAYS", "90"))
     # The scheduler (flask fieldops scheduler): when the nightly recompute runs (UTC).
@@ -164,6 +173,24 @@ class Config:
 
     DEMO_LOGINS_ALLOWED = True
     SECURE_HEADERS_HSTS = False
+
+
+def check_evidence_ages(config: Mapping[str, Any]) -> None:
+    """Refuse settings under which retention would delete evidence still needed: the
+    learning window's, or the first copy of a resent signal that ingestion would accept."""
+    window = int(config["HOURS_WINDOW_DAYS"])
+    retention = int(config["SIGNALS_RETENTION_DAYS"])
+    max_age = int(config["SIGNALS_MAX_AGE_DAYS"])
+    if retention < window:
+        raise RuntimeError(
+            f"SIGNALS_RETENTION_DAYS ({retention}) must be at least HOURS_WINDOW_DAYS "
+            f"({window}): hours are learned from the signals of that window."
+        )
+    if max_age > retention:
+        raise RuntimeError(
+            f"SIGNALS_MAX_AGE_DAYS ({max_age}) must not exceed SIGNALS_RETENTION_DAYS "
+            f"({retention}): a resent signal older than the retention would be taken as new."
+        )
 
 
 class DevelopmentConfig(Config):

@@ -37,7 +37,7 @@ from bench.evidence import (
 BATCH = 10_000
 DAYS_PER_BATCH = (1, 2, 4)  # cycled
 EPOCH = datetime(1970, 1, 1)  # naive: wall-clock arithmetic
-NEWEST, OLDEST = 2, 350  # days before today: whole days that are over, well within 400 days
+NEWEST, OLDEST = 2, 110  # days before today: whole days that are over, within SIGNALS_MAX_AGE_DAYS
 
 
 @dataclass

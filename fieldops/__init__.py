@@ -14,7 +14,7 @@ from flask import Flask, Response
 from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import Config, ProductionConfig, config_for
+from config import Config, ProductionConfig, check_evidence_ages, config_for
 from fieldops.auth.api import blp as auth_api
 from fieldops.auth.session import init_auth
 from fieldops.auth.tokens_api import blp as tokens_api
@@ -101,6 +101,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
         instance_path=str(Path(config.UPLOAD_FOLDER).parent),
     )
     app.config.from_object(config)
+    check_evidence_ages(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     init_input_checks(app)  # first: its URL converter must exist before any rule is added
     register_proxies(app)

@@ -15,8 +15,10 @@ PostgreSQL ignores it.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -73,6 +75,34 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.astimezone(UTC)
 
 
+# Partitions of a table (PostgreSQL) are named after it: `signals_y2026m03`, `signals_default`.
+PARTITION_NAME = re.compile(r"^[a-z_]+_(y\d{4}m\d{2}|default)$")
+
+
+def partition_name(table: str, year: int, month: int) -> str:
+    return f"{table}_y{year:04d}m{month:02d}"
+
+
+def compared_on(dialect: str) -> Callable[..., bool]:
+    """Alembic's `include_object` for a database of `dialect`.
+
+    It leaves out the models' constraints and indexes made on another database only
+    (`.ddl_if(dialect=...)`), which Alembic does not read by itself, and the partitions of
+    partitioned tables, which are made by migrations and jobs, not by models.
+    """
+
+    def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        if reflected and compare_to is None:
+            table = obj if type_ == "table" else getattr(obj, "table", None)
+            return table is None or not PARTITION_NAME.match(table.name)
+        only = getattr(obj, "_ddl_if", None)
+        if only is None or only.dialect is None:
+            return True
+        return dialect in ((only.dialect,) if isinstance(only.dialect, str) else only.dialect)
+
+    return include
+
+
 def enum_type(enum: type[StrEnum]) -> sa.Enum:
     """A string column holding an enum's values (not its names), without a native DB enum."""
     return sa.Enum(
@@ -101,6 +131,16 @@ write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
 def declare_write_intent(writes: bool) -> None:
     """Whether the transactions this request (or task) begins from now on may write."""
     write_intent.set(writes)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Transactions begun inside only read: on SQLite they take no write lock (BEGIN)."""
+    token = write_intent.set(False)
+    try:
+        yield
+    finally:
+        write_intent.reset(token)
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -7,7 +7,7 @@ from alembic import context
 from flask import current_app
 
 import fieldops.models  # noqa: F401  (every model registered on the metadata)
-from fieldops.database import UTCDateTime
+from fieldops.database import UTCDateTime, compared_on
 
 config = context.config
 if config.config_file_name is not None and not logging.getLogger().handlers:
@@ -20,7 +20,7 @@ target_metadata = db.metadata
 def render_item(type_, obj, autogen_context):
     """Write our UTCDateTime column type as itself, importing it in the migration."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
-        autogen_context.imports.add("from fieldops.database import UTCDateTime")
+        autogen_context.imports.add("from fieldops.database import UTCDateTime, compared_on")
         return "UTCDateTime()"
     return False
 
@@ -31,6 +31,7 @@ def configure(**kwargs):
         compare_type=True,
         render_as_batch=True,
         render_item=render_item,
+        include_object=compared_on(db.engine.dialect.name),
         **kwargs,
     )
 

@@ -11,5 +11,6 @@ from fieldops.hours.drifts import largest_drifts
 from fieldops.hours.ingest import ingest_signals, record_closeout
 from fieldops.hours.learning import recompute, recompute_pending
 from fieldops.hours.models import HoursBasis, RealHours
+from fieldops.hours.retention import prune_signals
 from fieldops.hours.schemas import CloseoutSchema
 from fieldops.hours.services import hours_for

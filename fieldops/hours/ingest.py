@@ -2,8 +2,8 @@
 
 A batch keeps its good rows and rejects the bad ones, each with its reason. Rows go in
 with one bulk INSERT that skips duplicates (ON CONFLICT DO NOTHING on the per-store
-dedupe key), so a resent row changes nothing; then the daily presence of the business
-days that gained evidence is recomputed.
+dedupe key, `models.signal_key`), so a resent row changes nothing; then the daily
+presence of the business days that gained evidence is recomputed.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from fieldops.auth import User
 from fieldops.clock import DayOf, business_date, clock_minute, minute_of, zone
 from fieldops.core.errors import Invalid, TooLarge, describe
 from fieldops.extensions import db
-from fieldops.hours.models import Closeout, Signal, SignalSource
+from fieldops.hours.models import Closeout, Signal, SignalSource, signal_key
 from fieldops.hours.presence import as_utc, refresh_presence
 from fieldops.hours.schemas import ROW_SCHEMAS, load_row
 from fieldops.stores import Store
@@ -41,7 +41,8 @@ class RowRejected(ValueError):
 
 @dataclass(frozen=True)
 class Limits:
-    """The span of time evidence may fall in: not older than 400 days, not in the future."""
+    """The span of time evidence may fall in: not older than SIGNALS_MAX_AGE_DAYS, not in
+    the future."""
 
     oldest: datetime
     newest: datetime
@@ -57,7 +58,8 @@ class Limits:
     def check_day(self, day: date, name: str) -> None:
         first = business_date(self.oldest, self.tz_name, self.cutoff)
         if not first <= day <= business_date(self.newest, self.tz_name, self.cutoff):
-            raise RowRejected(f"{name}: older than 400 days or in the future.")
+            days = (self.newest - self.oldest).days
+            raise RowRejected(f"{name}: older than {days} days or in the future.")
 
 
 def _iso(at: datetime) -> str:
@@ -166,8 +168,9 @@ def _insert_signals(rows: list[dict[str, Any]]) -> list[datetime]:
     On SQLite, multi-row statements with values prepared here: SQLAlchemy's per-value
     processing of 10,000 rows cost more than the database's own work.
     """
-    if db.session.get_bind().dialect.name != "sqlite":
-        return _insert(Signal, rows, ("store_id", "source", "dedupe_key"), Signal.start_at)
+    dialect = db.session.get_bind().dialect.name
+    if dialect != "sqlite":
+        return _insert(Signal, rows, signal_key(dialect), Signal.start_at)
     conn = db.session.connection()
     inserted: list[datetime] = []
     for first in range(0, len(rows), SQLITE_ROWS_A_STATEMENT):
@@ -175,7 +178,7 @@ def _insert_signals(rows: list[dict[str, Any]]) -> list[datetime]:
         values = ",".join(["(" + ",".join("?" * len(SIGNAL_COLUMNS)) + ")"] * len(chunk))
         sql = (
             f"INSERT INTO signals ({', '.join(SIGNAL_COLUMNS)}) VALUES {values} "
-            "ON CONFLICT (store_id, source, dedupe_key) DO NOTHING RETURNING start_at"
+            f"ON CONFLICT ({', '.join(signal_key(dialect))}) DO NOTHING RETURNING start_at"
         )
         params = tuple(
             value

@@ -38,6 +38,20 @@ class HoursBasis(StrEnum):
     POSTED = "posted"
 
 
+# What makes a signal a resend of one already stored. On PostgreSQL `signals` is
+# partitioned by month of `start_at` (fieldops/hours/partitions.py), and a unique key of
+# a partitioned table must hold its partition column: there the key is SIGNAL_KEY plus
+# `start_at`. A resend has the same start (every dedupe key but a transaction's own id is
+# made of it), so it is still dropped; see docs/hours.md.
+SIGNAL_KEY = ("store_id", "source", "dedupe_key")
+PARTITION_COLUMN = "start_at"
+
+
+def signal_key(dialect: str) -> tuple[str, ...]:
+    """The columns of the signals' unique key on `dialect` (its ON CONFLICT target)."""
+    return (*SIGNAL_KEY, PARTITION_COLUMN) if dialect == "postgresql" else SIGNAL_KEY
+
+
 class Signal(db.Model):
     """One piece of evidence from an integration. Times are UTC.
 
@@ -47,7 +61,8 @@ class Signal(db.Model):
 
     __tablename__ = "signals"
     __table_args__ = (
-        sa.UniqueConstraint("store_id", "source", "dedupe_key"),
+        sa.UniqueConstraint(*SIGNAL_KEY).ddl_if(dialect="sqlite"),
+        sa.UniqueConstraint(*signal_key("postgresql")).ddl_if(dialect="postgresql"),
         sa.Index("ix_signals_store_start", "store_id", "start_at"),
     )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from apscheduler.triggers.base import BaseTrigger
@@ -30,13 +30,15 @@ HEARTBEAT = "scheduler_heartbeat"
 QUEUED_JOBS = "queued_jobs"
 SLA_ESCALATION = "sla_escalation"
 MISSED_VISITS = "missed_visits"
+SIGNAL_RETENTION = "signal_retention"
 
 
 @dataclass(frozen=True)
 class JobSpec:
     id: str
     description: str
-    func: Callable[[datetime], Mapping[str, Any] | None]  # takes `now`; flushes, never commits
+    # takes `now` (and `commit` when `batched`); flushes, never commits
+    func: Callable[..., Mapping[str, Any] | None]
     trigger: Callable[[Config], BaseTrigger]
     misfire_grace_time: int  # seconds late a run may start; later, it is dropped
     coalesce: bool  # several missed run times: run once, not once each
@@ -45,6 +47,10 @@ class JobSpec:
     # False: a run whose work returns no figures (it found nothing to do) leaves no row;
     # runs that did something, and failures, are recorded when they end.
     record_idle: bool = True
+    # True: the work commits batch by batch through the `commit` it is given, which checks
+    # the lease first (runner.Fence.checkpoint); a run that loses the lease keeps the
+    # batches committed before (each is whole and correct on its own).
+    batched: bool = False
 
 
 def lease_ttl(config: Config) -> timedelta:
@@ -62,6 +68,10 @@ def _nightly_recompute(config: Config) -> CronTrigger:
 
 def _nightly_snapshot(config: Config) -> CronTrigger:
     return CronTrigger.from_crontab(config["COVERAGE_SNAPSHOT_CRON"], timezone=UTC)
+
+
+def _nightly_retention(config: Config) -> CronTrigger:
+    return CronTrigger.from_crontab(config["SIGNALS_RETENTION_CRON"], timezone=UTC)
 
 
 def _queue(config: Config) -> IntervalTrigger:
@@ -104,6 +114,18 @@ JOBS: dict[str, JobSpec] = {
             misfire_grace_time=12 * 3600,
             coalesce=True,
             max_instances=1,
+        ),
+        JobSpec(
+            id=SIGNAL_RETENTION,
+            description="Delete raw signals past retention whose days are summarised",
+            func=tasks.signal_retention,
+            trigger=_nightly_retention,
+            # Any time of the day will do: what a late run deletes is the same, and the
+            # next night's run deletes what a dropped one would have.
+            misfire_grace_time=12 * 3600,
+            coalesce=True,
+            max_instances=1,
+            batched=True,
         ),
         JobSpec(
             id=QUEUED_JOBS,

@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -76,6 +77,11 @@ class Fence:
         if not lease.holds(db.session.connection(), self.tenure, lock=True):
             raise LostLease(f"the lease is no longer {self.tenure.holder}'s")
 
+    def checkpoint(self) -> None:
+        """Commit a batch of a batched job: the term must still lead (else LostLease)."""
+        self.check()
+        db.session.commit()
+
     def still_holds(self) -> bool:
         """After a rollback, in a transaction of its own: is the term still the lease's?"""
         with db.engine.begin() as conn:
@@ -94,6 +100,7 @@ def run_job(app: Flask, job_id: str, tenure: lease.Tenure, now: datetime | None 
 
 def _run(app: Flask, spec: registry.JobSpec, tenure: lease.Tenure, now: datetime) -> Outcome:
     fence = Fence(tenure)
+    work = partial(spec.func, commit=fence.checkpoint) if spec.batched else spec.func
     try:
         with db.engine.begin() as conn:
             leader = lease.renew(conn, tenure, now, registry.lease_ttl(app.config))
@@ -104,12 +111,12 @@ def _run(app: Flask, spec: registry.JobSpec, tenure: lease.Tenure, now: datetime
             return record_run(
                 spec.id,
                 tenure.holder,
-                spec.func,
+                work,
                 now,
                 fence=fence,
                 record_idle=spec.record_idle,
             )
-        spec.func(now)
+        work(now)
         fence.check()
         db.session.commit()
         return Outcome(spec.id, None)

@@ -7,12 +7,12 @@ repeated or caught-up run does no harm.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
 from fieldops.coverage import take_snapshot
-from fieldops.hours import recompute, recompute_pending
+from fieldops.hours import prune_signals, recompute, recompute_pending
 from fieldops.issues import escalate
 from fieldops.jobs.queue import run_queued
 from fieldops.visits import mark_missed
@@ -39,6 +39,16 @@ def coverage_snapshot(now: datetime) -> dict[str, Any]:
     alerts already open (or closed).
     """
     return take_snapshot(now)
+
+
+def signal_retention(now: datetime, commit: Callable[[], None]) -> dict[str, Any]:
+    """Delete raw signals past SIGNALS_RETENTION_DAYS whose business days are summarised
+    (on PostgreSQL: create the month partitions ahead, drop whole months past retention).
+
+    Batched: `commit` ends each batch's transaction, so SQLite's write lock is never held
+    for long. Idempotent: what was deleted is gone, a second run finds nothing to delete.
+    """
+    return prune_signals(now, commit)
 
 
 def queued_jobs(now: datetime) -> dict[str, Any]:

@@ -84,8 +84,8 @@ def test_a_nul_in_a_body_is_refused_and_nothing_is_kept(
     assert count(app, Observation) == 0
 
 
-def test_a_signal_row_with_a_nul_is_rejected_on_its_own(app, as_admin, world, records):
-    row = {"source": "wifi_session", "start": "2026-03-04T15:00:00Z", "end": "2026-03-04T15:10:00Z"}
+def test_a_signal_row_with_a_nul_is_rejected_on_its_own(now, app, as_admin, world, records):
+    row = {"source": "wifi_session", "start": "2026-03-04T14:00:00Z", "end": "2026-03-04T14:10:00Z"}
     rows = [row | {"device": NUL}, row | {"device": "aa:01"}]
     r = as_admin.post(f"/api/stores/{world.store.id}/signals", json={"signals": rows})
     assert r.status_code == 200, r.get_json()

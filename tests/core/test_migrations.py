@@ -11,6 +11,7 @@ from flask import current_app
 from flask_migrate import downgrade, upgrade
 
 import fieldops.models  # noqa: F401  (every model on the metadata)
+from fieldops.database import compared_on
 from fieldops.extensions import db
 from tests.helpers import other_app
 
@@ -32,7 +33,12 @@ def test_the_test_database_is_at_the_head(ctx):
 def test_models_and_migrations_do_not_drift(ctx):
     with db.engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "compare_server_default": True}
+            conn,
+            opts={
+                "compare_type": True,
+                "compare_server_default": True,
+                "include_object": compared_on(conn.dialect.name),
+            },
         )
         diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations differ; run `flask db migrate`: {diff}"

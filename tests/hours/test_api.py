@@ -49,7 +49,7 @@ def test_a_batch_keeps_good_rows_and_names_each_bad_one(now, app, store, as_admi
             "exits": 0,
         },
         {"source": "telepathy", "at": "2026-03-03T10:00:00-06:00"},
-        wifi("c1", "2024-01-01T10:00:00-06:00", "2024-01-01T10:30:00-06:00"),  # > 400 days
+        wifi("c1", "2025-10-01T10:00:00-05:00", "2025-10-01T10:30:00-05:00"),  # > 120 days
         wifi("d1", "2026-03-05T10:00:00-06:00", "2026-03-05T10:30:00-06:00"),  # future
         "not an object",
         wifi("e1", "2026-03-03T11:00:00-06:00", "2026-03-03T10:00:00-06:00"),  # ends first
@@ -64,7 +64,7 @@ def test_a_batch_keeps_good_rows_and_names_each_bad_one(now, app, store, as_admi
     assert "start" in errors[4] and "offset" in errors[4]
     assert "interval_minutes" in errors[5]
     assert "source" in errors[6]
-    assert "older than 400 days" in errors[7]
+    assert "older than 120 days" in errors[7]
     assert "future" in errors[8]
     assert "object" in errors[9]
     assert "end" in errors[10]

@@ -29,7 +29,10 @@ def record(job_id: str, status: RunStatus, started_at: datetime) -> None:
 
 def test_a_nightly_run_missed_within_its_grace_time_is_due_from_that_time(app, now):
     config = dict(
-        app.config, HOURS_RECOMPUTE_CRON="15 3 * * *", COVERAGE_SNAPSHOT_CRON="45 3 * * *"
+        app.config,
+        HOURS_RECOMPUTE_CRON="15 3 * * *",
+        COVERAGE_SNAPSHOT_CRON="45 3 * * *",
+        SIGNALS_RETENTION_CRON="0 12 * * *",  # out of the way of these two
     )
     fired = now.replace(hour=3, minute=15)
     snapshot = now.replace(hour=3, minute=45)

@@ -43,6 +43,7 @@ def test_every_job_states_its_misfire_grace_time_coalesce_and_max_instances():
         "queued_jobs",
         "sla_escalation",
         "missed_visits",
+        "signal_retention",
         "scheduler_heartbeat",
     }
     for job_id, spec in registry.JOBS.items():
@@ -240,6 +241,7 @@ def test_a_new_leader_catches_up_on_a_nightly_run_missed_while_nobody_led(app, n
     fake = FakeScheduler(play)
     SchedulerProcess(app, holder=ME, make_scheduler=fake, wait=Waits()).run()
     assert fake.catch_up == {
+        "signal_retention": now.replace(hour=2, minute=30),
         "recompute_real_hours": now.replace(hour=3, minute=15),
         "coverage_snapshot": now.replace(hour=3, minute=45),
     }
