@@ -49,7 +49,6 @@ class Result:
     travel_per_visit: float  # minutes, to each visit and home after a day's last
     baseline_planned: int
     baseline_travel_per_visit: float
-    baseline_seconds: float
     unplanned: dict[str, int]
 
     @property
@@ -73,9 +72,7 @@ def measure(scope: str, question, now: datetime) -> Result:
     solved = answer(question, now)
     seconds = time.perf_counter() - started
     problem = solved.gathered.problem
-    started = time.perf_counter()
     baseline = nearest_neighbour(problem, travel(current_app.config))
-    baseline_seconds = time.perf_counter() - started
     due = {s.store_id for s in problem.stops if not s.optional}
     reasons: dict[str, int] = {}
     for reason in solved.unplanned.values():
@@ -94,7 +91,6 @@ def measure(scope: str, question, now: datetime) -> Result:
         travel_per_visit=_per_visit(solved.solution),
         baseline_planned=len({p.store_id for p in baseline.placed} & due),
         baseline_travel_per_visit=_per_visit(baseline),
-        baseline_seconds=baseline_seconds,
         unplanned=reasons,
     )
     print(f"[bench.planner] {scope}: {result}", file=sys.stderr, flush=True)

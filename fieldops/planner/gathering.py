@@ -49,8 +49,6 @@ class Question:
 @dataclass
 class Gathered:
     problem: Problem
-    stores: dict[int, Store]
-    engineers: dict[int, User]
     unplanned: dict[int, str] = field(default_factory=dict)  # store id -> reason
     stores_due: int = 0
 
@@ -99,7 +97,7 @@ def gather(question: Question, now: datetime, default_zone: str) -> Gathered:
     stores = _stores(question.region)
     engineers = _engineers(question.engineer_ids)
     every_store = {s.id: s for s in stores}
-    gathered = Gathered(Problem([], []), every_store, {e.id: e for e in engineers})
+    gathered = Gathered(Problem([], []))
     needs = _needs(stores, question, now)
     hours = customer_hours(
         stores, question.first - timedelta(days=1), question.first + timedelta(days=question.days)
