@@ -20,6 +20,7 @@ from fieldops.coverage.models import (
 from fieldops.coverage.schemas import AlertListArgsSchema, AlertUpdateSchema
 from fieldops.coverage.services import (
     CustomerHours,
+    HoursBook,
     StoreCoverage,
     active_stores,
     coverage_of,

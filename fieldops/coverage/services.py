@@ -159,18 +159,34 @@ class CustomerHours:
     real: StoreHours
 
 
+class HoursBook:
+    """The hours of many stores read at once (three queries), then cut per store and span
+    as `customer_hours` reads them: for callers that need many stores' hours over
+    different spans (the service-level clocks of many issues)."""
+
+    def __init__(self, stores: list[Store], first: date, last: date) -> None:
+        self._zones = {store.id: store.timezone for store in stores}
+        self._posted, self._real = _weekly_hours(stores)
+        self._exceptions = _exceptions(stores, first, last)
+
+    def of(self, store_id: int, first: date, last: date) -> CustomerHours:
+        """The store's hours with its dated exceptions of first..last (inside the span the
+        book was read for)."""
+        dated = {
+            day: hours for day, hours in self._exceptions[store_id].items() if first <= day <= last
+        }
+        zone = self._zones[store_id]
+        return CustomerHours(
+            posted=StoreHours(zone, self._posted[store_id], dated),
+            real=StoreHours(zone, self._real[store_id], dated),
+        )
+
+
 def customer_hours(stores: list[Store], first: date, last: date) -> dict[int, CustomerHours]:
     """Each store's posted and real hours, with its dated exceptions of first..last: the
     windows coverage counts, and the service-level clock too (fieldops.sla)."""
-    posted, real = _weekly_hours(stores)
-    exceptions = _exceptions(stores, first, last)
-    return {
-        store.id: CustomerHours(
-            posted=StoreHours(store.timezone, posted[store.id], exceptions[store.id]),
-            real=StoreHours(store.timezone, real[store.id], exceptions[store.id]),
-        )
-        for store in stores
-    }
+    book = HoursBook(stores, first, last)
+    return {store.id: book.of(store.id, first, last) for store in stores}
 
 
 def store_coverage(

@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from fieldops.extensions import db
-from fieldops.issues import OPEN_STATUSES, Issue, Severity, sla_payload, sla_view
+from fieldops.issues import OPEN_STATUSES, Issue, IssueEvent, Severity, sla_payload, sla_views
 from fieldops.stores import Store
 
 ATTAINMENT_DAYS = 28
@@ -86,11 +86,13 @@ def _decided_at(block: dict[str, Any]) -> datetime | None:
 
 def _issues(region: str | None, since: datetime | None = None) -> list[Issue]:
     """Open issues, and those resolved or closed since `since` (an issue resolved before
-    had every target decided before)."""
+    had every target decided before), with the history their clocks read."""
     wanted = Issue.status.in_(OPEN_STATUSES)
     if since is not None:
         wanted = sa.or_(wanted, Issue.resolved_at >= since)
-    stmt = sa.select(Issue).options(joinedload(Issue.store)).where(wanted).order_by(Issue.id)
+    history = selectinload(Issue.events).joinedload(IssueEvent.actor)
+    stmt = sa.select(Issue).options(joinedload(Issue.store), history).where(wanted)
+    stmt = stmt.order_by(Issue.id)
     if region:
         stmt = stmt.where(Issue.store_id.in_(sa.select(Store.id).where(Store.region == region)))
     return list(db.session.scalars(stmt))
@@ -102,8 +104,8 @@ def attainment(region: str | None, now: datetime) -> Attainment:
     since = now - timedelta(days=ATTAINMENT_DAYS)
     result = Attainment(since, by_severity={s.value: Tally() for s in reversed(Severity)})
     regions: dict[str, Tally] = defaultdict(Tally)
-    for issue in _issues(region, since):
-        view = sla_view(issue, now)
+    issues = _issues(region, since)
+    for issue, view in zip(issues, sla_views(issues, now), strict=True):
         posted = view.posted or view.sla
         for target in TARGETS:
             block = view.sla[target]

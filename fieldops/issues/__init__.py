@@ -18,7 +18,13 @@ from fieldops.issues.schemas import (
     IssueListArgsSchema,
     IssueUpdateSchema,
 )
-from fieldops.issues.service_levels import SlaView, cache_missing, sla_payload, sla_view
+from fieldops.issues.service_levels import (
+    SlaView,
+    cache_missing,
+    sla_payload,
+    sla_view,
+    sla_views,
+)
 from fieldops.issues.services import (
     OPEN_STATUSES,
     add_comment,

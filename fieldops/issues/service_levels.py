@@ -28,6 +28,7 @@ from fieldops.sla import (
     Rules,
     Step,
     Verdict,
+    clock_book,
     derive,
     reading,
     rules_for,
@@ -214,12 +215,22 @@ class SlaView:
     fallback: bool
 
 
-def sla_view(issue: Issue, now: datetime) -> SlaView:
-    verdict = Verdict.from_json(issue.sla) if issue.sla else derive_issue(issue, now)
+def sla_view(issue: Issue, now: datetime, hours: dict[Clock, ClockHours] | None = None) -> SlaView:
+    """`hours`: the issue's clock hours when already read (`sla_views`)."""
+    verdict = Verdict.from_json(issue.sla) if issue.sla else derive_issue(issue, now, hours)
     posted = None
     if verdict.clock == Clock.CUSTOMER_HOURS:
-        posted = reading(derive_issue(issue, now, clock=Clock.POSTED_HOURS), now)
+        posted = reading(derive_issue(issue, now, hours, clock=Clock.POSTED_HOURS), now)
     return SlaView(reading(verdict, now), posted, verdict.fallback)
+
+
+def sla_views(issues: list[Issue], now: datetime) -> list[SlaView]:
+    """`sla_view` of each issue, their stores' hours read at once rather than per issue."""
+    book = clock_book([(issue.store, issue.reported_at) for issue in issues])
+    return [
+        sla_view(issue, now, store_clock_hours(issue.store, issue.reported_at, book))
+        for issue in issues
+    ]
 
 
 def open_issues_of(

@@ -16,6 +16,7 @@ from fieldops.sla.hours import ClockHours
 from fieldops.sla.models import Clock, SlaEscalation, SlaPolicy
 from fieldops.sla.schemas import SlaSchema
 from fieldops.sla.services import (
+    clock_book,
     get_policy,
     policies,
     policy_changed,

@@ -11,7 +11,7 @@ from fieldops.audit import record
 from fieldops.auth import User
 from fieldops.clock import local_date
 from fieldops.core.errors import NotFound
-from fieldops.coverage import customer_hours
+from fieldops.coverage import HoursBook
 from fieldops.extensions import db
 from fieldops.sla.hours import ClockHours
 from fieldops.sla.models import Clock, SlaPolicy
@@ -98,11 +98,15 @@ def update_policy(severity: str, data: dict[str, Any], actor: User, now: datetim
     return policy
 
 
-def clock_hours(store: Store, since: date) -> dict[Clock, ClockHours]:
+def clock_hours(
+    store: Store, since: date, book: HoursBook | None = None
+) -> dict[Clock, ClockHours]:
     """A store's hours for each clock, with its dated exceptions from `since` on: real
     customer hours (learned where learned, posted otherwise) and posted hours, built by
-    the same code as support coverage (`coverage.customer_hours`)."""
-    hours = customer_hours([store], since, since + HOURS_AHEAD)[store.id]
+    the same code as support coverage (`coverage.customer_hours`). `book`: hours already
+    read for many clocks (`clock_book`)."""
+    last = since + HOURS_AHEAD
+    hours = (book or HoursBook([store], since, last)).of(store.id, since, last)
     return {
         Clock.CUSTOMER_HOURS: ClockHours(hours.real),
         Clock.POSTED_HOURS: ClockHours(hours.posted),
@@ -110,7 +114,24 @@ def clock_hours(store: Store, since: date) -> dict[Clock, ClockHours]:
     }
 
 
-def store_clock_hours(store: Store, since: datetime) -> dict[Clock, ClockHours]:
-    """`clock_hours` from the store's local date of `since`, less a day (a window of the
-    evening before may still be open)."""
-    return clock_hours(store, local_date(since, store.timezone) - timedelta(days=1))
+def _first_day(store: Store, since: datetime) -> date:
+    """The store's local date of `since`, less a day (a window of the evening before may
+    still be open)."""
+    return local_date(since, store.timezone) - timedelta(days=1)
+
+
+def store_clock_hours(
+    store: Store, since: datetime, book: HoursBook | None = None
+) -> dict[Clock, ClockHours]:
+    """`clock_hours` of a clock that starts at `since`."""
+    return clock_hours(store, _first_day(store, since), book)
+
+
+def clock_book(starts: list[tuple[Store, datetime]]) -> HoursBook | None:
+    """The hours of every clock that starts at these (store, moment)s, read at once; None
+    when there are none."""
+    if not starts:
+        return None
+    days = [_first_day(store, since) for store, since in starts]
+    stores = list({store.id: store for store, _ in starts}.values())
+    return HoursBook(stores, min(days), max(days) + HOURS_AHEAD)
