@@ -170,6 +170,10 @@ class Config:
     VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
     VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:it-support@example.com")
+    # Mails and pushes go out on a thread of the worker after the commit (so a slow SMTP
+    # server or push service never holds a request); "false" sends them before the
+    # response instead, as the tests do (docs/notifications.md).
+    NOTIFICATIONS_IN_BACKGROUND = env_bool("NOTIFICATIONS_IN_BACKGROUND", True)
 
     DEMO_LOGINS_ALLOWED = True
     SECURE_HEADERS_HSTS = False
@@ -203,6 +207,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("FIELDOPS_TEST_DATABASE_URL", "sqlite://")
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     RATELIMIT_STORAGE_URI = "memory://"
+    NOTIFICATIONS_IN_BACKGROUND = False
 
 
 class ProductionConfig(Config):

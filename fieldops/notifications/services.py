@@ -22,6 +22,7 @@ from fieldops.auth import User
 from fieldops.clock import utcnow
 from fieldops.core.pagination import Page, Sorting, paginate
 from fieldops.extensions import db
+from fieldops.notifications.courier import courier
 from fieldops.notifications.mail import Mail, send_mails
 from fieldops.notifications.models import Channel, Notification, NotificationKind
 from fieldops.notifications.preferences import wants
@@ -136,14 +137,24 @@ def _rolled_back(session: Session, previous_transaction: Any) -> None:
 
 def deliver_committed(app: Flask | None = None) -> None:
     """Send the mails of the notifications committed so far and fire `notification_created`
-    for each; call it after a commit, outside any transaction."""
+    for each; call it after a commit, outside any transaction. With
+    NOTIFICATIONS_IN_BACKGROUND this happens on the courier's thread (courier.py), so the
+    caller does not wait for the SMTP server or the push services."""
     delivered = db.session.info.pop(COMMITTED, [])
     if not delivered:
         return
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    send_mails((mail for _, mail in delivered if mail is not None), app.config)
-    for notification_id, _ in delivered:
-        notification_created.send(app, notification_id=notification_id)
+    if app.config["NOTIFICATIONS_IN_BACKGROUND"]:
+        courier.post(lambda: _deliver(app, delivered))
+    else:
+        _deliver(app, delivered)
+
+
+def _deliver(app: Flask, delivered: list[tuple[int, Mail | None]]) -> None:
+    with app.app_context():
+        send_mails((mail for _, mail in delivered if mail is not None), app.config)
+        for notification_id, _ in delivered:
+            notification_created.send(app, notification_id=notification_id)
 
 
 def init_delivery() -> None:
