@@ -1,9 +1,10 @@
 """Taking in evidence: batches of signals from integrations, and the manager's close-out.
 
 A batch keeps its good rows and rejects the bad ones, each with its reason. Rows go in
-with one bulk INSERT that skips duplicates (ON CONFLICT DO NOTHING on the per-store
-dedupe key, `models.signal_key`), so a resent row changes nothing; then the daily
-presence of the business days that gained evidence is recomputed.
+with bulk INSERTs that skip duplicates (ON CONFLICT DO NOTHING on the per-store dedupe
+key, `models.signal_key`; on PostgreSQL from a COPY into a temporary table), so a resent
+row changes nothing; then the daily presence of the business days that gained evidence
+is recomputed.
 """
 
 from __future__ import annotations
