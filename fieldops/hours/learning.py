@@ -137,7 +137,8 @@ def _note_computed(store_ids: list[int], now: datetime) -> None:
 
 
 def pending_store_ids(now: datetime) -> list[int]:
-    """Stores whose evidence changed since their hours were learned, or learned long ago."""
+    """Stores whose evidence changed since their hours were learned, or learned long ago,
+    by id."""
     stmt = sa.select(HoursStatus.store_id).where(
         sa.or_(
             HoursStatus.computed_at.is_(None),
@@ -145,7 +146,7 @@ def pending_store_ids(now: datetime) -> list[int]:
             HoursStatus.computed_at < now - STALE_AFTER,
         )
     )
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(stmt.order_by(HoursStatus.store_id)))
 
 
 def recompute_pending(now: datetime) -> dict[str, Any]:
