@@ -96,7 +96,7 @@ def _plan(raw: Any, sql: str, parameters: Any) -> list[str]:
     import psycopg  # PostgreSQL: the parameters bound in the text, as psql would show it
 
     with psycopg.ClientCursor(raw) as cursor:
-        cursor.execute(f"EXPLAIN {sql}", parameters)
+        cursor.execute(f"EXPLAIN (COSTS OFF) {sql}", parameters)
         top, *rest = [r[0] for r in cursor.fetchall()]
     return [top, *(line.split("->", 1)[1].strip() for line in rest if "->" in line)]
 

@@ -114,7 +114,9 @@ def live_lines(live: CoverageResult) -> list[str]:
     lines += [
         "",
         f"Over HTTP, `GET /api/coverage?per_page=50&page=N` (CIO token; the default period, "
-        f"read from the coverage cache, whose rows a worker builds on its first request): "
+        "read from the coverage cache): the first request "
+        f"{live.api_first * 1000:.0f} ms (it recomputes the rows the in-process runs above "
+        f"marked stale: every store, after the recompute of real hours); then "
         f"{len(api.latencies)} requests one after another, "
         f"{api.errors} errors, p50 {api.percentile(50):.0f} ms, p95 {api.percentile(95):.0f} "
         f"ms, max {max(api.latencies, default=0) * 1000:.0f} ms (total in the answer: "
