@@ -75,5 +75,8 @@ def insert_rows(conn: sa.Connection, table: str, columns: str, rows: Iterable[tu
 def checkpoint(url: str) -> None:
     """On SQLite, fold the write-ahead log back into the file (a large one slows reads)."""
     if not is_postgres(url):
-        with engine(url).connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection = engine(url).raw_connection()  # outside any transaction, as it must be
+        try:
+            connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
