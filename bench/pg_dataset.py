@@ -12,10 +12,12 @@ checked during the copy (the rows come from a database that checked them); seque
 set past each table's largest id; VACUUM ANALYZE leaves the tables as autovacuum would,
 with statistics and visibility maps.
 
-The database's comment records the cache it holds (generator version and build time) and
-how long the load took: the load is skipped while they match, unless `--force`. Runs of
-the benchmark change the database as they change the cache (snapshots, real hours;
-ingested signals are removed again), as a production database would change.
+A database holding tables that this module did not load is refused (its schema would be
+dropped) unless `--force`. The database's comment records the cache it holds (generator
+version and build time) and how long the load took: the load is skipped while they match,
+unless `--force`. Runs of the benchmark change the database as they change the cache
+(snapshots, real hours; ingested signals are removed again), as a production database
+would change.
 """
 
 from __future__ import annotations
@@ -86,11 +88,18 @@ def set_marker(conn: sa.Connection, fields: dict) -> None:
     conn.execute(sa.text(f"COMMENT ON DATABASE \"{conn.engine.url.database}\" IS '{comment}'"))
 
 
+def has_tables(url: str) -> bool:
+    with engine(url).connect() as conn:
+        return bool(
+            conn.scalar(sa.text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))
+        )
+
+
 def empty_schema(url: str) -> None:
     with engine(url).begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
         conn.execute(sa.text("CREATE SCHEMA public"))
-        set_marker(conn, {})
+        set_marker(conn, {"loading": True})  # ours, even if the load stops half-way
 
 
 def migrate_and_partition(url: str, source: sqlite3.Connection) -> list[str]:
@@ -229,6 +238,11 @@ def ensure_loaded(meta: Meta, url: str | None = None, force: bool = False) -> Lo
             upgrade()
             db.engine.dispose()
         return Loaded(url, found["seconds"], found["loaded_at"], database_bytes(url))
+    if not found and has_tables(url) and not force:
+        raise SystemExit(
+            f"{make_url(url).database} holds tables bench/pg_dataset.py did not load: name an "
+            "empty database in BENCH_DATABASE_URL (its schema is dropped), or pass --force"
+        )
     return load(meta, url)
 
 
