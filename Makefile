@@ -64,9 +64,13 @@ fmt: install-dev install-biome
 	$(BIN)/ruff check --fix .
 	$(BIOME) check --write $(JS)
 
-## Benchmarks over HTTP with gunicorn; figures go to docs/benchmarks.md
+# BENCH_DATABASE_URL names the PostgreSQL database (default: the local server's
+# fieldops_bench); BENCH_ARGS="--databases sqlite" measures one database only.
+BENCH_ARGS ?=
+
+## Benchmarks over HTTP with gunicorn, on SQLite then PostgreSQL; figures go to docs/benchmarks.md
 bench: install-dev
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 LIGHTHOUSE_NPM := bench/lighthouse-npm
 

@@ -6,8 +6,8 @@ all: see evidence.export_mix), on open days when the cache holds no signal of th
 go out in the store's local offset, as a controller would send them.
 
 The run adds signals and rewrites the daily presence of the days it touched; `Snapshot`
-records the cache before (the last signal id, those presence rows, hours_status) and
-`restore` puts it back once the server has stopped.
+records the database before (the last signal id, those presence rows, hours_status) and
+`restore` puts it back once the server has stopped, on SQLite or PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 import random
 import secrets
-import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
+from bench.databases import checkpoint, engine, insert_rows
 from bench.dataset import _zone
 from bench.evidence import (
     CUTOFF,
@@ -71,17 +72,20 @@ def api_row(e: Event, offset: int, bin_minutes: int) -> dict[str, Any]:
     return {"source": source, "at": start} | ({"id": e[6]} if e[6] else {})
 
 
-def _free(conn: sqlite3.Connection, store_id: int, day: date, tz: str) -> bool:
+def _free(conn: sa.Connection, store_id: int, day: date, tz: str) -> bool:
     start = midnight(day, tz) + CUTOFF * 60
     found = conn.execute(
-        "SELECT 1 FROM signals WHERE store_id = ? AND start_at >= ? AND start_at < ? LIMIT 1",
-        (store_id, stamps(start)[0], stamps(start + DAY)[0]),
-    ).fetchone()
+        sa.text(
+            "SELECT 1 FROM signals WHERE store_id = :store AND start_at >= :lo AND start_at < :hi "
+            "LIMIT 1"
+        ),
+        {"store": store_id, "lo": stamps(start)[0], "hi": stamps(start + DAY)[0]},
+    ).first()
     return found is None
 
 
 def pick_days(
-    conn: sqlite3.Connection, rng: random.Random, store_id: int, tz: str, count: int, now: datetime
+    conn: sa.Connection, rng: random.Random, store_id: int, tz: str, count: int, now: datetime
 ) -> list[date]:
     """`count` consecutive open days of the store without signals, or [] if none found."""
     prof = profile(random.Random(store_id), store_id)
@@ -110,12 +114,13 @@ def export(rng: random.Random, store_id: int, tz: str, days: list[date], nonce: 
     return Batch(store_id, days, json.dumps({"signals": rows}).encode(), len(rows))
 
 
-def plan(database: str, count: int, now: datetime, seed: int = 7) -> list[Batch]:
+def plan(url: str, count: int, now: datetime, seed: int = 7) -> list[Batch]:
     """`count` batches, each for a different store."""
     rng, nonce = random.Random(seed), secrets.token_hex(3)
     batches: list[Batch] = []
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
-        stores = conn.execute("SELECT id, timezone FROM stores WHERE active ORDER BY id").fetchall()
+    with engine(url).connect() as conn:
+        query = sa.text("SELECT id, timezone FROM stores WHERE active ORDER BY id")
+        stores = [tuple(r) for r in conn.execute(query)]
         for store_id, tz in rng.sample(stores, len(stores)):
             if len(batches) == count:
                 break
@@ -126,51 +131,76 @@ def plan(database: str, count: int, now: datetime, seed: int = 7) -> list[Batch]
 
 
 @dataclass
+class Rows:
+    """Rows of a table, values as SQLite stores them (what `insert_rows` takes)."""
+
+    columns: str
+    rows: list[tuple] = field(default_factory=list)
+
+
+@dataclass
 class Snapshot:
-    """What the ingestion run changes in the cache, as it was before."""
+    """What the ingestion run changes in the database, as it was before."""
 
     last_signal_id: int
     started_at: str
-    presence: list[tuple] = field(default_factory=list)
-    status: list[tuple] = field(default_factory=list)
+    days: list[tuple[int, str, str]] = field(default_factory=list)  # store, first, last
+    presence: Rows = field(default_factory=lambda: Rows(""))
+    status: Rows = field(default_factory=lambda: Rows(""))
 
 
-def _days_of(batches: list[Batch]) -> Iterator[tuple[int, str, str]]:
-    for b in batches:
-        yield b.store_id, b.days[0].isoformat(), b.days[-1].isoformat()
+IN_DAYS = "store_id = :store AND business_date BETWEEN :first AND :last"
 
 
-def snapshot(database: str, batches: list[Batch], now: datetime) -> Snapshot:
-    with sqlite3.connect(database) as conn:
-        snap = Snapshot(conn.execute("SELECT COALESCE(MAX(id), 0) FROM signals").fetchone()[0],
-                        stamps(int(now.timestamp()))[0])  # fmt: skip
-        for store_id, first, last in _days_of(batches):
-            snap.presence += conn.execute(
-                "SELECT * FROM daily_presence WHERE store_id = ? AND business_date BETWEEN ? AND ?",
-                (store_id, first, last),
-            ).fetchall()
-        snap.status = conn.execute("SELECT * FROM hours_status").fetchall()
+def _stored(value: Any) -> Any:
+    """A value read back as SQLite stores it (what `insert_rows` takes)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
+
+
+def _read(conn: sa.Connection, into: Rows, sql: str, **params: Any) -> None:
+    result = conn.execute(sa.text(sql), params)
+    into.columns = ", ".join(result.keys())
+    into.rows += [tuple(map(_stored, r)) for r in result]
+
+
+def snapshot(url: str, batches: list[Batch], now: datetime) -> Snapshot:
+    with engine(url).connect() as conn:
+        last = conn.scalar(sa.text("SELECT COALESCE(MAX(id), 0) FROM signals"))
+        snap = Snapshot(last, stamps(int(now.timestamp()))[0])
+        snap.days = [(b.store_id, b.days[0].isoformat(), b.days[-1].isoformat()) for b in batches]
+        for store_id, first, last_day in snap.days:
+            _read(
+                conn, snap.presence, f"SELECT * FROM daily_presence WHERE {IN_DAYS}",
+                store=store_id, first=first, last=last_day,
+            )  # fmt: skip
+        _read(conn, snap.status, "SELECT * FROM hours_status")
     return snap
 
 
-def _put_back(conn: sqlite3.Connection, insert: str, rows: list[tuple]) -> None:
-    if rows:
-        conn.executemany(f"{insert} VALUES ({', '.join('?' * len(rows[0]))})", rows)
-
-
-def restore(database: str, snap: Snapshot) -> int:
-    """Put the cache back as `snap` found it; the number of signals removed."""
-    conn = sqlite3.connect(database, isolation_level=None)
-    try:
-        conn.execute("PRAGMA busy_timeout=30000")
-        conn.execute("BEGIN IMMEDIATE")
-        removed = conn.execute("DELETE FROM signals WHERE id > ?", (snap.last_signal_id,)).rowcount
-        conn.execute("DELETE FROM daily_presence WHERE computed_at >= ?", (snap.started_at,))
-        _put_back(conn, "INSERT OR REPLACE INTO daily_presence", snap.presence)
-        conn.execute("DELETE FROM hours_status")
-        _put_back(conn, "INSERT INTO hours_status", snap.status)
-        conn.execute("COMMIT")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
+def restore(url: str, snap: Snapshot) -> int:
+    """Put the database back as `snap` found it; the number of signals removed."""
+    with engine(url).begin() as conn:
+        removed = conn.execute(
+            sa.text("DELETE FROM signals WHERE id > :id"), {"id": snap.last_signal_id}
+        ).rowcount
+        conn.execute(
+            sa.text("DELETE FROM daily_presence WHERE computed_at >= :at"), {"at": snap.started_at}
+        )
+        for store_id, first, last in snap.days:
+            conn.execute(
+                sa.text(f"DELETE FROM daily_presence WHERE {IN_DAYS}"),
+                {"store": store_id, "first": first, "last": last},
+            )
+        insert_rows(conn, "daily_presence", snap.presence.columns, snap.presence.rows)
+        conn.execute(sa.text("DELETE FROM hours_status"))
+        insert_rows(conn, "hours_status", snap.status.columns, snap.status.rows)
+    checkpoint(url)
     return removed

@@ -18,6 +18,7 @@ import json
 import statistics
 import time
 
+from bench.databases import sqlite_url
 from bench.generate import DB_PATH, META_PATH, bench_app, migrate
 from fieldops.coverage import cache
 from fieldops.coverage.services import active_stores, coverage_of
@@ -36,7 +37,7 @@ def main() -> None:
     args = parser.parse_args()
     migrate(DB_PATH)
     token = json.loads(META_PATH.read_text())["cio_token"]
-    client = bench_app(DB_PATH).test_client()
+    client = bench_app(sqlite_url(DB_PATH)).test_client()
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
 
     def timed() -> float:

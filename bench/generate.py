@@ -32,6 +32,7 @@ from flask import Flask
 from werkzeug.security import generate_password_hash
 
 from bench import dataset, evidence, shifts
+from bench.databases import sqlite_url
 from bench.dataset import ANCHOR, CompletedVisit, Counts, Size
 
 VERSION = 3
@@ -91,13 +92,13 @@ def log(message: str) -> None:
     print(f"[bench.generate] {message}", file=sys.stderr, flush=True)
 
 
-def bench_app(path: Path | str) -> Flask:
-    """The app on the SQLite file `path`, with the development settings."""
+def bench_app(url: str) -> Flask:
+    """The app on the database at `url` (bench/databases.py), with the development settings."""
     from config import DevelopmentConfig
     from fieldops import create_app
 
     class BenchConfig(DevelopmentConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{path}"
+        SQLALCHEMY_DATABASE_URI = url
 
     return create_app(BenchConfig)
 
@@ -108,7 +109,7 @@ def migrate(path: Path) -> None:
 
     from fieldops.extensions import db
 
-    app = bench_app(path)
+    app = bench_app(sqlite_url(path))
     with app.app_context():
         upgrade()
         db.engine.dispose()
@@ -119,7 +120,7 @@ def learn_hours(path: Path, now: datetime) -> tuple[int, float]:
     from fieldops.extensions import db
     from fieldops.hours.learning import recompute
 
-    app = bench_app(path)
+    app = bench_app(sqlite_url(path))
     with app.app_context():
         result = recompute(now)
         db.session.commit()
@@ -247,7 +248,7 @@ def ensure_dataset(size: Size | None = None, force: bool = False) -> Meta:
     if not force and DB_PATH.exists() and META_PATH.exists():
         fields = json.loads(META_PATH.read_text())
         if fields.get("version") == VERSION:
-            meta = Meta(**fields)
+            meta = Meta(**fields | {"database": str(DB_PATH)})  # the cache may be a copy
             if datetime.now(UTC) - datetime.fromisoformat(meta.built_at) < MAX_AGE:
                 migrate(DB_PATH)
                 return meta

@@ -4,14 +4,14 @@ the 12 weeks before it in bulk.
 The cache holds the support shifts (bench/shifts.py) but no snapshot: each run first does
 what the nightly job does, `take_snapshot(now)` in-process (timed, committed), so the
 dashboard reads today's coverage of every store and the alerts the app opened itself.
-Then, unless the cache already holds them, daily snapshots for the HISTORY_DAYS before are
-filled with plain sqlite3 from today's rows: each store's coverage a little lower further
-back (a slow improvement, plus a few weeks of a Northeast evening desk vacancy and a
-Mountain week short-staffed), customers a little fewer, noise per store and week; the
-uncovered minutes spread over weekdays as today's are. Where that history dips below the
-alert threshold, an alert was opened and, once it cleared, closed. Older snapshots and
-the previous history's closed alerts are deleted, so every run sees 12 weeks back from
-its own date.
+Then, unless the database already holds them, daily snapshots for the HISTORY_DAYS before
+are filled in bulk (executemany on SQLite, COPY on PostgreSQL) from today's rows: each
+store's coverage a little lower further back (a slow improvement, plus a few weeks of a
+Northeast evening desk vacancy and a Mountain week short-staffed), customers a little
+fewer, noise per store and week; the uncovered minutes spread over weekdays as today's
+are. Where that history dips below the alert threshold, an alert was opened and, once it
+cleared, closed. Older snapshots and the previous history's closed alerts are deleted, so
+every run sees 12 weeks back from its own date.
 """
 
 from __future__ import annotations
@@ -19,14 +19,16 @@ from __future__ import annotations
 import json
 import math
 import random
-import sqlite3
 import sys
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+import sqlalchemy as sa
+
+from bench.databases import checkpoint, engine, insert_rows
 from bench.dataset import ts
-from bench.generate import Meta, bench_app
+from bench.generate import bench_app
 
 HISTORY_DAYS = 84  # 12 weeks of daily snapshots before the run's own
 RUN_AT = "03:45:00.000000"  # when the nightly job runs (UTC)
@@ -67,12 +69,12 @@ def log(message: str) -> None:
     print(f"[bench.run] {message}", file=sys.stderr, flush=True)
 
 
-def take_snapshot(meta: Meta, now: datetime) -> SnapshotRun:
-    """The nightly job's work, in-process on the cache, committed."""
+def take_snapshot(url: str, now: datetime) -> SnapshotRun:
+    """The nightly job's work, in-process on the database, committed."""
     from fieldops.coverage.snapshots import take_snapshot as job
     from fieldops.extensions import db
 
-    app = bench_app(meta.database)
+    app = bench_app(url)
     with app.app_context():
         started = time.perf_counter()
         answer = job(now)
@@ -82,16 +84,20 @@ def take_snapshot(meta: Meta, now: datetime) -> SnapshotRun:
         commit = time.perf_counter() - started
         threshold = float(app.config["COVERAGE_ALERT_PERCENT"])
         db.engine.dispose()
-    run = SnapshotRun(answer["taken_on"], answer["stores"], threshold, seconds, commit)
+    run = SnapshotRun(str(answer["taken_on"]), answer["stores"], threshold, seconds, commit)
     run.alerts_opened, run.alerts_closed = answer["alerts_opened"], answer["alerts_closed"]
-    with sqlite3.connect(meta.database) as conn:
+    with engine(url).connect() as conn:
         rc, rcov, pc, pcov, below, overdue = conn.execute(
-            "SELECT SUM(real_customer_minutes), SUM(real_covered_minutes), "
-            "SUM(posted_customer_minutes), SUM(posted_covered_minutes), "
-            "SUM(real_customer_minutes > 0 AND real_covered_minutes * 100.0 "
-            "< real_customer_minutes * ?), SUM(overdue) FROM coverage_snapshots WHERE taken_on = ?",
-            (run.threshold, run.taken_on),
-        ).fetchone()
+            sa.text(
+                "SELECT SUM(real_customer_minutes), SUM(real_covered_minutes), "
+                "SUM(posted_customer_minutes), SUM(posted_covered_minutes), "
+                "SUM(CASE WHEN real_customer_minutes > 0 AND real_covered_minutes * 100.0 "
+                "< real_customer_minutes * :threshold THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN overdue THEN 1 ELSE 0 END) "
+                "FROM coverage_snapshots WHERE taken_on = :taken_on"
+            ),
+            {"threshold": run.threshold, "taken_on": run.taken_on},
+        ).one()
     run.real_percent = round(100 * rcov / rc, 2) if rc else None
     run.posted_percent = round(100 * pcov / pc, 2) if pc else None
     run.below_threshold, run.overdue = int(below or 0), int(overdue or 0)
@@ -176,67 +182,70 @@ def history_rows(
     return [row for day in zip(*by_store, strict=True) for row in day], alert_rows
 
 
-def fill_history(database: str, run: SnapshotRun, now: datetime) -> None:
+def fill_history(url: str, run: SnapshotRun, now: datetime) -> None:
     """Daily snapshots for the HISTORY_DAYS before the run's date, unless already there."""
     taken_on = date.fromisoformat(run.taken_on)
     first, last = taken_on - timedelta(days=HISTORY_DAYS), taken_on - timedelta(days=1)
-    conn = sqlite3.connect(database, isolation_level=None)
-    try:
-        conn.execute("PRAGMA busy_timeout=30000")
+    on = {"taken_on": run.taken_on}
+    with engine(url).connect() as conn:
         count, low, high = conn.execute(
-            "SELECT COUNT(*), MIN(taken_on), MAX(taken_on) FROM coverage_snapshots "
-            "WHERE taken_on < ?",
-            (run.taken_on,),
-        ).fetchone()
-        if (count, low, high) == (HISTORY_DAYS * run.stores, first.isoformat(), last.isoformat()):
-            run.history_rows, run.history_days = count, HISTORY_DAYS
-            return
-        started = time.perf_counter()
+            sa.text(
+                "SELECT COUNT(*), MIN(taken_on), MAX(taken_on) FROM coverage_snapshots "
+                "WHERE taken_on < :taken_on"
+            ),
+            on,
+        ).one()
+    if (count, str(low), str(high)) == (HISTORY_DAYS * run.stores, str(first), str(last)):
+        run.history_rows, run.history_days = count, HISTORY_DAYS
+        return
+    started = time.perf_counter()
+    with engine(url).begin() as conn:
         today = conn.execute(
-            "SELECT s.store_id, st.region, st.code, st.name, s.days, s.real_customer_minutes, "
-            "s.real_covered_minutes, s.posted_customer_minutes, s.posted_covered_minutes, "
-            "s.uncovered_by_weekday, s.completed_12m, s.cadence, s.due_on "
-            "FROM coverage_snapshots s JOIN stores st ON st.id = s.store_id "
-            "WHERE s.taken_on = ? ORDER BY s.store_id",
-            (run.taken_on,),
-        ).fetchall()
+            sa.text(
+                "SELECT s.store_id, st.region, st.code, st.name, s.days, s.real_customer_minutes, "
+                "s.real_covered_minutes, s.posted_customer_minutes, s.posted_covered_minutes, "
+                "CAST(s.uncovered_by_weekday AS TEXT), s.completed_12m, s.cadence, "
+                "CAST(s.due_on AS TEXT) FROM coverage_snapshots s "
+                "JOIN stores st ON st.id = s.store_id WHERE s.taken_on = :taken_on "
+                "ORDER BY s.store_id"
+            ),
+            on,
+        ).all()
         snaps, alerts = history_rows(today, taken_on, run.threshold, ts(now))
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("DELETE FROM coverage_snapshots WHERE taken_on < ?", (run.taken_on,))
-        old_alerts = "SELECT id FROM alerts WHERE closed_at IS NOT NULL AND closed_at < ?"
-        conn.execute(f"DELETE FROM alert_events WHERE alert_id IN ({old_alerts})", (ts(now),))
-        conn.execute(f"DELETE FROM alerts WHERE id IN ({old_alerts})", (ts(now),))
-        marks = ", ".join("?" * len(COLUMNS.split(",")))
-        conn.executemany(f"INSERT INTO coverage_snapshots ({COLUMNS}) VALUES ({marks})", snaps)
-        conn.executemany(
-            "INSERT INTO alerts (store_id, kind, message, details, opened_at, closed_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            alerts,
+        conn.execute(sa.text("DELETE FROM coverage_snapshots WHERE taken_on < :taken_on"), on)
+        old_alerts = "SELECT id FROM alerts WHERE closed_at IS NOT NULL AND closed_at < :now"
+        for table, key in (("alert_events", "alert_id"), ("alerts", "id")):
+            conn.execute(
+                sa.text(f"DELETE FROM {table} WHERE {key} IN ({old_alerts})"), {"now": ts(now)}
+            )
+        insert_rows(conn, "coverage_snapshots", COLUMNS, snaps)
+        insert_rows(
+            conn, "alerts", "store_id, kind, message, details, opened_at, closed_at", alerts
         )
-        conn.execute("COMMIT")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        run.history_seconds = time.perf_counter() - started
-        run.history_rows, run.history_days, run.history_filled = len(snaps), HISTORY_DAYS, True
-        log(
-            f"coverage history: {len(snaps):,} snapshots ({first} to {last}) and "
-            f"{len(alerts):,} closed alerts in {run.history_seconds:.1f} s"
-        )
-    finally:
-        conn.close()
+    checkpoint(url)
+    run.history_seconds = time.perf_counter() - started
+    run.history_rows, run.history_days, run.history_filled = len(snaps), HISTORY_DAYS, True
+    log(
+        f"coverage history: {len(snaps):,} snapshots ({first} to {last}) and "
+        f"{len(alerts):,} closed alerts in {run.history_seconds:.1f} s"
+    )
 
 
-def count_alerts(database: str) -> dict[str, int]:
-    with sqlite3.connect(database) as conn:
+def count_alerts(url: str) -> dict[str, int]:
+    with engine(url).connect() as conn:
         rows = conn.execute(
-            "SELECT closed_at IS NULL, kind, COUNT(*) FROM alerts GROUP BY 1, 2 ORDER BY 1 DESC, 2"
-        ).fetchall()
+            sa.text(
+                "SELECT closed_at IS NULL, kind, COUNT(*) FROM alerts GROUP BY 1, 2 "
+                "ORDER BY 1 DESC, 2"
+            )
+        ).all()
     return {f"{'open' if is_open else 'closed'} {kind}": n for is_open, kind, n in rows}
 
 
-def prepare(meta: Meta, now: datetime | None = None) -> SnapshotRun:
+def prepare(url: str, now: datetime | None = None) -> SnapshotRun:
     """Today's snapshot by the app's job, then the history before it (when missing)."""
     now = now or datetime.now(UTC)
-    run = take_snapshot(meta, now)
-    fill_history(meta.database, run, now)
-    run.alerts = count_alerts(meta.database)
+    run = take_snapshot(url, now)
+    fill_history(url, run, now)
+    run.alerts = count_alerts(url)
     return run

@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.baseline import nearest_neighbour
+from bench.databases import sqlite_url
 from bench.generate import CACHE_DIR, DB_PATH, bench_app, ensure_dataset
 from bench.report import load_average, replace_section
 
@@ -114,7 +115,7 @@ def demo(days: int, level: int) -> list[Result]:
     from fieldops.visits import Visit, VisitStatus
 
     with tempfile.TemporaryDirectory() as folder:
-        app = bench_app(Path(folder) / "demo.db")
+        app = bench_app(sqlite_url(Path(folder) / "demo.db"))
         app.config["PLANNER_EXPLORATION_LEVEL"] = level
         with app.app_context():
             upgrade()
@@ -182,7 +183,7 @@ def large(days: int, level: int) -> list[Result]:
     from fieldops.stores import Store
 
     ensure_dataset()
-    app = bench_app(DB_PATH)
+    app = bench_app(sqlite_url(DB_PATH))
     app.config["PLANNER_EXPLORATION_LEVEL"] = level
     results = []
     with app.app_context():

@@ -1,10 +1,13 @@
 """Where the time of ingestion, recompute, coverage or the dashboard goes, in-process on the
 cached data set.
 
-    python -m bench.profiling ingest [--batches 6] [--cprofile]
-    python -m bench.profiling recompute [--cprofile]
-    python -m bench.profiling coverage [--cprofile]
+    python -m bench.profiling ingest [--batches 6] [--cprofile] [--database postgresql]
+    python -m bench.profiling recompute [--cprofile] [--database postgresql]
+    python -m bench.profiling coverage [--cprofile] [--database postgresql]
     python -m bench.profiling overview [--requests 20] [--region R] [--cprofile]
+                                       [--database postgresql]
+
+On SQLite (the cache file) unless `--database postgresql` (its copy: bench/pg_dataset.py).
 
 `ingest` POSTs batches like the benchmark's with Flask's test client (no HTTP, no
 gunicorn) and prints the time per batch of each phase of fieldops/hours (validation,
@@ -26,6 +29,7 @@ import importlib
 import io
 import pstats
 import statistics
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -37,6 +41,7 @@ from bench import batches
 from bench.client import PASSWORD
 from bench.coverage import CIO_EMAIL
 from bench.generate import bench_app, ensure_dataset
+from bench.pg_dataset import database_for
 
 # (module, function): the phases timed, where they exist (the code under test may change).
 PHASES = [
@@ -73,13 +78,17 @@ OVERVIEW_PHASES = [
     ("fieldops.dashboard.trend", "trend_chart"),
     ("fieldops.dashboard.service_levels", "attainment"),
     ("fieldops.dashboard.service_levels", "nearest_to_breach"),
+    ("fieldops.dashboard.leadership", "leadership_due"),
+    ("fieldops.hours.drifts", "largest_drifts"),
+    ("fieldops.stores.services", "regions"),
     ("fieldops.pages.overview", "overview"),
     ("fieldops.pages.overview", "render_template"),
 ]
 
 
 def time_phases(totals: dict[str, float], phases: list[tuple[str, str]] = PHASES) -> None:
-    """Wrap each phase's function in its module so that calls add to `totals`."""
+    """Wrap each phase's function so that calls add to `totals`: in its module, and in every
+    fieldops module that imported it by name (the pages import through package fronts)."""
     for module_name, name in phases:
         try:
             module = importlib.import_module(module_name)
@@ -96,7 +105,9 @@ def time_phases(totals: dict[str, float], phases: list[tuple[str, str]] = PHASES
             finally:
                 totals[_n] += time.perf_counter() - started
 
-        setattr(module, name, timed)
+        for holder in [m for n, m in sys.modules.items() if n.startswith("fieldops")]:
+            if getattr(holder, name, None) is function:
+                setattr(holder, name, timed)
 
 
 def top(profile: cProfile.Profile, lines: int = 35) -> str:
@@ -107,14 +118,14 @@ def top(profile: cProfile.Profile, lines: int = 35) -> str:
     return out.getvalue()
 
 
-def profile_ingest(count: int, use_cprofile: bool) -> None:
+def profile_ingest(url: str, count: int, use_cprofile: bool) -> None:
     meta = ensure_dataset()
     now = datetime.now(UTC)
-    planned = batches.plan(meta.database, count + 1, now, seed=int(time.time()))
-    snap = batches.snapshot(meta.database, planned, now)
+    planned = batches.plan(url, count + 1, now, seed=int(time.time()))
+    snap = batches.snapshot(url, planned, now)
     totals: dict[str, float] = defaultdict(float)
     time_phases(totals)
-    app = bench_app(meta.database)
+    app = bench_app(url)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {meta.signals_token}", "Content-Type": "application/json"}
     profiler = cProfile.Profile()
@@ -143,14 +154,14 @@ def profile_ingest(count: int, use_cprofile: bool) -> None:
 
         with app.app_context():
             db.engine.dispose()
-        batches.restore(meta.database, snap)
+        batches.restore(url, snap)
 
 
-def profile_recompute(use_cprofile: bool) -> None:
+def profile_recompute(url: str, use_cprofile: bool) -> None:
     from fieldops.extensions import db
     from fieldops.hours.learning import recompute
 
-    app = bench_app(ensure_dataset().database)
+    app = bench_app(url)
     profiler = cProfile.Profile()
     with app.app_context():
         started = time.perf_counter()
@@ -165,7 +176,7 @@ def profile_recompute(use_cprofile: bool) -> None:
         print(top(profiler))
 
 
-def profile_coverage(use_cprofile: bool) -> None:
+def profile_coverage(url: str, use_cprofile: bool) -> None:
     import sqlalchemy as sa
 
     from fieldops.auth.models import User
@@ -174,7 +185,7 @@ def profile_coverage(use_cprofile: bool) -> None:
 
     totals: dict[str, float] = defaultdict(float)
     time_phases(totals, COVERAGE_PHASES)
-    app = bench_app(ensure_dataset().database)
+    app = bench_app(url)
     profiler = cProfile.Profile()
     with app.app_context():
         for round_ in (1, 2):
@@ -218,7 +229,7 @@ class PageTimes:
 
 
 def time_overview(
-    database: str, paths: list[str], requests: int, profiler: Any = None
+    url: str, paths: list[str], requests: int, profiler: Any = None
 ) -> list[PageTimes]:
     """GET each path `requests` times through the test client signed in as the CIO, after
     one request and `gc.freeze()` (as gunicorn.conf.py does once the app is loaded); the
@@ -227,7 +238,7 @@ def time_overview(
 
     totals: dict[str, float] = defaultdict(float)
     time_phases(totals, OVERVIEW_PHASES)
-    app = bench_app(database)
+    app = bench_app(url)
     client = app.test_client()
     form = client.get("/login").get_data(as_text=True)
     csrf = form.split('name="csrf_token" value="')[1].split('"')[0]
@@ -262,13 +273,12 @@ def time_overview(
     return pages
 
 
-def profile_overview(requests: int, region: str | None, use_cprofile: bool) -> None:
+def profile_overview(url: str, requests: int, region: str | None, use_cprofile: bool) -> None:
     from urllib.parse import quote
 
-    meta = ensure_dataset()
     path = f"/overview?region={quote(region)}" if region else "/overview"
     profiler = cProfile.Profile() if use_cprofile else None
-    (page,) = time_overview(meta.database, [path], requests, profiler)
+    (page,) = time_overview(url, [path], requests, profiler)
     print(f"{path}: {requests} requests, {page.size // 1024} KB, median {page.median_ms:.0f} ms, "
           f"max {max(page.latencies) * 1000:.0f} ms")  # fmt: skip
     for name in page.totals:
@@ -284,15 +294,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--region")
     parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
+    url = database_for(args.database, ensure_dataset()).url
     if args.what == "ingest":
-        profile_ingest(args.batches, args.cprofile)
+        profile_ingest(url, args.batches, args.cprofile)
     elif args.what == "recompute":
-        profile_recompute(args.cprofile)
+        profile_recompute(url, args.cprofile)
     elif args.what == "coverage":
-        profile_coverage(args.cprofile)
+        profile_coverage(url, args.cprofile)
     else:
-        profile_overview(args.requests, args.region, args.cprofile)
+        profile_overview(url, args.requests, args.region, args.cprofile)
 
 
 if __name__ == "__main__":

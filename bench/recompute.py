@@ -1,11 +1,12 @@
 """Recompute of real hours for every store, in-process on the cached data set.
 
 Runs `fieldops.hours.learning.recompute(now)` (the nightly job's work, all active
-stores) `rounds` times in an app context on the cache file, each time committed: the
-result replaces the real hours learned when the cache was built, so the cache stays as
-good for the next run. Every SQL statement of the last run is recorded with its time;
-each SELECT is then run again in plain sqlite3, all rows fetched, and its query plan
-kept: what is left of the run's time is Python.
+stores) `rounds` times in an app context on the database (the SQLite cache file or its
+PostgreSQL copy), each time committed: the result replaces the real hours learned when the
+cache was built, so the data set stays as good for the next run. Every SQL statement of
+the last run is recorded with its time; each SELECT is then run again on a plain DB-API
+connection, all rows fetched, and its query plan kept (EXPLAIN QUERY PLAN on SQLite,
+EXPLAIN on PostgreSQL): what is left of the run's time is Python.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event
 
-from bench.generate import Meta, bench_app
+from bench.databases import engine
+from bench.generate import bench_app
 
 TARGET_SECONDS = 30.0
 
@@ -30,7 +33,7 @@ class Statement:
     sql: str
     calls: int = 0
     rows: int = 0  # parameter sets sent (executemany) or 1; for a SELECT, rows fetched again
-    seconds: float = 0.0  # in cursor.execute (for a SELECT: in plain sqlite3, all rows)
+    seconds: float = 0.0  # in cursor.execute (for a SELECT: replayed, all rows fetched)
     plan: list[str] = field(default_factory=list)
     parameters: Any = None  # of a SELECT's first call
 
@@ -86,35 +89,53 @@ def record_statements(engine: Any, into: dict[str, Statement]) -> None:
     event.listen(engine, "after_cursor_execute", after)
 
 
-def replay_selects(database: str, statements: dict[str, Statement]) -> None:
-    """Time each SELECT again in plain sqlite3, every row fetched (the SQL's own cost), and
-    keep its query plan."""
-    with sqlite3.connect(database) as conn:
+def _plan(raw: Any, sql: str, parameters: Any) -> list[str]:
+    """The query plan: SQLite's EXPLAIN QUERY PLAN details, PostgreSQL's EXPLAIN nodes."""
+    if isinstance(raw, sqlite3.Connection):
+        return [str(r[3]) for r in raw.execute(f"EXPLAIN QUERY PLAN {sql}", parameters)]
+    import psycopg  # PostgreSQL: the parameters bound in the text, as psql would show it
+
+    with psycopg.ClientCursor(raw) as cursor:
+        cursor.execute(f"EXPLAIN (COSTS OFF) {sql}", parameters)
+        top, *rest = [r[0] for r in cursor.fetchall()]
+    return [top, *(line.split("->", 1)[1].strip() for line in rest if "->" in line)]
+
+
+def replay_selects(url: str, statements: dict[str, Statement]) -> None:
+    """Time each SELECT again on a plain DB-API connection, every row fetched (the SQL's
+    own cost), and keep its query plan."""
+    connection = engine(url).raw_connection()
+    try:
+        raw = connection.driver_connection
         for sql, s in statements.items():
             if not s.is_select:
                 continue
-            s.plan = [str(r[3]) for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", s.parameters)]
+            s.plan = _plan(raw, sql, s.parameters)
+            cursor = raw.cursor()
             started = time.perf_counter()
-            s.rows = len(conn.execute(sql, s.parameters).fetchall()) * s.calls
+            cursor.execute(sql, s.parameters)
+            s.rows = len(cursor.fetchall()) * s.calls
             s.seconds = (time.perf_counter() - started) * s.calls
+            cursor.close()
+        raw.rollback()
+    finally:
+        connection.close()
 
 
-def measured_rounds(
-    database: str, rounds: int, run_round: Callable[[int], None]
-) -> list[Statement]:
-    """`run_round(n)` for n = 1 … `rounds` in an app context on the cache file; the SQL
-    statements of the last round, each SELECT replayed in plain sqlite3."""
+def measured_rounds(url: str, rounds: int, run_round: Callable[[int], None]) -> list[Statement]:
+    """`run_round(n)` for n = 1 … `rounds` in an app context on the database at `url`; the
+    SQL statements of the last round, each SELECT replayed on a plain connection."""
     from fieldops.extensions import db
 
     statements: dict[str, Statement] = {}
-    with bench_app(database).app_context():
+    with bench_app(url).app_context():
         record_statements(db.engine, statements)
         for round_ in range(1, rounds + 1):
             if round_ == rounds:  # the statements of the last round only
                 statements.clear()
             run_round(round_)
         db.engine.dispose()
-    replay_selects(database, statements)
+    replay_selects(url, statements)
     return list(statements.values())
 
 
@@ -127,7 +148,7 @@ def sql_lines(
         "",
         f"SQL of the last {round_name}: {sum(s.calls for s in statements):,} statements, "
         f"{sum(s.seconds for s in statements):.2f} s of its {seconds:.2f} s (each SELECT run "
-        f"again in plain sqlite3 with every row fetched{writes}): the rest is Python. "
+        f"again on a plain connection with every row fetched{writes}): the rest is Python. "
         "The slowest:",
         "",
     ]
@@ -139,7 +160,7 @@ def sql_lines(
     return lines
 
 
-def measure_recompute(meta: Meta, rounds: int = 2) -> RecomputeResult:
+def measure_recompute(url: str, rounds: int = 2) -> RecomputeResult:
     from fieldops.extensions import db
     from fieldops.hours.learning import recompute
 
@@ -160,9 +181,12 @@ def measure_recompute(meta: Meta, rounds: int = 2) -> RecomputeResult:
             flush=True,
         )
 
-    result.statements = measured_rounds(meta.database, rounds, run_round)
-    with sqlite3.connect(meta.database) as conn:
+    result.statements = measured_rounds(url, rounds, run_round)
+    with engine(url).connect() as conn:
         result.samples, result.observed = conn.execute(
-            "SELECT SUM(sample_days), SUM(basis = 'observed') FROM real_hours"
-        ).fetchone()
+            sa.text(
+                "SELECT SUM(sample_days), SUM(CASE WHEN basis = 'observed' THEN 1 ELSE 0 END) "
+                "FROM real_hours"
+            )
+        ).one()
     return result

@@ -3,10 +3,12 @@ computed live (in-process and over HTTP) and the CIO dashboard, with their targe
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
-from bench.coverage import TARGET_SECONDS, CoverageResult, Dashboard
+import sqlalchemy as sa
+
+from bench.coverage import PAGE_TARGET_MS, TARGET_SECONDS, CoverageResult, Dashboard
+from bench.databases import engine
 from bench.history import HISTORY_DAYS, SnapshotRun
 from bench.recompute import sql_lines
 
@@ -20,29 +22,31 @@ class CoverageFigures:
     dashboard: Dashboard
 
 
-def _shift_counts(database: str) -> dict[str, int]:
-    with sqlite3.connect(database) as conn:
+def _shift_counts(url: str) -> dict[str, int]:
+    with engine(url).connect() as conn:
         return dict(
             zip(
                 ("shifts", "active", "listing", "listed", "engineers", "off", "extra", "snaps"),
                 conn.execute(
-                    "SELECT (SELECT COUNT(*) FROM support_shifts), "
-                    "(SELECT COUNT(*) FROM support_shifts WHERE active), "
-                    "(SELECT COUNT(DISTINCT shift_id) FROM shift_stores), "
-                    "(SELECT COUNT(*) FROM shift_stores), "
-                    "(SELECT COUNT(DISTINCT user_id) FROM shift_engineers), "
-                    "(SELECT COUNT(*) FROM shift_exceptions WHERE off), "
-                    "(SELECT COUNT(*) FROM shift_exceptions WHERE NOT off), "
-                    "(SELECT COUNT(*) FROM coverage_snapshots)"
-                ).fetchone(),
+                    sa.text(
+                        "SELECT (SELECT COUNT(*) FROM support_shifts), "
+                        "(SELECT COUNT(*) FROM support_shifts WHERE active), "
+                        "(SELECT COUNT(DISTINCT shift_id) FROM shift_stores), "
+                        "(SELECT COUNT(*) FROM shift_stores), "
+                        "(SELECT COUNT(DISTINCT user_id) FROM shift_engineers), "
+                        "(SELECT COUNT(*) FROM shift_exceptions WHERE off), "
+                        "(SELECT COUNT(*) FROM shift_exceptions WHERE NOT off), "
+                        "(SELECT COUNT(*) FROM coverage_snapshots)"
+                    )
+                ).one(),
                 strict=True,
             )
         )
 
 
-def _zones(database: str) -> str:
-    with sqlite3.connect(database) as conn:
-        zones = [r[0] for r in conn.execute("SELECT DISTINCT timezone FROM support_shifts")]
+def _zones(url: str) -> str:
+    with engine(url).connect() as conn:
+        zones = conn.scalars(sa.text("SELECT DISTINCT timezone FROM support_shifts")).all()
     return ", ".join(sorted(zones))
 
 
@@ -50,8 +54,8 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}%"
 
 
-def dataset_lines(database: str, figures: CoverageFigures) -> list[str]:
-    c, run, live = _shift_counts(database), figures.snapshot, figures.live
+def dataset_lines(url: str, figures: CoverageFigures) -> list[str]:
+    c, run, live = _shift_counts(url), figures.snapshot, figures.live
     history = (
         f"filled in bulk by this run in {run.history_seconds:.1f} s"
         if run.history_filled
@@ -63,7 +67,7 @@ def dataset_lines(database: str, figures: CoverageFigures) -> list[str]:
         f"{c['active']} active ({c['active'] - c['listing']} covering a region, {c['listing']} "
         f"listing {c['listed']:,} stores), {c['engineers']} engineers on them, "
         f"{c['off'] + c['extra']} dated exceptions ({c['off']} days off, {c['extra']} extra "
-        f"windows), desks working from {_zones(database)}; the stores fall into "
+        f"windows), desks working from {_zones(url)}; the stores fall into "
         f"{live.shift_sets} distinct sets of shifts (merged once each).",
         f"Coverage snapshots: the run's own ({run.taken_on}) by the app's nightly job "
         f"(`take_snapshot(now)` in-process): {run.stores:,} stores in {run.seconds:.2f} s "
@@ -110,11 +114,13 @@ def live_lines(live: CoverageResult) -> list[str]:
     lines += [
         "",
         f"Over HTTP, `GET /api/coverage?per_page=50&page=N` (CIO token; the default period, "
-        f"read from the coverage cache, whose rows a worker builds on its first request): "
+        "read from the coverage cache): the first request "
+        f"{live.api_first * 1000:.0f} ms (it recomputes the rows the in-process runs above "
+        f"marked stale: every store, after the recompute of real hours); then "
         f"{len(api.latencies)} requests one after another, "
         f"{api.errors} errors, p50 {api.percentile(50):.0f} ms, p95 {api.percentile(95):.0f} "
         f"ms, max {max(api.latencies, default=0) * 1000:.0f} ms (total in the answer: "
-        f"{live.api_total:,} stores). Informational: no target.",
+        f"{live.api_total:,} stores).",
     ]
     return lines
 
@@ -130,11 +136,14 @@ PAGE_PARTS = [
     ("largest_gaps", "50 stores with the largest gaps"),
     ("by_region", "regions' weekday averages (heatmap rows)"),
     ("heatmap", "heatmap SVG (dashboard/heatmap.py)"),
-    ("trend", "weekly trend: 13 snapshot dates summed"),
+    ("coverage_trend", "weekly trend: 13 snapshot dates summed"),
     ("trend_chart", "trend SVG (dashboard/trend.py)"),
     ("due_soon", "due-soon stores (dashboard/visits_due.py)"),
     ("overdue_visits", "overdue stores, with their visits"),
     ("visits_of", "last and next visits of the stores listed"),
+    ("leadership_due", "leadership visits due (dashboard/leadership.py)"),
+    ("attainment", "service-level attainment (dashboard/service_levels.py)"),
+    ("nearest_to_breach", "issues nearest to breach (dashboard/service_levels.py)"),
     ("regions", "region filter (stores/services.py)"),
     ("render_template", "template overview/index.html"),
 ]
@@ -180,18 +189,23 @@ def dashboard_lines(d: Dashboard) -> list[str]:
     return lines
 
 
-def _met(live: CoverageResult) -> bool:
-    """Every round under the target, with stores computed (NaN, no rounds, fails too)."""
-    return live.worst < TARGET_SECONDS and live.stores > 0
-
-
-def target_rows(live: CoverageResult) -> list[str]:
+def targets(live: CoverageResult) -> list[tuple[str, str, str, bool]]:
+    """(key, label, figure, met) of coverage computed live (every round under the target,
+    with stores computed: NaN, or no rounds, fails too) and of the coverage page."""
+    api = live.api
+    page_p95 = api.percentile(95)
     return [
-        f"| Coverage of {live.stores:,} stores over {live.days} days < {TARGET_SECONDS:.0f} s "
-        f"(in-process) | {live.worst:.2f} s (slowest round) | "
-        f"{'yes' if _met(live) else '**no**'} |",
+        (
+            "coverage",
+            f"Coverage of {live.stores:,} stores over {live.days} days < {TARGET_SECONDS:.0f} s "
+            "(in-process)",
+            f"{live.worst:.2f} s (slowest round)",
+            live.worst < TARGET_SECONDS and live.stores > 0,
+        ),
+        (
+            "coverage_page",
+            f"`GET /api/coverage` page of 50 stores p95 < {PAGE_TARGET_MS:.0f} ms",
+            f"{page_p95:.0f} ms",
+            page_p95 < PAGE_TARGET_MS and not api.errors and bool(api.latencies),
+        ),
     ]
-
-
-def missed(live: CoverageResult) -> dict[str, bool]:
-    return {"coverage": not _met(live)}

@@ -60,7 +60,7 @@ def ingest_lines(result: IngestResult) -> list[str]:
 
 def recompute_lines(result: RecomputeResult) -> list[str]:
     lines = [
-        f"`recompute(now)` in-process (an app context on the cache file, as the nightly job "
+        f"`recompute(now)` in-process (an app context on the database, as the nightly job "
         f"runs it), all {result.stores:,} stores: {result.samples:,} store-days in the 8-week "
         f"window read, {result.weekdays:,} weekdays written ({result.observed:,} learned from "
         "evidence); each run committed.",
@@ -77,24 +77,21 @@ def recompute_lines(result: RecomputeResult) -> list[str]:
     return lines + sql_lines(result.statements, last, "run", writes)
 
 
-def target_rows(ingest: IngestResult, recompute: RecomputeResult) -> list[str]:
+def targets(ingest: IngestResult, recompute: RecomputeResult) -> list[tuple[str, str, str, bool]]:
+    """(key, label, figure, met) of ingestion and recompute."""
     best = ingest.best
-    ingest_met = best.per_second >= TARGET_PER_SECOND and not best.failures and ingest.resend_ok
-    recompute_met = recompute.worst < TARGET_SECONDS and recompute.stores > 0
     return [
-        f"| Ingestion ≥ {TARGET_PER_SECOND:,.0f} signals/s (batches of {BATCH:,}, 10M signals "
-        f"stored) | {best.per_second:,.0f}/s ({best.name}) | {_met(ingest_met)} |",
-        f"| Recompute of {recompute.stores:,} stores < {TARGET_SECONDS:.0f} s "
-        f"| {recompute.worst:.1f} s (slowest run) | {_met(recompute_met)} |",
+        (
+            "ingest",
+            f"Ingestion ≥ {TARGET_PER_SECOND:,.0f} signals/s (batches of {BATCH:,}, 10M signals "
+            "stored)",
+            f"{best.per_second:,.0f}/s ({best.name})",
+            best.per_second >= TARGET_PER_SECOND and not best.failures and ingest.resend_ok,
+        ),
+        (
+            "recompute",
+            f"Recompute of {recompute.stores:,} stores < {TARGET_SECONDS:.0f} s",
+            f"{recompute.worst:.1f} s (slowest run)",
+            recompute.worst < TARGET_SECONDS and recompute.stores > 0,
+        ),
     ]
-
-
-def _met(ok: bool) -> str:
-    return "yes" if ok else "**no**"
-
-
-def missed(ingest: IngestResult, recompute: RecomputeResult) -> dict[str, bool]:
-    return {
-        "ingest": ingest.best.per_second < TARGET_PER_SECOND,
-        "recompute": recompute.worst >= TARGET_SECONDS,
-    }

@@ -1,8 +1,9 @@
 """Coverage suggestions for each region of the data set, over HTTP.
 
-    python -m bench.suggestions [--runs 3] [--threshold 80]
+    python -m bench.suggestions [--runs 3] [--threshold 80] [--database postgresql]
 
-Serves the app with gunicorn (one worker) on the cached data set, asks
+Serves the app with gunicorn (one worker) on the cached data set (SQLite, or its copy on
+PostgreSQL: bench/pg_dataset.py), asks
 GET /api/coverage/suggestions?region=R as the CIO `runs` times per region one after the
 other, and rewrites the "Coverage suggestions" section of docs/benchmarks.md: seconds per
 answer, the method, the stores in scope, coverage before and after, the engineer-minutes a
@@ -15,7 +16,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import sqlite3
 import sys
 import time
 from dataclasses import dataclass, field
@@ -23,8 +23,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
+import sqlalchemy as sa
+
 from bench.client import get
+from bench.databases import Database, engine
 from bench.generate import CACHE_DIR, Meta, ensure_dataset
+from bench.pg_dataset import database_for
 from bench.report import load_average, replace_section
 from bench.server import HOST, free_port, serve
 
@@ -55,21 +59,20 @@ class Region:
         return sum(s["added_minutes_per_week"] for s in self.answer.get("suggestions", []))
 
 
-def regions(database: str) -> list[tuple[str, int]]:
-    with sqlite3.connect(database) as conn:
-        return conn.execute(
-            "SELECT region, count(*) FROM stores WHERE active GROUP BY region ORDER BY region"
-        ).fetchall()
+def regions(url: str) -> list[tuple[str, int]]:
+    with engine(url).connect() as conn:
+        query = "SELECT region, count(*) FROM stores WHERE active GROUP BY region ORDER BY region"
+        return [tuple(r) for r in conn.execute(sa.text(query))]
 
 
-def measure(meta: Meta, runs: int, threshold: float | None) -> list[Region]:
+def measure(meta: Meta, database: Database, runs: int, threshold: float | None) -> list[Region]:
     from bench.run import server_env
 
-    found = [Region(name, stores) for name, stores in regions(meta.database)]
+    found = [Region(name, stores) for name, stores in regions(database.url)]
     headers = {"Authorization": f"Bearer {meta.cio_token}", "Accept": "application/json"}
     extra = f"&threshold={threshold:g}" if threshold is not None else ""
     port = free_port()
-    with serve(server_env(meta), port, 1, SERVER_LOG):
+    with serve(server_env(database.url), port, 1, SERVER_LOG):
         for region in found:
             path = f"/api/coverage/suggestions?region={quote(region.name)}{extra}"
             for _ in range(runs):
@@ -90,7 +93,7 @@ def _percent(block: dict) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def section(found: list[Region], runs: int) -> list[str]:
+def section(found: list[Region], runs: int, database: Database) -> list[str]:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     threshold = next((r.answer["threshold"] for r in found if r.answer), None)
     lines = [
@@ -98,7 +101,8 @@ def section(found: list[Region], runs: int) -> list[str]:
         "",
         f"Written by `python -m bench.suggestions` on {now} (load average {load_average()} "
         f"after the run). `GET /api/coverage/suggestions?region=R` as the CIO, {runs} times "
-        "per region one after the other, `gunicorn -w 1` on the cached data set (SQLite), "
+        "per region one after the other, `gunicorn -w 1` on the cached data set "
+        f"({database.name}), "
         f"threshold {threshold:g} % of real customer minutes over the next 28 days. Target: "
         f"under {TARGET_SECONDS:g} s per region. Added: the engineer-minutes a week of the "
         "plan; bound: no plan reaching the threshold adds fewer (`lower_bound_minutes`, an "
@@ -129,11 +133,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="requests per region")
     parser.add_argument("--threshold", type=float, help="percent (default: the alert's)")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
-    found = measure(ensure_dataset(), args.runs, args.threshold)
-    replace_section(args.output, TITLE, section(found, args.runs))
-    print("\n".join(section(found, args.runs)))
+    meta = ensure_dataset()
+    database = database_for(args.database, meta)
+    found = measure(meta, database, args.runs, args.threshold)
+    lines = section(found, args.runs, database)
+    replace_section(args.output, TITLE, lines)
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

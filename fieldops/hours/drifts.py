@@ -35,7 +35,9 @@ class minute_of_day(FunctionElement):  # noqa: N801 (an SQL function, named like
 @compiles(minute_of_day)
 def _minute_of_day(element: minute_of_day, compiler: Any, **kw: Any) -> str:
     column = compiler.process(element.clauses, **kw)
-    return f"CAST(EXTRACT(HOUR FROM {column}) * 60 + EXTRACT(MINUTE FROM {column}) AS INTEGER)"
+    # date_part() answers in double precision, EXTRACT in numeric (PostgreSQL 14+), whose
+    # arithmetic took half the time of the drift query (35,000 learned days, 8 times a row).
+    return f"CAST(date_part('hour', {column}) * 60 + date_part('minute', {column}) AS INTEGER)"
 
 
 @compiles(minute_of_day, "sqlite")
