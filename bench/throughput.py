@@ -231,14 +231,39 @@ def section(figures: Figures) -> list[str]:
     return [*lines, ""]
 
 
+@dataclass
+class Demo:
+    """What the benchmark needs of the demo data: the demo engineer's API token, their days
+    with visits nearest today (latest first), how many stores they see."""
+
+    token: str
+    days: list[str]
+    stores: int
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
+
+    def paths(self) -> dict[str, list[str]]:
+        pages = max(1, math.ceil(self.stores / PER_PAGE))
+        return {
+            "healthz": ["/healthz"],
+            "today": [f"/api/visits?engineer=me&date={day}" for day in self.days],
+            "stores": [f"/api/stores?page={n}&per_page={PER_PAGE}" for n in range(1, pages + 1)],
+        }
+
+    def headers_of(self) -> dict[str, dict[str, str]]:
+        return {"today": self.headers, "stores": self.headers}
+
+
 def _run_flask(env: dict[str, str], *args: str) -> None:
     flask = Path(sys.executable).parent / "flask"
     subprocess.run([str(flask), *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
-def prepare_demo(url: str) -> tuple[str, list[str]]:
-    """The demo data in `url`, as `make run` loads it; (an API token of the demo engineer,
-    the days with visits of theirs nearest today, latest first)."""
+def prepare_demo(url: str) -> Demo:
+    """The demo data in `url`, loaded as `make run` does, and a new API token of the demo
+    engineer."""
     env = os.environ | {"DATABASE_URL": url, "FIELDOPS_ENV": "development", "FLASK_APP": "wsgi"}
     _run_flask(env, "db", "upgrade")
     _run_flask(env, "fieldops", "demo", "--if-empty")
@@ -246,18 +271,15 @@ def prepare_demo(url: str) -> tuple[str, list[str]]:
 
     import sqlalchemy as sa
 
-    from config import DevelopmentConfig
-    from fieldops import create_app
+    from bench.request_cost import demo_app
     from fieldops.auth.services import create_token, user_by_email
     from fieldops.clock import utcnow
     from fieldops.demo.people import ADMIN_EMAIL, ENGINEER_EMAIL
     from fieldops.extensions import db
+    from fieldops.stores.models import Store
     from fieldops.visits.models import Visit
 
-    class DemoConfig(DevelopmentConfig):
-        SQLALCHEMY_DATABASE_URI = url
-
-    app = create_app(DemoConfig)
+    app = demo_app(url)
     with app.app_context():
         now = utcnow()
         engineer, admin = user_by_email(ENGINEER_EMAIL), user_by_email(ADMIN_EMAIL)
@@ -269,56 +291,43 @@ def prepare_demo(url: str) -> tuple[str, list[str]]:
             .order_by(Visit.local_date.desc())
             .limit(TODAY_DAYS)
         ).all()
+        stores = db.session.scalar(sa.select(sa.func.count()).select_from(Store)) or 0
         db.session.commit()
         db.engine.dispose()
-    return token, [day.isoformat() for day in days]
-
-
-def store_pages(port: int, headers: dict[str, str]) -> list[str]:
-    """Every page of the stores the token's user sees, 50 a page."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=60)
-    conn.request("GET", f"/api/stores?per_page={PER_PAGE}", headers=headers)
-    total = json.loads(conn.getresponse().read())["total"]
-    conn.close()
-    pages = max(1, math.ceil(total / PER_PAGE))
-    return [f"/api/stores?page={n}&per_page={PER_PAGE}" for n in range(1, pages + 1)]
+    return Demo(token, [day.isoformat() for day in days], stores)
 
 
 def main() -> None:
+    from bench import request_cost
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="default: a SQLite file in bench/.cache")
     parser.add_argument("--seconds", type=float, default=10, help="per wrk run")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--cost-requests", type=int, default=1000, help="0 skips the costs")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--no-write", action="store_true", help="print the section only")
     args = parser.parse_args()
     CACHE_DIR.mkdir(exist_ok=True)
     url = args.database_url or f"sqlite:///{CACHE_DIR / 'throughput-demo.db'}"
-    token, days = prepare_demo(url)
-    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    demo = prepare_demo(url)
     env = os.environ | {"DATABASE_URL": url, "FIELDOPS_ENV": "development"}
     port, bare_port = free_port(), free_port()
+    bare_log = CACHE_DIR / "throughput-bare.log"
     with (
         serve(env, port, WORKERS, CACHE_DIR / "throughput-app.log"),
-        serve(
-            env,
-            bare_port,
-            WORKERS,
-            CACHE_DIR / "throughput-bare.log",
-            app="bench.bare_app:app",
-            ready=BARE_PATH,
-        ),
+        serve(env, bare_port, WORKERS, bare_log, app="bench.bare_app:app", ready=BARE_PATH),
     ):
-        paths = {
-            "healthz": ["/healthz"],
-            "today": [f"/api/visits?engineer=me&date={day}" for day in days],
-            "stores": store_pages(port, headers),
-        }
         figures = measure(
-            port, bare_port, paths, {"today": headers, "stores": headers}, args.seconds, args.rounds
+            port, bare_port, demo.paths(), demo.headers_of(), args.seconds, args.rounds
         )
     figures.database = "demo data (`flask fieldops demo`) on " + url.split(":", 1)[0]
     lines = section(figures)
+    if args.cost_requests:
+        costs, bare_us = request_cost.measure_all(
+            url, demo.paths(), demo.headers_of(), args.cost_requests
+        )
+        lines += [*request_cost.section(costs, bare_us), ""]
     if not args.no_write:
         replace_section(args.output, TITLE, lines)
     print("\n".join(lines))
