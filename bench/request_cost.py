@@ -91,7 +91,7 @@ def instrumented(app: Flask, timers: Timers) -> Iterator[None]:
             ("after", app.after_request_funcs),
             ("teardown", app.teardown_request_funcs),
         )
-    ]
+    ] + [("teardown", app.teardown_appcontext_funcs)]
     kept_hooks = [list(funcs) for _, funcs in hooks]
     kept_views = dict(app.view_functions)
     swapped = [
@@ -184,10 +184,11 @@ def bare_cost(requests: int, passes: int = PASSES) -> float:
     return statistics.median(runs)
 
 
-def _order(name: str) -> tuple[int, str]:
-    kinds = ("before", "API token", "view", "after", "teardown")
+def _order(name: str) -> tuple[int, str, bool]:
+    """Hooks in the order they run, each inner part under its outer one."""
+    kinds = ("before", "view", "after", "teardown")
     outer = INNER.get(name, name)
-    return (next(i for i, kind in enumerate(kinds) if outer.startswith(kind)), name)
+    return (next(i for i, kind in enumerate(kinds) if outer.startswith(kind)), outer, name != outer)
 
 
 def table(costs: dict[str, Cost], bare_us: float) -> list[str]:
@@ -198,10 +199,7 @@ def table(costs: dict[str, Cost], bare_us: float) -> list[str]:
         "| --- |" + " ---: |" * len(costs),
     ]
     for name in names:
-        if name in INNER:
-            label = f"&nbsp;&nbsp;of which {name.removeprefix('view: ')}"
-        else:
-            label = name
+        label = f"&nbsp;&nbsp;of which {name.removeprefix('view: ')}" if name in INNER else name
         values = " | ".join(f"{cost.parts.get(name, 0.0):,.0f}" for cost in costs.values())
         lines.append(f"| {label} | {values} |")
     rest = " | ".join(f"{cost.rest:,.0f}" for cost in costs.values())
