@@ -23,6 +23,7 @@ from typing import Any
 
 import marshmallow
 from marshmallow import fields, missing  # noqa: TID251 (marshmallow's own classes, compared)
+from marshmallow.decorators import POST_DUMP, PRE_DUMP
 from marshmallow.utils import ensure_text_type
 
 Converter = Callable[[Any], Any]  # a value read from the object -> its dump
@@ -84,6 +85,8 @@ def converter(field: fields.Field) -> Converter | None:
     if isinstance(field, fields.Nested) and _keeps(field, (fields.Nested, "_serialize")):
         schema = field.schema
         many = bool(schema.many or field.many)
+        if isinstance(schema, Schema) and not (schema._hooks[PRE_DUMP] or schema._hooks[POST_DUMP]):
+            return _unless_none(lambda value: schema._serialize(value, many=many))  # dump's own
         return _unless_none(lambda value: schema.dump(value, many=many))
     if isinstance(field, fields.List) and _keeps(field, (fields.List, "_serialize")):
         inner = converter(field.inner)
