@@ -245,9 +245,10 @@ def section(costs: dict[str, Cost], bare_us: float) -> list[str]:
     return [
         "### The cost of a request, part by part",
         "",
-        "In-process (`python -m bench.request_cost`, Flask's test client, no HTTP): the mean "
+        "In-process (`python -m bench.request_cost`, Flask's test client, no HTTP, the "
+        "loaded app frozen out of the garbage collector's sight as in gunicorn.conf.py): CPU "
         "µs per request of each hook and of the parts of the view; indented rows are inside "
-        "the row above them.",
+        "the row above them. docs/performance.md compares them with the code before.",
         "",
         *table(costs, bare_us),
     ]
