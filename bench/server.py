@@ -22,7 +22,11 @@ def free_port() -> int:
 
 
 def wait_healthy(
-    port: int, server: subprocess.Popen[bytes], log: Path, timeout: float = 60
+    port: int,
+    server: subprocess.Popen[bytes],
+    log: Path,
+    timeout: float = 60,
+    path: str = "/healthz",
 ) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -30,29 +34,36 @@ def wait_healthy(
             raise SystemExit(f"gunicorn exited ({server.returncode}); see {log}")
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/healthz")
+            conn.request("GET", path)
             if conn.getresponse().status == 200:
                 return
         except OSError:
             pass
         time.sleep(0.2)
-    raise SystemExit(f"/healthz did not answer within {timeout:.0f} s; see {log}")
+    raise SystemExit(f"{path} did not answer within {timeout:.0f} s; see {log}")
 
 
 @contextmanager
 def serve(
-    env: dict[str, str], port: int, workers: int, log: Path
+    env: dict[str, str],
+    port: int,
+    workers: int,
+    log: Path,
+    app: str = "wsgi:app",
+    ready: str = "/healthz",
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """gunicorn serving wsgi:app with `env` until the block ends; its output goes to `log`.
+    """gunicorn serving `app` with `env` until the block ends (once `ready` answers 200);
+    its output goes to `log`. gunicorn reads gunicorn.conf.py from the project folder, for
+    every app alike.
 
     The block gets the master process (its workers are its children).
     """
     gunicorn = Path(sys.executable).parent / "gunicorn"
-    command = [str(gunicorn), "-w", str(workers), "-b", f"{HOST}:{port}", "wsgi:app"]
+    command = [str(gunicorn), "-w", str(workers), "-b", f"{HOST}:{port}", app]
     with log.open("wb") as out:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
-            wait_healthy(port, server, log)
+            wait_healthy(port, server, log, path=ready)
             yield server
         finally:
             server.terminate()

@@ -217,11 +217,18 @@ def connect_features() -> None:
 
 
 def commit_unit_of_work(response: Response) -> Response:
-    """One commit per request: services only flush. A 4xx/5xx answer commits nothing."""
+    """One commit per request: services only flush. A 4xx/5xx answer commits nothing.
+
+    A request whose session began no transaction and holds nothing to flush (/healthz, a
+    request refused before any query) has nothing to end.
+    """
+    session = db.session()  # the request's own, behind the scoped proxy
+    if not session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        return response
     if response.status_code < 400:
-        db.session.commit()
+        session.commit()
     else:
-        db.session.rollback()
+        session.rollback()
     return response
 
 

@@ -133,6 +133,11 @@ def declare_write_intent(writes: bool) -> None:
     write_intent.set(writes)
 
 
+def may_write() -> bool:
+    """Whether the transactions this request (or task) begins may write."""
+    return write_intent.get()
+
+
 @contextmanager
 def reading() -> Iterator[None]:
     """Transactions begun inside only read: on SQLite they take no write lock (BEGIN)."""

@@ -119,7 +119,7 @@ def _shown(row: UserSession, here: LiveSession | None) -> dict[str, Any]:
 
 @blp.route("/auth/sessions", methods=["GET"])
 @requires(Action.READ_RECORDS)
-@blp.arguments(ListArgsSchema, location="query")
+@blp.arguments(ListArgsSchema(), location="query")
 @blp.response(200, page_schema(SessionSchema))
 def list_sessions(args: dict[str, Any]) -> dict[str, Any]:
     """Your sessions that have not ended: one per signed-in browser or phone."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from marshmallow import Schema, ValidationError, post_dump, validate, validates_schema
+from marshmallow import ValidationError, post_dump, validate, validates_schema
 
 from fieldops.auth.calendar import calendar_token
 from fieldops.auth.models import Role, TokenScope
 from fieldops.auth.passwords import MIN_PASSWORD_LENGTH
 from fieldops.core import fields
+from fieldops.core.dumping import Schema
 from fieldops.core.fields import not_blank, validate_timezone
 from fieldops.core.pagination import ListArgsSchema
 

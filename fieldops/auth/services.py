@@ -19,7 +19,7 @@ from fieldops.auth.passwords import validate_new_password
 from fieldops.auth.sessions import end_all_sessions
 from fieldops.core.errors import Invalid, NotFound
 from fieldops.core.pagination import Page, Sorting, paginate
-from fieldops.database import note_last_use
+from fieldops.database import may_write, note_last_use
 from fieldops.extensions import db
 
 TOKEN_PREFIX = "fo_"
@@ -171,30 +171,52 @@ class TokenGrant:
     scope: TokenScope
 
 
+TOKEN_COLUMNS = (
+    ApiToken.id,
+    ApiToken.user_id,
+    ApiToken.scope,
+    ApiToken.revoked_at,
+    ApiToken.last_used_at,
+)
+
+
 def user_for_token(plain: str, now: datetime) -> TokenGrant | None:
     """The active owner of an unrevoked token and its scope, noting the use (at most every
-    15 minutes).
+    15 minutes, `note_last_use`, on a connection of its own).
 
-    The token is read on a connection of its own, before the request's session does
-    anything, and the use is noted on that connection (`note_last_use`).
+    A request that may write reads the token on that connection first, before its session
+    begins (on SQLite a writer's session takes the write lock at its first query, which the
+    note would then wait for). A read takes the token and its owner in one query of its
+    session, and notes the use, when due, beside it (SQLite's WAL lets one connection write
+    while another reads).
     """
-    with db.engine.connect() as conn:
-        token = conn.execute(
-            sa.select(
-                ApiToken.id,
-                ApiToken.user_id,
-                ApiToken.scope,
-                ApiToken.revoked_at,
-                ApiToken.last_used_at,
-            ).where(ApiToken.token_hash == digest(plain))
+    by_hash = ApiToken.token_hash == digest(plain)
+    if may_write():
+        with db.engine.connect() as conn:
+            token = conn.execute(sa.select(*TOKEN_COLUMNS).where(by_hash)).first()
+            conn.rollback()
+            if token is None or token.revoked_at is not None:
+                return None
+            if _use_to_note(token, now):
+                note_last_use(conn, ApiToken.last_used_at, token.id, now, TOKEN_TOUCH_INTERVAL)
+        user = db.session.get(User, token.user_id)
+    else:
+        token = db.session.execute(
+            sa.select(User, *TOKEN_COLUMNS)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(by_hash)
         ).first()
-        conn.rollback()
         if token is None or token.revoked_at is not None:
             return None
-        if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
-            note_last_use(conn, ApiToken.last_used_at, token.id, now, TOKEN_TOUCH_INTERVAL)
-    user = db.session.get(User, token.user_id)
+        user = token.User
+        if _use_to_note(token, now):
+            with db.engine.connect() as conn:
+                note_last_use(conn, ApiToken.last_used_at, token.id, now, TOKEN_TOUCH_INTERVAL)
     return TokenGrant(user, token.scope) if user is not None and user.active else None
+
+
+def _use_to_note(token: sa.Row[Any], now: datetime) -> bool:
+    return token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL
 
 
 def safe_next(target: str | None) -> str | None:

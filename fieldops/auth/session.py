@@ -25,6 +25,8 @@ from fieldops.database import declare_write_intent
 from fieldops.extensions import csrf, login_manager
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Routes that answer alike to anyone and read no user: no session or user is loaded for them.
+ANONYMOUS_ENDPOINTS = frozenset({"static", "health.healthz"})
 
 
 def bearer_token() -> str | None:
@@ -160,7 +162,7 @@ def before_request() -> None:
         return
     if request.method not in SAFE_METHODS:
         csrf.protect()
-    if request.endpoint != "static":
+    if request.endpoint not in ANONYMOUS_ENDPOINTS:
         _ = current_user.is_authenticated
 
 

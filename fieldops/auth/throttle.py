@@ -28,6 +28,8 @@ from fieldops.auth.device import known_device_user_id
 from fieldops.auth.services import WrongPassword, normalize_email, user_by_email
 from fieldops.extensions import limiter
 
+LIMITED_METHODS = ["POST"]
+
 MESSAGE = "Too many failed sign-in attempts. Wait 15 minutes, then try again."
 ACCOUNT_MESSAGE = (
     "Too many failed sign-in attempts for this account. Sign in from a device you have "
@@ -48,6 +50,13 @@ def failures_counted() -> Iterator[None]:
     except WrongPassword:
         note_failed_login()
         raise
+
+
+@limiter.request_filter
+def not_limited() -> bool:
+    """Every limit counts POSTs only (LIMITED_METHODS): any other request skips the
+    limiter's bookkeeping, which would otherwise look for limits on every request."""
+    return request.method not in LIMITED_METHODS
 
 
 def _failed(_response: Any) -> bool:
@@ -79,7 +88,7 @@ def _failures(
         lambda: current_app.config[setting],
         scope=scope,
         key_func=key,
-        methods=["POST"],
+        methods=LIMITED_METHODS,
         exempt_when=exempt_when,
         deduct_when=_failed,
         error_message=message,

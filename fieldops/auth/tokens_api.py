@@ -20,7 +20,7 @@ blp = Blueprint("Tokens", __name__, url_prefix="/api/tokens", description="API t
 
 @blp.route("", methods=["GET"])
 @requires(Action.MANAGE_TOKENS)
-@blp.arguments(TokenListArgsSchema, location="query")
+@blp.arguments(TokenListArgsSchema(), location="query")
 @blp.response(200, page_schema(TokenSchema))
 def list_tokens(args: dict[str, Any]) -> dict[str, Any]:
     return services.tokens_page(args)

@@ -166,8 +166,13 @@ class HHMM(fields.Field):
         )
         super().__init__(**kwargs)
 
-    def _serialize(self, value: time | None, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+    @staticmethod
+    def dump_value(value: time | None) -> str | None:
+        """The dump of a value (fieldops.core.dumping calls it without `_serialize`)."""
         return None if value is None else value.strftime("%H:%M")
+
+    def _serialize(self, value: time | None, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return self.dump_value(value)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> time:
         match = _HHMM.match(value) if isinstance(value, str) else None

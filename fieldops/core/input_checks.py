@@ -32,6 +32,7 @@ from fieldops.core.fields import INT_MAX, INT_MIN, NO_NUL
 
 V = TypeVar("V", bound=Callable[..., Any])
 MAX_JSON_DEPTH = 64
+FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 NAMELESS = "Every part of a form body needs a name."
 TOO_DEEP = f"JSON may nest arrays and objects at most {MAX_JSON_DEPTH} levels deep."
 
@@ -134,12 +135,14 @@ def check_request_input() -> None:
     a query or form field (422)."""
     if request.is_json and json_too_deep(request.get_data(cache=True)):
         raise ApiError(400, TOO_DEEP, {"json": [TOO_DEEP]})
-    if None in request.form or None in request.files:  # the CSRF check cannot read it
+    # werkzeug parses a form from these bodies only: other requests leave it unparsed.
+    has_form = request.mimetype in FORM_TYPES
+    if has_form and (None in request.form or None in request.files):  # CSRF cannot read it
         raise ApiError(400, NAMELESS, {"form": [NAMELESS]})
     names = sorted(
         {
             key.replace("\x00", "\\u0000")
-            for source in (request.args, request.form)
+            for source in ((request.args, request.form) if has_form else (request.args,))
             for key, value in source.items(multi=True)
             if "\x00" in (key or "") or "\x00" in (value or "")  # a test client may send None
         }

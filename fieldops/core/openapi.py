@@ -8,8 +8,9 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask_smorest import Api
-from marshmallow import Schema, fields
+from marshmallow import fields
 
+from fieldops.core.dumping import Schema
 from fieldops.core.errors import CONFLICT_SCHEMAS
 
 

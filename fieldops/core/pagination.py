@@ -17,9 +17,10 @@ from typing import Any, TypedDict
 
 import sqlalchemy as sa
 from flask import request
-from marshmallow import Schema, ValidationError, validate
+from marshmallow import ValidationError, validate
 
 from fieldops.core import fields
+from fieldops.core.dumping import Schema
 from fieldops.core.errors import ApiError
 from fieldops.core.forms import form_values, in_words, labels_of
 from fieldops.extensions import db
@@ -47,6 +48,10 @@ class Sorting:
 
 
 class ListArgsSchema(Schema):
+    """A list's query arguments. Routes pass an instance, `blp.arguments(XArgsSchema(),
+    location="query")`: given the class, webargs makes a new instance on every request
+    (a deep copy of each field, about 0.1 ms)."""
+
     page = fields.Integer(load_default=1, validate=validate.Range(1, MAX_PAGE))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
     sort = fields.String(
@@ -120,13 +125,16 @@ def paginate(stmt: sa.Select[Any], args: Mapping[str, Any], sorting: Sorting) ->
     if sorting.tiebreak is not None:
         ordering.append(sorting.tiebreak)
     page, per_page = args["page"], args["per_page"]
+    offset = (page - 1) * per_page
+    items = list(db.session.scalars(stmt.order_by(*ordering).limit(per_page).offset(offset)))
+    if 0 < len(items) < per_page or (page == 1 and not items):
+        # The last page, short: the total is known without counting (Today's visits, most
+        # filtered lists), which spares a query.
+        return _page(items, offset + len(items), args)
     total = db.session.scalar(
         sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
     )
-    items = db.session.scalars(
-        stmt.order_by(*ordering).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return _page(list(items), total or 0, args)
+    return _page(items, total or 0, args)
 
 
 def paginate_list(items: list[Any], args: Mapping[str, Any], sorting: Sorting) -> Page:

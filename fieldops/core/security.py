@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response
 
 CSP = "; ".join(
     [
@@ -22,19 +22,33 @@ CSP = "; ".join(
 )
 
 
-def add_security_headers(response: Response) -> Response:
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
-    if current_app.config["SECURE_HEADERS_HSTS"]:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if response.mimetype == "application/json":
-        headers.setdefault("Cache-Control", "no-store")
-    return response
+HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+NO_STORE = ("Cache-Control", "no-store")  # JSON answers
+
+
+def security_headers(hsts: bool) -> tuple[tuple[str, str], ...]:
+    """The headers every response gets (unless its view set one of them itself)."""
+    return (*HEADERS, HSTS) if hsts else HEADERS
 
 
 def init_security_headers(app: Flask) -> None:
+    """Add the headers after each request: the list is made once, from the settings, and
+    a response's own headers are read once (not once per header)."""
+    every = security_headers(app.config["SECURE_HEADERS_HSTS"])
+    with_no_store = (*every, NO_STORE)
+
+    def add_security_headers(response: Response) -> Response:
+        wanted = with_no_store if response.mimetype == "application/json" else every
+        headers = response.headers
+        present = {name.lower() for name, _ in headers}
+        headers.extend((name, value) for name, value in wanted if name.lower() not in present)
+        return response
+
     app.after_request(add_security_headers)

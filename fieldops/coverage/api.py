@@ -35,7 +35,7 @@ blp = Blueprint("Coverage", __name__, url_prefix="/api", description="Support an
 
 @blp.route("/coverage", methods=["GET"])
 @requires(Action.VIEW_OVERVIEW)
-@blp.arguments(CoverageArgsSchema, location="query")
+@blp.arguments(CoverageArgsSchema(), location="query")
 @blp.response(200, CoveragePageSchema)
 def coverage(args: dict[str, Any]) -> dict[str, Any]:
     """Per store over its local dates [from, from + days): real-customer and covered minutes,
@@ -50,7 +50,7 @@ def coverage(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/coverage.csv", methods=["GET"])
 @requires(Action.VIEW_OVERVIEW)
-@blp.arguments(CoverageArgsSchema, location="query")
+@blp.arguments(CoverageArgsSchema(), location="query")
 @blp.response(200, description="every store, one line each (no paging)")
 def coverage_export(args: dict[str, Any]) -> Response:
     now = utcnow()
@@ -67,7 +67,7 @@ def coverage_export(args: dict[str, Any]) -> Response:
 
 @blp.route("/coverage/suggestions", methods=["GET"])
 @requires(Action.VIEW_OVERVIEW)
-@blp.arguments(SuggestionArgsSchema, location="query")
+@blp.arguments(SuggestionArgsSchema(), location="query")
 @blp.response(200, SuggestionPlanSchema)
 def coverage_suggestions(args: dict[str, Any]) -> dict[str, Any]:
     """One plan of shift changes bringing every store in scope (`region`, `store_id`) to
@@ -81,7 +81,7 @@ def coverage_suggestions(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/stores/<int:store_id>/coverage", methods=["GET"])
 @requires(Action.READ_RECORDS)
-@blp.arguments(CoverageWindowArgsSchema, location="query")
+@blp.arguments(CoverageWindowArgsSchema(), location="query")
 @blp.response(200, StoreCoverageSchema)
 def store_coverage(args: dict[str, Any], store_id: int) -> dict[str, Any]:
     """One store over its local dates [from, from + days): the same figures as its row of
@@ -93,7 +93,7 @@ def store_coverage(args: dict[str, Any], store_id: int) -> dict[str, Any]:
 
 @blp.route("/alerts", methods=["GET"])
 @requires(Action.VIEW_OVERVIEW)
-@blp.arguments(AlertListArgsSchema, location="query")
+@blp.arguments(AlertListArgsSchema(), location="query")
 @blp.response(200, page_schema(AlertSchema))
 def list_alerts(args: dict[str, Any]) -> dict[str, Any]:
     """Alerts, newest first, each with its history; filter by `kind`, `region` (of the

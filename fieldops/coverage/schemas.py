@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, validate
+from marshmallow import validate
 
 from fieldops.core import fields
+from fieldops.core.dumping import Schema
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.coverage.models import AlertKind
 

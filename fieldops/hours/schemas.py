@@ -6,9 +6,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import Schema, ValidationError, validate, validates_schema
+from marshmallow import ValidationError, validate, validates_schema
 
 from fieldops.core import fields
+from fieldops.core.dumping import Schema
 from fieldops.core.fields import HHMM, AwareDateTime, within_range
 from fieldops.hours.models import HoursBasis, SignalSource
 from fieldops.stores import PostedHoursSchema

@@ -30,7 +30,7 @@ blp = Blueprint("Issues", __name__, url_prefix="/api/issues", description="Issue
 
 @blp.route("", methods=["GET"])
 @requires(Action.READ_RECORDS)
-@blp.arguments(IssueListArgsSchema, location="query")
+@blp.arguments(IssueListArgsSchema(), location="query")
 @blp.response(200, page_schema(IssueSchema))
 def list_issues(args: dict[str, Any]) -> dict[str, Any]:
     """Issues; filter by store, status, category, severity, assignee, open, and words in the
@@ -78,7 +78,7 @@ def update_issue(data: dict[str, Any], issue_id: int) -> Issue:
 
 @blp.route("/<int:issue_id>/comments", methods=["GET"])
 @requires(Action.READ_RECORDS)
-@blp.arguments(ListArgsSchema, location="query")
+@blp.arguments(ListArgsSchema(), location="query")
 @blp.response(200, page_schema(CommentSchema))
 def list_comments(args: dict[str, Any], issue_id: int) -> dict[str, Any]:
     issue = services.visible_issue(issue_id, current_user)
@@ -98,7 +98,7 @@ def add_comment(data: dict[str, Any], issue_id: int) -> tuple[IssueComment, int]
 
 @blp.route("/<int:issue_id>/history", methods=["GET"])
 @requires(Action.READ_RECORDS)
-@blp.arguments(ListArgsSchema, location="query")
+@blp.arguments(ListArgsSchema(), location="query")
 @blp.response(200, page_schema(IssueEventSchema))
 def history(args: dict[str, Any], issue_id: int) -> dict[str, Any]:
     """Every change to the issue: who, when, from what to what."""

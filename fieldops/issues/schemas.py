@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, validate
+from marshmallow import validate
 
 from fieldops.clock import utcnow
 from fieldops.core import fields
+from fieldops.core.dumping import Schema
 from fieldops.core.fields import not_blank
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.issues.models import IssueCategory, IssueStatus, Severity

@@ -25,7 +25,7 @@ blp = Blueprint(
 
 @blp.route("", methods=["GET"])
 @requires()
-@blp.arguments(NotificationListArgsSchema, location="query")
+@blp.arguments(NotificationListArgsSchema(), location="query")
 @blp.response(200, NotificationPageSchema)
 def list_notifications(args: dict[str, Any]) -> dict[str, Any]:
     """Your own notifications, newest first (sort `created_at`), `unread` filtering; the

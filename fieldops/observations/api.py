@@ -26,7 +26,7 @@ blp = Blueprint(
 
 @blp.route("", methods=["GET"])
 @requires(Action.READ_RECORDS)
-@blp.arguments(ObservationListArgsSchema, location="query")
+@blp.arguments(ObservationListArgsSchema(), location="query")
 @blp.response(200, page_schema(ObservationSchema))
 def list_observations(args: dict[str, Any]) -> dict[str, Any]:
     """Observations, by `store_id` or `visit_id`, newest first."""

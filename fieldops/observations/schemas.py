@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, post_load, validate, validates_schema
+from marshmallow import ValidationError, post_load, validate, validates_schema
 
 from fieldops.core import fields
+from fieldops.core.dumping import Schema
 from fieldops.core.fields import HHMM, AwareDateTime, not_blank
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.observations.models import ObservationCategory

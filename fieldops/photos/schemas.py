@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, validates_schema
+from marshmallow import ValidationError, validates_schema
 
 from fieldops.core import fields
+from fieldops.core.dumping import Schema
 from fieldops.observations import PhotoBriefSchema
 
 

@@ -7,9 +7,10 @@ import binascii
 import ipaddress
 from urllib.parse import urlsplit
 
-from marshmallow import Schema, ValidationError, validate
+from marshmallow import ValidationError, validate
 
 from fieldops.core import fields
+from fieldops.core.dumping import Schema
 from fieldops.push.models import ENDPOINT_LENGTH
 
 # RFC 8291: an uncompressed P-256 point (0x04, x, y) and a 16-byte authentication secret.

@@ -20,7 +20,7 @@ blp = Blueprint("Shifts", __name__, url_prefix="/api/shifts", description="Suppo
 
 @blp.route("", methods=["GET"])
 @requires(Action.VIEW_OVERVIEW)
-@blp.arguments(ShiftListArgsSchema, location="query")
+@blp.arguments(ShiftListArgsSchema(), location="query")
 @blp.response(200, page_schema(ShiftSchema))
 def list_shifts(args: dict[str, Any]) -> dict[str, Any]:
     """Shifts; filter by `region`, `store_id` (listed, or covered by region) and `active`."""

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, missing, post_dump, validate, validates_schema
+from marshmallow import ValidationError, missing, post_dump, validate, validates_schema
 
 from fieldops.core import fields
+from fieldops.core.dumping import Schema
 from fieldops.core.fields import HHMM, not_blank, validate_timezone
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.shifts.models import ShiftKind

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, validate
+from marshmallow import validate
 
 from fieldops.core import fields
+from fieldops.core.dumping import Schema
 from fieldops.sla.models import Clock
 
 # A week of minutes is the longest response target; resolution may take up to 90 days.

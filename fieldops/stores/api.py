@@ -21,7 +21,7 @@ blp = Blueprint("Stores", __name__, url_prefix="/api/stores", description="Store
 
 @blp.route("", methods=["GET"])
 @requires(Action.READ_RECORDS)
-@blp.arguments(StoreListArgsSchema, location="query")
+@blp.arguments(StoreListArgsSchema(), location="query")
 @blp.response(200, page_schema(StoreSummarySchema))
 def list_stores(args: dict[str, Any]) -> dict[str, Any]:
     """Stores the caller may see; filter by `region`, search `q` in name and code.

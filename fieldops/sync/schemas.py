@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema
-
 from fieldops.core import fields
+from fieldops.core.dumping import Schema
 from fieldops.sync.services import MAX_OPERATIONS, OperationSchema
 
 

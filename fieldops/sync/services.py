@@ -18,13 +18,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from marshmallow import Schema, ValidationError, validate
+from marshmallow import ValidationError, validate
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from fieldops.auth import Action, User, can
 from fieldops.clock import business_date, zone
 from fieldops.core import fields
+from fieldops.core.dumping import Schema
 from fieldops.core.errors import (
     CONFLICT_SCHEMAS,
     ApiError,

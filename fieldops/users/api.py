@@ -19,7 +19,7 @@ blp = Blueprint("Users", __name__, url_prefix="/api/users", description="User ac
 
 @blp.route("", methods=["GET"])
 @requires(Action.READ_USERS)
-@blp.arguments(UserListArgsSchema, location="query")
+@blp.arguments(UserListArgsSchema(), location="query")
 @blp.response(200, page_schema(UserSchema))
 def list_users(args: dict[str, Any]) -> dict[str, Any]:
     """Users; filter by `role`, `active`, search `q` in name and email."""

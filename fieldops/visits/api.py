@@ -33,7 +33,7 @@ def assigned_to_caller(visit_id: int) -> None:
 
 @blp.route("", methods=["GET"])
 @requires(Action.READ_RECORDS)
-@blp.arguments(VisitListArgsSchema, location="query")
+@blp.arguments(VisitListArgsSchema(), location="query")
 @blp.response(200, page_schema(VisitSchema))
 def list_visits(args: dict[str, Any]) -> dict[str, Any]:
     """Visits; `date` is the store's local day, `engineer` is "me" or a user id."""

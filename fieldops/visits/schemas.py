@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from marshmallow import Schema, ValidationError, post_dump, validate, validates_schema
+from marshmallow import ValidationError, post_dump, validate, validates_schema
 
 from fieldops.clock import utcnow
 from fieldops.core import fields
+from fieldops.core.dumping import Schema
 from fieldops.core.fields import AwareDateTime, not_blank
 from fieldops.core.pagination import ListArgsSchema
 from fieldops.visits.missed import left_open
