@@ -81,11 +81,15 @@ class DatabaseRun:
     load_after: str = ""
     about: list[str] = field(default_factory=list)  # how the database was set up
     notes: list[str] = field(default_factory=list)
+    # wrk's figures (bench/throughput.py): their table's lines and their targets' rows
+    throughput: list[str] = field(default_factory=list)
+    throughput_targets: list[tuple[str, str, str, bool]] = field(default_factory=list)
 
     @property
     def targets(self) -> list[Target]:
         rows = (
             endpoint_targets(self.samples)
+            + self.throughput_targets
             + report_hours.targets(*self.hours)
             + report_coverage.targets(self.coverage.live)
         )
@@ -245,6 +249,7 @@ def database_section(run: DatabaseRun) -> list[str]:
         "",
         *results_table(run.samples),
         "",
+        *(["### Throughput and latency (wrk)", "", *run.throughput, ""] if run.throughput else []),
         "### Real hours: ingestion of signals over HTTP",
         "",
         *report_hours.ingest_lines(ingest),

@@ -3,8 +3,8 @@ on SQLite and then on PostgreSQL.
 
     python -m bench.run [--databases sqlite,postgresql] [--seconds 30] [--rounds 3]
                         [--concurrency 2] [--workers 2] [--batches 20] [--recompute-rounds 2]
-                        [--coverage-rounds 3] [--coverage-requests 6] [--no-uploads]
-                        [--suggestion-runs 3] [--no-planner]
+                        [--coverage-rounds 3] [--coverage-requests 6] [--wrk-seconds 10]
+                        [--wrk-rounds 2] [--no-uploads] [--suggestion-runs 3] [--no-planner]
 
 Builds the data set first if it is not cached (see bench/generate.py); for PostgreSQL
 (BENCH_DATABASE_URL, default the local server's `fieldops_bench`) it copies the cache
@@ -15,7 +15,9 @@ the app's nightly job and fills the weeks before it (bench/history.py), times th
 the CIO dashboard in-process (bench/profiling.py), then serves the app with gunicorn on that
 database (DATABASE_URL) and measures over HTTP GET /healthz, the engineer's Today API, the
 store list, the CIO dashboard, GET /api/coverage and the ingestion of signals
-(bench/ingest.py), and puts the database back as it was (bench/batches.py).
+(bench/ingest.py); wrk measures the throughput of /healthz, Today and the store list at 50
+connections and their latency at 2, with a bare Flask route served beside them the same
+way (bench/throughput.py); then it puts the database back as it was (bench/batches.py).
 docs/benchmarks.md gets the targets side by side and each database's figures
 (bench/report.py). Last, large image uploads on a small database of their own
 (bench/uploads.py, which also runs alone: `python -m bench.uploads`), coverage
@@ -44,8 +46,10 @@ from bench import (
     report_coverage,
     report_uploads,
     suggestions,
+    throughput,
     uploads,
 )
+from bench.bare_app import PATH as BARE_PATH
 from bench.client import Sample, get, run_window, signed_in
 from bench.coverage import CIO_EMAIL, Dashboard
 from bench.databases import NAMES, Database, is_postgres, postgres_url, sqlite_url
@@ -99,6 +103,12 @@ MISSED = {
     "about 1.7 ms: the difference is round trips to the server, nine a request (two "
     "connections, the token look-up's own and the session's, each with BEGIN and ROLLBACK or "
     "COMMIT, and five statements), each a wait for another process on a busy 2-CPU machine.",
+    "healthz_ratio": "- /healthz served less than half the bare Flask route: time its parts "
+    "in-process (`python -m bench.request_cost`; docs/performance.md has what each cost when "
+    "it last held).",
+    "today_ratio": "- Today served less than half of /healthz: time its parts in-process "
+    "(`python -m bench.request_cost`), the API token's look-up and the view first "
+    "(docs/performance.md).",
     "stores": "- Store list missed its target. On 2026-11-23 the cause was Python, not SQL "
     "(under 1 ms a page): building and dumping every store's hours exceptions, and full "
     "garbage collections rescanning the app's long-lived objects. Both were fixed (list items "
@@ -179,6 +189,30 @@ def measure(port: int, meta: Meta, settings: Settings, dash: Dashboard) -> dict[
     return samples
 
 
+def measure_wrk(
+    port: int, database: Database, meta: Meta, args: argparse.Namespace
+) -> throughput.Figures:
+    """wrk against /healthz, Today and the store list on the data set, and against the bare
+    Flask route served beside them the same way (bench/throughput.py)."""
+    headers = {"Authorization": f"Bearer {meta.token}", "Accept": "application/json"}
+    paths = {
+        "healthz": ["/healthz"],
+        "today": [f"/api/visits?engineer=me&date={day}" for day in meta.visit_dates],
+        "stores": [f"/api/stores?page={n}&per_page=50" for n in range(1, STORE_PAGES + 1)],
+    }
+    bare_port = free_port()
+    bare_log = CACHE_DIR / "gunicorn-bare.log"
+    env = server_env(database.url)
+    workers = throughput.WORKERS
+    with serve(env, bare_port, workers, bare_log, app="bench.bare_app:app", ready=BARE_PATH):
+        headers_of = {"today": headers, "stores": headers}
+        figures = throughput.measure(
+            port, bare_port, paths, headers_of, args.wrk_seconds, args.wrk_rounds
+        )
+    figures.database = f"the data set on {database.name}"
+    return figures
+
+
 def about(database: Database, loaded: Loaded | None) -> list[str]:
     """How the database was set up, for its section of the report."""
     if loaded is None:
@@ -212,9 +246,12 @@ def measure_database(
     batches = ingest_batches.plan(url, 2 + 2 * args.batches, now)
     snapshot = ingest_batches.snapshot(url, batches, now)
     port, log = free_port(), server_log(database)
+    wrk_figures = None
     try:
         with serve(server_env(url), port, settings.workers, log):
             samples = measure(port, meta, settings, dash)
+            if args.wrk_rounds:
+                wrk_figures = measure_wrk(port, database, meta, args)
             live_coverage.measure_api(HOST, port, meta.cio_token, live, args.coverage_requests)
             ingest = measure_ingest(HOST, port, meta.signals_token, batches, args.batches)
     finally:
@@ -225,6 +262,9 @@ def measure_database(
     figures = report_coverage.CoverageFigures(live, snapshot_run, dash)
     run = DatabaseRun(database, samples, (ingest, recompute), figures, load_before)
     run.load_after, run.about = load_average(), about(database, loaded)
+    if wrk_figures is not None:
+        run.throughput = throughput.table(wrk_figures, against_before=False)
+        run.throughput_targets = throughput.targets(wrk_figures, against_before=False)
     missed = [t.key for t in run.targets if not t.met]
     notes = [MISSED.get(f"{key}:{database.key}", MISSED[key]) for key in missed]
     run.notes = notes + server_errors(log)
@@ -254,6 +294,8 @@ def main() -> None:
     parser.add_argument(
         "--coverage-requests", type=int, default=6, help="GET /api/coverage, one at a time"
     )
+    parser.add_argument("--wrk-seconds", type=float, default=10, help="per wrk run")
+    parser.add_argument("--wrk-rounds", type=int, default=2, help="of wrk runs; 0 skips wrk")
     parser.add_argument("--no-uploads", action="store_true", help="skip bench/uploads.py")
     parser.add_argument("--no-planner", action="store_true", help="skip bench/planner.py")
     parser.add_argument(
