@@ -51,17 +51,18 @@ def serve(
     log: Path,
     app: str = "wsgi:app",
     ready: str = "/healthz",
+    root: Path = ROOT,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """gunicorn serving `app` with `env` until the block ends (once `ready` answers 200);
-    its output goes to `log`. gunicorn reads gunicorn.conf.py from the project folder, for
-    every app alike.
+    its output goes to `log`. gunicorn reads gunicorn.conf.py from the project folder
+    (`root`: another checkout's, to serve its code), for every app alike.
 
     The block gets the master process (its workers are its children).
     """
     gunicorn = Path(sys.executable).parent / "gunicorn"
     command = [str(gunicorn), "-w", str(workers), "-b", f"{HOST}:{port}", app]
     with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
             wait_healthy(port, server, log, path=ready)
             yield server

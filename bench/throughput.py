@@ -2,7 +2,7 @@
 Flask route served the same way (bench/bare_app.py), all in one run.
 
     python -m bench.throughput [--database-url URL] [--seconds 10] [--rounds 3]
-                               [--output docs/benchmarks.md] [--no-write]
+                               [--before REV] [--output docs/benchmarks.md] [--no-write]
 
 Alone, it loads the demo data as `make run` does (`flask db upgrade`, `flask fieldops demo
 --if-empty`, `--top-up`) into DATABASE_URL (default a SQLite file in bench/.cache), gives
@@ -15,6 +15,9 @@ Throughput: `wrk -t2 -c50` for `--seconds` per endpoint and round. Latency: `wrk
 its percentiles printed by the `done()` hook of bench/wrk/paths.lua, whose `request()`
 hook rotates through several paths (Today's days, the store list's pages). With several
 rounds, each endpoint's figure is the median of its rounds, endpoints taking turns.
+`--before REV` serves that commit's code too (git archive into bench/.cache) on the same
+database, its endpoints taking turns with the others': the "2x before" targets are then
+against it, measured in the same run, rather than against BASELINE.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -155,9 +159,12 @@ def measure(
     headers: dict[str, dict[str, str]],
     seconds: float = 10,
     rounds: int = 1,
+    before_port: int | None = None,
 ) -> Figures:
     """wrk against the app on `port` (its endpoints `paths`, by name, each with its
-    `headers`, none when not given) and the bare app on `bare_port`, in one run.
+    `headers`, none when not given) and the bare app on `bare_port`, in one run; with
+    `before_port`, the same endpoints of an earlier version served there too (named
+    "<name> before"), taken in turn with the others.
 
     `paths` should hold "healthz": the ratios are against it, and it against "bare".
     """
@@ -165,6 +172,11 @@ def measure(
         name: (port, endpoint_paths, headers.get(name, {}))
         for name, endpoint_paths in paths.items()
     }
+    if before_port is not None:
+        targets |= {
+            f"{name} before": (before_port, endpoint_paths, headers.get(name, {}))
+            for name, endpoint_paths in paths.items()
+        }
     for target_port, endpoint_paths, endpoint_headers in targets.values():
         check(target_port, endpoint_paths, endpoint_headers)
         wrk(target_port, endpoint_paths, endpoint_headers, CONNECTIONS, 2)  # warm-up
@@ -189,6 +201,18 @@ def _ratio(value: float, base: float) -> str:
     return f"{value / base:.2f}×" if base else "n/a"
 
 
+def label(name: str) -> str:
+    """An endpoint's label; an earlier version's as "…, before"."""
+    base = name.removesuffix(" before")
+    return LABELS.get(base, base) + (", before" if base != name else "")
+
+
+def before(rate: dict[str, float], name: str) -> float:
+    """The endpoint's req/s before: the earlier version's in this run if it was served
+    (`--before`), else BASELINE's (0 when neither)."""
+    return rate.get(f"{name} before") or BASELINE.get(name, 0.0)
+
+
 def targets(figures: Figures, against_before: bool) -> list[tuple[str, str, str, bool]]:
     """(key, label, measured, met) of each ratio target the figures answer: /healthz
     against the bare route, Today against /healthz, and (`against_before`: the demo data
@@ -202,11 +226,11 @@ def targets(figures: Figures, against_before: bool) -> list[tuple[str, str, str,
             for name in ("today", "stores")
         ]
     found = []
-    for key, label, name, base_name, times in wanted:
-        base = BASELINE[name] if not base_name else rate.get(base_name, 0.0)
+    for key, title, name, base_name, times in wanted:
+        base = before(rate, name) if not base_name else rate.get(base_name, 0.0)
         if name in rate and base:
             met = rate[name] >= times * base
-            found.append((key, f"{label} ≥ {times:g}× (wrk)", _ratio(rate[name], base), met))
+            found.append((key, f"{title} ≥ {times:g}× (wrk)", _ratio(rate[name], base), met))
     return found
 
 
@@ -230,18 +254,18 @@ def table(figures: Figures, against_before: bool) -> list[str]:
         + " ---: | ---: | ---: | ---: |",
     ]
     for name in names:
-        before = BASELINE.get(name)
+        earlier = before(rate, name)
         lines.append(
-            f"| {LABELS.get(name, name)} | {rate[name]:,.0f} "
+            f"| {label(name)} | {rate[name]:,.0f} "
             f"| {_ratio(rate[name], rate.get('healthz', 0))} | {_ratio(rate[name], rate['bare'])} "
-            + (f"| {f'{before:,.0f}' if before else '—'} " if against_before else "")
+            + (f"| {f'{earlier:,.0f}' if earlier else '—'} " if against_before else "")
             + f"| {figures.percentile(name, 50):.1f} "
             f"| {figures.percentile(name, 95):.1f} | {figures.percentile(name, 99):.1f} "
             f"| {figures.errors(name)} |"
         )
     lines += ["", "| target | measured | |", "| --- | ---: | --- |"]
-    for _, label, measured, met in targets(figures, against_before):
-        lines.append(f"| {label} | {measured} | {'met' if met else '**missed**'} |")
+    for _, title, measured, met in targets(figures, against_before):
+        lines.append(f"| {title} | {measured} | {'met' if met else '**missed**'} |")
     return lines
 
 
@@ -273,6 +297,19 @@ class Demo:
 
     def headers_of(self) -> dict[str, dict[str, str]]:
         return {"today": self.headers, "stores": self.headers}
+
+
+def checkout(rev: str) -> Path:
+    """The code of commit `rev` (git archive) in bench/.cache, to serve beside this one on
+    the same database (its schema must still suit that code)."""
+    target = CACHE_DIR / f"before-{rev}"
+    if not (target / "wsgi.py").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "archive", rev], cwd=ROOT, capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
 
 
 def _run_flask(env: dict[str, str], *args: str) -> None:
@@ -326,6 +363,9 @@ def main() -> None:
     parser.add_argument("--cost-requests", type=int, default=1000, help="0 skips the costs")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--no-write", action="store_true", help="print the section only")
+    parser.add_argument(
+        "--before", metavar="REV", help="also serve this commit's code, measured in turn"
+    )
     args = parser.parse_args()
     CACHE_DIR.mkdir(exist_ok=True)
     url = args.database_url or f"sqlite:///{CACHE_DIR / 'throughput-demo.db'}"
@@ -333,14 +373,28 @@ def main() -> None:
     env = os.environ | {"DATABASE_URL": url, "FIELDOPS_ENV": "development"}
     port, bare_port = free_port(), free_port()
     bare_log = CACHE_DIR / "throughput-bare.log"
-    with (
-        serve(env, port, WORKERS, CACHE_DIR / "throughput-app.log"),
-        serve(env, bare_port, WORKERS, bare_log, app="bench.bare_app:app", ready=BARE_PATH),
-    ):
+    before_port = free_port() if args.before else None
+    with ExitStack() as servers:
+        servers.enter_context(serve(env, port, WORKERS, CACHE_DIR / "throughput-app.log"))
+        servers.enter_context(
+            serve(env, bare_port, WORKERS, bare_log, app="bench.bare_app:app", ready=BARE_PATH)
+        )
+        if before_port is not None:
+            log = CACHE_DIR / "throughput-before.log"
+            root = checkout(args.before)
+            servers.enter_context(serve(env, before_port, WORKERS, log, root=root))
         figures = measure(
-            port, bare_port, demo.paths(), demo.headers_of(), args.seconds, args.rounds
+            port,
+            bare_port,
+            demo.paths(),
+            demo.headers_of(),
+            args.seconds,
+            args.rounds,
+            before_port,
         )
     figures.database = "demo data (`flask fieldops demo`) on " + url.split(":", 1)[0]
+    if args.before:
+        figures.database += f'; "before" is commit {args.before} served beside it'
     lines = section(figures)
     if args.cost_requests:
         costs, bare_us = request_cost.measure_all(
