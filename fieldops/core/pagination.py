@@ -10,7 +10,7 @@ and named, so the page still shows its list).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, TypedDict
@@ -118,15 +118,25 @@ def _page(items: list[Any], total: int, args: Mapping[str, Any]) -> Page:
     return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
 
 
-def paginate(stmt: sa.Select[Any], args: Mapping[str, Any], sorting: Sorting) -> Page:
-    """Run `stmt` for one page, sorted as `args` asks and then by the tiebreak."""
+def paginate(
+    stmt: sa.Select[Any],
+    args: Mapping[str, Any],
+    sorting: Sorting,
+    fetch: Callable[[sa.Select[Any]], Iterable[Any]] | None = None,
+) -> Page:
+    """Run `stmt` for one page, sorted as `args` asks and then by the tiebreak.
+
+    The items are the statement's first entities (`db.session.scalars`), or whatever
+    `fetch` makes of the page's statement (rows read without the ORM, say).
+    """
     column, descending = _sort(args, sorting)
     ordering = [column.desc() if descending else column.asc()]
     if sorting.tiebreak is not None:
         ordering.append(sorting.tiebreak)
     page, per_page = args["page"], args["per_page"]
     offset = (page - 1) * per_page
-    items = list(db.session.scalars(stmt.order_by(*ordering).limit(per_page).offset(offset)))
+    paged = stmt.order_by(*ordering).limit(per_page).offset(offset)
+    items = list((fetch or db.session.scalars)(paged))
     if 0 < len(items) < per_page or (page == 1 and not items):
         # The last page, short: the total is known without counting (Today's visits, most
         # filtered lists), which spares a query.
