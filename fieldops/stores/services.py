@@ -100,7 +100,9 @@ def store_summaries_page(user: User, args: Mapping[str, Any]) -> Page:
 
 def _dicts(stmt: sa.Select[Any], params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """The rows of `stmt`, each a dict, read on the request's connection without the ORM."""
-    return [dict(row) for row in db.session.connection().execute(stmt, params).mappings()]
+    result = db.session.connection().execute(stmt, params)
+    keys = tuple(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result.all()]
 
 
 def stores_to_pick(user: User) -> list[Store]:
