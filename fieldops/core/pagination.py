@@ -10,7 +10,7 @@ and named, so the page still shows its list).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, TypedDict
@@ -118,21 +118,54 @@ def _page(items: list[Any], total: int, args: Mapping[str, Any]) -> Page:
     return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
 
 
-def paginate(stmt: sa.Select[Any], args: Mapping[str, Any], sorting: Sorting) -> Page:
-    """Run `stmt` for one page, sorted as `args` asks and then by the tiebreak."""
+def _ordered(stmt: sa.Select[Any], args: Mapping[str, Any], sorting: Sorting) -> sa.Select[Any]:
     column, descending = _sort(args, sorting)
     ordering = [column.desc() if descending else column.asc()]
     if sorting.tiebreak is not None:
         ordering.append(sorting.tiebreak)
+    return stmt.order_by(*ordering)
+
+
+# The page statements of statements made once (`paginate`'s `params`), by statement and sort.
+_paged: dict[tuple[sa.Select[Any], str], sa.Select[Any]] = {}
+_LIMIT, _OFFSET = (
+    sa.bindparam("page_limit", type_=sa.Integer),
+    sa.bindparam("page_offset", type_=sa.Integer),
+)
+
+
+def paginate(
+    stmt: sa.Select[Any],
+    args: Mapping[str, Any],
+    sorting: Sorting,
+    fetch: Callable[..., Iterable[Any]] | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> Page:
+    """Run `stmt` for one page, sorted as `args` asks and then by the tiebreak.
+
+    The items are the statement's first entities (`db.session.scalars`), or whatever
+    `fetch(statement, params)` makes of the page's statement (rows read without the ORM).
+    `params` are the values of the bound parameters of a statement made once and kept (a
+    module's constant, or one of a bounded cache): its page statement, sorted, with its
+    limit and offset bound too, is then made once as well, and so is its cache key.
+    """
     page, per_page = args["page"], args["per_page"]
     offset = (page - 1) * per_page
-    items = list(db.session.scalars(stmt.order_by(*ordering).limit(per_page).offset(offset)))
+    if params is None:
+        paged, values = _ordered(stmt, args, sorting).limit(per_page).offset(offset), {}
+    else:
+        key = (stmt, args.get("sort") or sorting.default)
+        if key not in _paged:
+            _paged[key] = _ordered(stmt, args, sorting).limit(_LIMIT).offset(_OFFSET)
+        paged = _paged[key]
+        values = {**params, "page_limit": per_page, "page_offset": offset}
+    items = list((fetch or db.session.scalars)(paged, values))
     if 0 < len(items) < per_page or (page == 1 and not items):
         # The last page, short: the total is known without counting (Today's visits, most
         # filtered lists), which spares a query.
         return _page(items, offset + len(items), args)
     total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()), params or {}
     )
     return _page(items, total or 0, args)
 

@@ -28,7 +28,7 @@ def list_stores(args: dict[str, Any]) -> dict[str, Any]:
 
     Items carry posted hours; dated exceptions are in `GET /api/stores/<id>`.
     """
-    return services.stores_page(current_user, args)
+    return services.store_summaries_page(current_user, args)
 
 
 @blp.route("", methods=["POST"])

@@ -45,7 +45,15 @@ PERSON_ZONES = [*US_ZONES, "UTC", "Europe/London", "Asia/Kolkata", "Asia/Manila"
 
 
 def store_query(user: User, region: str | None = None, q: str | None = None) -> sa.Select[Any]:
-    stmt = visible(sa.select(Store), Store, user).options(selectinload(Store.posted_hours))
+    stmt = sa.select(Store).options(selectinload(Store.posted_hours))
+    return _narrowed(stmt, user, region, q)
+
+
+def _narrowed(
+    stmt: sa.Select[Any], user: User, region: str | None, q: str | None
+) -> sa.Select[Any]:
+    """`stmt` over stores narrowed to those `user` may see, in `region`, matching `q`."""
+    stmt = visible(stmt, Store, user)
     if region:
         stmt = stmt.where(Store.region == region)
     if q:
@@ -59,6 +67,42 @@ def store_query(user: User, region: str | None = None, q: str | None = None) -> 
 def stores_page(user: User, args: Mapping[str, Any]) -> Page:
     """One page of the store list, from its validated arguments (the API's and the page's)."""
     return paginate(store_query(user, args.get("region"), args.get("q")), args, SORTING)
+
+
+_STORES = Store.__table__
+_HOURS = PostedHours.__table__
+_HOURS_OF_STORES = (
+    sa.select(_HOURS.c.store_id, _HOURS.c.weekday, _HOURS.c.opens, _HOURS.c.closes)
+    .where(_HOURS.c.store_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(_HOURS.c.store_id, _HOURS.c.weekday)
+)
+
+
+def store_summaries_page(user: User, args: Mapping[str, Any]) -> Page:
+    """The API's page of the store list: the same stores as `stores_page`, each a dict of
+    its columns and its `posted_hours` (dicts, by weekday), read as rows.
+
+    Building ORM objects for a page of 50 stores and their posted hours cost about 2 ms of
+    CPU, more than the rest of the request; StoreSummarySchema dumps these dicts alike
+    (tests/stores/test_services.py compares the two answers field by field).
+    """
+    stmt = _narrowed(sa.select(*_STORES.c), user, args.get("region"), args.get("q"))
+    page = paginate(stmt, args, SORTING, _dicts)
+    stores = page["items"]
+    for store in stores:
+        store["posted_hours"] = []
+    if stores:
+        by_id = {store["id"]: store for store in stores}
+        for hours in _dicts(_HOURS_OF_STORES, {"ids": list(by_id)}):
+            by_id[hours.pop("store_id")]["posted_hours"].append(hours)
+    return page
+
+
+def _dicts(stmt: sa.Select[Any], params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The rows of `stmt`, each a dict, read on the request's connection without the ORM."""
+    result = db.session.connection().execute(stmt, params)
+    keys = tuple(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result.all()]
 
 
 def stores_to_pick(user: User) -> list[Store]:

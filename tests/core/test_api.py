@@ -80,7 +80,7 @@ def test_an_unhandled_error_is_500_json_without_a_traceback(app, monkeypatch, as
     def explode(*_args, **_kwargs):
         raise RuntimeError("secret internals: password=hunter2")
 
-    monkeypatch.setattr(store_services, "store_query", explode)
+    monkeypatch.setattr(store_services, "store_summaries_page", explode)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     r = client.get("/api/stores")
     assert r.status_code == 500 and r.is_json

@@ -11,7 +11,8 @@ from fieldops.auth.models import Role, User
 from fieldops.core.errors import Invalid
 from fieldops.extensions import db
 from fieldops.stores import services, windows
-from fieldops.stores.models import HoursException, PostedHours, Store
+from fieldops.stores.models import HoursException, PostedHours, Store, StoreKind
+from fieldops.stores.schemas import StoreSummarySchema
 
 
 def store_with(
@@ -234,3 +235,46 @@ def test_update_store_replaces_hours_and_moves_visit_days_with_the_zone(ctx, bui
 
     assert db.session.get(Visit, visit.id).local_date == date(2026, 3, 5)
     assert [(p.weekday, p.opens) for p in record.posted_hours] == [(0, time(8))]
+
+
+# --- the API's store list, read as rows -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"page": 1, "per_page": 50},
+        {"page": 2, "per_page": 1, "sort": "-code"},
+        {"page": 1, "per_page": 50, "region": "South", "q": "motor"},
+    ],
+)
+def test_the_store_list_read_as_rows_dumps_as_the_stores_do(ctx, build, args):
+    """Every field of every store the row-read list answers, for an admin and a manager,
+    is what StoreSummarySchema dumps from the ORM's stores (`stores_page`)."""
+    south = build.store(
+        code="Z-9",
+        name="Zulu Motors",
+        region="South",
+        kind=StoreKind.STORE,
+        brand="Ford",
+        address="1 Main St",
+        phone="+1 312 555 0100",
+        latitude=None,
+        longitude=None,
+        hours=[(6, time(22), time(2)), (0, time(8), time(17, 30))],
+    )
+    quiet = build.store(name="Quiet Motors", region="South", hours=[], active=False)
+    build.store(name="Alpha Motors", region="Midwest", cadence_per_year=6, visit_minutes=45)
+    build.store(name="Bravo", region=None)
+    schema = StoreSummarySchema()
+    for user in (build.user(Role.ADMIN), build.user(Role.MANAGER, stores=[south, quiet])):
+        rows = services.store_summaries_page(user, args)
+        orm = services.stores_page(user, args)
+        assert rows["total"] == orm["total"] and rows["items"]
+        dumped = [schema.dump(item) for item in rows["items"]]
+        expected = [schema.dump(item) for item in orm["items"]]
+        for got, want in zip(dumped, expected, strict=True):
+            assert list(got) == list(want)
+            for field in want:
+                assert (field, got[field]) == (field, want[field])
+                assert type(got[field]) is type(want[field])

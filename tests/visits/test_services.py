@@ -197,3 +197,45 @@ def test_manager_sees_only_visits_to_their_stores(ctx, build, world, store):
     mine = build.visit(store, world.engineer)
     manager = get(User, build.user("manager", stores=[store]))  # the Los Angeles store's
     assert [v.id for v in db.session.scalars(queries.visit_query(manager))] == [mine.id]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {},
+        {"engineer": "me", "date": date(2026, 3, 4)},
+        {"date_from": date(2026, 3, 4), "date_to": date(2026, 3, 5), "sort": "-local_date"},
+        {"status": VisitStatus.PLANNED, "sort": "store_id"},
+        {"store_id": "la", "per_page": 1, "page": 2},
+    ],
+)
+def test_the_visit_list_answers_alike_for_every_reader_and_filter(ctx, build, store, world, args):
+    """The list of a reader who sees every store (a statement made once per set of
+    filters, its values bound) and of a manager (built for the request) hold the visits
+    `visit_query` finds, in order, with the same totals."""
+    ny = build.store(timezone="America/New_York")
+    other = build.user("engineer")
+    for day in (3, 4, 5):
+        for where, who in ((store, world.engineer), (ny, other), (ny, world.engineer)):
+            build.visit(where, who, start=utc(2026, 3, day, 17))
+    args = {"page": 1, "per_page": 50, **args}
+    if args.get("store_id") == "la":
+        args["store_id"] = store.id
+    for reader in (world.engineer, world.admin, build.user("manager", stores=[ny])):
+        user = get(User, reader)
+        page = queries.visits_page(user, args)
+        filters = {
+            "engineer_id": queries.engineer_id_of(args.get("engineer"), user),
+            "day": args.get("date"),
+            **{k: args.get(k) for k in ("date_from", "date_to", "store_id", "status")},
+        }
+        sort = args.get("sort") or "planned_start"
+        column = queries.SORTING.keys[sort.removeprefix("-")]
+        descending = sort.startswith("-")
+        stmt = queries.visit_query(user, **filters).order_by(
+            column.desc() if descending else column, Visit.id
+        )
+        expected = [v.id for v in db.session.scalars(stmt)]
+        start = (args["page"] - 1) * args["per_page"]
+        assert [v.id for v in page["items"]] == expected[start : start + args["per_page"]]
+        assert page["total"] == len(expected)
