@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from fieldops.stores import services as store_services
 from tests.helpers import errors_of, other_app
@@ -25,6 +26,20 @@ def test_healthz_is_503_when_the_database_is_unreachable(app, url):
         r = broken.test_client().get("/healthz")
     assert r.status_code == 503
     assert r.get_json()["status"] == "unavailable"
+
+
+def test_healthz_gives_its_connection_back_to_the_pool_as_it_found_it(app):
+    """Its check runs in autocommit on PostgreSQL: the next request that takes the same
+    pooled connection (the only one here) still works in a transaction it can roll back."""
+    from fieldops.extensions import db
+
+    with other_app(app, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0}) as one:
+        assert one.test_client().get("/healthz").status_code == 200
+        with one.app_context():
+            db.session.execute(sa.text("CREATE TABLE healthz_probe (n integer)"))
+            db.session.rollback()
+            tables = sa.inspect(db.engine).get_table_names()
+    assert "healthz_probe" not in tables
 
 
 def test_openapi_document_is_openapi_3_with_the_main_paths(api):
