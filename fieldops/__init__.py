@@ -17,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import Config, ProductionConfig, check_evidence_ages, config_for
 from fieldops.auth.api import blp as auth_api
 from fieldops.auth.session import init_auth
+from fieldops.auth.throttle import limit_posts_only
 from fieldops.auth.tokens_api import blp as tokens_api
 from fieldops.auth.views import blp as auth_views
 from fieldops.calendars.routes import blp as calendar_feeds
@@ -140,6 +141,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    limit_posts_only(app)
     api.init_app(app, spec_kwargs=spec_kwargs())
     init_auth(app)
 

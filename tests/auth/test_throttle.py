@@ -7,6 +7,8 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from flask import request
+from flask_limiter import Limiter
 
 from tests.auth.throttle_support import ACCOUNT_MESSAGE, MESSAGE, client_at, fail_logins
 from tests.conftest import ApiClient
@@ -135,3 +137,24 @@ def test_throttle_works_with_redis_storage(app, build):
                 assert other_address.login(user.email).status_code == 200
         finally:
             limiter.reset()
+
+
+def test_only_posts_go_through_the_limiter(app, monkeypatch, build):
+    """Every limit counts POSTs: other requests skip the limiter's hooks altogether."""
+    checked: list[str] = []
+    original = Limiter._check_request_limit
+
+    def check(self: Limiter, *args: object, **kwargs: object) -> None:
+        checked.append(request.method)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Limiter, "_check_request_limit", check)
+    user = build.user("engineer")
+    with other_app(app) as second:
+        client = client_at(second, HOME)
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/api/stores").status_code == 401
+        assert checked == []
+        fail_logins(client, user.email, 10)
+        assert client.login(user.email).status_code == 429
+        assert len(checked) >= 11 and set(checked) == {"POST"}
