@@ -37,7 +37,7 @@ def assigned_to_caller(visit_id: int) -> None:
 @blp.response(200, page_schema(VisitSchema))
 def list_visits(args: dict[str, Any]) -> dict[str, Any]:
     """Visits; `date` is the store's local day, `engineer` is "me" or a user id."""
-    return queries.visits_page(current_user, args)
+    return queries.visit_records_page(current_user, args)
 
 
 @blp.route("", methods=["POST"])

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
+from flask import g
 
 from fieldops.auth.models import User
 from fieldops.core.errors import Conflict, Forbidden, Invalid, NotFound
 from fieldops.extensions import db
 from fieldops.visits import queries, services
 from fieldops.visits.models import Department, Visit, VisitStatus
+from fieldops.visits.schemas import VisitSchema
 
 
 def utc(*args: int) -> datetime:
@@ -239,3 +242,66 @@ def test_the_visit_list_answers_alike_for_every_reader_and_filter(ctx, build, st
         start = (args["page"] - 1) * args["per_page"]
         assert [v.id for v in page["items"]] == expected[start : start + args["per_page"]]
         assert page["total"] == len(expected)
+
+
+def _dumped_with_types(visits: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {key: (value, type(value)) for key, value in dumped.items()}
+        for dumped in VisitSchema(many=True).dump(visits)
+    ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {},
+        {"engineer": "me"},
+        {"status": VisitStatus.CHECKED_IN},
+        {"sort": "-status", "per_page": 2},
+    ],
+)
+def test_the_api_reads_visits_as_rows_and_answers_as_with_the_orm(
+    app, ctx, build, store, world, now, args
+):
+    """`visit_records_page` (the API's list, read without the ORM) dumps every field of
+    every visit, value and type, as the ORM's visits do: the check-in position (shown or
+    hidden by reader), the store's and engineer's briefs, `left_open`, JSON and enums."""
+    ny = build.store(timezone="America/New_York", address="1 Main St", latitude=40.7)
+    other = build.user("engineer")
+    build.visit(store, world.engineer, start=now - timedelta(hours=1), purpose="Wi-Fi")
+    build.visit(
+        ny,
+        world.engineer,
+        start=now - timedelta(days=3),
+        status=VisitStatus.CHECKED_IN,
+        checked_in_at=now - timedelta(days=3),
+        check_in_latitude=40.71,
+        check_in_longitude=-74.0,
+        check_in_accuracy_m=12.5,
+        distance_m=80.0,
+        far_from_store=False,
+        off_schedule=True,
+        departments_met=[Department.SALES.value, Department.PARTS.value],
+    )
+    build.visit(
+        ny,
+        other,
+        start=now - timedelta(days=1),
+        status=VisitStatus.COMPLETED,
+        summary="Swapped the AP",
+        unplanned=True,
+    )
+    build.visit(store, other, status=VisitStatus.CANCELLED, cancel_reason="Store closed")
+    args = {"page": 1, "per_page": 50, **args}
+    compared = 0
+    for reader in (world.engineer, other, world.admin, build.user("manager", stores=[ny])):
+        user = get(User, reader)
+        with app.test_request_context():
+            g._login_user = user  # Flask-Login's current_user: whom the schema shows positions
+            records = queries.visit_records_page(user, args)
+            orm = queries.visits_page(user, args)
+            assert records["total"] == orm["total"]
+            expected = _dumped_with_types(orm["items"])
+            assert _dumped_with_types(records["items"]) == expected
+            compared += len(expected)
+    assert compared >= 2
