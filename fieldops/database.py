@@ -161,8 +161,12 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: sa.Connection) -> None:
+    """Begin SQLite's transaction (pysqlite, in autocommit, begins none), straight on the
+    driver's connection: through `exec_driver_sql` it cost ~20 µs of every request."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+        connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+            "BEGIN IMMEDIATE" if write_intent.get() else "BEGIN"
+        )
 
 
 def install_sqlite_hooks() -> None:
