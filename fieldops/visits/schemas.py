@@ -84,7 +84,7 @@ class VisitSchema(Schema):
         Decided here because every visit the API shows passes through this schema: the
         list, one visit, and the record in a 409 or an offline sync's conflict.
         """
-        if not sees_check_in_position(current_user, visit):
+        if not sees_check_in_position(current_user._get_current_object(), visit):
             for name in CHECK_IN_POSITION:
                 data.pop(name, None)
         return data
