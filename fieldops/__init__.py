@@ -22,6 +22,7 @@ from fieldops.auth.tokens_api import blp as tokens_api
 from fieldops.auth.views import blp as auth_views
 from fieldops.calendars.routes import blp as calendar_feeds
 from fieldops.cli import fieldops_cli
+from fieldops.core.application import FieldOps
 from fieldops.core.errors import register_error_handlers, show_conflicts_with
 from fieldops.core.health import blp as health
 from fieldops.core.input_checks import init_input_checks
@@ -29,7 +30,7 @@ from fieldops.core.openapi import api, spec_kwargs
 from fieldops.core.security import init_security_headers
 from fieldops.coverage import forget_flushed, forget_learned
 from fieldops.coverage.api import blp as coverage_api
-from fieldops.database import install_sqlite_hooks
+from fieldops.database import has_written, install_sqlite_hooks
 from fieldops.extensions import csrf, db, limiter, login_manager, migrate
 from fieldops.hours.api import blp as hours_api
 from fieldops.hours.learning import hours_learned
@@ -95,7 +96,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     config = config or config_for()
     if issubclass(config, ProductionConfig):
         config.check()
-    app = Flask(
+    app = FieldOps(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -222,15 +223,19 @@ def commit_unit_of_work(response: Response) -> Response:
     """One commit per request: services only flush. A 4xx/5xx answer commits nothing.
 
     A request whose session began no transaction and holds nothing to flush (/healthz, a
-    request refused before any query) has nothing to end.
+    request refused before any query) has nothing to end. One that only read (no pending
+    change, no statement but SELECTs: `has_written`) closes its session: the same end
+    for its transaction as a commit, without expiring every object it loaded.
     """
     session = db.session()  # the request's own, behind the scoped proxy
     if not session.in_transaction() and not (session.new or session.dirty or session.deleted):
         return response
-    if response.status_code < 400:
+    if response.status_code >= 400:
+        session.rollback()
+    elif session.new or session.dirty or session.deleted or has_written(session):
         session.commit()
     else:
-        session.rollback()
+        session.close()  # a read: nothing to commit, and nothing it loaded need expire
     return response
 
 

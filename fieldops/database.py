@@ -32,9 +32,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import (
     DeclarativeBase,
     InstrumentedAttribute,
-    ORMExecuteState,
     Session,
-    SessionTransaction,
     registry,
 )
 
@@ -169,11 +167,44 @@ def _sqlite_begin(connection: sa.Connection) -> None:
         )
 
 
+# In connection.info: whether a statement other than a SELECT ran in its transaction.
+WROTE = "fieldops.wrote"
+
+
+def _begun(connection: sa.Connection) -> None:
+    connection.info[WROTE] = False
+
+
+def _statement_ran(
+    connection: sa.Connection,
+    _cursor: Any,
+    _statement: str,
+    _parameters: Any,
+    context: Any,
+    _executemany: bool,
+) -> None:
+    """After each statement: one that is not a SELECT (an INSERT, an UPDATE, a DELETE, DDL,
+    any textual SQL) marks its transaction as written."""
+    if connection.info.get(WROTE):
+        return
+    compiled = context.compiled
+    if compiled is None or not isinstance(compiled.statement, sa.SelectBase):
+        connection.info[WROTE] = True
+
+
+def wrote(connection: sa.Connection) -> bool:
+    """Whether any statement of `connection`'s transaction may have written."""
+    return bool(connection.info.get(WROTE, True))
+
+
 def install_sqlite_hooks() -> None:
-    """Register the SQLite connection hooks once for every engine in the process."""
+    """Register the connection hooks once for every engine in the process: SQLite's
+    settings and transactions, and every dialect's note of a transaction that wrote."""
     if not event.contains(Engine, "connect", _sqlite_connect):
         event.listen(Engine, "connect", _sqlite_connect)
         event.listen(Engine, "begin", _sqlite_begin)
+        event.listen(Engine, "begin", _begun)
+        event.listen(Engine, "after_cursor_execute", _statement_ran)
 
 
 def dialect_insert(table: sa.Table, bind: sa.Connection | Engine) -> Any:
@@ -221,28 +252,7 @@ def note_last_use(
         log.warning("could not note the use of %s %s", model.__tablename__, row_id)
 
 
-# In Session.info: the session's transaction has sent writes to the database. Read by
-# `has_written`, for work that must end a transaction only while it has merely read.
-WROTE = "fieldops.wrote"
-
-
-@sa.event.listens_for(Session, "after_flush")
-def _flushed(session: Session, _context: Any) -> None:
-    session.info[WROTE] = True
-
-
-@sa.event.listens_for(Session, "do_orm_execute")
-def _executed(state: ORMExecuteState) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[WROTE] = True
-
-
-@sa.event.listens_for(Session, "after_transaction_end")
-def _ended(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:  # the whole transaction, not a savepoint
-        session.info.pop(WROTE, None)
-
-
 def has_written(session: Session) -> bool:
-    """Whether `session`'s current transaction has flushed or executed a write."""
-    return bool(session.info.get(WROTE))
+    """Whether `session`'s current transaction has sent anything but SELECTs (a flush, an
+    UPDATE, a Core INSERT on its connection)."""
+    return session.in_transaction() and wrote(session.connection())
