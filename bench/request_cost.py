@@ -29,10 +29,10 @@ from typing import Any
 
 import marshmallow
 import sqlalchemy as sa
-import webargs.flaskparser
 from flask import Flask
 
 from fieldops.auth import services as auth_services
+from fieldops.core.arguments import ArgsParser
 
 PASSES = 5
 
@@ -99,7 +99,7 @@ def instrumented(app: Flask, timers: Timers) -> Iterator[None]:
     kept_views = dict(app.view_functions)
     swapped = [
         (auth_services, "user_for_token", "API token lookup"),
-        (webargs.flaskparser.FlaskParser, "parse", "view: arguments"),
+        (ArgsParser, "parse", "view: arguments"),
         (marshmallow.Schema, "dump", "view: dumping"),
     ]
     kept = [getattr(owner, attribute) for owner, attribute, _ in swapped]

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import current_app
 from flask_login import current_user
-from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
 from fieldops.auth import services, sessions
@@ -39,6 +38,7 @@ from fieldops.auth.throttle import (
     throttled,
 )
 from fieldops.clock import utcnow
+from fieldops.core.arguments import Blueprint
 from fieldops.core.errors import ApiError
 from fieldops.core.pagination import ListArgsSchema, page_schema
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from fieldops.auth import services
 from fieldops.auth.models import ApiToken
@@ -13,6 +12,7 @@ from fieldops.auth.policy import Action, requires
 from fieldops.auth.schemas import NewTokenSchema, TokenListArgsSchema, TokenSchema
 from fieldops.auth.services import get_user
 from fieldops.clock import utcnow
+from fieldops.core.arguments import Blueprint
 from fieldops.core.pagination import page_schema
 
 blp = Blueprint("Tokens", __name__, url_prefix="/api/tokens", description="API tokens")

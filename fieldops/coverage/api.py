@@ -9,10 +9,10 @@ from typing import Any
 
 from flask import Response, current_app
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
+from fieldops.core.arguments import Blueprint
 from fieldops.core.pagination import page_schema
 from fieldops.coverage import alerts, cache, services, suggestions
 from fieldops.coverage.export import coverage_csv

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import request
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
+from fieldops.core.arguments import Blueprint
 from fieldops.core.pagination import ListArgsSchema, page_schema
 from fieldops.issues import services
 from fieldops.issues.models import Issue, IssueComment

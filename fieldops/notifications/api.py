@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from fieldops.auth import requires
 from fieldops.clock import utcnow
+from fieldops.core.arguments import Blueprint
 from fieldops.notifications import preferences, services
 from fieldops.notifications.schemas import (
     MarkReadResultSchema,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
+from fieldops.core.arguments import Blueprint
 from fieldops.core.pagination import page_schema
 from fieldops.observations import services
 from fieldops.observations.models import Observation

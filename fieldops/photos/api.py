@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Response, send_file
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
+from fieldops.core.arguments import Blueprint
 from fieldops.photos import services
 from fieldops.photos.images import EXTENSIONS, FORMATS
 from fieldops.photos.models import Photo

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from fieldops.auth import Action, requires
 from fieldops.clock import utcnow
+from fieldops.core.arguments import Blueprint
 from fieldops.sync.schemas import SyncRequestSchema, SyncResponseSchema
 from fieldops.sync.services import apply_batch, start_visit_once
 from fieldops.visits import Visit, VisitSchema, VisitStartSchema
