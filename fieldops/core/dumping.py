@@ -31,14 +31,19 @@ Converter = Callable[[Any], Any]  # a value read from the object -> its dump
 Step = tuple[str, str, str, fields.Field, Converter | None]
 
 
-def _value(obj: Any, key: str) -> Any:
-    """marshmallow.utils.get_value for a key without dots: obj[key], else obj.key."""
+def _reader(obj: Any) -> Callable[[str], Any]:
+    """marshmallow.utils.get_value on `obj` for keys without dots: obj[key], else obj.key
+    (whether `obj` has items asked once, not for each field)."""
     if not hasattr(obj, "__getitem__"):
-        return getattr(obj, key, missing)
-    try:
-        return obj[key]
-    except (KeyError, IndexError, TypeError, AttributeError):
-        return getattr(obj, key, missing)
+        return lambda key: getattr(obj, key, missing)
+
+    def item(key: str) -> Any:
+        try:
+            return obj[key]
+        except (KeyError, IndexError, TypeError, AttributeError):
+            return getattr(obj, key, missing)
+
+    return item
 
 
 def _keeps(field: fields.Field, *methods: tuple[type[fields.Field], str]) -> bool:
@@ -126,9 +131,10 @@ class Schema(marshmallow.Schema):
         if type(self).get_attribute is not marshmallow.Schema.get_attribute:
             return super()._serialize(obj, many=many)
         dumped = self.dict_class()
+        read = _reader(obj)
         for key, name, attribute, field, convert in self._steps():
             if convert is not None:
-                value = _value(obj, attribute)
+                value = read(attribute)
                 if value is not missing:
                     dumped[key] = convert(value)
                     continue

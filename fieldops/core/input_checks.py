@@ -61,7 +61,13 @@ def json_too_deep(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> bool:
 
 
 class JSONProvider(DefaultJSONProvider):
-    """Flask's JSON, refusing nesting too deep: `request.get_json()` then answers 400."""
+    """Flask's JSON, refusing nesting too deep: `request.get_json()` then answers 400.
+
+    Answers keep their keys in the schema's order (Flask sorts them by default, a tenth of
+    the encoding's time).
+    """
+
+    sort_keys = False
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         if json_too_deep(s):

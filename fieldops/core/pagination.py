@@ -70,7 +70,7 @@ def page_schema(item_schema: type[Schema]) -> type[Schema]:
             name,
             (Schema,),
             {
-                "items": fields.List(fields.Nested(item_schema)),
+                "items": fields.Nested(item_schema, many=True),
                 "total": fields.Integer(),
                 "page": fields.Integer(),
                 "per_page": fields.Integer(),
