@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -35,8 +35,10 @@ from sqlalchemy.orm import (
     Session,
     registry,
 )
+from sqlalchemy.pool import Pool
 
 log = logging.getLogger(__name__)
+V = TypeVar("V", bound=Callable[..., Any])
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -124,11 +126,31 @@ class Base(DeclarativeBase):
 # the write lock up front (BEGIN IMMEDIATE): a deferred transaction that read first and writes
 # later fails with "database is locked" when another writer committed in between.
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+# A request that only reads runs each statement on its own, in autocommit: no transaction
+# to begin or end (on PostgreSQL, BEGIN and ROLLBACK were two round trips of a read's four).
+autocommit_reads: ContextVar[bool] = ContextVar("autocommit_reads", default=False)
 
 
 def declare_write_intent(writes: bool) -> None:
-    """Whether the transactions this request (or task) begins from now on may write."""
+    """Whether this request may write from now on. One that does not runs its statements
+    in autocommit (it has nothing to commit, and each SELECT reads what is committed at
+    its start); one that may begins its transactions as a writer (BEGIN IMMEDIATE on
+    SQLite). Declared before the request's first query; `end_autocommit` at its end."""
     write_intent.set(writes)
+    autocommit_reads.set(not writes)
+
+
+def end_autocommit() -> None:
+    """After a request: what runs next in the thread (a test's own statements) begins
+    transactions again."""
+    autocommit_reads.set(False)
+
+
+def writes(view: V) -> V:
+    """Mark a view answering GET that writes (opening a notification marks it read): its
+    request begins a transaction and commits it, as one made with POST does."""
+    view.writes = True  # type: ignore[attr-defined]
+    return view
 
 
 def may_write() -> bool:
@@ -158,21 +180,42 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection: sa.Connection) -> None:
-    """Begin SQLite's transaction (pysqlite, in autocommit, begins none), straight on the
-    driver's connection: through `exec_driver_sql` it cost ~20 µs of every request."""
-    if connection.dialect.name == "sqlite":
-        connection.connection.driver_connection.execute(  # type: ignore[union-attr]
-            "BEGIN IMMEDIATE" if write_intent.get() else "BEGIN"
-        )
-
-
-# In connection.info: whether a statement other than a SELECT ran in its transaction.
+# In connection.info: whether a statement other than a SELECT ran in its transaction, and
+# whether the driver's connection autocommits for a request that only reads.
 WROTE = "fieldops.wrote"
+AUTOCOMMITTING = "fieldops.autocommitting"
 
 
-def _begun(connection: sa.Connection) -> None:
+def _begin(connection: sa.Connection) -> None:
+    """Begin a transaction as the request (or task) wants it.
+
+    SQLite: pysqlite, in autocommit, begins none, so BEGIN is sent here, straight on the
+    driver's connection (through `exec_driver_sql` it cost ~20 µs), except for a request
+    that only reads. PostgreSQL: a request that only reads switches the driver's
+    connection to autocommit (no round trip), and the next transaction of the connection,
+    or its return to the pool, switches it back.
+    """
     connection.info[WROTE] = False
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "sqlite":
+        if not autocommit_reads.get():
+            driver.execute("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")  # type: ignore[union-attr]
+    elif autocommit_reads.get():
+        connection.dialect.set_isolation_level(driver, "AUTOCOMMIT")
+        connection.info[AUTOCOMMITTING] = connection.dialect
+    else:
+        _stop_autocommit(driver, connection.info)
+
+
+def _checked_in(dbapi_connection: Any, record: Any) -> None:
+    if dbapi_connection is not None:
+        _stop_autocommit(dbapi_connection, record.info)
+
+
+def _stop_autocommit(driver: Any, info: dict[str, Any]) -> None:
+    dialect = info.pop(AUTOCOMMITTING, None)
+    if dialect is not None:
+        dialect.reset_isolation_level(driver)
 
 
 def _statement_ran(
@@ -202,9 +245,9 @@ def install_sqlite_hooks() -> None:
     settings and transactions, and every dialect's note of a transaction that wrote."""
     if not event.contains(Engine, "connect", _sqlite_connect):
         event.listen(Engine, "connect", _sqlite_connect)
-        event.listen(Engine, "begin", _sqlite_begin)
-        event.listen(Engine, "begin", _begun)
+        event.listen(Engine, "begin", _begin)
         event.listen(Engine, "after_cursor_execute", _statement_ran)
+        event.listen(Pool, "checkin", _checked_in)
 
 
 def dialect_insert(table: sa.Table, bind: sa.Connection | Engine) -> Any:

@@ -25,7 +25,7 @@ from fieldops.auth.policy import token_may_reach
 from fieldops.auth.sessions import LiveSession
 from fieldops.clock import utcnow
 from fieldops.core.errors import ApiError, is_api_request
-from fieldops.database import declare_write_intent
+from fieldops.database import declare_write_intent, end_autocommit
 from fieldops.extensions import csrf, login_manager
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -164,7 +164,8 @@ def before_request() -> None:
     The session is loaded here, before the request's own transaction begins: its row is
     read, and now and then its `last_seen_at` written, on a connection of its own.
     """
-    declare_write_intent(request.method not in SAFE_METHODS)
+    view = current_app.view_functions.get(request.endpoint or "")
+    declare_write_intent(request.method not in SAFE_METHODS or getattr(view, "writes", False))
     if "Authorization" in request.headers:
         authenticate_token()
         return
@@ -192,6 +193,7 @@ class CookieSessions(SecureCookieSessionInterface):
 
 def init_auth(app: Flask) -> None:
     app.session_interface = CookieSessions()
+    app.teardown_request(lambda _error: end_autocommit())
     login_manager.session_protection = app.config["SESSION_PROTECTION"]
     login_manager.login_view = "auth.login"
     app.before_request(before_request)

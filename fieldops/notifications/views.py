@@ -10,6 +10,7 @@ from flask_login import current_user
 from fieldops.auth import requires
 from fieldops.clock import utcnow
 from fieldops.core.pagination import list_args
+from fieldops.database import writes
 from fieldops.extensions import db
 from fieldops.notifications import preferences, services
 from fieldops.notifications.models import Channel, Notification, NotificationKind
@@ -29,6 +30,7 @@ def inbox() -> ResponseReturnValue:
 
 
 @blp.get("/notifications/<int:notification_id>")
+@writes
 @requires()
 def open_one(notification_id: int) -> ResponseReturnValue:
     """Mark the notification read and go where it points. Someone else's: 404."""
