@@ -76,7 +76,8 @@ class Timers:
 
 def hook_name(func: Any) -> str:
     """`commit_unit_of_work`, `Limiter.check_request_limit (flask_limiter)`, …"""
-    inner = getattr(func, "func", func)  # a functools.partial
+    inner = getattr(func, "__wrapped__", func)  # a hook wrapped by functools.wraps
+    inner = getattr(inner, "func", inner)  # a functools.partial
     owner = getattr(inner, "__self__", None)
     name = getattr(inner, "__name__", repr(inner)).lstrip("_").split("__")[-1]
     module = (getattr(inner, "__module__", "") or "").split(".")[0]

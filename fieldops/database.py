@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -140,9 +141,9 @@ def declare_write_intent(writes: bool) -> None:
     autocommit_reads.set(not writes)
 
 
-def end_autocommit() -> None:
-    """After a request: what runs next in the thread (a test's own statements) begins
-    transactions again."""
+def end_autocommit(_error: BaseException | None = None) -> None:
+    """At a request's teardown: what runs next in the thread (a test's own statements)
+    begins transactions again."""
     autocommit_reads.set(False)
 
 
@@ -168,6 +169,18 @@ def reading() -> Iterator[None]:
         write_intent.reset(token)
 
 
+@contextmanager
+def own_transaction() -> Iterator[None]:
+    """Transactions begun inside are transactions even in a request that only reads: for
+    what a read writes on a connection of its own (a token's last use, the coverage
+    cache), committed there."""
+    token = autocommit_reads.set(False)
+    try:
+        yield
+    finally:
+        autocommit_reads.reset(token)
+
+
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
@@ -184,6 +197,7 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 # whether the driver's connection autocommits for a request that only reads.
 WROTE = "fieldops.wrote"
 AUTOCOMMITTING = "fieldops.autocommitting"
+READS_ONLY = "fieldops.reads_only"  # begun for a request that only reads
 
 
 def _begin(connection: sa.Connection) -> None:
@@ -196,6 +210,7 @@ def _begin(connection: sa.Connection) -> None:
     or its return to the pool, switches it back.
     """
     connection.info[WROTE] = False
+    connection.info[READS_ONLY] = autocommit_reads.get()
     driver = connection.connection.driver_connection
     if connection.dialect.name == "sqlite":
         if not autocommit_reads.get():
@@ -221,18 +236,26 @@ def _stop_autocommit(driver: Any, info: dict[str, Any]) -> None:
 def _statement_ran(
     connection: sa.Connection,
     _cursor: Any,
-    _statement: str,
+    statement: str,
     _parameters: Any,
     context: Any,
     _executemany: bool,
 ) -> None:
     """After each statement: one that is not a SELECT (an INSERT, an UPDATE, a DELETE, DDL,
-    any textual SQL) marks its transaction as written."""
+    any textual SQL) marks its transaction as written. In a request that only reads, it
+    has been committed on its own: a warning names it (tests turn warnings into errors),
+    for its view must be marked `@writes`."""
     if connection.info.get(WROTE):
         return
     compiled = context.compiled
     if compiled is None or not isinstance(compiled.statement, sa.SelectBase):
         connection.info[WROTE] = True
+        if connection.info.get(READS_ONLY):
+            warnings.warn(
+                f"A request that only reads wrote ({statement[:60]}): mark its view @writes",
+                RuntimeWarning,
+                stacklevel=2,
+            )
 
 
 def wrote(connection: sa.Connection) -> bool:
@@ -284,11 +307,12 @@ def note_last_use(
     """
     model = column.class_
     try:
-        conn.execute(
-            sa.update(model)
-            .where(model.id == row_id, sa.or_(column.is_(None), column < now - interval))
-            .values({column.key: now})
-        )
+        with own_transaction():
+            conn.execute(
+                sa.update(model)
+                .where(model.id == row_id, sa.or_(column.is_(None), column < now - interval))
+                .values({column.key: now})
+            )
         conn.commit()
     except sa.exc.OperationalError:
         conn.rollback()

@@ -193,7 +193,7 @@ class CookieSessions(SecureCookieSessionInterface):
 
 def init_auth(app: Flask) -> None:
     app.session_interface = CookieSessions()
-    app.teardown_request(lambda _error: end_autocommit())
+    app.teardown_request(end_autocommit)
     login_manager.session_protection = app.config["SESSION_PROTECTION"]
     login_manager.login_view = "auth.login"
     app.before_request(before_request)

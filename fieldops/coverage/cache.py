@@ -52,7 +52,7 @@ from fieldops.coverage.services import (
     coverage_of,
     totals,
 )
-from fieldops.database import chunks, dialect_insert
+from fieldops.database import chunks, dialect_insert, own_transaction
 from fieldops.extensions import db
 from fieldops.hours import RealHours
 from fieldops.shifts import ShiftException, SupportShift
@@ -150,7 +150,7 @@ def _fill(rows: list[StoreCoverage], generations: dict[int, int]) -> None:
     before computing it (0: there was no row)."""
     if not rows:
         return
-    with db.engine.connect() as conn:
+    with own_transaction(), db.engine.connect() as conn:
         stmt = dialect_insert(CACHE, conn)
         stmt = stmt.on_conflict_do_update(
             index_elements=[CACHE.c.store_id],

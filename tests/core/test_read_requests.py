@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from fieldops.database import declare_write_intent, end_autocommit
 from fieldops.extensions import db
 from fieldops.stores.models import Store
 from tests.notifications.conftest import comment, file_issue, notifications_of
@@ -85,3 +86,19 @@ def test_after_a_read_the_pooled_connection_is_transactional_again(
             db.session.close()
     with app.app_context():
         assert db.session.get(Store, world.store.id).name != "Renamed, then rolled back"
+
+
+def test_a_read_that_writes_is_told_to_declare_it(app, world):
+    """A write in a request that only reads is committed on its own at once: a warning
+    (an error in tests) asks for its view to be marked `@writes`."""
+    with app.app_context():
+        declare_write_intent(False)
+        try:
+            with pytest.warns(RuntimeWarning, match="mark its view @writes"):
+                db.session.execute(
+                    sa.update(Store).where(Store.id == world.store.id).values(name=Store.name)
+                )
+        finally:
+            end_autocommit()
+            declare_write_intent(True)
+            db.session.rollback()
