@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -21,6 +21,7 @@ from fieldops.auth.passwords import validate_new_password
 from fieldops.auth.sessions import end_all_sessions
 from fieldops.core.errors import Invalid, NotFound
 from fieldops.core.pagination import Page, Sorting, paginate
+from fieldops.core.prepared import Prepared
 from fieldops.database import may_write, note_last_use
 from fieldops.extensions import db
 
@@ -180,16 +181,30 @@ TOKEN_COLUMNS = (
     ApiToken.revoked_at,
     ApiToken.last_used_at,
 )
+
+
+class TokenRow(NamedTuple):
+    """A token's columns, as TOKEN_COLUMNS reads them."""
+
+    id: int
+    user_id: int
+    scope: TokenScope
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
 # Made once: a statement built anew on every request costs its building and its cache key
 # (SQLAlchemy remembers a statement's key on the statement), ~100 µs a request.
 _BY_HASH = ApiToken.token_hash == sa.bindparam("token_hash")
 TOKEN_BY_HASH = sa.select(*TOKEN_COLUMNS).where(_BY_HASH)
 _USERS = User.__table__
+_USER_MAPPER = sa.inspect(User)
 # The attribute each column of a user is read as, in the table's order.
-_USER_KEYS = tuple(sa.inspect(User).get_property_by_column(c).key for c in _USERS.c)
-_USER_CLASS = sa.inspect(User).class_manager
-# The token's columns, then its owner's (labelled: both have an `id`).
-TOKEN_AND_OWNER_BY_HASH = (
+_USER_KEYS = tuple(_USER_MAPPER.get_property_by_column(c).key for c in _USERS.c)
+_USER_ID_AT = _USER_KEYS.index("id")
+# The token's columns, then its owner's (labelled: both have an `id`); every read with a
+# token runs it, so it goes straight to the driver (fieldops/core/prepared.py).
+TOKEN_AND_OWNER_BY_HASH = Prepared(
     sa.select(*TOKEN_COLUMNS, *(c.label(f"owner_{c.name}") for c in _USERS.c))
     .join_from(ApiToken, _USERS, ApiToken.user_id == _USERS.c.id)
     .where(_BY_HASH)
@@ -203,11 +218,11 @@ def _as_loaded(values: Sequence[Any]) -> User:
     query would, with nothing to flush) costs about half of the ORM's loading, paid by
     every request made with a token. A user the session already holds is that one.
     """
-    user_id = values[_USER_KEYS.index("id")]
-    held = db.session.identity_map.get(sa.inspect(User).identity_key_from_primary_key([user_id]))
+    key = _USER_MAPPER.identity_key_from_primary_key([values[_USER_ID_AT]])
+    held = db.session.identity_map.get(key)
     if held is not None:
         return held  # type: ignore[no-any-return]
-    user = _USER_CLASS.new_instance()  # no __init__: its attribute events and history
+    user = _USER_MAPPER.class_manager.new_instance()  # no __init__: no attribute events
     instance_dict(user).update(zip(_USER_KEYS, values, strict=True))
     make_transient_to_detached(user)
     db.session.add(user)
@@ -235,17 +250,20 @@ def user_for_token(plain: str, now: datetime) -> TokenGrant | None:
                 note_last_use(conn, ApiToken.last_used_at, token.id, now, TOKEN_TOUCH_INTERVAL)
         user = db.session.get(User, token.user_id)
     else:
-        token = db.session.connection().execute(TOKEN_AND_OWNER_BY_HASH, by_hash).first()
-        if token is None or token.revoked_at is not None:
+        row = TOKEN_AND_OWNER_BY_HASH.first(by_hash)
+        if row is None:
             return None
-        user = _as_loaded(token[len(TOKEN_COLUMNS) :])
+        token = TokenRow(*row[: len(TOKEN_COLUMNS)])
+        if token.revoked_at is not None:
+            return None
+        user = _as_loaded(row[len(TOKEN_COLUMNS) :])
         if _use_to_note(token, now):
             with db.engine.connect() as conn:
                 note_last_use(conn, ApiToken.last_used_at, token.id, now, TOKEN_TOUCH_INTERVAL)
     return TokenGrant(user, token.scope) if user is not None and user.active else None
 
 
-def _use_to_note(token: sa.Row[Any], now: datetime) -> bool:
+def _use_to_note(token: sa.Row[Any] | TokenRow, now: datetime) -> bool:
     return token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL
 
 

@@ -147,12 +147,14 @@ def paginate(
     `fetch(statement, params)` makes of the page's statement (rows read without the ORM).
     `params` are the values of the bound parameters of a statement made once and kept (a
     module's constant, or one of a bounded cache): its page statement, sorted, with its
-    limit and offset bound too, is then made once as well, and so is its cache key.
+    limit and offset bound too, is then made once as well, and so is its cache key; `fetch`
+    gets it with its values (None for a page statement made for this request alone).
     """
     page, per_page = args["page"], args["per_page"]
     offset = (page - 1) * per_page
+    values: dict[str, Any] | None
     if params is None:
-        paged, values = _ordered(stmt, args, sorting).limit(per_page).offset(offset), {}
+        paged, values = _ordered(stmt, args, sorting).limit(per_page).offset(offset), None
     else:
         key = (stmt, args.get("sort") or sorting.default)
         if key not in _paged:

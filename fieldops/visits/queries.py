@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from fieldops.auth import Role, User
 from fieldops.clock import local_date
 from fieldops.core.pagination import Page, Sorting, paginate
+from fieldops.core.prepared import Prepared
 from fieldops.extensions import db
 from fieldops.stores import SEES_ALL_STORES, Store, visible
 from fieldops.visits.models import Visit, VisitStatus
@@ -73,10 +74,20 @@ def _visit_rows() -> sa.Select[Any]:
     )
 
 
+# The page statements made once (`paginate` hands them over with their values), prepared.
+_prepared: dict[sa.Select[Any], Prepared] = {}
+
+
 def _records(stmt: sa.Select[Any], params: Mapping[str, Any] | None = None) -> list[Any]:
     """The rows of a `_visit_rows` statement, each a visit as VisitSchema reads it (its
-    columns as attributes, `store` and `engineer`), read without the ORM."""
-    rows = db.session.connection().execute(stmt, params).all()
+    columns as attributes, `store` and `engineer`), read without the ORM. A statement
+    made once (every Today request runs one) goes straight to the driver."""
+    if params is None:
+        rows: Sequence[Sequence[Any]] = db.session.connection().execute(stmt).all()
+    else:
+        if stmt not in _prepared:
+            _prepared[stmt] = Prepared(stmt)
+        rows = _prepared[stmt].rows(params)
     store_at = len(_VISIT_KEYS)
     engineer_at = store_at + len(_STORE_BRIEF)
     visits = []
