@@ -30,7 +30,7 @@ from fieldops.core.openapi import api, spec_kwargs
 from fieldops.core.security import init_security_headers
 from fieldops.coverage import forget_flushed, forget_learned
 from fieldops.coverage.api import blp as coverage_api
-from fieldops.database import has_written, install_sqlite_hooks
+from fieldops.database import autocommit_reads, has_written, install_sqlite_hooks
 from fieldops.extensions import csrf, db, limiter, login_manager, migrate
 from fieldops.hours.api import blp as hours_api
 from fieldops.hours.learning import hours_learned
@@ -224,15 +224,17 @@ def commit_unit_of_work(response: Response) -> Response:
 
     A request whose session began no transaction and holds nothing to flush (/healthz, a
     request refused before any query) has nothing to end. One that only read (no pending
-    change, no statement but SELECTs: `has_written`) closes its session: the same end
-    for its transaction as a commit, without expiring every object it loaded.
+    change, and no statement but SELECTs, `has_written`, or it ran in autocommit, where
+    nothing waits for a commit) closes its session: the same end for its transaction as
+    a commit, without expiring every object it loaded.
     """
     session = db.session()  # the request's own, behind the scoped proxy
-    if not session.in_transaction() and not (session.new or session.dirty or session.deleted):
+    pending = session.new or session.dirty or session.deleted
+    if not session.in_transaction() and not pending:
         return response
     if response.status_code >= 400:
         session.rollback()
-    elif session.new or session.dirty or session.deleted or has_written(session):
+    elif pending or (not autocommit_reads.get() and has_written(session)):
         session.commit()
     else:
         session.close()  # a read: nothing to commit, and nothing it loaded need expire

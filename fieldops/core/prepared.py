@@ -6,9 +6,10 @@ result metadata has psycopg describe every column of the result, ~1 µs each. Ev
 engineer's Today request runs two statements made once (its token and owner, its
 visits): a `Prepared` statement compiles, once per dialect, the SQL SQLAlchemy would send
 and the conversions its types apply to the values going in and coming out, then runs on
-the DBAPI connection of the request's session (the same transaction, or autocommit, as
-its other statements). Rows come back as tuples holding what SQLAlchemy's rows hold
-(tests/core/test_prepared.py compares them value by value and type by type).
+the driver's connection: a request that only reads keeps one pooled connection, in
+autocommit, for them; anything else uses its session's, in its transaction. Rows come
+back as tuples holding what SQLAlchemy's rows hold (tests/core/test_prepared.py compares
+them value by value and type by type).
 
 For SELECTs only, with plain bound parameters (no expanding `IN`, no literal rendering);
 they are not seen by the engine's statement events.
@@ -22,6 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from fieldops.database import autocommit_reads, read_cursor
 from fieldops.extensions import db
 
 Processor = Callable[[Any], Any] | None
@@ -57,18 +59,37 @@ class Prepared:
         self._plans: dict[str, _Plan] = {}
 
     def rows(self, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
-        """The statement's rows for `params`, converted as SQLAlchemy converts them."""
+        """The statement's rows for `params`, converted as SQLAlchemy converts them.
+
+        A request that only reads (its statements autocommit, each reading what is
+        committed at its start) runs it on its read connection (`read_cursor`): its
+        session need not begin, nor end. Anything else runs it on the session's
+        connection, in its transaction (a writer reads what it has flushed).
+        """
+        if autocommit_reads.get():
+            engine = db.engine
+            with read_cursor(engine) as cursor:
+                return self._run(cursor, engine.dialect, params or {})
         connection = db.session.connection()
-        dialect = connection.dialect
-        plan = self._plans.get(dialect.name) or self._compiled(dialect)
         cursor = connection.connection.cursor()
         try:
-            cursor.execute(plan.sql, plan.parameters(params or {}))
-            fetched = cursor.fetchall()
-            if plan.results is None:
-                plan = self._read_types(plan, dialect, cursor.description)
+            return self._run(cursor, connection.dialect, params or {})
         finally:
             cursor.close()
+
+    def first(self, params: Mapping[str, Any] | None = None) -> tuple[Any, ...] | None:
+        """The first row, or None; for statements that select one row at most."""
+        rows = self.rows(params)
+        return rows[0] if rows else None
+
+    def _run(
+        self, cursor: Any, dialect: sa.Dialect, params: Mapping[str, Any]
+    ) -> list[tuple[Any, ...]]:
+        plan = self._plans.get(dialect.name) or self._compiled(dialect)
+        cursor.execute(plan.sql, plan.parameters(params))
+        fetched = cursor.fetchall()
+        if plan.results is None:
+            plan = self._read_types(plan, dialect, cursor.description)
         if not plan.results:
             return [tuple(row) for row in fetched]
         converted = []
@@ -78,11 +99,6 @@ class Prepared:
                 values[at] = process(values[at])
             converted.append(tuple(values))
         return converted
-
-    def first(self, params: Mapping[str, Any] | None = None) -> tuple[Any, ...] | None:
-        """The first row, or None; for statements that select one row at most."""
-        rows = self.rows(params)
-        return rows[0] if rows else None
 
     def _compiled(self, dialect: sa.Dialect) -> _Plan:
         compiled = self.statement.compile(dialect=dialect)

@@ -1,23 +1,23 @@
 """A prepared statement (fieldops/core/prepared.py) reads what SQLAlchemy reads: the same
-rows, each value of the same type, on SQLite and on PostgreSQL, inside the request's own
-transaction or autocommit."""
+rows, each value of the same type, on SQLite and on PostgreSQL; in a request that only
+reads, on one pooled connection in autocommit, in a writer's, in its transaction."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from fieldops.auth.models import TokenScope, digest
+from fieldops.auth.models import TokenScope, User, digest
 from fieldops.auth.services import TOKEN_AND_OWNER_BY_HASH
 from fieldops.core.prepared import Prepared
-from fieldops.database import declare_write_intent, end_autocommit
+from fieldops.database import declare_write_intent, end_autocommit, read_cursor
 from fieldops.extensions import db
 from fieldops.stores.models import Store
 from fieldops.visits.models import Department, Visit, VisitStatus
-from tests.core.test_read_requests import autocommitting
 
 
 def typed(rows: list[Any]) -> list[list[tuple[Any, type]]]:
@@ -84,26 +84,42 @@ def test_visits_with_every_kind_of_value_read_as_sqlalchemy_reads_them(app, buil
         assert expected[1][Visit.__table__.c.keys().index("status")][1] is VisitStatus
 
 
-def test_a_prepared_read_runs_in_the_request_s_autocommit_and_a_write_s_transaction(
-    app, build, world
-):
-    plain = build.token(world.engineer)
-    params = {"token_hash": digest(plain)}
+def driver_autocommits(driver: Any) -> bool:
+    if isinstance(driver, sqlite3.Connection):
+        return not driver.in_transaction  # pysqlite autocommits unless BEGIN was sent
+    return bool(driver.autocommit)
+
+
+def test_a_read_request_runs_them_on_one_pooled_connection_in_autocommit(app, build, world):
+    """Its session begins nothing; the connection goes back to the pool at teardown, no
+    longer in autocommit."""
+    params = {"token_hash": digest(build.token(world.engineer))}
     with app.test_request_context():
+        engine = db.engine
         declare_write_intent(False)
         try:
             assert TOKEN_AND_OWNER_BY_HASH.first(params) is not None
-            assert autocommitting(db.session.connection())
+            assert TOKEN_AND_OWNER_BY_HASH.first(params) is not None
+            with read_cursor(engine) as cursor:
+                assert driver_autocommits(cursor.connection)
+                read_driver = cursor.connection
+            assert engine.pool.checkedout() == 1
+            assert not db.session().in_transaction()
         finally:
-            db.session.close()
             end_autocommit()
-    with app.app_context():  # a writer: what it flushed is what it reads
-        owner = db.session.get(type(world.engineer), world.engineer.id)
+        assert engine.pool.checkedout() == 0  # back in the pool, and begins transactions again
+        if engine.dialect.name != "sqlite":
+            assert not driver_autocommits(read_driver)
+
+
+def test_a_writer_reads_what_it_has_flushed(app, build, world):
+    params = {"token_hash": digest(build.token(world.engineer))}
+    with app.app_context():
+        owner = db.session.get(User, world.engineer.id)
         owner.name = "Renamed in this transaction"
         db.session.flush()
         row = TOKEN_AND_OWNER_BY_HASH.first(params)
         assert row is not None and "Renamed in this transaction" in row
-        assert not autocommitting(db.session.connection())
         db.session.rollback()
 
 
