@@ -160,10 +160,16 @@ def check_request_input() -> None:
     has_form = request.mimetype in FORM_TYPES
     if has_form and (None in request.form or None in request.files):  # CSRF cannot read it
         raise ApiError(400, NAMELESS, {"form": [NAMELESS]})
+    # A NUL reaches a query string only as %00 (or a raw byte): most hold none, and their
+    # arguments need not be parsed here.
+    query = request.query_string
+    sources = (request.args,) if b"%00" in query or b"\x00" in query else ()
+    if has_form:
+        sources += (request.form,)
     names = sorted(
         {
             key.replace("\x00", "\\u0000")
-            for source in ((request.args, request.form) if has_form else (request.args,))
+            for source in sources
             for key, value in source.items(multi=True)
             if "\x00" in (key or "") or "\x00" in (value or "")  # a test client may send None
         }
