@@ -156,7 +156,11 @@ def end_autocommit(_error: BaseException | None = None) -> None:
     held = _read_connection.get()
     if held is not None:
         _read_connection.set(None)
-        _give_back(*held)
+        connection, engine = held
+        try:
+            _give_back(connection, engine)
+        except engine.dialect.loaded_dbapi.Error:  # dropped: the answer stands
+            log.warning("a read connection could not be given back", exc_info=True)
 
 
 def _autocommitting(engine: Engine) -> Any:
@@ -165,13 +169,17 @@ def _autocommitting(engine: Engine) -> Any:
     PostgreSQL the driver's BEGIN and the pool's ROLLBACK would be round trips)."""
     connection = engine.raw_connection()
     if engine.dialect.name != "sqlite":  # Python's sqlite3 begins nothing for a SELECT
-        engine.dialect.set_isolation_level(connection.dbapi_connection, "AUTOCOMMIT")
+        try:
+            engine.dialect.set_isolation_level(connection.dbapi_connection, "AUTOCOMMIT")
+        except engine.dialect.loaded_dbapi.Error:
+            connection.invalidate()
+            raise
     return connection
 
 
 def _give_back(connection: Any, engine: Engine) -> None:
     """Return an `_autocommitting` connection to the pool as the pool lent it; after the
-    driver's error, drop it (it may be broken)."""
+    driver's error, drop it (it may be broken) and raise."""
     try:
         if engine.dialect.name != "sqlite":
             engine.dialect.reset_isolation_level(connection.dbapi_connection)
@@ -182,17 +190,31 @@ def _give_back(connection: Any, engine: Engine) -> None:
 
 
 @contextmanager
+def _cursor(connection: Any, engine: Engine) -> Iterator[Any]:
+    """A cursor of `connection`, closed at the end; after the driver's error the connection
+    is dropped with it (it may be broken) and the error raised."""
+    cursor = connection.cursor()
+    try:
+        yield cursor
+    except engine.dialect.loaded_dbapi.Error:
+        connection.invalidate()  # its cursors go with it
+        raise
+    except BaseException:
+        cursor.close()
+        raise
+    cursor.close()
+
+
+@contextmanager
 def pooled_cursor(engine: Engine) -> Iterator[Any]:
     """A driver's cursor on a pooled connection of its own, in autocommit, returned to the
     pool at the end (/healthz's check)."""
     connection = _autocommitting(engine)
     try:
-        cursor = connection.cursor()
-        yield cursor
-        cursor.close()
+        with _cursor(connection, engine) as cursor:
+            yield cursor
     except engine.dialect.loaded_dbapi.Error:
-        connection.invalidate()
-        raise
+        raise  # dropped already
     except BaseException:
         _give_back(connection, engine)
         raise
@@ -209,12 +231,10 @@ def read_cursor(engine: Engine) -> Iterator[Any]:
         held = (_autocommitting(engine), engine)
         _read_connection.set(held)
     try:
-        cursor = held[0].cursor()
-        yield cursor
-        cursor.close()
+        with _cursor(held[0], engine) as cursor:
+            yield cursor
     except engine.dialect.loaded_dbapi.Error:
-        _read_connection.set(None)
-        held[0].invalidate()
+        _read_connection.set(None)  # dropped: the next read takes another
         raise
 
 

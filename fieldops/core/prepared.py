@@ -52,7 +52,7 @@ class _Plan:
 
 
 class Prepared:
-    """A SELECT made once and run on the session's DBAPI connection (module docstring)."""
+    """A SELECT made once and run on the driver's connection (module docstring)."""
 
     def __init__(self, statement: sa.Select[Any]) -> None:
         self.statement = statement

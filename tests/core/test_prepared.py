@@ -132,3 +132,23 @@ def test_a_missing_value_or_an_expanding_parameter_is_refused(app):
         with pytest.raises(ValueError, match="plain bound parameters"):
             in_list.rows({"ids": [1]})
         db.session.rollback()
+
+
+def test_a_driver_error_drops_the_read_connection_and_the_next_read_takes_another(
+    app, build, world
+):
+    broken = Prepared(sa.select(Store.id).where(sa.literal_column("no_such_column") == 1))
+    params = {"token_hash": digest(build.token(world.engineer))}
+    with app.test_request_context():
+        engine = db.engine
+        declare_write_intent(False)
+        try:
+            with pytest.raises(Exception) as raised:  # the driver's own error
+                broken.rows()
+            assert isinstance(raised.value, engine.dialect.loaded_dbapi.Error)
+            assert engine.pool.checkedout() == 0  # dropped, not kept for the request
+            assert TOKEN_AND_OWNER_BY_HASH.first(params) is not None
+            assert engine.pool.checkedout() == 1
+        finally:
+            end_autocommit()
+        assert engine.pool.checkedout() == 0
