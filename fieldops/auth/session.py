@@ -24,8 +24,9 @@ from fieldops.auth.models import User, UserSession
 from fieldops.auth.policy import token_may_reach
 from fieldops.auth.sessions import LiveSession
 from fieldops.clock import utcnow
+from fieldops.connections import end_autocommit
 from fieldops.core.errors import ApiError, is_api_request
-from fieldops.database import declare_write_intent, end_autocommit
+from fieldops.database import declare_write_intent
 from fieldops.extensions import csrf, login_manager
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

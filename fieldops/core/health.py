@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
-from fieldops.database import pooled_cursor
+from fieldops.connections import pooled_cursor
 from fieldops.extensions import db
 
 blp = Blueprint("health", __name__)

@@ -23,7 +23,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fieldops.database import autocommit_reads, read_cursor
+from fieldops.connections import read_cursor
+from fieldops.database import autocommit_reads
 from fieldops.extensions import db
 
 Processor = Callable[[Any], Any] | None

@@ -13,8 +13,9 @@ import sqlalchemy as sa
 
 from fieldops.auth.models import TokenScope, User, digest
 from fieldops.auth.services import TOKEN_AND_OWNER_BY_HASH
+from fieldops.connections import end_autocommit, read_cursor
 from fieldops.core.prepared import Prepared
-from fieldops.database import declare_write_intent, end_autocommit, read_cursor
+from fieldops.database import declare_write_intent
 from fieldops.extensions import db
 from fieldops.stores.models import Store
 from fieldops.visits.models import Department, Visit, VisitStatus

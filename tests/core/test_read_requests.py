@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from fieldops.database import declare_write_intent, end_autocommit
+from fieldops.connections import end_autocommit
+from fieldops.database import declare_write_intent
 from fieldops.extensions import db
 from fieldops.stores.models import Store
 from tests.notifications.conftest import comment, file_issue, notifications_of
