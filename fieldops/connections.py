@@ -95,12 +95,9 @@ def pooled_cursor(engine: Engine) -> Iterator[Any]:
     try:
         with _cursor(connection, engine) as cursor:
             yield cursor
-    except engine.dialect.loaded_dbapi.Error:
-        raise  # dropped already
-    except BaseException:
-        _give_back(connection, engine)
-        raise
-    _give_back(connection, engine)
+    finally:
+        if connection.is_valid:  # not dropped by `_cursor` after the driver's error
+            _give_back(connection, engine)
 
 
 @contextmanager
